@@ -1,0 +1,69 @@
+/**
+ * The embedded PostgreSQL of `hydra up` and of the tests: PGlite (PostgreSQL
+ * compiled to WebAssembly) served on the wire protocol by pglite-socket, so that
+ * every package reaches every database through `pg` alone.
+ *
+ * PGlite runs one query at a time; pglite-socket queues the queries of all
+ * connections into it, and an open transaction holds the others until it ends.
+ * PGlite does not take COPY FROM STDIN over the socket, so the writer uses
+ * INSERT … unnest against it (see writer.ts).
+ */
+import net from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** Connections pglite-socket accepts; a pg.Pool above 1 needs more than its default of 1. */
+export const EMBEDDED_MAX_CONNECTIONS = 32;
+
+export interface EmbeddedPostgresOptions {
+  /** Directory to persist to; in memory when omitted. */
+  dataDir?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+export interface EmbeddedPostgres {
+  /** postgres:// URL for `pg` */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port && options.port > 0 ? options.port : await freePort(host);
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const server = new PGLiteSocketServer({ db, host, port, maxConnections: EMBEDDED_MAX_CONNECTIONS });
+  try {
+    await server.start();
+  } catch (err) {
+    await db.close();
+    throw new Error(`embedded PostgreSQL could not listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
+  }
+  let stopped = false;
+  return {
+    url: `postgres://postgres@${host}:${port}/postgres`,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      await db.close();
+    },
+  };
+}
