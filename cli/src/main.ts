@@ -3,6 +3,12 @@
  * lives in `commands/<name>.ts` and exports `run(argv): Promise<number>`
  * (the exit code); modules load lazily so `hydra analyze` never pays for PGlite.
  */
+import { existsSync } from 'node:fs';
+import { loadEnvFile } from 'node:process';
+
+/** Settings file read from the working directory when present; the environment wins over it. */
+export const DOTENV_FILE = '.env';
+
 export interface Command {
   summary: string;
   load: () => Promise<{ run(argv: string[]): Promise<number> }>;
@@ -37,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    if (existsSync(DOTENV_FILE)) loadEnvFile(DOTENV_FILE);
     const mod = await command.load();
     return await mod.run(rest);
   } catch (err) {

@@ -1,0 +1,240 @@
+/**
+ * Every setting of the `hydra` commands, read from the environment once at
+ * start-up and validated there: a bad value stops the process with a message
+ * that names the variable and the reason, never later on a hot path.
+ *
+ * `SETTINGS` is the single table of names, defaults and descriptions; the
+ * repo's `.env.example` and the table in docs/operations.md list the same
+ * settings (a test fails when `.env.example` drifts from it).
+ */
+import path from 'node:path';
+import type { StorageModeSetting } from '@hydra/storage';
+
+export const DEFAULT_DATA_DIR = '.hydra';
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_API_PORT = 8080;
+export const DEFAULT_OTLP_HTTP_PORT = 4318;
+export const DEFAULT_OTLP_GRPC_PORT = 4317;
+export const DEFAULT_METRICS_PORT = 9464;
+export const DEFAULT_DASHBOARD_PORT = 3000;
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_SEED_DAYS = 3;
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_ATTRIBUTES = 128;
+export const DEFAULT_MAX_LABEL_LENGTH = 2048;
+export const DEFAULT_MAX_SERIES_PER_METRIC = 50_000;
+export const DEFAULT_MAX_FUTURE_SECONDS = 600;
+export const DEFAULT_WRITER_BATCH_ROWS = 50_000;
+export const DEFAULT_WRITER_FLUSH_MS = 50;
+export const DEFAULT_WRITER_QUEUE_ROWS = 1_000_000;
+export const DEFAULT_WRITER_CONNECTIONS = 2;
+
+const MAX_SEED_DAYS = 90;
+const MAX_RETENTION_DAYS = 36_500;
+const STORAGE_MODES: readonly StorageModeSetting[] = ['auto', 'postgres', 'timescaledb'];
+const AUTH_MODES = ['auto', 'on', 'off'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export type AuthMode = (typeof AUTH_MODES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One environment variable: its default (as written in `.env.example`) and what it does. */
+export interface Setting {
+  env: string;
+  default: string;
+  description: string;
+}
+
+/** The settings in the order `.env.example` and docs/operations.md list them. */
+export const SETTINGS: readonly Setting[] = [
+  { env: 'DATABASE_URL', default: '', description: 'PostgreSQL/TimescaleDB URL; empty runs the embedded PGlite under HYDRA_DATA_DIR/pgdata' },
+  { env: 'HYDRA_DATA_DIR', default: DEFAULT_DATA_DIR, description: 'directory for local state (the embedded database)' },
+  { env: 'HYDRA_STORAGE', default: 'auto', description: 'storage mode: auto (timescaledb when the extension exists), postgres or timescaledb' },
+  { env: 'HYDRA_HOST', default: DEFAULT_HOST, description: 'address every listener binds to; 0.0.0.0 to accept remote clients (turns auth on)' },
+  { env: 'HYDRA_API_PORT', default: String(DEFAULT_API_PORT), description: 'HTTP API port (GET/POST /metrics, /docs)' },
+  { env: 'HYDRA_OTLP_HTTP_PORT', default: String(DEFAULT_OTLP_HTTP_PORT), description: 'OTLP/HTTP receiver port (POST /v1/metrics)' },
+  { env: 'HYDRA_OTLP_GRPC_PORT', default: String(DEFAULT_OTLP_GRPC_PORT), description: 'OTLP/gRPC receiver port' },
+  { env: 'HYDRA_METRICS_PORT', default: String(DEFAULT_METRICS_PORT), description: "Prometheus exporter port for hydra's own metrics (GET /metrics)" },
+  { env: 'HYDRA_DASHBOARD_PORT', default: String(DEFAULT_DASHBOARD_PORT), description: 'dashboard port' },
+  { env: 'HYDRA_AUTH', default: 'auto', description: 'auto (off only for the embedded database on a loopback address), on or off' },
+  { env: 'HYDRA_JWT_SECRET', default: '', description: 'HS256 secret that signs bearer tokens' },
+  { env: 'HYDRA_OIDC_JWKS_URL', default: '', description: "an OIDC issuer's JWKS URL, instead of HYDRA_JWT_SECRET" },
+  { env: 'HYDRA_OIDC_ISSUER', default: '', description: 'required `iss` claim of bearer tokens' },
+  { env: 'HYDRA_OIDC_AUDIENCE', default: '', description: 'required `aud` claim of bearer tokens' },
+  { env: 'HYDRA_INGEST_TOKEN', default: '', description: 'static bearer token accepted for writes (OTLP exporters send it as a header)' },
+  { env: 'HYDRA_RETENTION_DAYS', default: String(DEFAULT_RETENTION_DAYS), description: 'days of raw samples kept; older partitions are dropped and older points refused' },
+  { env: 'HYDRA_DEMO', default: 'true', description: '`hydra up` runs the built-in demo workload (and seeds an empty database)' },
+  { env: 'HYDRA_SEED_DAYS', default: String(DEFAULT_SEED_DAYS), description: 'days of demo history `hydra seed` writes' },
+  { env: 'HYDRA_MAX_BODY_BYTES', default: String(DEFAULT_MAX_BODY_BYTES), description: 'largest request body after decompression (413 above)' },
+  { env: 'HYDRA_MAX_ATTRIBUTES', default: String(DEFAULT_MAX_ATTRIBUTES), description: 'most attributes per point; points with more are rejected' },
+  { env: 'HYDRA_MAX_LABEL_LENGTH', default: String(DEFAULT_MAX_LABEL_LENGTH), description: 'longest label name or value in bytes' },
+  { env: 'HYDRA_MAX_SERIES_PER_METRIC', default: String(DEFAULT_MAX_SERIES_PER_METRIC), description: 'cardinality limit: series per metric name' },
+  { env: 'HYDRA_MAX_FUTURE_SECONDS', default: String(DEFAULT_MAX_FUTURE_SECONDS), description: 'points further than this in the future are rejected (clock skew allowance)' },
+  { env: 'HYDRA_WRITER_BATCH_ROWS', default: String(DEFAULT_WRITER_BATCH_ROWS), description: 'rows per write transaction (group commit)' },
+  { env: 'HYDRA_WRITER_FLUSH_MS', default: String(DEFAULT_WRITER_FLUSH_MS), description: 'longest wait before a partial batch is committed' },
+  { env: 'HYDRA_WRITER_QUEUE_ROWS', default: String(DEFAULT_WRITER_QUEUE_ROWS), description: 'rows queued before the collector answers 429' },
+  { env: 'HYDRA_WRITER_CONNECTIONS', default: String(DEFAULT_WRITER_CONNECTIONS), description: 'concurrent writer connections (1 on the embedded database)' },
+  { env: 'HYDRA_LOG_LEVEL', default: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
+];
+
+/** The validated settings. */
+export interface HydraConfig {
+  /** null: run the embedded PGlite in `embeddedDataDir` */
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedDataDir: string;
+  storage: StorageModeSetting;
+  host: string;
+  apiPort: number;
+  otlpHttpPort: number;
+  otlpGrpcPort: number;
+  metricsPort: number;
+  dashboardPort: number;
+  auth: {
+    mode: AuthMode;
+    jwtSecret: string | null;
+    oidcJwksUrl: string | null;
+    oidcIssuer: string | null;
+    oidcAudience: string | null;
+    ingestToken: string | null;
+  };
+  retentionDays: number;
+  demo: boolean;
+  seedDays: number;
+  limits: { maxBodyBytes: number; maxAttributes: number; maxLabelLength: number; maxSeriesPerMetric: number; maxFutureSeconds: number };
+  writer: { batchRows: number; flushMs: number; queueRows: number; connections: number };
+  logLevel: LogLevel;
+}
+
+/** A setting with a value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
+    super(`${setting}: ${reason}`);
+  }
+}
+
+/** Reads and validates every setting; throws ConfigError naming the first bad one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
+  const read = new SettingReader(env);
+  const dataDir = read.text('HYDRA_DATA_DIR') || DEFAULT_DATA_DIR;
+  const config: HydraConfig = {
+    databaseUrl: read.databaseUrl('DATABASE_URL'),
+    dataDir,
+    embeddedDataDir: path.join(dataDir, 'pgdata'),
+    storage: read.oneOf('HYDRA_STORAGE', STORAGE_MODES),
+    host: read.host('HYDRA_HOST'),
+    apiPort: read.port('HYDRA_API_PORT'),
+    otlpHttpPort: read.port('HYDRA_OTLP_HTTP_PORT'),
+    otlpGrpcPort: read.port('HYDRA_OTLP_GRPC_PORT'),
+    metricsPort: read.port('HYDRA_METRICS_PORT'),
+    dashboardPort: read.port('HYDRA_DASHBOARD_PORT'),
+    auth: {
+      mode: read.oneOf('HYDRA_AUTH', AUTH_MODES),
+      jwtSecret: read.optional('HYDRA_JWT_SECRET'),
+      oidcJwksUrl: read.optionalUrl('HYDRA_OIDC_JWKS_URL'),
+      oidcIssuer: read.optional('HYDRA_OIDC_ISSUER'),
+      oidcAudience: read.optional('HYDRA_OIDC_AUDIENCE'),
+      ingestToken: read.optional('HYDRA_INGEST_TOKEN'),
+    },
+    retentionDays: read.integer('HYDRA_RETENTION_DAYS', 1, MAX_RETENTION_DAYS),
+    demo: read.boolean('HYDRA_DEMO'),
+    seedDays: read.integer('HYDRA_SEED_DAYS', 0, MAX_SEED_DAYS),
+    limits: {
+      maxBodyBytes: read.integer('HYDRA_MAX_BODY_BYTES', 1024, 2 ** 31 - 1),
+      maxAttributes: read.integer('HYDRA_MAX_ATTRIBUTES', 1, 10_000),
+      maxLabelLength: read.integer('HYDRA_MAX_LABEL_LENGTH', 16, 1024 * 1024),
+      maxSeriesPerMetric: read.integer('HYDRA_MAX_SERIES_PER_METRIC', 1, 100_000_000),
+      maxFutureSeconds: read.integer('HYDRA_MAX_FUTURE_SECONDS', 1, 366 * 86_400),
+    },
+    writer: {
+      batchRows: read.integer('HYDRA_WRITER_BATCH_ROWS', 1, 10_000_000),
+      flushMs: read.integer('HYDRA_WRITER_FLUSH_MS', 1, 60_000),
+      queueRows: read.integer('HYDRA_WRITER_QUEUE_ROWS', 1, 100_000_000),
+      connections: read.integer('HYDRA_WRITER_CONNECTIONS', 1, 64),
+    },
+    logLevel: read.oneOf('HYDRA_LOG_LEVEL', LOG_LEVELS),
+  };
+  if (config.writer.queueRows < config.writer.batchRows) {
+    throw new ConfigError('HYDRA_WRITER_QUEUE_ROWS', `${config.writer.queueRows} is below HYDRA_WRITER_BATCH_ROWS (${config.writer.batchRows})`);
+  }
+  return config;
+}
+
+const DEFAULTS = new Map(SETTINGS.map((s) => [s.env, s.default]));
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+/** Reads one variable at a time, falling back to its default from SETTINGS. */
+class SettingReader {
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  text(name: string): string {
+    const fallback = DEFAULTS.get(name);
+    if (fallback === undefined) throw new Error(`config: ${name} is not in SETTINGS`);
+    const raw = this.env[name];
+    return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+  }
+
+  optional(name: string): string | null {
+    return this.text(name) || null;
+  }
+
+  optionalUrl(name: string): string | null {
+    const value = this.optional(name);
+    if (value !== null && !URL.canParse(value)) throw new ConfigError(name, `'${value}' is not a URL`);
+    return value;
+  }
+
+  databaseUrl(name: string): string | null {
+    const value = this.optional(name);
+    if (value === null) return null;
+    const url = URL.canParse(value) ? new URL(value) : null;
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+      throw new ConfigError(name, 'must be a postgres:// or postgresql:// URL (or empty for the embedded database)');
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.text(name).toLowerCase();
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new ConfigError(name, `'${value}' is not one of ${allowed.join(', ')}`);
+    }
+    return value as T;
+  }
+
+  integer(name: string, min: number, max: number): number {
+    const value = this.text(name);
+    if (!/^\d+$/.test(value)) throw new ConfigError(name, `'${value}' is not a whole number`);
+    const n = Number(value);
+    if (n < min || n > max) throw new ConfigError(name, `${n} is outside ${min}…${max}`);
+    return n;
+  }
+
+  port(name: string): number {
+    // 0 asks the operating system for a free port (tests and side-by-side runs).
+    return this.integer(name, 0, 65_535);
+  }
+
+  boolean(name: string): boolean {
+    const value = this.text(name).toLowerCase();
+    if (TRUE_WORDS.has(value)) return true;
+    if (FALSE_WORDS.has(value)) return false;
+    throw new ConfigError(name, `'${value}' is not true or false`);
+  }
+
+  host(name: string): string {
+    const value = this.text(name);
+    if (!/^[A-Za-z0-9.:[\]-]+$/.test(value)) throw new ConfigError(name, `'${value}' is not a host name or IP address`);
+    return value;
+  }
+}
+
+/** True when `host` only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}

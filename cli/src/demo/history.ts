@@ -1,0 +1,111 @@
+/**
+ * The demo's history at a fixed resolution, as IngestSeries for the Ingestor:
+ * gauges sampled from the signal model, the error counter and the latency
+ * histogram accumulated (cumulative temporality, like the live SDK exporter)
+ * from the start of the history.
+ */
+import type { IngestSeries } from '@hydra/collector';
+import type { Labels } from '@hydra/storage';
+import { DEMO_HOSTS, DEMO_METRICS, FILESYSTEM_MOUNTPOINT, LATENCY_BOUNDS_MS, seriesLabels, type HostProfile } from './hosts.ts';
+import { gaussianAt } from './random.ts';
+import { hostSignals, latencyCdf, latencyMeanMs } from './signals.ts';
+
+export const FILESYSTEM_ATTRIBUTES: Labels = { 'system.filesystem.mountpoint': FILESYSTEM_MOUNTPOINT };
+
+export interface HistoryOptions {
+  seed: number;
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+  /** steps per yielded chunk (bounds memory) */
+  chunkSteps: number;
+}
+
+interface Accumulator {
+  errors: number;
+  requests: number;
+  latencySumMs: number;
+  buckets: number[];
+}
+
+/** Yields the history in chunks of `chunkSteps` steps, each chunk one IngestSeries per host and metric. */
+export function* demoHistory(options: HistoryOptions): Generator<IngestSeries[]> {
+  const { seed, fromMs, toMs, stepMs, chunkSteps } = options;
+  const firstMs = Math.ceil(fromMs / stepMs) * stepMs;
+  const startUs = firstMs * 1000;
+  const state = new Map<string, Accumulator>(
+    DEMO_HOSTS.map((h) => [h.name, { errors: 0, requests: 0, latencySumMs: 0, buckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) }]),
+  );
+  for (let chunkMs = firstMs; chunkMs < toMs; chunkMs += chunkSteps * stepMs) {
+    const chunkEnd = Math.min(toMs, chunkMs + chunkSteps * stepMs);
+    const out: IngestSeries[] = [];
+    for (const host of DEMO_HOSTS) {
+      out.push(...hostChunk(seed, host, state.get(host.name)!, chunkMs, chunkEnd, stepMs, startUs));
+    }
+    yield out;
+  }
+}
+
+function hostChunk(seed: number, host: HostProfile, acc: Accumulator, fromMs: number, toMs: number, stepMs: number, startUs: number): IngestSeries[] {
+  const labels = seriesLabels(host);
+  const cpu = series(DEMO_METRICS.cpu, labels);
+  const memory = series(DEMO_METRICS.memory, labels);
+  const disk = series(DEMO_METRICS.disk, seriesLabels(host, FILESYSTEM_ATTRIBUTES));
+  const errors = series(DEMO_METRICS.errors, labels);
+  const latency = series(DEMO_METRICS.latency, labels);
+  const latencyCount = series(countOf(DEMO_METRICS.latency, '_count'), labels);
+  const latencySum = series(countOf(DEMO_METRICS.latency, '_sum'), labels);
+
+  for (let t = fromMs; t < toMs; t += stepMs) {
+    const s = hostSignals(seed, host, t);
+    const timeUs = t * 1000;
+    cpu.samples.push({ timeUs, value: s.cpuUtilization });
+    memory.samples.push({ timeUs, value: s.memoryUsageBytes });
+    disk.samples.push({ timeUs, value: s.filesystemUtilization });
+
+    const step = Math.floor(t / stepMs);
+    const expected = (s.requestsPerSecond * stepMs) / 1000;
+    const requests = Math.max(0, Math.round(expected + Math.sqrt(expected) * gaussianAt(seed, `${host.name}/requests`, step)));
+    const expectedErrors = requests * s.errorRate;
+    const failed = Math.max(0, Math.round(expectedErrors + Math.sqrt(expectedErrors) * gaussianAt(seed, `${host.name}/errors`, step)));
+    acc.errors += Math.min(failed, requests);
+    acc.requests += requests;
+    acc.latencySumMs += requests * latencyMeanMs(s.latencyMedianMs);
+    addLatencyBuckets(acc.buckets, requests, s.latencyMedianMs);
+
+    errors.samples.push({ timeUs, value: acc.errors });
+    latency.histograms.push({
+      timeUs,
+      startTimeUs: startUs,
+      count: acc.requests,
+      sum: acc.latencySumMs,
+      min: null,
+      max: null,
+      bounds: [...LATENCY_BOUNDS_MS],
+      bucketCounts: [...acc.buckets],
+    });
+    latencyCount.samples.push({ timeUs, value: acc.requests });
+    latencySum.samples.push({ timeUs, value: acc.latencySumMs });
+  }
+  return [cpu, memory, disk, errors, latency, latencyCount, latencySum];
+}
+
+/** Spreads `requests` over the latency buckets by the log-normal CDF (rounded on cumulative counts, so they add up). */
+function addLatencyBuckets(buckets: number[], requests: number, medianMs: number): void {
+  let below = 0;
+  LATENCY_BOUNDS_MS.forEach((bound, i) => {
+    const cumulative = Math.round(requests * latencyCdf(bound, medianMs));
+    buckets[i]! += cumulative - below;
+    below = cumulative;
+  });
+  buckets[LATENCY_BOUNDS_MS.length]! += requests - below;
+}
+
+function series(metric: IngestSeries['ref']['metric'], labels: Labels): IngestSeries {
+  return { ref: { metric, labels }, samples: [], histograms: [], expHistograms: [] };
+}
+
+/** The `<name>_count` / `<name>_sum` companion of a histogram metric (conventions: kind sum, monotonic). */
+function countOf(metric: IngestSeries['ref']['metric'], suffix: '_count' | '_sum'): IngestSeries['ref']['metric'] {
+  return { name: `${metric.name}${suffix}`, kind: 'sum', unit: suffix === '_sum' ? metric.unit : '', temporality: metric.temporality, monotonic: true };
+}
