@@ -1,0 +1,78 @@
+/**
+ * `buildApp(options)` assembles the HTTP API; it never listens (the `hydra`
+ * commands do), so tests drive it with `app.inject()`.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Database } from '@hydra/storage';
+import type { Ingestor } from '@hydra/collector';
+import type { AuthConfig } from './auth/config.ts';
+import { validateAuthConfig } from './auth/config.ts';
+import authPlugin from './auth/plugin.ts';
+import { resolveQueryLimits } from './limits.ts';
+import type { QueryLimits } from './limits.ts';
+import { MAX_PARAM_LENGTH } from './params/selector.ts';
+import databasePlugin from './plugins/database.ts';
+import errorHandlerPlugin from './plugins/error-handler.ts';
+import openApiPlugin from './plugins/openapi.ts';
+import healthRoutes from './routes/health/index.ts';
+import labelsRoutes from './routes/labels/index.ts';
+import metricsRoutes from './routes/metrics/index.ts';
+import seriesRoutes from './routes/series/index.ts';
+import { addSharedSchemas } from './schemas.ts';
+
+/** Largest request body (the seed JSON ingest is the only route with one). */
+export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+/** A request that has not been fully received within this is answered 408. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Idle keep-alive connections are closed after this. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** Version reported by /healthz and the OpenAPI document when none is given. */
+export const DEFAULT_VERSION = '0.1.0';
+
+export interface AppOptions {
+  db: Database;
+  /** Enables the seed's POST /metrics ingest. */
+  ingestor?: Ingestor;
+  auth: AuthConfig;
+  /** fastify/pino logger options; off when omitted. */
+  logger?: boolean | object;
+  queryLimits?: Partial<QueryLimits>;
+  version?: string;
+}
+
+/**
+ * Builds the fastify instance with every route registered (not yet listening).
+ *
+ * @throws AuthConfigError when `options.auth` is on without a way to verify tokens
+ * @throws Error naming the query limit that is not a positive integer
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  validateAuthConfig(options.auth);
+  const limits = resolveQueryLimits(options.queryLimits);
+  const version = options.version ?? DEFAULT_VERSION;
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    requestIdHeader: 'x-request-id',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  addSharedSchemas(app);
+  await app.register(errorHandlerPlugin);
+  await app.register(databasePlugin, { db: options.db });
+  await app.register(openApiPlugin, { version });
+  await app.register(healthRoutes, { version });
+  await app.register(async (secured) => {
+    await secured.register(authPlugin, { config: options.auth });
+    await secured.register(metricsRoutes, { limits, ...(options.ingestor ? { ingestor: options.ingestor } : {}) });
+    await secured.register(seriesRoutes, { limits });
+    await secured.register(labelsRoutes, { limits });
+  });
+  return app;
+}

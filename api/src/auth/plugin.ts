@@ -1,0 +1,51 @@
+/**
+ * Bearer authentication for every route registered in the context that
+ * registers this plugin: reads (GET, HEAD) need metrics:read, everything else
+ * metrics:write. Public routes (health, docs) are registered outside it.
+ * Routes also get the OpenAPI `security` requirement, so the document says
+ * which operations need a token.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Errors } from '../errors.ts';
+import type { AuthConfig } from './config.ts';
+import { createAuthenticator } from './authenticator.ts';
+import type { Authenticate, Scope } from './authenticator.ts';
+
+/** Name of the security scheme declared in the OpenAPI document. */
+export const BEARER_SCHEME = 'bearerAuth';
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+export interface AuthPluginOptions {
+  config: AuthConfig;
+}
+
+/** The scope a request needs, from its method. */
+export function scopeFor(method: string): Scope {
+  return READ_METHODS.has(method.toUpperCase()) ? 'metrics:read' : 'metrics:write';
+}
+
+async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
+  const checks: Record<Scope, Authenticate> = {
+    'metrics:read': createAuthenticator(options.config, 'metrics:read'),
+    'metrics:write': createAuthenticator(options.config, 'metrics:write'),
+  };
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const scopes = [...new Set(methods.map(scopeFor))];
+    route.schema = { ...route.schema, security: [{ [BEARER_SCHEME]: scopes }] };
+  });
+
+  if (options.config.mode === 'off') return;
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const scope = scopeFor(request.method);
+    const verdict = await checks[scope](request.headers.authorization);
+    if (verdict.ok) return;
+    throw verdict.status === 401 ? Errors.unauthorized(verdict.message) : Errors.forbidden(verdict.message, scope);
+  });
+}
+
+export default fp(authPlugin, { name: 'hydra-auth', fastify: '5.x' });

@@ -1,0 +1,14 @@
+/**
+ * @hydra/api: the HTTP API (metrics queries, discovery, health, OpenAPI) and
+ * the bearer-token authentication the collector receivers share.
+ */
+export { buildApp, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_VERSION } from './app.ts';
+export type { AppOptions } from './app.ts';
+export { resolveAuthConfig, validateAuthConfig, isLoopbackHost, AuthConfigError } from './auth/config.ts';
+export type { AuthConfig, AuthMode, AuthSetting } from './auth/config.ts';
+export { createAuthenticator, grantedScopes, AuthUnavailableError } from './auth/authenticator.ts';
+export type { Authenticate, AuthResult, Scope } from './auth/authenticator.ts';
+export { DEFAULT_QUERY_LIMITS, resolveQueryLimits } from './limits.ts';
+export type { QueryLimits } from './limits.ts';
+export { ApiError, ERROR_CODES, Errors } from './errors.ts';
+export type { ErrorCode } from './errors.ts';

@@ -1,0 +1,101 @@
+/**
+ * Turns every error into the catalogue's `{error, message, details}` answer,
+ * classified in this one place: fastify's own errors (validation, body
+ * parsing), storage errors (retryable → 503/429 with Retry-After, query
+ * ceilings → 400), authentication outages, and anything else → 500.
+ * 5xx are logged at error level with the request; 4xx at info.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { QueryLimitError, QueueFullError, StorageError } from '@hydra/storage';
+import { AuthUnavailableError } from '../auth/authenticator.ts';
+import { ApiError, DEFAULT_RETRY_AFTER_SECONDS, Errors } from '../errors.ts';
+
+/** Most validation issues listed in `details.issues`; the rest are counted. */
+export const MAX_REPORTED_ISSUES = 10;
+
+/** pg / Node error codes that mean the database cannot be reached right now. */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+/** SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P (operator intervention). */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
+
+/** Maps any thrown value to the ApiError the client receives. */
+export function toApiError(err: unknown, bodyLimit: number): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof QueryLimitError) return Errors.queryTooLarge(err.message, {});
+  if (err instanceof QueueFullError) return Errors.tooManyRequests(err.message, err.retryAfterSeconds);
+  if (err instanceof StorageError) {
+    return err.retryable
+      ? Errors.storageUnavailable(`storage is unavailable: ${err.message}`, err.retryAfterSeconds, err)
+      : Errors.invalidRequest(err.message, {});
+  }
+  if (err instanceof AuthUnavailableError) return Errors.authUnavailable(err.message, err);
+  if (isConnectionError(err)) {
+    return Errors.storageUnavailable(
+      `storage is unavailable: ${(err as Error).message}`,
+      DEFAULT_RETRY_AFTER_SECONDS,
+      err,
+    );
+  }
+  const fe = err as Partial<FastifyError>;
+  if (fe.validation) {
+    const issues = fe.validation.slice(0, MAX_REPORTED_ISSUES).map((v) => ({
+      path: `${fe.validationContext ?? 'request'}${v.instancePath}`,
+      message: v.message ?? 'is invalid',
+      ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params } : {}),
+    }));
+    return Errors.invalidRequest(fe.message ?? 'request is invalid', {
+      issues,
+      ...(fe.validation.length > MAX_REPORTED_ISSUES ? { moreIssues: fe.validation.length - MAX_REPORTED_ISSUES } : {}),
+    });
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return Errors.payloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return Errors.unsupportedMediaType(undefined);
+    default:
+      break;
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return Errors.invalidRequest(fe.message ?? 'bad request', fe.code ? { code: fe.code } : {});
+  }
+  return Errors.internal();
+}
+
+function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+  // pg.Pool's own wording for its connect timeout and for a connection the server dropped.
+  return /timeout exceeded when trying to connect|Connection terminated/i.test(err.message);
+}
+
+/** Sends an ApiError in the catalogue's shape with its headers. */
+export function sendApiError(reply: FastifyReply, apiError: ApiError): FastifyReply {
+  for (const [name, value] of Object.entries(apiError.headers)) void reply.header(name, value);
+  return reply
+    .code(apiError.statusCode)
+    .type('application/json; charset=utf-8')
+    .send({ error: apiError.code, message: apiError.message, details: apiError.details });
+}
+
+function handle(err: unknown, request: FastifyRequest, reply: FastifyReply, bodyLimit: number): FastifyReply {
+  const apiError = toApiError(err, bodyLimit);
+  if (apiError.statusCode >= 500) {
+    request.log.error({ err, req: request, code: apiError.code }, 'request failed: %s', apiError.message);
+  } else {
+    request.log.info({ code: apiError.code, details: apiError.details }, 'request refused: %s', apiError.message);
+  }
+  return sendApiError(reply, apiError);
+}
+
+async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
+  const bodyLimit = app.initialConfig.bodyLimit ?? 0;
+  app.setErrorHandler((err, request, reply) => handle(err, request, reply, bodyLimit));
+  app.setNotFoundHandler((request, reply) =>
+    handle(Errors.notFound(request.method, request.url.split('?')[0] ?? request.url), request, reply, bodyLimit),
+  );
+}
+
+export default fp(errorHandlerPlugin, { name: 'hydra-error-handler', fastify: '5.x' });

@@ -1,0 +1,89 @@
+/**
+ * Liveness and readiness, both unauthenticated (kubelet probes carry no token).
+ * `/healthz` answers while the process runs; `/readyz` answers 200 only when
+ * the database answers and its schema is at the latest migration.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { migrationStatus } from '@hydra/storage';
+import { Errors } from '../../errors.ts';
+import { errorResponses } from '../../schemas.ts';
+
+/** Longest a readiness check may wait for the database before it reports not ready. */
+export const READY_CHECK_TIMEOUT_MS = 2_000;
+
+export interface HealthRoutesOptions {
+  version: string;
+}
+
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  uptimeSeconds: Type.Number(),
+});
+
+const Ready = Type.Object({
+  status: Type.Literal('ready'),
+  checks: Type.Object({ database: Type.String(), migrations: Type.String() }),
+});
+
+const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, options) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process is running',
+        response: { 200: Health },
+      },
+    },
+    async () => ({ status: 'ok' as const, version: options.version, uptimeSeconds: Math.round(process.uptime()) }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: the database answers and every migration is applied',
+        response: { 200: Ready, ...errorResponses(503) },
+      },
+    },
+    async () => {
+      try {
+        await withTimeout(app.db.ping(), READY_CHECK_TIMEOUT_MS, 'database ping');
+      } catch (err) {
+        const reason = `database is unreachable: ${(err as Error).message}`;
+        throw Errors.notReady(reason, { database: reason, migrations: 'unknown' });
+      }
+      let status: Awaited<ReturnType<typeof migrationStatus>>;
+      try {
+        status = await withTimeout(migrationStatus(app.db), READY_CHECK_TIMEOUT_MS, 'migration status');
+      } catch (err) {
+        const reason = `cannot read the migration status: ${(err as Error).message}`;
+        throw Errors.notReady(reason, { database: 'ok', migrations: reason });
+      }
+      if (status.current !== status.latest) {
+        const reason =
+          `database schema is at migration ${status.current}, ${status.latest} is needed ` +
+          `(pending: ${status.pending.join(', ')}); run 'hydra migrate'`;
+        throw Errors.notReady(reason, { database: 'ok', migrations: reason });
+      }
+      return { status: 'ready' as const, checks: { database: 'ok', migrations: `ok (${status.current})` } };
+    },
+  );
+};
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export default healthRoutes;

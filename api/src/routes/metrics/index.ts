@@ -1,0 +1,86 @@
+/**
+ * GET /metrics (range queries), GET /metrics/names (the metric catalogue) and,
+ * when the process ingests, the seed's POST /metrics from @hydra/collector.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { listMetrics, queryRange, QueryLimitError } from '@hydra/storage';
+import type { Ingestor } from '@hydra/collector';
+import { seedJsonRoute } from '@hydra/collector';
+import { Errors } from '../../errors.ts';
+import type { QueryLimits } from '../../limits.ts';
+import { MAX_PARAM_LENGTH, selectorQuery } from '../../params/selector.ts';
+import { errorResponses, MetricSummary, RangeResult, ref } from '../../schemas.ts';
+import { buildRangeQuery, shapeRangeResult } from './range.ts';
+
+export interface MetricsRoutesOptions {
+  limits: QueryLimits;
+  ingestor?: Ingestor;
+}
+
+const RangeQuerystring = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'metric name' })),
+    ...selectorQuery,
+    from: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default to minus 1h' })),
+    to: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default now' })),
+    step: Type.Optional(Type.String({ description: 'bucket width: 30s, 5m, 1h or seconds; aggregates when set' })),
+    aggregation: Type.Optional(
+      Type.Union(['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'].map((a) => Type.Literal(a)), {
+        description: 'per-bucket aggregation; avg when step is set',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'most series to return' })),
+  },
+  { additionalProperties: false },
+);
+
+const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (app, options) => {
+  const { limits } = options;
+
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['metrics'],
+        summary: 'Points of the series that match, raw or aggregated per step',
+        querystring: RangeQuerystring,
+        response: { 200: ref(RangeResult), ...errorResponses(400, 401, 403, 429, 503) },
+      },
+    },
+    async (request) => {
+      const query = buildRangeQuery(
+        request.query as Parameters<typeof buildRangeQuery>[0],
+        limits,
+        new Date(),
+      );
+      try {
+        return shapeRangeResult(await queryRange(app.db, query), limits);
+      } catch (err) {
+        if (err instanceof QueryLimitError) {
+          throw Errors.queryTooLarge(
+            `${err.message}: narrow the query with name, host or match, use a coarser step or a shorter range`,
+            { maxSeries: query.maxSeries, maxPoints: query.maxPoints },
+          );
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/metrics/names',
+    {
+      schema: {
+        tags: ['discovery'],
+        summary: 'Every metric with its kind, unit, temporality and number of series',
+        response: { 200: Type.Object({ metrics: Type.Array(ref(MetricSummary)) }), ...errorResponses(401, 403, 503) },
+      },
+    },
+    async () => ({ metrics: await listMetrics(app.db) }),
+  );
+
+  if (options.ingestor) await app.register(seedJsonRoute, { ingestor: options.ingestor });
+};
+
+export default metricsRoutes;

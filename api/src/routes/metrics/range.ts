@@ -1,0 +1,96 @@
+/**
+ * Turns GET /metrics parameters into a storage RangeQuery, refusing up front
+ * what would exceed the ceilings, and shapes the storage result for JSON.
+ */
+import type { Aggregation, RangeQuery, RangeResult } from '@hydra/storage';
+import { Errors } from '../../errors.ts';
+import type { QueryLimits } from '../../limits.ts';
+import { selectorMatchers } from '../../params/selector.ts';
+import { MIN_STEP_SECONDS, parseStep, parseTime } from '../../params/time.ts';
+
+export interface RangeParams {
+  name?: string;
+  host?: string;
+  match?: string[];
+  from?: string;
+  to?: string;
+  step?: string;
+  aggregation?: Aggregation;
+  limit?: number;
+}
+
+/**
+ * @param now the reference for default and relative times
+ * @throws ApiError invalid_parameter or query_too_large, naming what to change
+ */
+export function buildRangeQuery(params: RangeParams, limits: QueryLimits, now: Date): RangeQuery {
+  const to = params.to === undefined ? now : parseTime('to', params.to, now);
+  const from =
+    params.from === undefined ? new Date(to.getTime() - limits.defaultRangeSeconds * 1000) : parseTime('from', params.from, now);
+  if (from.getTime() >= to.getTime()) {
+    throw Errors.invalidParameter('from', `must be before to (${to.toISOString()})`, params.from ?? from.toISOString());
+  }
+  const rangeSeconds = (to.getTime() - from.getTime()) / 1000;
+
+  if (params.limit !== undefined && params.limit > limits.maxSeries) {
+    throw Errors.invalidParameter('limit', `must be at most ${limits.maxSeries}`, params.limit);
+  }
+
+  let stepSeconds = params.step === undefined ? undefined : parseStep('step', params.step);
+  const aggregation = params.aggregation ?? (stepSeconds === undefined ? undefined : 'avg');
+  if (aggregation !== undefined && stepSeconds === undefined) {
+    stepSeconds = Math.max(MIN_STEP_SECONDS, Math.ceil(rangeSeconds / limits.autoStepPoints));
+  }
+  if (stepSeconds !== undefined) {
+    const pointsPerSeries = Math.ceil(rangeSeconds / stepSeconds);
+    if (pointsPerSeries > limits.maxPointsPerSeries) {
+      const coarsest = Math.ceil(rangeSeconds / limits.maxPointsPerSeries);
+      throw Errors.queryTooLarge(
+        `step ${stepSeconds}s over a ${rangeSeconds}s range gives ${pointsPerSeries} points per series, ` +
+          `more than the limit of ${limits.maxPointsPerSeries}: use step=${coarsest}s or more, or a shorter range`,
+        { param: 'step', stepSeconds, rangeSeconds, pointsPerSeries, maxPointsPerSeries: limits.maxPointsPerSeries, minStepSeconds: coarsest },
+      );
+    }
+  }
+
+  const query: RangeQuery = {
+    matchers: selectorMatchers(params, limits),
+    from,
+    to,
+    maxSeries: params.limit ?? limits.maxSeries,
+    maxPoints: limits.maxPoints,
+  };
+  if (params.name !== undefined) query.name = params.name;
+  if (stepSeconds !== undefined) query.stepSeconds = stepSeconds;
+  if (aggregation !== undefined) query.aggregation = aggregation;
+  return query;
+}
+
+/** Points as JSON can carry them: NaN and ±Inf (legal in OTLP gauges) become null. */
+export type JsonRangeResult = Omit<RangeResult, 'series'> & {
+  series: Array<Omit<RangeResult['series'][number], 'points'> & { points: Array<[number, number | null]> }>;
+};
+
+/**
+ * Checks the per-series ceiling on raw (stepless) results and makes values JSON-safe.
+ * @throws ApiError query_too_large when a raw series has more points than one series may return
+ */
+export function shapeRangeResult(result: RangeResult, limits: QueryLimits): JsonRangeResult {
+  if (result.stepSeconds === null) {
+    const crowded = result.series.find((s) => s.points.length > limits.maxPointsPerSeries);
+    if (crowded) {
+      throw Errors.queryTooLarge(
+        `series ${crowded.id} (${crowded.metric}) has ${crowded.points.length} raw points in the range, more than the ` +
+          `limit of ${limits.maxPointsPerSeries} per series: set step (e.g. step=1m) to aggregate, or use a shorter range`,
+        { param: 'step', seriesId: crowded.id, points: crowded.points.length, maxPointsPerSeries: limits.maxPointsPerSeries },
+      );
+    }
+  }
+  return {
+    ...result,
+    series: result.series.map((s) => ({
+      ...s,
+      points: s.points.map(([t, v]): [number, number | null] => [t, Number.isFinite(v) ? v : null]),
+    })),
+  };
+}

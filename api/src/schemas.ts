@@ -1,0 +1,106 @@
+/**
+ * Shared request and response schemas (TypeBox → JSON Schema), registered
+ * once by `$id` and referenced from routes, so validation, serialization, the
+ * OpenAPI document and the TypeScript types all come from one definition.
+ */
+import { Type } from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import type { FastifyInstance } from 'fastify';
+
+/** A `$ref` to a registered schema that keeps the schema's static type. */
+export function ref<T extends TSchema & { $id?: string }>(schema: T) {
+  if (!schema.$id) throw new Error('ref(): schema has no $id');
+  return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
+}
+
+/** A nullable value in the OpenAPI 3.0 spelling that fast-json-stringify and ajv also understand. */
+export function nullable<T extends TSchema>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+}
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.String({ description: 'stable error code, e.g. invalid_parameter' }),
+    message: Type.String({ description: 'what is wrong and what to change' }),
+    details: Type.Record(Type.String(), Type.Unknown(), { description: 'structured facts: parameter, limit, value' }),
+  },
+  { $id: 'ErrorResponse', description: 'Every error the API answers' },
+);
+
+export const Labels = Type.Record(Type.String(), Type.String(), {
+  $id: 'Labels',
+  description: 'Label set: resource, scope and point attributes',
+});
+
+const seriesInfoProperties = {
+  id: Type.Integer({ description: 'series id' }),
+  metric: Type.String(),
+  kind: Type.String({ enum: ['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary'] }),
+  unit: Type.String(),
+  temporality: Type.String({ enum: ['unspecified', 'delta', 'cumulative'] }),
+  monotonic: Type.Boolean(),
+  labels: ref(Labels),
+};
+
+export const SeriesInfo = Type.Object(seriesInfoProperties, { $id: 'SeriesInfo' });
+
+export const HistogramSample = Type.Object(
+  {
+    t: Type.Number({ description: 'epoch ms' }),
+    startT: nullable(Type.Number()),
+    count: Type.Number(),
+    sum: nullable(Type.Number()),
+    min: nullable(Type.Number()),
+    max: nullable(Type.Number()),
+    bounds: Type.Array(Type.Number()),
+    bucketCounts: Type.Array(Type.Number()),
+  },
+  { $id: 'HistogramSample' },
+);
+
+export const RangeSeries = Type.Object(
+  {
+    ...seriesInfoProperties,
+    points: Type.Array(Type.Array(nullable(Type.Number()), { minItems: 2, maxItems: 2 }), {
+      description: '[epoch ms (may have a µs fraction), value]; value null when it is NaN or ±Inf',
+    }),
+    histograms: Type.Optional(Type.Array(ref(HistogramSample))),
+  },
+  { $id: 'RangeSeries' },
+);
+
+export const RangeResult = Type.Object(
+  {
+    series: Type.Array(ref(RangeSeries)),
+    stepSeconds: nullable(Type.Number()),
+    aggregation: nullable(Type.String({ enum: ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'] })),
+    source: Type.String({ enum: ['raw', 'rollup_1m', 'rollup_1h', 'mixed'] }),
+  },
+  { $id: 'RangeResult' },
+);
+
+export const MetricSummary = Type.Object(
+  {
+    name: Type.String(),
+    kind: Type.String({ enum: ['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary'] }),
+    unit: Type.String(),
+    temporality: Type.String({ enum: ['unspecified', 'delta', 'cumulative'] }),
+    monotonic: Type.Boolean(),
+    description: Type.String(),
+    series: Type.Integer({ description: 'number of series' }),
+  },
+  { $id: 'MetricSummary' },
+);
+
+/** Every shared schema, in dependency order. */
+export const SHARED_SCHEMAS = [ErrorResponse, Labels, SeriesInfo, HistogramSample, RangeSeries, RangeResult, MetricSummary];
+
+/** Registers the shared schemas on an instance (before any route uses them). */
+export function addSharedSchemas(app: FastifyInstance): void {
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+}
+
+/** The error responses a route documents besides its success. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((s) => [s, ref(ErrorResponse)]));
+}
