@@ -4,10 +4,16 @@
  */
 export { buildApp, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_VERSION } from './app.ts';
 export type { AppOptions } from './app.ts';
-export { resolveAuthConfig, validateAuthConfig, isLoopbackHost, AuthConfigError } from './auth/config.ts';
-export type { AuthConfig, AuthMode, AuthSetting } from './auth/config.ts';
-export { createAuthenticator, grantedScopes, AuthUnavailableError } from './auth/authenticator.ts';
-export type { Authenticate, AuthResult, Scope } from './auth/authenticator.ts';
+export {
+  resolveAuthConfig,
+  validateAuthConfig,
+  isLoopbackHost,
+  AuthConfigError,
+  createAuthenticator,
+  grantedScopes,
+  AuthUnavailableError,
+} from './auth/index.ts';
+export type { AuthConfig, AuthMode, AuthSetting, Authenticate, AuthResult, Scope } from './auth/index.ts';
 export { DEFAULT_QUERY_LIMITS, resolveQueryLimits } from './limits.ts';
 export type { QueryLimits } from './limits.ts';
 export { ApiError, ERROR_CODES, Errors } from './errors.ts';

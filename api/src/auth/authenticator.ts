@@ -80,14 +80,12 @@ export function createAuthenticator(config: AuthConfig, scope: Scope): Authentic
       if (!jwks) return `tokens signed with '${alg ?? 'none'}' are not accepted: only HS256 is configured`;
       return (await jwtVerify(token, jwks, { ...claimChecks, algorithms: JWKS_ALGORITHMS })).payload;
     } catch (err) {
-      if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
-        throw new AuthUnavailableError(`cannot fetch the JWKS from ${config.jwksUrl}: ${(err as Error).message}`, {
+      if (jwks && alg !== 'HS256' && isJwksOutage(err)) {
+        throw new AuthUnavailableError(`cannot use the JWKS at ${config.jwksUrl}: ${(err as Error).message}`, {
           cause: err,
         });
       }
-      if (err instanceof joseErrors.JWKSInvalid) {
-        throw new AuthUnavailableError(`the JWKS at ${config.jwksUrl} is invalid: ${err.message}`, { cause: err });
-      }
+      if (!(err instanceof joseErrors.JOSEError)) throw err;
       return describeJoseError(err);
     }
   }
@@ -131,6 +129,15 @@ function describeJoseError(err: InstanceType<typeof joseErrors.JOSEError>): stri
   if (err instanceof joseErrors.JWKSNoMatchingKey) return 'bearer token was signed by a key the JWKS does not contain';
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'bearer token algorithm is not allowed';
   return `bearer token is invalid: ${err.message}`;
+}
+
+/**
+ * Failures of the JWKS fetch itself (timeout, network, non-200, a body that is
+ * no key set): jose reports a non-200 as its generic JOSEError.
+ */
+function isJwksOutage(err: unknown): boolean {
+  if (!(err instanceof joseErrors.JOSEError)) return true;
+  return err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err.code === 'ERR_JOSE_GENERIC';
 }
 
 /** Fixed-length digest so the comparison takes the same time whatever the token's length. */

@@ -1,0 +1,5 @@
+/** Bearer-token authentication: settings, the per-scope check, the fastify plugin. */
+export { resolveAuthConfig, validateAuthConfig, isLoopbackHost, AuthConfigError } from './config.ts';
+export type { AuthConfig, AuthMode, AuthSetting } from './config.ts';
+export { createAuthenticator, grantedScopes, AuthUnavailableError } from './authenticator.ts';
+export type { Authenticate, AuthResult, Scope } from './authenticator.ts';
