@@ -40,3 +40,38 @@ export class WriterClosedError extends StorageError {
 export function isRetryable(err: unknown): boolean {
   return err instanceof StorageError && err.retryable;
 }
+
+/**
+ * A query asks for more than the configured ceilings allow (series, points,
+ * points per series). Permanent: the same query will fail again; the message
+ * tells the user what to change (set or raise the step, narrow the range or
+ * the matchers).
+ */
+export class QueryLimitError extends StorageError {
+  readonly retryable = false;
+  override readonly name = 'QueryLimitError';
+  /** The ceiling that was hit, e.g. 'max_series', 'max_points', 'max_points_per_series'. */
+  readonly limit: string;
+  constructor(limit: string, message: string) {
+    super(message);
+    this.limit = limit;
+  }
+}
+
+/** A query is malformed (bad regex, inverted range, unknown aggregation). Permanent. */
+export class InvalidQueryError extends StorageError {
+  readonly retryable = false;
+  override readonly name = 'InvalidQueryError';
+  /** The query field at fault, e.g. 'matchers[0].value'. */
+  readonly field: string;
+  constructor(field: string, message: string, options?: { cause?: unknown }) {
+    super(`${field}: ${message}`, { cause: options?.cause });
+    this.field = field;
+  }
+}
+
+/** The schema cannot be migrated as asked (edited migration file, unknown mode). Permanent. */
+export class MigrationError extends StorageError {
+  readonly retryable = false;
+  override readonly name = 'MigrationError';
+}

@@ -1,0 +1,33 @@
+/**
+ * @hydra/storage: schema and migrations (plain PostgreSQL and TimescaleDB),
+ * the series registry, the batched writer, maintenance (partitions, retention,
+ * rollups) and range queries. Test helpers live in '@hydra/storage/testing'.
+ */
+export * from './types.ts';
+export * from './errors.ts';
+export { startEmbeddedPostgres, freePort, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.ts';
+export {
+  Database,
+  parseStorageMode,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_RETENTION_DAYS,
+  type DatabaseOptions,
+} from './database.ts';
+export { migrate, migrationStatus, loadMigrations, MIGRATIONS_DIR, type Migration } from './migrate.ts';
+export {
+  SeriesRegistry,
+  canonicalLabels,
+  labelsHash,
+  DEFAULT_MAX_SERIES_PER_METRIC,
+  DEFAULT_SERIES_CACHE_SIZE,
+  type SeriesRejection,
+  type SeriesRegistryOptions,
+} from './registry.ts';
+export {
+  BatchWriter,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_MAX_QUEUED_ROWS,
+  DEFAULT_WRITER_CONNECTIONS,
+  type WriterOptions,
+} from './writer.ts';

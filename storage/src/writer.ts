@@ -1,0 +1,301 @@
+/**
+ * BatchWriter: group commit for points. Requests queue up (bounded by rows);
+ * a batch leaves when it reaches `batchSize` rows or when the oldest request
+ * has waited `flushIntervalMs`. Up to `connections` batches are in flight at
+ * once, so one batch encodes while another commits. Each batch is ONE
+ * transaction; every request in it resolves only after COMMIT, and all of
+ * them reject with StorageUnavailableError (retryable) if anything fails:
+ * nothing is acknowledged that is not committed.
+ */
+import { metrics } from '@opentelemetry/api';
+import type { ObservableResult } from '@opentelemetry/api';
+import type pg from 'pg';
+import { commitBatch } from './batch-commit.ts';
+import type { Database } from './database.ts';
+import { QueueFullError, StorageUnavailableError, WriterClosedError } from './errors.ts';
+import { dayOfMicros, PartitionManager } from './partitions.ts';
+import type { WriteBatch } from './types.ts';
+
+export const DEFAULT_BATCH_SIZE = 50_000;
+export const DEFAULT_FLUSH_INTERVAL_MS = 50;
+export const DEFAULT_MAX_QUEUED_ROWS = 1_000_000;
+export const DEFAULT_WRITER_CONNECTIONS = 2;
+/** PGlite runs one transaction at a time: a second connection would only wait. */
+export const EMBEDDED_WRITER_CONNECTIONS = 1;
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
+/** Retry-After suggested to callers when the queue is full. */
+export const QUEUE_FULL_RETRY_AFTER_SECONDS = 1;
+
+/** PostgreSQL "no partition of relation … found for row". */
+const NO_PARTITION_SQLSTATE = '23514';
+
+export interface WriterOptions {
+  /** Rows that make a batch leave at once. */
+  batchSize: number;
+  /** Longest a request waits for its batch to fill. */
+  flushIntervalMs: number;
+  /** Rows queued or in flight before write() refuses with QueueFullError. */
+  maxQueuedRows: number;
+  /** Batches committed concurrently, each on its own connection (1 on PGlite unless set). */
+  connections: number;
+}
+
+interface Request {
+  batch: WriteBatch;
+  rows: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+type State = 'new' | 'running' | 'closing' | 'closed';
+
+function rowsOf(batch: WriteBatch): number {
+  return batch.samples.length + batch.histograms.length + batch.expHistograms.length;
+}
+
+/** Throws RangeError naming the first point whose time or series id cannot be encoded. */
+function validateBatch(batch: WriteBatch): void {
+  const check = (list: ReadonlyArray<{ seriesId: number; timeUs: number }>, field: string): void => {
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i] as { seriesId: number; timeUs: number };
+      if (!Number.isSafeInteger(p.timeUs)) throw new RangeError(`${field}[${i}].timeUs: must be an integer µs timestamp, got ${p.timeUs}`);
+      if (!Number.isSafeInteger(p.seriesId) || p.seriesId < 1) {
+        throw new RangeError(`${field}[${i}].seriesId: must be a positive integer series id, got ${p.seriesId}`);
+      }
+    }
+  };
+  check(batch.samples, 'samples');
+  check(batch.histograms, 'histograms');
+  check(batch.expHistograms, 'expHistograms');
+}
+
+export class BatchWriter {
+  readonly options: WriterOptions;
+  readonly #db: Database;
+  readonly #partitions: PartitionManager;
+  #state: State = 'new';
+  #queue: Request[] = [];
+  #queuedRows = 0;
+  #inFlightRows = 0;
+  #inFlightBatches = 0;
+  #flushDue = false;
+  #timer: NodeJS.Timeout | null = null;
+  #drainWaiters: Array<() => void> = [];
+  #shutdown: Promise<void> | null = null;
+
+  readonly #meter = metrics.getMeter('hydra');
+  readonly #rowsWritten = this.#meter.createCounter('hydra.storage.writer.rows', { description: 'Rows committed, by table' });
+  readonly #batches = this.#meter.createCounter('hydra.storage.writer.batches', { description: 'Batches, by outcome' });
+  readonly #failures = this.#meter.createCounter('hydra.storage.writer.failures', { description: 'Batches that failed and were rejected' });
+  readonly #refused = this.#meter.createCounter('hydra.storage.writer.refused', { description: 'write() calls refused, by reason' });
+  readonly #latency = this.#meter.createHistogram('hydra.storage.writer.batch.duration', {
+    description: 'Time to commit one batch',
+    unit: 's',
+  });
+  readonly #queueGauge = this.#meter.createObservableGauge('hydra.storage.writer.queue.rows', {
+    description: 'Rows waiting for a batch',
+  });
+  readonly #observeQueue = (result: ObservableResult): void => result.observe(this.#queuedRows);
+
+  constructor(db: Database, options: Partial<WriterOptions> = {}) {
+    this.options = {
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+      maxQueuedRows: options.maxQueuedRows ?? DEFAULT_MAX_QUEUED_ROWS,
+      connections: options.connections ?? (db.embedded ? EMBEDDED_WRITER_CONNECTIONS : DEFAULT_WRITER_CONNECTIONS),
+    };
+    for (const key of ['batchSize', 'maxQueuedRows', 'connections'] as const) {
+      const v = this.options[key];
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`WriterOptions.${key}: must be a positive integer, got ${v}`);
+    }
+    if (!(this.options.flushIntervalMs >= 0)) {
+      throw new RangeError(`WriterOptions.flushIntervalMs: must be ≥ 0, got ${this.options.flushIntervalMs}`);
+    }
+    this.#db = db;
+    this.#partitions = new PartitionManager(db);
+  }
+
+  /** Begins accepting writes. Calling it again is a no-op. */
+  start(): void {
+    if (this.#state !== 'new') return;
+    this.#state = 'running';
+    this.#queueGauge.addCallback(this.#observeQueue);
+  }
+
+  /**
+   * Queues the batch; resolves once it is committed. Rejects with
+   * QueueFullError when the queue is full (retry later), WriterClosedError
+   * when not started or shutting down, StorageUnavailableError when the
+   * commit failed (nothing of the batch was stored), RangeError on a point
+   * whose time or series id is not an integer.
+   */
+  write(batch: WriteBatch): Promise<void> {
+    if (this.#state !== 'running') {
+      this.#refused.add(1, { reason: 'closed' });
+      const why = this.#state === 'new' ? 'BatchWriter.write called before start()' : 'the writer is shutting down';
+      return Promise.reject(new WriterClosedError(why));
+    }
+    try {
+      validateBatch(batch);
+    } catch (err) {
+      this.#refused.add(1, { reason: 'invalid' });
+      return Promise.reject(err as Error);
+    }
+    const rows = rowsOf(batch);
+    if (rows === 0) return Promise.resolve();
+    if (this.#queuedRows + this.#inFlightRows + rows > this.options.maxQueuedRows) {
+      this.#refused.add(1, { reason: 'queue_full' });
+      return Promise.reject(
+        new QueueFullError(
+          `write queue full: ${this.#queuedRows + this.#inFlightRows} rows pending, ${rows} more would pass the limit of ${this.options.maxQueuedRows}`,
+          QUEUE_FULL_RETRY_AFTER_SECONDS,
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ batch, rows, resolve, reject });
+      this.#queuedRows += rows;
+      this.#pump();
+    });
+  }
+
+  stats(): { queuedRows: number; inFlightBatches: number } {
+    return { queuedRows: this.#queuedRows, inFlightBatches: this.#inFlightBatches };
+  }
+
+  /**
+   * Stops intake (later writes reject with WriterClosedError), flushes what is
+   * queued and waits for in-flight batches, up to `deadlineMs`; requests still
+   * queued at the deadline reject with WriterClosedError. Idempotent; safe
+   * without start().
+   */
+  shutdown(deadlineMs: number = DEFAULT_SHUTDOWN_DEADLINE_MS): Promise<void> {
+    this.#shutdown ??= this.#shutdownOnce(deadlineMs);
+    return this.#shutdown;
+  }
+
+  async #shutdownOnce(deadlineMs: number): Promise<void> {
+    const wasRunning = this.#state === 'running';
+    this.#state = 'closing';
+    this.#pump();
+    let deadline: NodeJS.Timeout | undefined;
+    const drained = new Promise<void>((resolve) => this.#whenDrained(resolve));
+    const expired = new Promise<'expired'>((resolve) => {
+      deadline = setTimeout(() => resolve('expired'), deadlineMs);
+    });
+    const outcome = await Promise.race([drained, expired]);
+    clearTimeout(deadline);
+    if (outcome === 'expired') {
+      const left = this.#queue.splice(0);
+      this.#queuedRows = 0;
+      for (const r of left) r.reject(new WriterClosedError(`shutdown deadline of ${deadlineMs} ms passed before these points were written`));
+    }
+    this.#clearTimer();
+    if (wasRunning) this.#queueGauge.removeCallback(this.#observeQueue);
+    this.#state = 'closed';
+  }
+
+  #whenDrained(resolve: () => void): void {
+    if (this.#queue.length === 0 && this.#inFlightBatches === 0) resolve();
+    else this.#drainWaiters.push(resolve);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Starts as many batches as connections allow and the queue justifies; arms the flush timer otherwise. */
+  #pump(): void {
+    const closing = this.#state === 'closing';
+    while (
+      this.#queue.length > 0 &&
+      this.#inFlightBatches < this.options.connections &&
+      (this.#queuedRows >= this.options.batchSize || this.#flushDue || closing)
+    ) {
+      const taken: Request[] = [];
+      let rows = 0;
+      while (this.#queue.length > 0) {
+        const next = this.#queue[0] as Request;
+        if (taken.length > 0 && rows + next.rows > this.options.batchSize) break;
+        taken.push(next);
+        rows += next.rows;
+        this.#queue.shift();
+      }
+      this.#queuedRows -= rows;
+      this.#inFlightRows += rows;
+      this.#inFlightBatches++;
+      // #run never rejects: it settles every request of the batch itself.
+      void this.#run(taken, rows);
+    }
+    if (this.#queue.length === 0) {
+      this.#flushDue = false;
+      this.#clearTimer();
+    } else if (!this.#timer && !this.#flushDue && !closing) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.#flushDue = true;
+        this.#pump();
+      }, this.options.flushIntervalMs);
+    }
+  }
+
+  async #run(requests: Request[], rows: number): Promise<void> {
+    const started = performance.now();
+    const merged: WriteBatch = { samples: [], histograms: [], expHistograms: [] };
+    for (const r of requests) {
+      for (const p of r.batch.samples) merged.samples.push(p);
+      for (const p of r.batch.histograms) merged.histograms.push(p);
+      for (const p of r.batch.expHistograms) merged.expHistograms.push(p);
+    }
+    try {
+      await this.#commit(merged);
+      this.#rowsWritten.add(merged.samples.length, { table: 'samples' });
+      if (merged.histograms.length > 0) this.#rowsWritten.add(merged.histograms.length, { table: 'histogram_samples' });
+      if (merged.expHistograms.length > 0) this.#rowsWritten.add(merged.expHistograms.length, { table: 'exp_histogram_samples' });
+      this.#batches.add(1, { outcome: 'committed' });
+      for (const r of requests) r.resolve();
+    } catch (err) {
+      if ((err as { code?: string }).code === NO_PARTITION_SQLSTATE) this.#partitions.invalidate();
+      this.#batches.add(1, { outcome: 'failed' });
+      this.#failures.add(1);
+      const failure = new StorageUnavailableError(`batch of ${rows} rows not stored: ${(err as Error).message}`, { cause: err });
+      for (const r of requests) r.reject(failure);
+    } finally {
+      this.#latency.record((performance.now() - started) / 1000);
+      this.#inFlightRows -= rows;
+      this.#inFlightBatches--;
+      this.#pump();
+      if (this.#queue.length === 0 && this.#inFlightBatches === 0) {
+        const waiters = this.#drainWaiters.splice(0);
+        for (const w of waiters) w();
+      }
+    }
+  }
+
+  async #commit(batch: WriteBatch): Promise<void> {
+    if (this.#db.mode === 'postgres') {
+      const days = new Set<number>();
+      for (const p of batch.samples) days.add(dayOfMicros(p.timeUs));
+      for (const p of batch.histograms) days.add(dayOfMicros(p.timeUs));
+      for (const p of batch.expHistograms) days.add(dayOfMicros(p.timeUs));
+      await this.#partitions.ensure(days);
+    }
+    let client: pg.PoolClient;
+    try {
+      client = await this.#db.pool.connect();
+    } catch (err) {
+      throw new Error(`cannot connect: ${(err as Error).message}`, { cause: err });
+    }
+    let failed: Error | undefined;
+    try {
+      await commitBatch(client, batch, !this.#db.embedded);
+    } catch (err) {
+      failed = err as Error;
+      throw err;
+    } finally {
+      // A connection that failed mid-transaction is destroyed rather than reused.
+      client.release(failed);
+    }
+  }
+}
