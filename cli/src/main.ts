@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { loadEnvFile } from 'node:process';
+import { USAGE_EXIT_CODE, UsageError } from './args.ts';
 
 /** Settings file read from the working directory when present; the environment wins over it. */
 export const DOTENV_FILE = '.env';
@@ -49,6 +50,6 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     console.error(`hydra ${name}: ${(err as Error).message}`);
     if (process.env.HYDRA_DEBUG) console.error(err);
-    return 1;
+    return err instanceof UsageError ? USAGE_EXIT_CODE : 1;
   }
 }

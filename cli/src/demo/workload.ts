@@ -91,8 +91,8 @@ function hostMeters(host: HostProfile, options: DemoWorkloadOptions): HostMeters
     ],
   });
   const meter = provider.getMeter(DEMO_SCOPE_NAME);
-  const gauge = (m: { name: string; unit: string; description: string }): ObservableGauge =>
-    meter.createObservableGauge(m.name, { unit: m.unit, description: m.description });
+  const gauge = (m: { name: string; unit: string; description?: string }): ObservableGauge =>
+    meter.createObservableGauge(m.name, { unit: m.unit, description: m.description ?? '' });
   const cpu = gauge(DEMO_METRICS.cpu);
   const memory = gauge(DEMO_METRICS.memory);
   const disk = gauge(DEMO_METRICS.disk);

@@ -1,0 +1,69 @@
+/**
+ * `hydra seed`: writes HYDRA_SEED_DAYS days of the demo hosts' history (60 s
+ * resolution, incidents included) through the Ingestor. Does nothing when the
+ * database already holds metrics, unless --force.
+ */
+import { listMetrics } from '@hydra/storage';
+import type { Ingestor } from '@hydra/collector';
+import type { Database } from '@hydra/storage';
+import { integerOption, parseCommandArgs } from '../args.ts';
+import { loadConfig } from '../config.ts';
+import { seedDemoHistory, type SeedResult } from '../demo/seed-history.ts';
+import { createLogger } from '../log.ts';
+import { createPipeline } from '../runtime/pipeline.ts';
+import { openStorage } from '../runtime/storage.ts';
+import { SHUTDOWN_DEADLINE_MS } from '../runtime/lifecycle.ts';
+
+const MAX_DAYS = 30;
+
+const USAGE = `usage: hydra seed [--days N] [--force]
+
+Writes N days (default HYDRA_SEED_DAYS, 3) of demo history for the hosts
+web-1…web-4 — CPU, memory, disk, request latency and errors at 60 s
+resolution, with injected incidents — into the database, ending now.
+Does nothing if the database already holds metrics.
+
+options:
+  --days N   days of history (1…${MAX_DAYS})
+  --force    seed even when the database holds metrics
+  -h, --help show this help`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(argv, { usage: USAGE, options: { days: { type: 'string' }, force: { type: 'boolean' } } });
+  if (!args) return 0;
+  const config = loadConfig();
+  const days = integerOption('days', args.days, config.seedDays, 1, MAX_DAYS);
+  const log = createLogger('seed', config.logLevel);
+  const storage = await openStorage(config, { component: 'seed', migrate: true, log: log.info });
+  try {
+    const pipeline = createPipeline(storage.db, config);
+    try {
+      const result = await seedIfEmpty(storage.db, pipeline.ingestor, { days, force: Boolean(args.force) });
+      if (result === null) console.log('the database already holds metrics: nothing seeded (use --force to add the demo history anyway)');
+      else console.log(describeSeed(result));
+    } finally {
+      await pipeline.shutdown(SHUTDOWN_DEADLINE_MS);
+    }
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Seeds `days` of demo history unless metrics exist (and not `force`); null when it did nothing. */
+export async function seedIfEmpty(
+  db: Database,
+  ingestor: Ingestor,
+  options: { days: number; force?: boolean; signal?: AbortSignal },
+): Promise<SeedResult | null> {
+  if (!options.force && (await listMetrics(db)).length > 0) return null;
+  return seedDemoHistory(ingestor, { days: options.days, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+export function describeSeed(r: SeedResult): string {
+  const seconds = r.elapsedMs / 1000;
+  return (
+    `seeded ${r.points} points from ${new Date(r.fromMs).toISOString()} to ${new Date(r.toMs).toISOString()} ` +
+    `in ${seconds.toFixed(1)} s (${Math.round(r.points / Math.max(seconds, 0.001))} points/s)`
+  );
+}

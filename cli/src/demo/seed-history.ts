@@ -1,0 +1,60 @@
+/**
+ * Writes the demo's history straight through the Ingestor (the collector's
+ * own limits → registry → writer path, without HTTP), a few chunks in flight
+ * so the writer can group-commit while the next chunk is generated.
+ */
+import type { Ingestor } from '@hydra/collector';
+import { DEMO_SEED } from './hosts.ts';
+import { demoHistory } from './history.ts';
+
+/** Resolution of the seeded history. */
+export const SEED_STEP_MS = 60_000;
+/** Steps per chunk handed to the Ingestor (6 hours at 60 s: ~12k points). */
+export const SEED_CHUNK_STEPS = 360;
+/** Chunks being written at once. */
+export const SEED_CHUNKS_IN_FLIGHT = 2;
+
+export interface SeedResult {
+  points: number;
+  rejected: number;
+  fromMs: number;
+  toMs: number;
+  elapsedMs: number;
+}
+
+/**
+ * Seeds `days` days of history ending at `toMs`; throws when the storage
+ * refuses a chunk or a point, or (between chunks) when `signal` aborts.
+ */
+export async function seedDemoHistory(
+  ingestor: Ingestor,
+  options: { days: number; toMs?: number; seed?: number; signal?: AbortSignal },
+): Promise<SeedResult> {
+  const started = performance.now();
+  const toMs = Math.floor((options.toMs ?? Date.now()) / SEED_STEP_MS) * SEED_STEP_MS;
+  const fromMs = toMs - options.days * 86_400_000;
+  const result: SeedResult = { points: 0, rejected: 0, fromMs, toMs, elapsedMs: 0 };
+  const inFlight = new Set<Promise<void>>();
+  const failures: unknown[] = [];
+  for (const chunk of demoHistory({ seed: options.seed ?? DEMO_SEED, fromMs, toMs, stepMs: SEED_STEP_MS, chunkSteps: SEED_CHUNK_STEPS })) {
+    if (failures.length > 0 || options.signal?.aborted) break;
+    const write: Promise<void> = ingestor.ingest(chunk).then(
+      (r) => {
+        result.points += r.acceptedPoints;
+        result.rejected += r.rejectedPoints;
+        if (r.rejectedPoints > 0) failures.push(new Error(`seed: ${r.rejectedPoints} point(s) rejected: ${r.errors.join('; ')}`));
+      },
+      (err: unknown) => {
+        failures.push(err);
+      },
+    );
+    const tracked = write.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= SEED_CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failures.length > 0) throw failures[0];
+  options.signal?.throwIfAborted();
+  result.elapsedMs = performance.now() - started;
+  return result;
+}

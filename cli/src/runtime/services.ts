@@ -1,0 +1,61 @@
+/**
+ * The network services a command runs: the OTLP collector (HTTP + gRPC) and
+ * the HTTP API, with authentication resolved from HYDRA_AUTH & co.
+ */
+import { buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig } from '@hydra/api';
+import { startCollector, type Ingestor, type RunningCollector } from '@hydra/collector';
+import type { Database } from '@hydra/storage';
+import type { HydraConfig } from '../config.ts';
+import { formatHost } from '../telemetry.ts';
+
+export const VERSION = '0.1.0';
+
+/** Auth of this process: off only for the embedded database on loopback when HYDRA_AUTH=auto. */
+export function authFor(config: HydraConfig, env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  return resolveAuthConfig(env, { embedded: config.databaseUrl === null, host: config.host });
+}
+
+/** Starts the OTLP receivers on HYDRA_HOST:HYDRA_OTLP_HTTP_PORT / HYDRA_OTLP_GRPC_PORT. */
+export function startCollectorService(ingestor: Ingestor, config: HydraConfig, auth: AuthConfig): Promise<RunningCollector> {
+  return startCollector(ingestor, {
+    host: config.host,
+    httpPort: config.otlpHttpPort,
+    grpcPort: config.otlpGrpcPort,
+    limits: ingestor.limits,
+    ...(auth.mode === 'on' ? { authenticate: createAuthenticator(auth, 'metrics:write') } : {}),
+  });
+}
+
+export interface RunningApi {
+  url: string;
+  /** Stops accepting requests and finishes the open ones; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Builds the API (POST /metrics enabled when an ingestor is given) and listens on HYDRA_HOST:HYDRA_API_PORT. */
+export async function startApiService(options: { db: Database; ingestor?: Ingestor; auth: AuthConfig; config: HydraConfig }): Promise<RunningApi> {
+  const { config } = options;
+  const app = await buildApp({
+    db: options.db,
+    auth: options.auth,
+    version: VERSION,
+    logger: { level: config.logLevel },
+    ...(options.ingestor ? { ingestor: options.ingestor } : {}),
+  });
+  try {
+    await app.listen({ host: config.host, port: config.apiPort });
+  } catch (err) {
+    await app.close();
+    throw new Error(`HYDRA_API_PORT: cannot listen on ${config.host}:${config.apiPort}: ${(err as Error).message}`, { cause: err });
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.apiPort;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${formatHost(config.host)}:${port}`,
+    close() {
+      closing ??= app.close().then(() => undefined);
+      return closing;
+    },
+  };
+}
