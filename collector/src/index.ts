@@ -1,0 +1,34 @@
+/**
+ * @hydra/collector: OTLP (HTTP protobuf/JSON, gRPC) and seed-JSON receivers,
+ * limits, and the Ingestor that hands decoded series to @hydra/storage.
+ */
+export type { IngestPoint, IngestSeries, IngestResult, RejectReason } from './types.ts';
+export { Ingestor, type IngestorDeps } from './ingestor.ts';
+export type { Authenticate } from './auth.ts';
+export {
+  DEFAULT_LIMITS,
+  LIMIT_ENV,
+  limitsFromEnv,
+  resolveLimits,
+  type IngestLimits,
+} from './limits.ts';
+export {
+  startCollector,
+  buildHttpReceiver,
+  DEFAULT_GRPC_PORT,
+  DEFAULT_HTTP_PORT,
+  type CollectorOptions,
+  type RunningCollector,
+} from './collector.ts';
+export { seedJsonRoute, parseSeedPoints, HOST_LABEL } from './http/seed-route.ts';
+export {
+  mapError,
+  CollectorClosedError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  type MappedError,
+} from './errors.ts';
+export { decodeProtobufRequest } from './otlp/protobuf-decoder.ts';
+export { decodeJsonRequest } from './otlp/json-decoder.ts';
+export type { DecodedRequest } from './series-builder.ts';

@@ -1,0 +1,187 @@
+/**
+ * Ingestor: limits → series registry → batch writer. Every receiver (OTLP
+ * HTTP, OTLP gRPC, the seed's JSON route, `hydra import`) hands it decoded
+ * series; it resolves only after the writer committed the points, so an
+ * acknowledged point is never lost.
+ */
+import type { BatchWriter, SeriesRef, SeriesRegistry, WriteBatch } from '@hydra/storage';
+import { CollectorClosedError } from './errors.ts';
+import { resolveLimits, type IngestLimits } from './limits.ts';
+import { Rejections } from './rejections.ts';
+import { isDerivedSeries } from './series-builder.ts';
+import { createTelemetry, recordRejections, type CollectorTelemetry } from './telemetry.ts';
+import type { IngestResult, IngestSeries } from './types.ts';
+
+const US_PER_SECOND = 1_000_000;
+
+interface TimeWindow {
+  oldestUs: number;
+  newestUs: number;
+}
+/** Default wait for in-flight ingests on shutdown. */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
+
+export interface IngestorDeps {
+  registry: SeriesRegistry;
+  writer: BatchWriter;
+}
+
+export class Ingestor {
+  readonly limits: Readonly<IngestLimits>;
+  private readonly telemetry: CollectorTelemetry;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  /** Throws when a limit is invalid (fail fast at start-up). */
+  constructor(
+    private readonly deps: IngestorDeps,
+    limits: Partial<IngestLimits> = {},
+  ) {
+    this.limits = Object.freeze(resolveLimits(limits));
+    this.telemetry = createTelemetry();
+  }
+
+  /** Nothing to start: the Ingestor holds no timers; present for the component contract. */
+  start(): void {}
+
+  /**
+   * Apply limits, resolve series ids and commit the points. Resolves after
+   * COMMIT with what was accepted and rejected; throws a retryable
+   * StorageError (or CollectorClosedError) when nothing could be stored.
+   */
+  async ingest(series: IngestSeries[]): Promise<IngestResult> {
+    if (this.closed) throw new CollectorClosedError('the collector is shutting down; retry later');
+    const work = this.run(series);
+    this.inFlight.add(work);
+    try {
+      return await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  /** Refuse new data, then wait (up to `deadlineMs`) for in-flight ingests. Idempotent. */
+  async shutdown(deadlineMs = DEFAULT_SHUTDOWN_DEADLINE_MS): Promise<void> {
+    this.closed = true;
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
+  }
+
+  private async run(series: IngestSeries[]): Promise<IngestResult> {
+    const rejections = new Rejections(this.limits.maxErrorMessages);
+    const kept = this.applyLimits(series, rejections);
+    const ids = kept.length ? await this.deps.registry.resolve(kept.map((s) => s.ref)) : [];
+    const batch: WriteBatch = { samples: [], histograms: [], expHistograms: [] };
+    for (let i = 0; i < kept.length; i++) {
+      const s = kept[i]!;
+      const id = ids[i];
+      if (typeof id !== 'number') {
+        const message = id?.message ?? 'series registry returned no id';
+        rejections.add('series_limit', pointCount(s), () => `metric ${s.ref.metric.name}: ${message}`);
+        continue;
+      }
+      for (const p of s.samples) batch.samples.push({ seriesId: id, timeUs: p.timeUs, value: p.value });
+      for (const h of s.histograms) batch.histograms.push({ ...h, seriesId: id });
+      for (const h of s.expHistograms) batch.expHistograms.push({ ...h, seriesId: id });
+    }
+    const accepted = batch.samples.length + batch.histograms.length + batch.expHistograms.length;
+    if (accepted > 0) await this.deps.writer.write(batch);
+    this.telemetry.pointsWritten.add(accepted);
+    recordRejections(this.telemetry, rejections.byReason);
+    return { acceptedPoints: accepted, rejectedPoints: rejections.total, errors: rejections.messages };
+  }
+
+  /** The series that pass the label limits, each holding only the points inside the time window. */
+  private applyLimits(series: IngestSeries[], rejections: Rejections): IngestSeries[] {
+    const nowUs = Date.now() * 1000;
+    const window: TimeWindow = {
+      oldestUs: nowUs - this.limits.maxPointAgeSeconds * US_PER_SECOND,
+      newestUs: nowUs + this.limits.maxFutureSeconds * US_PER_SECOND,
+    };
+    const kept: IngestSeries[] = [];
+    for (const s of series) {
+      const points = pointCount(s);
+      if (points === 0) continue;
+      // a derived series fails exactly when its primary does: count the points once
+      if (!this.labelsWithinLimits(s.ref, isDerivedSeries(s) ? 0 : points, rejections)) continue;
+      const inside = this.insideWindow(s, window, rejections);
+      if (inside) kept.push(inside);
+    }
+    return kept;
+  }
+
+  /** `s` itself when all its points are inside the window, a filtered copy when some are, null when none. */
+  private insideWindow(s: IngestSeries, w: TimeWindow, rejections: Rejections): IngestSeries | null {
+    let old = 0;
+    let future = 0;
+    for (const list of [s.samples, s.histograms, s.expHistograms]) {
+      for (const p of list) {
+        if (p.timeUs < w.oldestUs) old++;
+        else if (p.timeUs > w.newestUs) future++;
+      }
+    }
+    if (old === 0 && future === 0) return s;
+    const outside = old + future;
+    if (!isDerivedSeries(s)) {
+      const name = s.ref.metric.name;
+      const { maxPointAgeSeconds, maxFutureSeconds } = this.limits;
+      rejections.add('too_old', old, () => `metric ${name}: ${old} point(s) older than ${maxPointAgeSeconds}s (retention)`);
+      rejections.add('too_far_in_future', future, () => `metric ${name}: ${future} point(s) more than ${maxFutureSeconds}s in the future`);
+    }
+    if (outside === pointCount(s)) return null;
+    const inside = (p: { timeUs: number }) => p.timeUs >= w.oldestUs && p.timeUs <= w.newestUs;
+    return {
+      ref: s.ref,
+      samples: s.samples.filter(inside),
+      histograms: s.histograms.filter(inside),
+      expHistograms: s.expHistograms.filter(inside),
+    };
+  }
+
+  private labelsWithinLimits(ref: SeriesRef, points: number, rejections: Rejections): boolean {
+    const { maxAttributes, maxLabelLength } = this.limits;
+    const name = ref.metric.name;
+    if (name === '' || exceedsBytes(name, maxLabelLength)) {
+      rejections.add('invalid_name', points, () =>
+        name === '' ? 'metric name is empty' : `metric name is longer than ${maxLabelLength} bytes`,
+      );
+      return false;
+    }
+    const keys = Object.keys(ref.labels);
+    if (keys.length > maxAttributes) {
+      rejections.add('too_many_attributes', points, () => `metric ${name}: ${keys.length} attributes, the limit is ${maxAttributes}`);
+      return false;
+    }
+    for (const key of keys) {
+      const value = ref.labels[key]!;
+      if (key === '') {
+        rejections.add('invalid_name', points, () => `metric ${name}: an attribute has an empty key`);
+        return false;
+      }
+      if (exceedsBytes(key, maxLabelLength) || exceedsBytes(value, maxLabelLength)) {
+        rejections.add('label_too_long', points, () =>
+          `metric ${name}: attribute '${key.slice(0, 64)}' name or value is longer than ${maxLabelLength} bytes`,
+        );
+        return false;
+      }
+    }
+    return true;
+  }
+}
+
+function pointCount(s: IngestSeries): number {
+  return s.samples.length + s.histograms.length + s.expHistograms.length;
+}
+
+/** Whether the UTF-8 encoding of `s` is longer than `max` bytes (measured only when the length is in doubt). */
+function exceedsBytes(s: string, max: number): boolean {
+  if (s.length * 3 <= max) return false;
+  if (s.length > max) return true;
+  return Buffer.byteLength(s, 'utf8') > max;
+}

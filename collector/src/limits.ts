@@ -1,0 +1,79 @@
+/**
+ * Ingest limits: what one request, one series and one point may carry. Every
+ * limit has a named default and an environment variable; `resolveLimits`
+ * validates a configuration once, at start-up, and fails fast.
+ */
+
+/** OTLP's recommended cap on a request body after decompression. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Labels of one series after resource, scope and point attributes are merged. */
+export const DEFAULT_MAX_ATTRIBUTES = 128;
+/** Bytes (UTF-8) of one label name or value, and of a metric name. */
+export const DEFAULT_MAX_LABEL_LENGTH = 2048;
+/** Distinct series one metric may create; enforced by the SeriesRegistry. */
+export const DEFAULT_MAX_SERIES_PER_METRIC = 50_000;
+/** Points older than this are refused: it matches the default retention (30 days). */
+export const DEFAULT_MAX_POINT_AGE_SECONDS = 30 * 24 * 3600;
+/** Points further than this in the future are refused (clock skew allowance). */
+export const DEFAULT_MAX_FUTURE_SECONDS = 10 * 60;
+/** Rejection messages kept per request; the rest are only counted. */
+export const DEFAULT_MAX_ERROR_MESSAGES = 5;
+
+export interface IngestLimits {
+  maxBodyBytes: number;
+  maxAttributes: number;
+  maxLabelLength: number;
+  maxSeriesPerMetric: number;
+  maxPointAgeSeconds: number;
+  maxFutureSeconds: number;
+  maxErrorMessages: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  maxAttributes: DEFAULT_MAX_ATTRIBUTES,
+  maxLabelLength: DEFAULT_MAX_LABEL_LENGTH,
+  maxSeriesPerMetric: DEFAULT_MAX_SERIES_PER_METRIC,
+  maxPointAgeSeconds: DEFAULT_MAX_POINT_AGE_SECONDS,
+  maxFutureSeconds: DEFAULT_MAX_FUTURE_SECONDS,
+  maxErrorMessages: DEFAULT_MAX_ERROR_MESSAGES,
+});
+
+/** Environment variable of each limit that operators set. */
+export const LIMIT_ENV: Readonly<Partial<Record<keyof IngestLimits, string>>> = Object.freeze({
+  maxBodyBytes: 'HYDRA_MAX_BODY_BYTES',
+  maxAttributes: 'HYDRA_MAX_ATTRIBUTES',
+  maxLabelLength: 'HYDRA_MAX_LABEL_LENGTH',
+  maxSeriesPerMetric: 'HYDRA_MAX_SERIES_PER_METRIC',
+  maxPointAgeSeconds: 'HYDRA_MAX_POINT_AGE_SECONDS',
+  maxFutureSeconds: 'HYDRA_MAX_FUTURE_SECONDS',
+});
+
+/** Defaults overlaid with `overrides`, validated: throws an Error naming the field and the reason. */
+export function resolveLimits(overrides: Partial<IngestLimits> = {}): IngestLimits {
+  const limits: IngestLimits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(overrides) as Array<[keyof IngestLimits, unknown]>) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_LIMITS)) throw new Error(`ingest limits: unknown field '${key}'`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new Error(`ingest limits: ${key} must be a positive integer, got ${String(value)}`);
+    }
+    limits[key] = value;
+  }
+  return limits;
+}
+
+/** Limits set through the environment (see LIMIT_ENV); unset variables are left out. */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<IngestLimits> {
+  const out: Partial<IngestLimits> = {};
+  for (const [key, name] of Object.entries(LIMIT_ENV) as Array<[keyof IngestLimits, string]>) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new Error(`${name} must be a positive integer, got '${raw}'`);
+    }
+    out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+/**
+ * The translation rules, in one place, for every decoder: series identity =
+ * metric descriptor + labels (resource, then scope, then point attributes, the
+ * later winning on a clash); histograms go whole to their table plus
+ * `<name>_count` / `<name>_sum` sums; summaries flatten to
+ * `<name>{quantile="q"}` gauges plus `_count` / `_sum`. Decoders push points
+ * in wire order and the builder groups them into IngestSeries.
+ */
+import type { ExpHistogramPoint, HistogramPoint, Labels, MetricDescriptor, MetricKind, Temporality } from '@hydra/storage';
+import { Rejections } from './rejections.ts';
+import type { IngestSeries, RejectReason } from './types.ts';
+
+export const SCOPE_NAME_LABEL = 'otel.scope.name';
+export const SCOPE_VERSION_LABEL = 'otel.scope.version';
+export const QUANTILE_LABEL = 'quantile';
+export const COUNT_SUFFIX = '_count';
+export const SUM_SUFFIX = '_sum';
+
+export type HistogramInput = Omit<HistogramPoint, 'seriesId'>;
+export type ExpHistogramInput = Omit<ExpHistogramPoint, 'seriesId'>;
+
+/** What a decoder produced from one request. */
+export interface DecodedRequest {
+  series: IngestSeries[];
+  /** Data points seen on the wire (stored, rejected or skipped). */
+  points: number;
+  rejections: Rejections;
+}
+
+/**
+ * Series whose points repeat a data point already counted elsewhere (a
+ * histogram's `_count` / `_sum`, a summary's quantiles and `_sum`): limits that
+ * hit them also hit their primary series, so they are not counted twice.
+ */
+const derived = new WeakSet<IngestSeries>();
+
+/** Whether `s` was derived from points that another series of the same request counts. */
+export function isDerivedSeries(s: IngestSeries): boolean {
+  return derived.has(s);
+}
+
+interface MetricState {
+  /** For a summary: the descriptor of its quantile gauges. */
+  descriptor: MetricDescriptor;
+  summary: boolean;
+  /** `_count` / `_sum` descriptors of histograms and summaries, made on first use. */
+  count?: MetricDescriptor;
+  sum?: MetricDescriptor;
+  /** series of this metric by descriptor name + point attribute key */
+  series: Map<string, IngestSeries>;
+}
+
+export class SeriesBuilder {
+  readonly rejections: Rejections;
+  private readonly out: IngestSeries[] = [];
+  private points = 0;
+  private resource: Labels = {};
+  private base: Labels = {};
+  private metric: MetricState | null = null;
+  private readonly nowUs: number;
+
+  constructor(maxMessages: number, nowUs = Date.now() * 1000) {
+    this.rejections = new Rejections(maxMessages);
+    this.nowUs = nowUs;
+  }
+
+  beginResource(attributes: Labels): void {
+    this.resource = attributes;
+    this.base = attributes;
+    this.metric = null;
+  }
+
+  beginScope(name: string, version: string): void {
+    const base: Labels = { ...this.resource };
+    if (name !== '') base[SCOPE_NAME_LABEL] = name;
+    if (version !== '') base[SCOPE_VERSION_LABEL] = version;
+    this.base = base;
+    this.metric = null;
+  }
+
+  beginMetric(
+    name: string,
+    description: string,
+    unit: string,
+    kind: MetricKind,
+    temporality: Temporality,
+    monotonic: boolean,
+  ): void {
+    const summary = kind === 'summary';
+    const descriptor: MetricDescriptor = summary
+      ? { name, kind: 'gauge', unit, temporality: 'unspecified', monotonic: false }
+      : { name, kind, unit, temporality, monotonic };
+    if (description !== '') descriptor.description = description;
+    this.metric = { descriptor, summary, series: new Map() };
+  }
+
+  /** A gauge or sum point; a zero time means "not set" and takes the receive time. */
+  number(attributes: Labels, timeUs: number, value: number): void {
+    const m = this.current();
+    this.points++;
+    this.seriesOf(m.descriptor, attributes).samples.push({ timeUs: this.time(timeUs), value });
+  }
+
+  histogram(attributes: Labels, point: HistogramInput): void {
+    const m = this.current();
+    this.points++;
+    if (point.bucketCounts.length !== 0 && point.bucketCounts.length !== point.bounds.length + 1) {
+      this.reject('invalid_point', 1, () =>
+        `metric ${m.descriptor.name}: bucket_counts has ${point.bucketCounts.length} entries, explicit_bounds ${point.bounds.length} (expected bounds + 1)`,
+      );
+      return;
+    }
+    point.timeUs = this.time(point.timeUs);
+    this.seriesOf(m.descriptor, attributes).histograms.push(point);
+    this.countAndSum(m, attributes, point.timeUs, point.count, point.sum);
+  }
+
+  expHistogram(attributes: Labels, point: ExpHistogramInput): void {
+    const m = this.current();
+    this.points++;
+    point.timeUs = this.time(point.timeUs);
+    this.seriesOf(m.descriptor, attributes).expHistograms.push(point);
+    this.countAndSum(m, attributes, point.timeUs, point.count, point.sum);
+  }
+
+  /** A summary point: one gauge per quantile plus `_count` and `_sum`. */
+  summary(attributes: Labels, timeUs: number, count: number, sum: number, quantiles: Array<[number, number]>): void {
+    const m = this.current();
+    this.points++;
+    const t = this.time(timeUs);
+    for (const [q, v] of quantiles) {
+      const labels: Labels = { ...attributes, [QUANTILE_LABEL]: String(q) };
+      this.seriesOf(m.descriptor, labels, true).samples.push({ timeUs: t, value: v });
+    }
+    this.countAndSum(m, attributes, t, count, sum);
+  }
+
+  /** A point flagged NO_RECORDED_VALUE: counted, not stored, not an error. */
+  skip(): void {
+    this.points++;
+    this.rejections.skipped++;
+  }
+
+  /** A point the decoder found invalid; `points` of them are counted as rejected. */
+  reject(reason: RejectReason, points: number, message: () => string): void {
+    this.rejections.add(reason, points, message);
+  }
+
+  /** Count a point that `reject` accounts for (used when a whole metric is unusable). */
+  countPoints(n: number): void {
+    this.points += n;
+  }
+
+  finish(): DecodedRequest {
+    return { series: this.out, points: this.points, rejections: this.rejections };
+  }
+
+  private current(): MetricState {
+    if (!this.metric) throw new Error('SeriesBuilder: a point arrived before beginMetric');
+    return this.metric;
+  }
+
+  private time(timeUs: number): number {
+    return timeUs > 0 ? timeUs : this.nowUs;
+  }
+
+  private countAndSum(m: MetricState, attributes: Labels, timeUs: number, count: number, sum: number | null): void {
+    const { name, unit } = m.descriptor;
+    m.count ??= { name: name + COUNT_SUFFIX, kind: 'sum', unit: '', temporality: temporalityOf(m), monotonic: true };
+    this.seriesOf(m.count, attributes, !m.summary).samples.push({ timeUs, value: count });
+    if (sum === null) return;
+    m.sum ??= { name: name + SUM_SUFFIX, kind: 'sum', unit, temporality: temporalityOf(m), monotonic: true };
+    this.seriesOf(m.sum, attributes, true).samples.push({ timeUs, value: sum });
+  }
+
+  private seriesOf(descriptor: MetricDescriptor, attributes: Labels, isDerived = false): IngestSeries {
+    const m = this.metric!;
+    const key = descriptor.name + '\u0000' + attributeKey(attributes);
+    let s = m.series.get(key);
+    if (!s) {
+      const labels: Labels = { ...this.base, ...attributes };
+      s = { ref: { metric: descriptor, labels }, samples: [], histograms: [], expHistograms: [] };
+      m.series.set(key, s);
+      if (isDerived) derived.add(s);
+      this.out.push(s);
+    }
+    return s;
+  }
+}
+
+/** Summaries carry no temporality on the wire; their count and sum are cumulative. */
+function temporalityOf(m: MetricState): Temporality {
+  return m.summary ? 'cumulative' : m.descriptor.temporality;
+}
+
+function attributeKey(attributes: Labels): string {
+  let key = '';
+  for (const k in attributes) key += k + '\u0001' + attributes[k] + '\u0002';
+  return key;
+}
