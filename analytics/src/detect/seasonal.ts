@@ -1,0 +1,84 @@
+import { resolveOptions, type ResolvedOptions } from './options.ts';
+import { ResidualModel, type ResidualView } from './residual-model.ts';
+import { bandHalfWidth, directedScore, scoreAgainstBand, warmingUp } from './scoring.ts';
+import { TimeOrder } from './time-order.ts';
+import type { Detector, DetectorOptions, OnlineDetector, PointResult } from './types.ts';
+
+/** Points learned before the seasonal, level-shift and ensemble detectors score. */
+export const SEASONAL_DEFAULT_WARMUP = 60;
+/**
+ * The level-shift band, as a fraction of the point band: a median of five
+ * recent residuals is far less noisy than one point, so a smaller sustained
+ * move is significant.
+ */
+export const SHIFT_BAND_FRACTION = 0.6;
+
+type Scorer = (value: number, view: ResidualView, o: ResolvedOptions) => PointResult;
+
+/** Point score: the residual against the robust band of recent residuals. */
+export const scoreSeasonalPoint: Scorer = (value, view, o) => {
+  const expected = view.baseline + view.recentMedian;
+  return scoreAgainstBand(value, expected, bandHalfWidth(expected, view.recentScale, o), o);
+};
+
+/** Shift score: median of the last few residuals against the median of older ones. */
+export const scoreLevelShift: Scorer = (_value, view, o) => {
+  const expected = view.baseline + view.referenceMedian;
+  const halfWidth = bandHalfWidth(expected, view.referenceScale, o);
+  const deviation = view.shortMedian - view.referenceMedian;
+  const score = directedScore(deviation, Math.abs(deviation) / (halfWidth * SHIFT_BAND_FRACTION), o);
+  return { score, expected, lower: expected - halfWidth, upper: expected + halfWidth };
+};
+
+/** Ensemble: the point band, scored by the larger of the point and shift scores. */
+export const scorePointOrShift: Scorer = (value, view, o) => {
+  const point = scoreSeasonalPoint(value, view, o);
+  const shift = scoreLevelShift(value, view, o);
+  return { ...point, score: Math.max(point.score, shift.score) };
+};
+
+/** A detector over a {@link ResidualModel} with the given scorer. */
+export function residualDetector(name: string, description: string, scorer: Scorer): Detector {
+  return {
+    name,
+    description,
+    create(options?: DetectorOptions): OnlineDetector {
+      const o = resolveOptions(options, SEASONAL_DEFAULT_WARMUP);
+      const model = new ResidualModel();
+      const order = new TimeOrder();
+      let last: PointResult = warmingUp();
+      return {
+        push(t: number, value: number): PointResult {
+          order.check(t);
+          if (Number.isNaN(value)) return { ...last, score: Number.NaN };
+          const view = model.view(t, value);
+          const ready = view.learned >= Math.max(o.warmup, 2) && !Number.isNaN(view.baseline);
+          last = ready ? scorer(value, view, o) : warmingUp();
+          model.learn(t, value, view.residual);
+          return last;
+        },
+      };
+    },
+  };
+}
+
+/** Seasonal detector: learns the daily/weekly (or any) period, scores the residual robustly. */
+export const seasonalDetector = residualDetector(
+  'seasonal',
+  'removes the learned seasonal profile (median of the last three periods), then scores the residual by median/MAD',
+  scoreSeasonalPoint,
+);
+
+/** Level-shift detector: a sustained move of the recent median of residuals. */
+export const levelShiftDetector = residualDetector(
+  'level-shift',
+  'flags sustained moves of the level: median of the last 5 residuals against the median of the 256 before',
+  scoreLevelShift,
+);
+
+/** The ensemble: seasonal point scoring plus level-shift scoring, the larger wins. */
+export const ensembleDetector = residualDetector(
+  'ensemble',
+  'seasonal point scores and level-shift scores combined (max); the default for new monitors',
+  scorePointOrShift,
+);

@@ -1,0 +1,106 @@
+import { MAD_NORMAL_SCALE } from './order.ts';
+
+/**
+ * The last `size` values kept both in arrival order (a ring) and sorted, so
+ * the median and quantiles are O(1) and the MAD is O(size) after an
+ * O(size) insert. Good for windows up to a few thousand values.
+ */
+export class RollingOrder {
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
+  private next = 0;
+  private count = 0;
+
+  /** `size` is the window length; throws unless it is a positive integer. */
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`RollingOrder: size must be a positive integer, got ${size}`);
+    this.ring = new Float64Array(size);
+    this.sorted = new Float64Array(size);
+  }
+
+  /** Number of values in the window (at most `size`). */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Adds `x` (must not be NaN), evicting the oldest value when full. */
+  push(x: number): void {
+    if (this.count === this.size) {
+      const old = this.ring[this.next] as number;
+      const at = this.lowerBound(old, this.count);
+      this.sorted.copyWithin(at, at + 1, this.count);
+      this.count--;
+    }
+    const at = this.lowerBound(x, this.count);
+    this.sorted.copyWithin(at + 1, at, this.count);
+    this.sorted[at] = x;
+    this.count++;
+    this.ring[this.next] = x;
+    this.next = (this.next + 1) % this.size;
+  }
+
+  /** Quantile `p` (type 7) of the window, NaN when empty. */
+  quantile(p: number): number {
+    if (this.count === 0) return Number.NaN;
+    const h = (this.count - 1) * p;
+    const lo = Math.floor(h);
+    const a = this.sorted[lo] as number;
+    return lo + 1 >= this.count ? a : a + (h - lo) * ((this.sorted[lo + 1] as number) - a);
+  }
+
+  /** Median of the window, NaN when empty. */
+  median(): number {
+    return this.quantile(0.5);
+  }
+
+  /**
+   * Scaled MAD of the window (default scale 1.4826), NaN when empty. Walks
+   * outward from the median over the sorted values: O(size), no allocation.
+   */
+  mad(scale = MAD_NORMAL_SCALE): number {
+    const n = this.count;
+    if (n === 0) return Number.NaN;
+    const m = this.median();
+    // The k-th smallest |x - m| for k = floor((n-1)/2) and k+1, merged from both sides.
+    let left = this.lowerBound(m, n) - 1;
+    let right = left + 1;
+    const want = n % 2 === 1 ? [(n - 1) / 2] : [n / 2 - 1, n / 2];
+    const found: number[] = [];
+    for (let k = 0; found.length < want.length; k++) {
+      const dl = left >= 0 ? m - (this.sorted[left] as number) : Infinity;
+      const dr = right < n ? (this.sorted[right] as number) - m : Infinity;
+      let d: number;
+      if (dl <= dr) {
+        d = dl;
+        left--;
+      } else {
+        d = dr;
+        right++;
+      }
+      if (k === want[found.length]) found.push(d);
+    }
+    const raw = found.length === 1 ? (found[0] as number) : ((found[0] as number) + (found[1] as number)) / 2;
+    return scale * raw;
+  }
+
+  /** Mean absolute deviation from the median, O(size); NaN when empty. */
+  meanAbsoluteDeviation(): number {
+    if (this.count === 0) return Number.NaN;
+    const m = this.median();
+    let total = 0;
+    for (let i = 0; i < this.count; i++) total += Math.abs((this.sorted[i] as number) - m);
+    return total / this.count;
+  }
+
+  private lowerBound(x: number, n: number): number {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.sorted[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
