@@ -16,6 +16,7 @@ import { MAX_PARAM_LENGTH } from './params/selector.ts';
 import databasePlugin from './plugins/database.ts';
 import errorHandlerPlugin from './plugins/error-handler.ts';
 import openApiPlugin from './plugins/openapi.ts';
+import telemetryPlugin from './plugins/telemetry.ts';
 import healthRoutes from './routes/health/index.ts';
 import labelsRoutes from './routes/labels/index.ts';
 import metricsRoutes from './routes/metrics/index.ts';
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   addSharedSchemas(app);
   await app.register(errorHandlerPlugin);
+  await app.register(telemetryPlugin);
   await app.register(databasePlugin, { db: options.db });
   await app.register(openApiPlugin, { version });
   await app.register(healthRoutes, { version });

@@ -33,7 +33,7 @@ export const ERROR_CODES = {
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
-  too_many_requests: 429,
+  queue_full: 429,
   internal: 500,
   storage_unavailable: 503,
   auth_unavailable: 503,
@@ -87,8 +87,8 @@ export const Errors = {
       contentType: contentType ?? null,
     });
   },
-  tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
-    return make('too_many_requests', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+  queueFull(message: string, retryAfterSeconds: number): ApiError {
+    return make('queue_full', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
   },
   storageUnavailable(message: string, retryAfterSeconds: number, cause?: unknown): ApiError {
     return make('storage_unavailable', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) }, cause);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import type { JWTPayload } from 'jose';
+import type { CryptoKey, JWTPayload } from 'jose';
 import { AuthConfigError, AuthUnavailableError, createAuthenticator, isLoopbackHost, resolveAuthConfig } from '../src/auth/index.ts';
 
 const SECRET = 'test-secret-that-is-at-least-32-bytes-long';

@@ -9,15 +9,15 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
+import type { Authenticate } from '@hydra/collector';
 import type { AuthConfig } from './config.ts';
 import { validateAuthConfig } from './config.ts';
 
 export type Scope = 'metrics:read' | 'metrics:write';
 
-export type AuthResult = { ok: true } | { ok: false; status: 401 | 403; message: string };
-
-/** Same shape as @hydra/collector's `Authenticate`: the raw Authorization header in, a verdict out. */
-export type Authenticate = (authorization: string | undefined) => Promise<AuthResult>;
+/** The collector's hook type: the raw Authorization header in, a verdict out. */
+export type { Authenticate };
+export type AuthResult = Awaited<ReturnType<Authenticate>>;
 
 /** Algorithms accepted from a JWKS; symmetric ones never are (a public key set must not verify HMACs). */
 export const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];

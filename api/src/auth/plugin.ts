@@ -2,8 +2,8 @@
  * Bearer authentication for every route registered in the context that
  * registers this plugin: reads (GET, HEAD) need metrics:read, everything else
  * metrics:write. Public routes (health, docs) are registered outside it.
- * Routes also get the OpenAPI `security` requirement, so the document says
- * which operations need a token.
+ * Routes also get the OpenAPI `security` requirement and the scope in their
+ * description, so the document says which operations need which token.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -32,10 +32,12 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     'metrics:write': createAuthenticator(options.config, 'metrics:write'),
   };
 
+  // OpenAPI 3.0 lists scopes only for oauth2/openIdConnect schemes, so the scope goes in the description.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const scopes = [...new Set(methods.map(scopeFor))];
-    route.schema = { ...route.schema, security: [{ [BEARER_SCHEME]: scopes }] };
+    const scopes = [...new Set(methods.map(scopeFor))].join(', ');
+    const description = [route.schema?.description, `Requires a bearer token with scope ${scopes}.`].filter(Boolean).join(' ');
+    route.schema = { ...route.schema, description, security: [{ [BEARER_SCHEME]: [] }] };
   });
 
   if (options.config.mode === 'off') return;

@@ -7,7 +7,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { QueryLimitError, QueueFullError, StorageError } from '@hydra/storage';
+import { InvalidQueryError, QueryLimitError, QueueFullError, StorageError } from '@hydra/storage';
 import { AuthUnavailableError } from '../auth/authenticator.ts';
 import { ApiError, DEFAULT_RETRY_AFTER_SECONDS, Errors } from '../errors.ts';
 
@@ -22,8 +22,9 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
 /** Maps any thrown value to the ApiError the client receives. */
 export function toApiError(err: unknown, bodyLimit: number): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof QueryLimitError) return Errors.queryTooLarge(err.message, {});
-  if (err instanceof QueueFullError) return Errors.tooManyRequests(err.message, err.retryAfterSeconds);
+  if (err instanceof QueryLimitError) return Errors.queryTooLarge(err.message, { limit: err.limit });
+  if (err instanceof InvalidQueryError) return Errors.invalidRequest(err.message, { field: err.field });
+  if (err instanceof QueueFullError) return Errors.queueFull(err.message, err.retryAfterSeconds);
   if (err instanceof StorageError) {
     return err.retryable
       ? Errors.storageUnavailable(`storage is unavailable: ${err.message}`, err.retryAfterSeconds, err)

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listMetrics, queryRange, QueryLimitError } from '@hydra/storage';
+import { AGGREGATIONS, listMetrics, queryRange, QueryLimitError } from '@hydra/storage';
 import type { Ingestor } from '@hydra/collector';
 import { seedJsonRoute } from '@hydra/collector';
 import { Errors } from '../../errors.ts';
@@ -26,7 +26,7 @@ const RangeQuerystring = Type.Object(
     to: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default now' })),
     step: Type.Optional(Type.String({ description: 'bucket width: 30s, 5m, 1h or seconds; aggregates when set' })),
     aggregation: Type.Optional(
-      Type.Union(['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'].map((a) => Type.Literal(a)), {
+      Type.Union(AGGREGATIONS.map((a) => Type.Literal(a)), {
         description: 'per-bucket aggregation; avg when step is set',
       }),
     ),
@@ -49,18 +49,14 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
       },
     },
     async (request) => {
-      const query = buildRangeQuery(
-        request.query as Parameters<typeof buildRangeQuery>[0],
-        limits,
-        new Date(),
-      );
+      const query = buildRangeQuery(request.query, limits, new Date());
       try {
         return shapeRangeResult(await queryRange(app.db, query), limits);
       } catch (err) {
         if (err instanceof QueryLimitError) {
           throw Errors.queryTooLarge(
             `${err.message}: narrow the query with name, host or match, use a coarser step or a shorter range`,
-            { maxSeries: query.maxSeries, maxPoints: query.maxPoints },
+            { limit: err.limit, maxSeries: query.maxSeries, maxPoints: query.maxPoints },
           );
         }
         throw err;
