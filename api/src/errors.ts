@@ -47,7 +47,13 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** Realm announced in WWW-Authenticate (RFC 6750 §3). */
 export const AUTH_REALM = 'hydra';
 
-function make(code: ErrorCode, message: string, details?: ErrorDetails, headers?: Record<string, string>, cause?: unknown) {
+function make(
+  code: ErrorCode,
+  message: string,
+  details?: ErrorDetails,
+  headers?: Record<string, string>,
+  cause?: unknown,
+) {
   return new ApiError(ERROR_CODES[code], code, message, details, headers, cause === undefined ? undefined : { cause });
 }
 
@@ -67,14 +73,24 @@ export const Errors = {
     return make('query_too_large', message, details);
   },
   unauthorized(message: string): ApiError {
-    return make('unauthorized', message, {}, {
-      'www-authenticate': `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${quoteSafe(message)}"`,
-    });
+    return make(
+      'unauthorized',
+      message,
+      {},
+      {
+        'www-authenticate': `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${quoteSafe(message)}"`,
+      },
+    );
   },
   forbidden(message: string, scope: string): ApiError {
-    return make('forbidden', message, { scope }, {
-      'www-authenticate': `Bearer realm="${AUTH_REALM}", error="insufficient_scope", scope="${scope}"`,
-    });
+    return make(
+      'forbidden',
+      message,
+      { scope },
+      {
+        'www-authenticate': `Bearer realm="${AUTH_REALM}", error="insufficient_scope", scope="${scope}"`,
+      },
+    );
   },
   notFound(method: string, url: string): ApiError {
     return make('not_found', `no route for ${method} ${url}`, { method, url });
@@ -83,15 +99,25 @@ export const Errors = {
     return make('payload_too_large', `request body exceeds the ${limitBytes}-byte limit`, { limitBytes });
   },
   unsupportedMediaType(contentType: string | undefined): ApiError {
-    return make('unsupported_media_type', `content type '${contentType ?? ''}' is not supported; send application/json`, {
-      contentType: contentType ?? null,
-    });
+    return make(
+      'unsupported_media_type',
+      `content type '${contentType ?? ''}' is not supported; send application/json`,
+      {
+        contentType: contentType ?? null,
+      },
+    );
   },
   queueFull(message: string, retryAfterSeconds: number): ApiError {
     return make('queue_full', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
   },
   storageUnavailable(message: string, retryAfterSeconds: number, cause?: unknown): ApiError {
-    return make('storage_unavailable', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) }, cause);
+    return make(
+      'storage_unavailable',
+      message,
+      { retryAfterSeconds },
+      { 'retry-after': String(retryAfterSeconds) },
+      cause,
+    );
   },
   authUnavailable(message: string, cause?: unknown): ApiError {
     return make('auth_unavailable', message, {}, { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) }, cause);

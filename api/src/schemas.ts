@@ -93,7 +93,15 @@ export const MetricSummary = Type.Object(
 );
 
 /** Every shared schema, in dependency order. */
-export const SHARED_SCHEMAS = [ErrorResponse, Labels, SeriesInfo, HistogramSample, RangeSeries, RangeResult, MetricSummary];
+export const SHARED_SCHEMAS = [
+  ErrorResponse,
+  Labels,
+  SeriesInfo,
+  HistogramSample,
+  RangeSeries,
+  RangeResult,
+  MetricSummary,
+];
 
 /** Registers the shared schemas on an instance (before any route uses them). */
 export function addSharedSchemas(app: FastifyInstance): void {

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JWTPayload } from 'jose';
-import { AuthConfigError, AuthUnavailableError, createAuthenticator, isLoopbackHost, resolveAuthConfig } from '../src/auth/index.ts';
+import {
+  AuthConfigError,
+  AuthUnavailableError,
+  createAuthenticator,
+  isLoopbackHost,
+  resolveAuthConfig,
+} from '../src/auth/index.ts';
 
 const SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 const INGEST_TOKEN = 'ingest-token-0123456789';
@@ -22,7 +28,9 @@ describe('resolveAuthConfig', () => {
     expect(resolveAuthConfig({}, { embedded: true, host: 'localhost' }).mode).toBe('off');
     expect(resolveAuthConfig({}, { embedded: true, host: '::1' }).mode).toBe('off');
     expect(() => resolveAuthConfig({}, { embedded: true, host: '0.0.0.0' })).toThrow(AuthConfigError);
-    expect(() => resolveAuthConfig({}, { embedded: false, host: '127.0.0.1' })).toThrow(/HYDRA_JWT_SECRET nor HYDRA_OIDC_JWKS_URL/);
+    expect(() => resolveAuthConfig({}, { embedded: false, host: '127.0.0.1' })).toThrow(
+      /HYDRA_JWT_SECRET nor HYDRA_OIDC_JWKS_URL/,
+    );
   });
 
   it('turns on with a secret and reads every variable', () => {
@@ -48,21 +56,34 @@ describe('resolveAuthConfig', () => {
 
   it('honours explicit on and off', () => {
     expect(resolveAuthConfig({ HYDRA_AUTH: 'off' }, { embedded: false, host: '0.0.0.0' }).mode).toBe('off');
-    expect(() => resolveAuthConfig({ HYDRA_AUTH: 'on' }, { embedded: true, host: '127.0.0.1' })).toThrow(/HYDRA_AUTH=on/);
-    expect(resolveAuthConfig({ HYDRA_AUTH: 'ON', HYDRA_JWT_SECRET: SECRET }, { embedded: true, host: '127.0.0.1' }).mode).toBe('on');
+    expect(() => resolveAuthConfig({ HYDRA_AUTH: 'on' }, { embedded: true, host: '127.0.0.1' })).toThrow(
+      /HYDRA_AUTH=on/,
+    );
+    expect(
+      resolveAuthConfig({ HYDRA_AUTH: 'ON', HYDRA_JWT_SECRET: SECRET }, { embedded: true, host: '127.0.0.1' }).mode,
+    ).toBe('on');
   });
 
   it('names the variable at fault', () => {
     const ctx = { embedded: false, host: '10.0.0.1' };
-    expect(() => resolveAuthConfig({ HYDRA_AUTH: 'maybe' }, ctx)).toThrow(/HYDRA_AUTH must be one of auto, on, off; got 'maybe'/);
-    expect(() => resolveAuthConfig({ HYDRA_JWT_SECRET: 'short' }, ctx)).toThrow(/HYDRA_JWT_SECRET must be at least 32 bytes/);
-    expect(() => resolveAuthConfig({ HYDRA_OIDC_JWKS_URL: 'not a url' }, ctx)).toThrow(/HYDRA_OIDC_JWKS_URL is not a URL/);
+    expect(() => resolveAuthConfig({ HYDRA_AUTH: 'maybe' }, ctx)).toThrow(
+      /HYDRA_AUTH must be one of auto, on, off; got 'maybe'/,
+    );
+    expect(() => resolveAuthConfig({ HYDRA_JWT_SECRET: 'short' }, ctx)).toThrow(
+      /HYDRA_JWT_SECRET must be at least 32 bytes/,
+    );
+    expect(() => resolveAuthConfig({ HYDRA_OIDC_JWKS_URL: 'not a url' }, ctx)).toThrow(
+      /HYDRA_OIDC_JWKS_URL is not a URL/,
+    );
     expect(() => resolveAuthConfig({ HYDRA_OIDC_JWKS_URL: 'ftp://x/jwks' }, ctx)).toThrow(/must be http\(s\)/);
-    expect(() => resolveAuthConfig({ HYDRA_JWT_SECRET: SECRET, HYDRA_INGEST_TOKEN: 'abc' }, ctx)).toThrow(/HYDRA_INGEST_TOKEN/);
+    expect(() => resolveAuthConfig({ HYDRA_JWT_SECRET: SECRET, HYDRA_INGEST_TOKEN: 'abc' }, ctx)).toThrow(
+      /HYDRA_INGEST_TOKEN/,
+    );
   });
 
   it('recognises loopback addresses', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(h)).toBe(true);
     for (const h of ['0.0.0.0', '::', '10.0.0.1', 'example.com', '']) expect(isLoopbackHost(h)).toBe(false);
   });
 });
@@ -79,12 +100,23 @@ describe('createAuthenticator with HS256', () => {
 
   it('refuses a token without the scope with 403', async () => {
     const token = await hs256({ scope: 'metrics:read' });
-    expect(await write(`Bearer ${token}`)).toEqual({ ok: false, status: 403, message: 'token lacks the scope metrics:write' });
+    expect(await write(`Bearer ${token}`)).toEqual({
+      ok: false,
+      status: 403,
+      message: 'token lacks the scope metrics:write',
+    });
   });
 
   it('refuses missing, malformed, expired and wrongly signed tokens with 401', async () => {
-    expect(await read(undefined)).toMatchObject({ ok: false, status: 401, message: expect.stringMatching(/missing bearer token/) });
-    expect(await read('Basic dXNlcjpwYXNz')).toMatchObject({ status: 401, message: expect.stringMatching(/Bearer <token>/) });
+    expect(await read(undefined)).toMatchObject({
+      ok: false,
+      status: 401,
+      message: expect.stringMatching(/missing bearer token/),
+    });
+    expect(await read('Basic dXNlcjpwYXNz')).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/Bearer <token>/),
+    });
     expect(await read('Bearer not-a-jwt')).toMatchObject({ status: 401, message: 'bearer token is not a JWT' });
     const expired = await hs256({ scope: 'metrics:read' }, { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
     expect(await read(`Bearer ${expired}`)).toMatchObject({ status: 401, message: 'bearer token has expired' });
@@ -98,7 +130,10 @@ describe('createAuthenticator with HS256', () => {
   });
 
   it('checks issuer and audience when configured', async () => {
-    const strict = createAuthenticator({ ...config, issuer: 'https://issuer.example/', audience: 'hydra' }, 'metrics:read');
+    const strict = createAuthenticator(
+      { ...config, issuer: 'https://issuer.example/', audience: 'hydra' },
+      'metrics:read',
+    );
     const good = await new SignJWT({ scope: 'metrics:read' })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('https://issuer.example/')
@@ -107,7 +142,10 @@ describe('createAuthenticator with HS256', () => {
       .sign(new TextEncoder().encode(SECRET));
     expect(await strict(`Bearer ${good}`)).toEqual({ ok: true });
     const noAudience = await hs256({ scope: 'metrics:read', iss: 'https://issuer.example/' });
-    expect(await strict(`Bearer ${noAudience}`)).toMatchObject({ status: 401, message: expect.stringMatching(/claim 'aud'/) });
+    expect(await strict(`Bearer ${noAudience}`)).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/claim 'aud'/),
+    });
   });
 
   it('lets everything through when off', async () => {
@@ -115,7 +153,9 @@ describe('createAuthenticator with HS256', () => {
   });
 
   it('refuses to build when on without a way to verify tokens', () => {
-    expect(() => createAuthenticator({ mode: 'on', ingestToken: INGEST_TOKEN }, 'metrics:write')).toThrow(AuthConfigError);
+    expect(() => createAuthenticator({ mode: 'on', ingestToken: INGEST_TOKEN }, 'metrics:write')).toThrow(
+      AuthConfigError,
+    );
   });
 });
 
@@ -175,7 +215,9 @@ describe('createAuthenticator with a JWKS', () => {
     jwksAvailable = false;
     try {
       const read = createAuthenticator({ mode: 'on', jwksUrl }, 'metrics:read');
-      await expect(read(`Bearer ${await rs256({ scope: 'metrics:read' })}`)).rejects.toBeInstanceOf(AuthUnavailableError);
+      await expect(read(`Bearer ${await rs256({ scope: 'metrics:read' })}`)).rejects.toBeInstanceOf(
+        AuthUnavailableError,
+      );
     } finally {
       jwksAvailable = true;
     }

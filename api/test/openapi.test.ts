@@ -8,7 +8,13 @@ import { buildApp } from '../src/index.ts';
 interface OpenApiDocument {
   openapi: string;
   info: { version: string };
-  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown>; parameters?: Array<{ name: string; in: string }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { security?: unknown[]; responses: Record<string, unknown>; parameters?: Array<{ name: string; in: string }> }
+    >
+  >;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
@@ -35,14 +41,28 @@ describe('OpenAPI document', () => {
   it('lists every route', () => {
     expect(doc.openapi).toBe('3.0.3');
     expect(doc.info.version).toBe('9.9.9');
-    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(operations.sort()).toEqual(
-      ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /metrics/names', 'GET /series', 'GET /labels', 'GET /labels/{name}/values'].sort(),
+      [
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+        'GET /metrics/names',
+        'GET /series',
+        'GET /labels',
+        'GET /labels/{name}/values',
+      ].sort(),
     );
   });
 
   it('declares the bearer scheme and requires it on data routes only', () => {
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
     expect(doc.paths['/metrics']?.get?.security).toEqual([{ bearerAuth: [] }]);
     expect(JSON.stringify(doc.paths['/metrics']?.get)).toContain('Requires a bearer token with scope metrics:read.');
     expect(doc.paths['/healthz']?.get?.security).toBeUndefined();
@@ -51,8 +71,14 @@ describe('OpenAPI document', () => {
   it('documents parameters, shared schemas and error responses', () => {
     const params = doc.paths['/metrics']?.get?.parameters?.map((p) => p.name).sort();
     expect(params).toEqual(['aggregation', 'from', 'host', 'limit', 'match', 'name', 'step', 'to']);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['ErrorResponse', 'RangeResult', 'SeriesInfo', 'MetricSummary']));
-    expect(Object.keys(doc.paths['/metrics']?.get?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '503']));
-    expect(JSON.stringify(doc.paths['/metrics']?.get?.responses['400'])).toContain('#/components/schemas/ErrorResponse');
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['ErrorResponse', 'RangeResult', 'SeriesInfo', 'MetricSummary']),
+    );
+    expect(Object.keys(doc.paths['/metrics']?.get?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '503']),
+    );
+    expect(JSON.stringify(doc.paths['/metrics']?.get?.responses['400'])).toContain(
+      '#/components/schemas/ErrorResponse',
+    );
   });
 });

@@ -17,7 +17,9 @@ function apiError(fn: () => unknown): ApiError {
 
 describe('parseMatchers', () => {
   it('reads the four operators, quoted or not', () => {
-    expect(parseMatchers('match', ['env="prod"', "region!='eu'", 'pod=~web-.*', 'k8s.namespace.name !~ "kube-.*"'], 100)).toEqual([
+    expect(
+      parseMatchers('match', ['env="prod"', "region!='eu'", 'pod=~web-.*', 'k8s.namespace.name !~ "kube-.*"'], 100),
+    ).toEqual([
       { name: 'env', op: '=', value: 'prod' },
       { name: 'region', op: '!=', value: 'eu' },
       { name: 'pod', op: '=~', value: 'web-.*' },
@@ -69,7 +71,9 @@ describe('parseTime and durations', () => {
   });
 
   it('refuses times without an offset and garbage, naming the parameter', () => {
-    expect(apiError(() => parseTime('from', '2026-01-01T00:00:00', now)).message).toMatch(/^from '2026-01-01T00:00:00': is not a time/);
+    expect(apiError(() => parseTime('from', '2026-01-01T00:00:00', now)).message).toMatch(
+      /^from '2026-01-01T00:00:00': is not a time/,
+    );
     expect(apiError(() => parseTime('to', 'yesterday', now)).details).toEqual({ param: 'to', value: 'yesterday' });
   });
 
@@ -80,7 +84,9 @@ describe('parseTime and durations', () => {
     expect(parseDurationSeconds('step', '1d')).toBe(86400);
     expect(parseDurationSeconds('step', '15')).toBe(15);
     expect(parseDurationSeconds('step', '1.5')).toBe(1.5);
-    expect(apiError(() => parseDurationSeconds('step', '5 minutes')).message).toMatch(/^step '5 minutes': is not a positive duration/);
+    expect(apiError(() => parseDurationSeconds('step', '5 minutes')).message).toMatch(
+      /^step '5 minutes': is not a positive duration/,
+    );
     expect(apiError(() => parseDurationSeconds('step', '0')).message).toMatch(/is not a positive duration/);
     expect(apiError(() => parseStep('step', '500ms')).message).toMatch(/must be at least 1s/);
   });
@@ -130,8 +136,12 @@ describe('buildRangeQuery', () => {
   });
 
   it('refuses from after to and a limit above the ceiling', () => {
-    expect(apiError(() => buildRangeQuery({ from: 'now', to: 'now-1h' }, limits, now)).details).toMatchObject({ param: 'from' });
-    expect(apiError(() => buildRangeQuery({ limit: 5000 }, limits, now)).message).toBe("limit '5000': must be at most 1000");
+    expect(apiError(() => buildRangeQuery({ from: 'now', to: 'now-1h' }, limits, now)).details).toMatchObject({
+      param: 'from',
+    });
+    expect(apiError(() => buildRangeQuery({ limit: 5000 }, limits, now)).message).toBe(
+      "limit '5000': must be at most 1000",
+    );
   });
 
   it('refuses too many matchers', () => {
@@ -143,19 +153,48 @@ describe('buildRangeQuery', () => {
 });
 
 describe('shapeRangeResult', () => {
-  const base = { id: 1, metric: 'm', kind: 'gauge' as const, unit: '', temporality: 'unspecified' as const, monotonic: false, labels: {} };
+  const base = {
+    id: 1,
+    metric: 'm',
+    kind: 'gauge' as const,
+    unit: '',
+    temporality: 'unspecified' as const,
+    monotonic: false,
+    labels: {},
+  };
   it('turns NaN and infinities into null', () => {
     const shaped = shapeRangeResult(
-      { series: [{ ...base, points: [[1, 1.5], [2, Number.NaN], [3, Number.POSITIVE_INFINITY]] }], stepSeconds: null, aggregation: null, source: 'raw' },
+      {
+        series: [
+          {
+            ...base,
+            points: [
+              [1, 1.5],
+              [2, Number.NaN],
+              [3, Number.POSITIVE_INFINITY],
+            ],
+          },
+        ],
+        stepSeconds: null,
+        aggregation: null,
+        source: 'raw',
+      },
       DEFAULT_QUERY_LIMITS,
     );
-    expect(shaped.series[0]?.points).toEqual([[1, 1.5], [2, null], [3, null]]);
+    expect(shaped.series[0]?.points).toEqual([
+      [1, 1.5],
+      [2, null],
+      [3, null],
+    ]);
   });
 
   it('refuses a raw series with more points than one series may return', () => {
     const points = Array.from({ length: 11 }, (_, i): [number, number] => [i, i]);
     const err = apiError(() =>
-      shapeRangeResult({ series: [{ ...base, points }], stepSeconds: null, aggregation: null, source: 'raw' }, resolveQueryLimits({ maxPointsPerSeries: 10 })),
+      shapeRangeResult(
+        { series: [{ ...base, points }], stepSeconds: null, aggregation: null, source: 'raw' },
+        resolveQueryLimits({ maxPointsPerSeries: 10 }),
+      ),
     );
     expect(err.code).toBe('query_too_large');
     expect(err.message).toMatch(/series 1 \(m\) has 11 raw points .* set step/);
@@ -164,6 +203,8 @@ describe('shapeRangeResult', () => {
 
 describe('resolveQueryLimits', () => {
   it('names a bad limit', () => {
-    expect(() => resolveQueryLimits({ maxSeries: 0 })).toThrow('queryLimits.maxSeries must be a positive integer; got 0');
+    expect(() => resolveQueryLimits({ maxSeries: 0 })).toThrow(
+      'queryLimits.maxSeries must be a positive integer; got 0',
+    );
   });
 });

@@ -46,8 +46,14 @@ describe('API self-telemetry', () => {
     const points = (requests?.dataPoints ?? []) as Array<DataPoint<number>>;
     const healthz = points.find((p) => p.attributes['http.route'] === '/healthz');
     expect(healthz?.value).toBe(2);
-    expect(healthz?.attributes).toEqual({ 'http.route': '/healthz', 'http.request.method': 'GET', 'http.response.status_code': 200 });
-    expect(points.find((p) => p.attributes['http.route'] === 'unmatched')?.attributes['http.response.status_code']).toBe(404);
+    expect(healthz?.attributes).toEqual({
+      'http.route': '/healthz',
+      'http.request.method': 'GET',
+      'http.response.status_code': 200,
+    });
+    expect(
+      points.find((p) => p.attributes['http.route'] === 'unmatched')?.attributes['http.response.status_code'],
+    ).toBe(404);
 
     const duration = all.find((m) => m.descriptor.name === 'hydra.api.request.duration');
     expect(duration?.descriptor.unit).toBe('s');

@@ -20,7 +20,18 @@ export type { Authenticate };
 export type AuthResult = Awaited<ReturnType<Authenticate>>;
 
 /** Algorithms accepted from a JWKS; symmetric ones never are (a public key set must not verify HMACs). */
-export const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const JWKS_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 /** Allowed difference between our clock and the issuer's, for exp/nbf/iat. */
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 /** How long a fetch of the JWKS may take before the request fails as unavailable. */
@@ -95,7 +106,8 @@ export function createAuthenticator(config: AuthConfig, scope: Scope): Authentic
       return { ok: false, status: 401, message: 'missing bearer token: send Authorization: Bearer <token>' };
     }
     const match = BEARER.exec(authorization);
-    if (!match?.[1]) return { ok: false, status: 401, message: 'Authorization header is not of the form Bearer <token>' };
+    if (!match?.[1])
+      return { ok: false, status: 401, message: 'Authorization header is not of the form Bearer <token>' };
     const token = match[1];
 
     if (ingestDigest && timingSafeEqual(digest(token), ingestDigest)) {
@@ -124,7 +136,8 @@ export function grantedScopes(payload: JWTPayload): Set<string> {
 
 function describeJoseError(err: InstanceType<typeof joseErrors.JOSEError>): string {
   if (err instanceof joseErrors.JWTExpired) return 'bearer token has expired';
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return `bearer token claim '${err.claim}' is invalid: ${err.reason}`;
+  if (err instanceof joseErrors.JWTClaimValidationFailed)
+    return `bearer token claim '${err.claim}' is invalid: ${err.reason}`;
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'bearer token signature is invalid';
   if (err instanceof joseErrors.JWKSNoMatchingKey) return 'bearer token was signed by a key the JWKS does not contain';
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'bearer token algorithm is not allowed';
@@ -137,7 +150,9 @@ function describeJoseError(err: InstanceType<typeof joseErrors.JOSEError>): stri
  */
 function isJwksOutage(err: unknown): boolean {
   if (!(err instanceof joseErrors.JOSEError)) return true;
-  return err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err.code === 'ERR_JOSE_GENERIC';
+  return (
+    err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err.code === 'ERR_JOSE_GENERIC'
+  );
 }
 
 /** Fixed-length digest so the comparison takes the same time whatever the token's length. */

@@ -107,7 +107,10 @@ export function validateAuthConfig(config: AuthConfig, why = `auth mode '${confi
 
 /** True for `localhost`, 127.0.0.0/8, ::1 and IPv4-mapped loopback; false for wildcard and other addresses. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost') return true;
   const family = isIP(h);
   if (family === 4) return h.startsWith('127.');

@@ -36,7 +36,9 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const scopes = [...new Set(methods.map(scopeFor))].join(', ');
-    const description = [route.schema?.description, `Requires a bearer token with scope ${scopes}.`].filter(Boolean).join(' ');
+    const description = [route.schema?.description, `Requires a bearer token with scope ${scopes}.`]
+      .filter(Boolean)
+      .join(' ');
     route.schema = { ...route.schema, description, security: [{ [BEARER_SCHEME]: [] }] };
   });
 

@@ -27,7 +27,8 @@ export function parseMatchers(param: string, inputs: readonly string[], maxRegex
 function parseSelector(param: string, input: string, maxRegexLength: number): LabelMatcher[] {
   let text = input.trim();
   if (text.startsWith('{')) {
-    if (!text.endsWith('}')) throw Errors.invalidParameter(param, "selector opened with '{' is not closed with '}'", input);
+    if (!text.endsWith('}'))
+      throw Errors.invalidParameter(param, "selector opened with '{' is not closed with '}'", input);
     text = text.slice(1, -1);
   }
   const matchers: LabelMatcher[] = [];
@@ -94,11 +95,19 @@ function readQuoted(text: string, start: number): { value: string; end: number }
 
 function checkRegex(param: string, input: string, name: string, pattern: string, maxLength: number): void {
   if (pattern.length > maxLength) {
-    throw Errors.invalidParameter(param, `regular expression for '${name}' is longer than ${maxLength} characters`, input);
+    throw Errors.invalidParameter(
+      param,
+      `regular expression for '${name}' is longer than ${maxLength} characters`,
+      input,
+    );
   }
   try {
     new RegExp(`^(?:${pattern})$`);
   } catch (err) {
-    throw Errors.invalidParameter(param, `regular expression for '${name}' is invalid: ${(err as Error).message}`, input);
+    throw Errors.invalidParameter(
+      param,
+      `regular expression for '${name}' is invalid: ${(err as Error).message}`,
+      input,
+    );
   }
 }

@@ -16,7 +16,9 @@ export const MAX_PARAM_LENGTH = 2_048;
 
 /** Querystring properties for the selector; spread into a route's querystring schema. */
 export const selectorQuery = {
-  host: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: `value of the ${HOST_LABEL} label` })),
+  host: Type.Optional(
+    Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: `value of the ${HOST_LABEL} label` }),
+  ),
   match: Type.Optional(
     Type.Array(Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH }), {
       description: 'label matcher, repeatable: key="value", key!="value", key=~"regex", key!~"regex" (quotes optional)',
@@ -32,7 +34,10 @@ export function selectorMatchers(query: { host?: string; match?: string[] }, lim
   const matchers = parseMatchers('match', query.match ?? [], limits.maxRegexLength);
   if (query.host !== undefined) matchers.push({ name: HOST_LABEL, op: '=', value: query.host });
   if (matchers.length > limits.maxMatchers) {
-    throw Errors.invalidParameter('match', `at most ${limits.maxMatchers} matchers are allowed; got ${matchers.length}`);
+    throw Errors.invalidParameter(
+      'match',
+      `at most ${limits.maxMatchers} matchers are allowed; got ${matchers.length}`,
+    );
   }
   return matchers;
 }

@@ -59,10 +59,15 @@ export function parseDurationSeconds(param: string, text: string): number {
     seconds = Number(s);
   } else if (DURATION.test(s)) {
     seconds = 0;
-    for (const [, amount, unit] of s.matchAll(DURATION_PART)) seconds += Number(amount) * (UNIT_SECONDS[unit ?? 's'] ?? 1);
+    for (const [, amount, unit] of s.matchAll(DURATION_PART))
+      seconds += Number(amount) * (UNIT_SECONDS[unit ?? 's'] ?? 1);
   }
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw Errors.invalidParameter(param, 'is not a positive duration: use 30s, 5m, 1h, 1d or a number of seconds', text);
+    throw Errors.invalidParameter(
+      param,
+      'is not a positive duration: use 30s, 5m, 1h, 1d or a number of seconds',
+      text,
+    );
   }
   return seconds;
 }

@@ -15,7 +15,14 @@ import { ApiError, DEFAULT_RETRY_AFTER_SECONDS, Errors } from '../errors.ts';
 export const MAX_REPORTED_ISSUES = 10;
 
 /** pg / Node error codes that mean the database cannot be reached right now. */
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 /** SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P (operator intervention). */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
 

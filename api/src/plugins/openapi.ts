@@ -35,7 +35,8 @@ async function openApiPlugin(app: FastifyInstance, options: OpenApiOptions): Pro
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
-            description: 'JWT (HS256 or the OIDC issuer JWKS) with scope metrics:read / metrics:write, or the ingest token for POST',
+            description:
+              'JWT (HS256 or the OIDC issuer JWKS) with scope metrics:read / metrics:write, or the ingest token for POST',
           },
         },
       },

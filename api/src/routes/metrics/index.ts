@@ -26,9 +26,12 @@ const RangeQuerystring = Type.Object(
     to: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default now' })),
     step: Type.Optional(Type.String({ description: 'bucket width: 30s, 5m, 1h or seconds; aggregates when set' })),
     aggregation: Type.Optional(
-      Type.Union(AGGREGATIONS.map((a) => Type.Literal(a)), {
-        description: 'per-bucket aggregation; avg when step is set',
-      }),
+      Type.Union(
+        AGGREGATIONS.map((a) => Type.Literal(a)),
+        {
+          description: 'per-bucket aggregation; avg when step is set',
+        },
+      ),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, description: 'most series to return' })),
   },

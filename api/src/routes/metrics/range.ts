@@ -26,7 +26,9 @@ export interface RangeParams {
 export function buildRangeQuery(params: RangeParams, limits: QueryLimits, now: Date): RangeQuery {
   const to = params.to === undefined ? now : parseTime('to', params.to, now);
   const from =
-    params.from === undefined ? new Date(to.getTime() - limits.defaultRangeSeconds * 1000) : parseTime('from', params.from, now);
+    params.from === undefined
+      ? new Date(to.getTime() - limits.defaultRangeSeconds * 1000)
+      : parseTime('from', params.from, now);
   if (from.getTime() >= to.getTime()) {
     throw Errors.invalidParameter('from', `must be before to (${to.toISOString()})`, params.from ?? from.toISOString());
   }
@@ -48,7 +50,14 @@ export function buildRangeQuery(params: RangeParams, limits: QueryLimits, now: D
       throw Errors.queryTooLarge(
         `step ${stepSeconds}s over a ${rangeSeconds}s range gives ${pointsPerSeries} points per series, ` +
           `more than the limit of ${limits.maxPointsPerSeries}: use step=${coarsest}s or more, or a shorter range`,
-        { param: 'step', stepSeconds, rangeSeconds, pointsPerSeries, maxPointsPerSeries: limits.maxPointsPerSeries, minStepSeconds: coarsest },
+        {
+          param: 'step',
+          stepSeconds,
+          rangeSeconds,
+          pointsPerSeries,
+          maxPointsPerSeries: limits.maxPointsPerSeries,
+          minStepSeconds: coarsest,
+        },
       );
     }
   }
@@ -82,7 +91,12 @@ export function shapeRangeResult(result: RangeResult, limits: QueryLimits): Json
       throw Errors.queryTooLarge(
         `series ${crowded.id} (${crowded.metric}) has ${crowded.points.length} raw points in the range, more than the ` +
           `limit of ${limits.maxPointsPerSeries} per series: set step (e.g. step=1m) to aggregate, or use a shorter range`,
-        { param: 'step', seriesId: crowded.id, points: crowded.points.length, maxPointsPerSeries: limits.maxPointsPerSeries },
+        {
+          param: 'step',
+          seriesId: crowded.id,
+          points: crowded.points.length,
+          maxPointsPerSeries: limits.maxPointsPerSeries,
+        },
       );
     }
   }
