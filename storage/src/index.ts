@@ -31,3 +31,35 @@ export {
   DEFAULT_WRITER_CONNECTIONS,
   type WriterOptions,
 } from './writer.ts';
+export {
+  Maintenance,
+  DEFAULT_MAINTENANCE_INTERVAL_MS,
+  DEFAULT_PARTITIONS_AHEAD_DAYS,
+  DEFAULT_ROLLUP_RETENTION_DAYS,
+  type MaintenanceOptions,
+  type MaintenanceReport,
+} from './maintenance.ts';
+export { PartitionManager, partitionName, PARTITIONED_TABLES } from './partitions.ts';
+export { ROLLUP_1H, ROLLUP_1M, rollupWatermarkUs, refreshRollup, type RollupSpec } from './rollups.ts';
+export { retentionPolicyStatements, type Statement } from './timescale.ts';
+export {
+  queryRange,
+  rollupForStep,
+  DEFAULT_MAX_POINTS,
+  DEFAULT_MAX_SERIES,
+  MAX_POINTS_PER_SERIES,
+  type HistogramValue,
+  type RangeQuery,
+  type RangeResult,
+  type RangeSeries,
+} from './query/range.ts';
+export {
+  findSeries,
+  listMetrics,
+  labelNames,
+  labelValues,
+  DEFAULT_FIND_SERIES_LIMIT,
+  type MetricInfo,
+  type SeriesInfo,
+} from './query/series.ts';
+export { METRIC_NAME_LABEL, validateMatchers } from './query/matchers.ts';

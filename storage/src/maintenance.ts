@@ -1,0 +1,135 @@
+/**
+ * Maintenance: the periodic job of plain PostgreSQL mode. Each run creates
+ * daily partitions ahead, drops partitions past retention, brings the 1m and
+ * 1h rollups up to date and prunes old rollup rows. In TimescaleDB mode those
+ * are policies inside the database; a run only makes the retention policies
+ * match the configured days (once per process).
+ */
+import { metrics } from '@opentelemetry/api';
+import type { Database } from './database.ts';
+import { dayOfMicros, PartitionManager } from './partitions.ts';
+import { DEFAULT_ROLLUP_SETTLE_SECONDS, pruneRollup, refreshRollup, ROLLUP_1H, ROLLUP_1M } from './rollups.ts';
+import { retentionPolicyStatements } from './timescale.ts';
+
+export const DEFAULT_MAINTENANCE_INTERVAL_MS = 60_000;
+export const DEFAULT_PARTITIONS_AHEAD_DAYS = 2;
+export const DEFAULT_ROLLUP_RETENTION_DAYS = 365;
+
+export interface MaintenanceOptions {
+  /** Time between runs. */
+  intervalMs: number;
+  /** Days of raw data (and 1m rollups) kept; defaults to the Database's retentionDays. */
+  retentionDays: number;
+  /** Days of 1h rollups kept. */
+  rollupRetentionDays: number;
+  /** Daily partitions created beyond today. */
+  partitionsAheadDays: number;
+  /** A bucket is rolled up once it ended this long ago. */
+  rollupSettleSeconds: number;
+  /** Where errors of background runs go (runOnce() callers get them thrown). */
+  onError: (err: Error) => void;
+  /** The clock, for tests. */
+  now: () => number;
+}
+
+export interface MaintenanceReport {
+  partitionsCreated: number[];
+  partitionsDropped: string[];
+  rollupSpans: number;
+  rollupRowsPruned: number;
+}
+
+export class Maintenance {
+  readonly options: MaintenanceOptions;
+  readonly #db: Database;
+  readonly #partitions: PartitionManager;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<MaintenanceReport> | null = null;
+  #policiesApplied = false;
+  #stopped = false;
+  readonly #runs = metrics.getMeter('hydra').createCounter('hydra.storage.maintenance.runs', { description: 'Maintenance runs, by outcome' });
+
+  constructor(db: Database, options: Partial<MaintenanceOptions> = {}) {
+    this.options = {
+      intervalMs: options.intervalMs ?? DEFAULT_MAINTENANCE_INTERVAL_MS,
+      retentionDays: options.retentionDays ?? db.retentionDays,
+      rollupRetentionDays: options.rollupRetentionDays ?? DEFAULT_ROLLUP_RETENTION_DAYS,
+      partitionsAheadDays: options.partitionsAheadDays ?? DEFAULT_PARTITIONS_AHEAD_DAYS,
+      rollupSettleSeconds: options.rollupSettleSeconds ?? DEFAULT_ROLLUP_SETTLE_SECONDS,
+      onError: options.onError ?? ((err) => console.error(`hydra storage maintenance: ${err.message}`)),
+      now: options.now ?? Date.now,
+    };
+    for (const key of ['intervalMs', 'retentionDays', 'rollupRetentionDays'] as const) {
+      const v = this.options[key];
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`MaintenanceOptions.${key}: must be a positive integer, got ${v}`);
+    }
+    if (!Number.isInteger(this.options.partitionsAheadDays) || this.options.partitionsAheadDays < 0) {
+      throw new RangeError(`MaintenanceOptions.partitionsAheadDays: must be a non-negative integer, got ${this.options.partitionsAheadDays}`);
+    }
+    this.#db = db;
+    this.#partitions = new PartitionManager(db);
+  }
+
+  /** Runs now, then every intervalMs; errors go to options.onError. No-op when already started. */
+  start(): void {
+    if (this.#timer || this.#stopped) return;
+    const tick = (): void => {
+      this.runOnce().then(
+        () => this.#runs.add(1, { outcome: 'ok' }),
+        (err: unknown) => {
+          this.#runs.add(1, { outcome: 'failed' });
+          this.options.onError(err as Error);
+        },
+      );
+    };
+    this.#timer = setInterval(tick, this.options.intervalMs);
+    this.#timer.unref();
+    tick();
+  }
+
+  /** One maintenance pass; concurrent calls share the run in progress. Throws what fails. */
+  runOnce(): Promise<MaintenanceReport> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /** Stops the schedule and waits for a run in progress. Idempotent, safe without start(). */
+  async shutdown(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    // The run's own error was already reported by the tick that started it (or thrown to runOnce's caller).
+    if (this.#running) await this.#running.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  async #run(): Promise<MaintenanceReport> {
+    const report: MaintenanceReport = { partitionsCreated: [], partitionsDropped: [], rollupSpans: 0, rollupRowsPruned: 0 };
+    const nowMs = this.options.now();
+    const nowUs = nowMs * 1000;
+    const rawCutoffUs = nowUs - this.options.retentionDays * 86_400e6;
+    if (this.#db.mode === 'timescaledb') {
+      if (!this.#policiesApplied) {
+        for (const s of retentionPolicyStatements(this.options.retentionDays, this.options.rollupRetentionDays)) {
+          await this.#db.pool.query(s.text, s.values);
+        }
+        this.#policiesApplied = true;
+      }
+      return report;
+    }
+    const today = dayOfMicros(nowUs);
+    const days = Array.from({ length: this.options.partitionsAheadDays + 1 }, (_, i) => today + i);
+    report.partitionsCreated = await this.#partitions.ensure(days);
+    report.partitionsDropped = await this.#partitions.dropBefore(rawCutoffUs);
+    for (const spec of [ROLLUP_1M, ROLLUP_1H]) {
+      report.rollupSpans += (await refreshRollup(this.#db, spec, nowUs, this.options.rollupSettleSeconds)).length;
+    }
+    report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_1M, rawCutoffUs);
+    report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_1H, nowUs - this.options.rollupRetentionDays * 86_400e6);
+    return report;
+  }
+}

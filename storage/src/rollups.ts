@@ -1,0 +1,132 @@
+/**
+ * Rollups in plain PostgreSQL mode: samples_1m from raw samples, samples_1h
+ * from samples_1m, each driven by a watermark (`covered_until`: every bucket
+ * before it is complete). A refresh recomputes WHOLE buckets from
+ * `watermark - lookback` up to the last settled bucket with date_bin + INSERT
+ * … ON CONFLICT DO UPDATE, so it is idempotent and re-covers late data that
+ * arrives within the lookback. Work is cut into spans, each its own short
+ * transaction that also advances the watermark.
+ *
+ * In TimescaleDB mode the same tables are continuous aggregates refreshed by
+ * policies with real-time aggregation on, so readers treat them as complete.
+ */
+import type { Database } from './database.ts';
+import { PartitionManager } from './partitions.ts';
+
+export interface RollupSpec {
+  table: 'samples_1m' | 'samples_1h';
+  widthSeconds: number;
+  /** Re-covered before the watermark on every refresh, for late data. */
+  lookbackSeconds: number;
+  /** Longest time span one statement (one transaction) covers. */
+  spanSeconds: number;
+}
+
+export const ROLLUP_1M: RollupSpec = { table: 'samples_1m', widthSeconds: 60, lookbackSeconds: 10 * 60, spanSeconds: 6 * 3600 };
+export const ROLLUP_1H: RollupSpec = { table: 'samples_1h', widthSeconds: 3600, lookbackSeconds: 2 * 3600, spanSeconds: 7 * 86_400 };
+export const ROLLUPS: readonly RollupSpec[] = [ROLLUP_1M, ROLLUP_1H];
+/** A raw bucket is rolled up only once it ended this long ago (points arrive a little late). */
+export const DEFAULT_ROLLUP_SETTLE_SECONDS = 60;
+
+const MERGE = `ON CONFLICT (series_id, bucket) DO UPDATE SET min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
+  count = EXCLUDED.count, last = EXCLUDED.last, last_time = EXCLUDED.last_time`;
+
+/** INSERT … SELECT that recomputes the rollup's buckets in [$1, $2). */
+export function rollupSql(spec: RollupSpec): string {
+  const bin = (col: string): string => `date_bin(INTERVAL '${spec.widthSeconds} seconds', ${col}, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
+  if (spec.table === 'samples_1m') {
+    return `INSERT INTO samples_1m (series_id, bucket, min, max, sum, count, last, last_time)
+      SELECT series_id, ${bin('time')}, min(value), max(value), sum(value), count(*), (array_agg(value ORDER BY time DESC))[1], max(time)
+      FROM samples WHERE time >= $1 AND time < $2 GROUP BY 1, 2 ${MERGE}`;
+  }
+  return `INSERT INTO samples_1h (series_id, bucket, min, max, sum, count, last, last_time)
+    SELECT series_id, ${bin('bucket')}, min(min), max(max), sum(sum), sum(count), (array_agg(last ORDER BY last_time DESC))[1], max(last_time)
+    FROM samples_1m WHERE bucket >= $1 AND bucket < $2 GROUP BY 1, 2 ${MERGE}`;
+}
+
+function iso(us: number): string {
+  return new Date(us / 1000).toISOString();
+}
+
+function floorTo(us: number, seconds: number): number {
+  const width = seconds * 1e6;
+  return Math.floor(us / width) * width;
+}
+
+/**
+ * The time (epoch µs) before which the rollup is complete: null when nothing
+ * is rolled up yet; +Infinity on TimescaleDB (real-time continuous aggregates).
+ */
+export async function rollupWatermarkUs(db: Database, table: RollupSpec['table']): Promise<number | null> {
+  if (db.mode === 'timescaledb') return Number.POSITIVE_INFINITY;
+  const res = await db.pool.query<{ us: number }>(
+    `SELECT (extract(epoch FROM covered_until) * 1000000)::float8 AS us FROM rollup_watermark WHERE rollup = $1`,
+    [table],
+  );
+  return res.rows[0]?.us ?? null;
+}
+
+/**
+ * Brings one rollup up to date (plain PostgreSQL mode). Returns the spans
+ * recomputed, as [fromUs, toUs) pairs.
+ */
+export async function refreshRollup(
+  db: Database,
+  spec: RollupSpec,
+  nowUs: number,
+  settleSeconds: number = DEFAULT_ROLLUP_SETTLE_SECONDS,
+): Promise<Array<[number, number]>> {
+  if (db.mode !== 'postgres') return [];
+  const watermark = await rollupWatermarkUs(db, spec.table);
+  let end = floorTo(nowUs - settleSeconds * 1e6, spec.widthSeconds);
+  if (spec.table === 'samples_1h') {
+    const minute = await rollupWatermarkUs(db, 'samples_1m');
+    if (minute === null) return [];
+    end = Math.min(end, floorTo(minute, spec.widthSeconds));
+  }
+  let start: number;
+  if (watermark === null) {
+    const days = await new PartitionManager(db).listDays();
+    if (days.length === 0) return [];
+    start = (days[0] as number) * 86_400e6;
+  } else {
+    start = watermark - spec.lookbackSeconds * 1e6;
+  }
+  const spans: Array<[number, number]> = [];
+  const sql = rollupSql(spec);
+  for (let from = start; from < end; ) {
+    const to = Math.min(end, from + spec.spanSeconds * 1e6);
+    const client = await db.pool.connect();
+    let failed: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        await client.query(sql, [iso(from), iso(to)]);
+        await client.query(
+          `INSERT INTO rollup_watermark (rollup, covered_until, updated_at) VALUES ($1, $2, now())
+           ON CONFLICT (rollup) DO UPDATE SET covered_until = greatest(rollup_watermark.covered_until, EXCLUDED.covered_until), updated_at = now()`,
+          [spec.table, iso(to)],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    } catch (err) {
+      failed = err as Error;
+      throw err;
+    } finally {
+      client.release(failed);
+    }
+    spans.push([from, to]);
+    from = to;
+  }
+  return spans;
+}
+
+/** Deletes a rollup's rows before the cutoff (plain PostgreSQL mode). Returns rows deleted. */
+export async function pruneRollup(db: Database, spec: RollupSpec, cutoffUs: number): Promise<number> {
+  if (db.mode !== 'postgres') return 0;
+  const res = await db.pool.query(`DELETE FROM ${spec.table} WHERE bucket < $1`, [iso(floorTo(cutoffUs, spec.widthSeconds))]);
+  return res.rowCount ?? 0;
+}
