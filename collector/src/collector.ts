@@ -73,7 +73,6 @@ export async function buildHttpReceiver(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    disableRequestLogging: true,
     bodyLimit: ingestor.limits.maxBodyBytes,
     forceCloseConnections: 'idle',
   });
