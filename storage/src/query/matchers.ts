@@ -37,17 +37,17 @@ export function validateMatchers(matchers: readonly LabelMatcher[]): void {
 
 function matcherSql(m: LabelMatcher, p: SqlParams): string {
   const isName = m.name === METRIC_NAME_LABEL;
-  const value = isName ? 'm.name' : `coalesce(s.labels ->> ${p.add(m.name)}, '')`;
+  if (m.op === '=' && !isName && m.value !== '') return `s.labels @> ${p.add(JSON.stringify({ [m.name]: m.value }))}::jsonb`;
+  const value = isName ? 'm.name' : `coalesce(s.labels ->> ${p.add(m.name)}::text, '')`;
   switch (m.op) {
     case '=':
-      if (!isName && m.value !== '') return `s.labels @> ${p.add(JSON.stringify({ [m.name]: m.value }))}::jsonb`;
-      return `${value} = ${p.add(m.value)}`;
+      return `${value} = ${p.add(m.value)}::text`;
     case '!=':
-      return `${value} <> ${p.add(m.value)}`;
+      return `${value} <> ${p.add(m.value)}::text`;
     case '=~':
-      return `${value} ~ ('^(?:' || ${p.add(m.value)} || ')$')`;
+      return `${value} ~ ('^(?:' || ${p.add(m.value)}::text || ')$')`;
     case '!~':
-      return `${value} !~ ('^(?:' || ${p.add(m.value)} || ')$')`;
+      return `${value} !~ ('^(?:' || ${p.add(m.value)}::text || ')$')`;
   }
 }
 
@@ -56,7 +56,7 @@ export function selectorSql(selector: SeriesSelector, p: SqlParams): string {
   const conditions: string[] = [];
   if (selector.name !== undefined) {
     if (typeof selector.name !== 'string' || selector.name === '') throw new InvalidQueryError('name', 'must be a non-empty metric name');
-    conditions.push(`m.name = ${p.add(selector.name)}`);
+    conditions.push(`m.name = ${p.add(selector.name)}::text`);
   }
   const matchers = selector.matchers ?? [];
   validateMatchers(matchers);

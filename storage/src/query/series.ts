@@ -127,7 +127,7 @@ export async function labelValues(db: Database, label: string, q: { name?: strin
   if (typeof label !== 'string' || label === '') throw new InvalidQueryError('label', 'must be a non-empty label name');
   const p = new SqlParams();
   const where = selectorSql(q, p);
-  const value = label === METRIC_NAME_LABEL ? 'm.name' : `s.labels ->> ${p.add(label)}`;
+  const value = label === METRIC_NAME_LABEL ? 'm.name' : `s.labels ->> ${p.add(label)}::text`;
   const rows = await runQuery<{ v: string }>(
     db,
     'labelValues',

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BatchWriter,
+  InvalidQueryError,
+  Maintenance,
+  QueryLimitError,
+  SeriesRegistry,
+  findSeries,
+  labelNames,
+  labelValues,
+  listMetrics,
+  queryRange,
+  type Aggregation,
+  type RangeQuery,
+  type SamplePoint,
+} from '@hydra/storage';
+import { testBackends } from '@hydra/storage/testing';
+import { counter, gauge, openMigrated, ref, type MigratedDatabase } from './helpers.ts';
+
+const DAY_MS = 86_400_000;
+const STEP_S = 15;
+const HOURS = 3;
+const AGGREGATIONS: Aggregation[] = ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'];
+
+describe.each(testBackends())('queries on %s', (backend) => {
+  let m: MigratedDatabase;
+  /** yesterday 00:00 UTC: inside retention, whole buckets, independent of when the test runs */
+  const base = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
+  const from = new Date(base);
+  const to = new Date(base + HOURS * 3_600_000 - 1);
+  let cpu: number[];
+  let requests: number;
+  let delta: number;
+  let latency: number;
+
+  beforeAll(async () => {
+    m = await openMigrated(backend);
+    const registry = new SeriesRegistry(m.db);
+    const ids = (await registry.resolve([
+      ref(gauge('q.cpu'), { 'host.name': 'a', env: 'prod' }),
+      ref(gauge('q.cpu'), { 'host.name': 'b', env: 'dev' }),
+      ref(gauge('q.cpu'), { 'host.name': 'c' }),
+      ref(counter('q.requests'), { 'host.name': 'a' }),
+      ref(counter('q.delta', 'delta'), { 'host.name': 'a' }),
+      ref({ name: 'q.latency', kind: 'histogram', unit: 's', temporality: 'cumulative', monotonic: false }, { 'host.name': 'a' }),
+    ])) as number[];
+    cpu = ids.slice(0, 3);
+    [requests, delta, latency] = ids.slice(3) as [number, number, number];
+    const samples: SamplePoint[] = [];
+    const n = (HOURS * 3600) / STEP_S;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const timeUs = (base + i * STEP_S * 1000) * 1000;
+      cpu.forEach((id, k) => samples.push({ seriesId: id, timeUs, value: (i * 7 + k * 13) % 100 }));
+      // a counter that resets to 0 at i = 400
+      total = i === 400 ? 0 : total + (i % 5);
+      samples.push({ seriesId: requests, timeUs, value: total });
+      samples.push({ seriesId: delta, timeUs, value: i % 3 });
+    }
+    const writer = new BatchWriter(m.db);
+    writer.start();
+    await writer.write({
+      samples,
+      histograms: [{ seriesId: latency, timeUs: base * 1000, startTimeUs: null, count: 3, sum: 1.5, min: 0.2, max: 0.9, bounds: [0.5], bucketCounts: [2, 1] }],
+      expHistograms: [],
+    });
+    await writer.shutdown();
+  });
+  afterAll(async () => m?.close());
+
+  const q = (extra: Partial<RangeQuery>): RangeQuery => ({ name: 'q.cpu', matchers: [], from, to, ...extra });
+
+  it('applies = != =~ !~ with Prometheus semantics', async () => {
+    const hosts = async (matchers: RangeQuery['matchers']): Promise<string[]> =>
+      (await findSeries(m.db, { name: 'q.cpu', matchers })).map((s) => s.labels['host.name'] as string).sort();
+    expect(await hosts([{ name: 'env', op: '=', value: 'prod' }])).toEqual(['a']);
+    expect(await hosts([{ name: 'env', op: '!=', value: 'prod' }])).toEqual(['b', 'c']); // c lacks the label
+    expect(await hosts([{ name: 'env', op: '=', value: '' }])).toEqual(['c']);
+    expect(await hosts([{ name: 'env', op: '!=', value: '' }])).toEqual(['a', 'b']);
+    expect(await hosts([{ name: 'host.name', op: '=~', value: 'a|b' }])).toEqual(['a', 'b']);
+    expect(await hosts([{ name: 'host.name', op: '=~', value: 'a.*' }])).toEqual(['a']);
+    expect(await hosts([{ name: 'host.name', op: '=~', value: 'b' }])).toEqual(['b']); // anchored: not 'contains'
+    expect(await hosts([{ name: 'env', op: '!~', value: 'pr.*' }])).toEqual(['b', 'c']);
+    const byName = await findSeries(m.db, { matchers: [{ name: '__name__', op: '=~', value: 'q\\.(cpu|requests)' }] });
+    expect(byName.map((s) => s.metric)).toEqual(['q.cpu', 'q.cpu', 'q.cpu', 'q.requests']);
+  });
+
+  it('refuses a bad regex naming the matcher', async () => {
+    await expect(findSeries(m.db, { matchers: [{ name: 'env', op: '=~', value: '(' }] })).rejects.toThrow(InvalidQueryError);
+    await expect(findSeries(m.db, { matchers: [{ name: 'env', op: '=~', value: '(' }] })).rejects.toThrow(/matchers\[0\]\.value/);
+  });
+
+  it('returns raw points exactly, and refuses past the points ceiling with advice to set a step', async () => {
+    const res = await queryRange(m.db, q({ matchers: [{ name: 'host.name', op: '=', value: 'a' }], to: new Date(base + 60_000) }));
+    expect(res.source).toBe('raw');
+    expect(res.series).toHaveLength(1);
+    expect(res.series[0]!.points).toEqual([0, 1, 2, 3, 4].map((i) => [base + i * 15_000, (i * 7) % 100]));
+    const err = await queryRange(m.db, q({ maxPoints: 1_000 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueryLimitError);
+    expect((err as QueryLimitError).retryable).toBe(false);
+    expect((err as Error).message).toMatch(/set a step/);
+  });
+
+  it('refuses too many series and too fine a step', async () => {
+    await expect(queryRange(m.db, q({ maxSeries: 2 }))).rejects.toThrow(/more than 2 series/);
+    const wide = { from: new Date(base - 30 * DAY_MS), to: new Date(base), stepSeconds: 60 };
+    await expect(queryRange(m.db, q(wide))).rejects.toThrow(/more than 11000; use a step of at least 236 s/);
+  });
+
+  it('computes every aggregation per step bucket from raw data', async () => {
+    const step = 300;
+    for (const aggregation of AGGREGATIONS.filter((a) => a !== 'rate')) {
+      const res = await queryRange(m.db, q({ stepSeconds: step, aggregation, matchers: [{ name: 'host.name', op: '=', value: 'b' }] }));
+      const points = res.series[0]!.points;
+      expect(points).toHaveLength((HOURS * 3600) / step);
+      const per = step / STEP_S;
+      const bucket = (j: number): number[] => Array.from({ length: per }, (_, i) => ((j * per + i) * 7 + 13) % 100);
+      const expected = points.map((_, j) => {
+        const vs = bucket(j);
+        const sum = vs.reduce((a, b) => a + b, 0);
+        return { avg: sum / vs.length, min: Math.min(...vs), max: Math.max(...vs), sum, count: vs.length, last: vs.at(-1)! }[aggregation as 'avg'];
+      });
+      expect(points.map((p) => p[1])).toEqual(expected);
+      expect(points.map((p) => p[0])).toEqual(points.map((_, j) => base + j * step * 1000));
+    }
+  });
+
+  it('computes rate of a cumulative counter across a reset, and of a delta sum', async () => {
+    const res = await queryRange(m.db, { name: 'q.requests', matchers: [], from, to, stepSeconds: 300, aggregation: 'rate' });
+    const points = res.series[0]!.points;
+    // increments are i % 5 per 15 s sample: 2 per sample on average → 10 per 75 s → 2/15 per second
+    const totals: number[] = [];
+    let total = 0;
+    for (let i = 0; i < (HOURS * 3600) / STEP_S; i++) {
+      total = i === 400 ? 0 : total + (i % 5);
+      totals.push(total);
+    }
+    const lastOf = (j: number): number => totals[(j + 1) * 20 - 1]!;
+    // the first bucket has no predecessor in range, so it has no rate
+    expect(points[0]![0]).toBe(base + 300_000);
+    for (const [t, value] of points) {
+      const j = (t - base) / 300_000;
+      const prev = lastOf(j - 1);
+      const increase = lastOf(j) >= prev ? lastOf(j) - prev : lastOf(j);
+      expect(value).toBeCloseTo(increase / 300, 12);
+    }
+    expect(points.every(([, v]) => v >= 0)).toBe(true); // the reset at sample 400 never gives a negative rate
+    const d = await queryRange(m.db, { name: 'q.delta', matchers: [], from, to, stepSeconds: 60, aggregation: 'rate' });
+    expect(d.series[0]!.points[0]).toEqual([base, (0 + 1 + 2 + 0) / 60]);
+  });
+
+  it('returns histogram points for histogram series', async () => {
+    const res = await queryRange(m.db, { name: 'q.latency', matchers: [], from, to });
+    expect(res.series[0]!.histograms).toEqual([{ t: base, startT: null, count: 3, sum: 1.5, min: 0.2, max: 0.9, bounds: [0.5], bucketCounts: [2, 1] }]);
+  });
+
+  it('reads rollups (and raw after the watermark) with the same results as raw', async () => {
+    const raw: Record<string, unknown> = {};
+    const cases: Array<[number, Aggregation, string]> = [];
+    for (const step of [300, 3600]) for (const a of AGGREGATIONS) cases.push([step, a, 'q.cpu'], [step, a, 'q.requests']);
+    for (const [step, aggregation, name] of cases) {
+      const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
+      expect(res.source).toBe('raw');
+      raw[`${step}/${aggregation}/${name}`] = res.series.map((s) => s.points);
+    }
+    // roll up the first 100 minutes only: queries then read rollup + raw
+    const partial = new Maintenance(m.db, { now: () => base + 101 * 60_000, rollupSettleSeconds: 60, onError: (e) => { throw e; } });
+    await partial.runOnce();
+    const mixed = await queryRange(m.db, { name: 'q.cpu', matchers: [], from, to, stepSeconds: 300, aggregation: 'avg' });
+    expect(mixed.source).toBe('mixed');
+    expect(mixed.series.map((s) => s.points)).toEqual(raw['300/avg/q.cpu']);
+    // everything rolled up: 1m for 5-minute steps, 1h for hourly steps
+    await new Maintenance(m.db, { now: () => base + DAY_MS, onError: (e) => { throw e; } }).runOnce();
+    for (const [step, aggregation, name] of cases) {
+      const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
+      expect(res.source, `${step}/${aggregation}/${name}`).toBe(step === 3600 ? 'rollup_1h' : 'rollup_1m');
+      expect(res.series.map((s) => s.points), `${step}/${aggregation}/${name}`).toEqual(raw[`${step}/${aggregation}/${name}`]);
+    }
+  });
+
+  it('lists metrics, label names and label values', async () => {
+    const metricsList = await listMetrics(m.db);
+    expect(metricsList.find((x) => x.name === 'q.cpu')).toMatchObject({ kind: 'gauge', series: 3, temporality: 'unspecified', monotonic: false });
+    expect(await labelNames(m.db, { name: 'q.cpu' })).toEqual(['__name__', 'env', 'host.name']);
+    expect(await labelValues(m.db, 'env')).toEqual(['dev', 'prod']);
+    expect(await labelValues(m.db, 'host.name', { matchers: [{ name: 'env', op: '!=', value: 'dev' }], name: 'q.cpu' })).toEqual(['a', 'c']);
+    expect(await labelValues(m.db, '__name__', { matchers: [{ name: 'host.name', op: '=', value: 'b' }] })).toEqual(['q.cpu']);
+    expect(await findSeries(m.db, { name: 'q.cpu', matchers: [], limit: 1, offset: 1 })).toHaveLength(1);
+  });
+});
