@@ -256,7 +256,6 @@ export class BatchWriter {
       this.#batches.add(1, { outcome: 'committed' });
       for (const r of requests) r.resolve();
     } catch (err) {
-      if ((err as { code?: string }).code === NO_PARTITION_SQLSTATE) this.#partitions.invalidate();
       this.#batches.add(1, { outcome: 'failed' });
       this.#failures.add(1);
       const failure = new StorageUnavailableError(`batch of ${rows} rows not stored: ${(err as Error).message}`, { cause: err });
@@ -273,7 +272,22 @@ export class BatchWriter {
     }
   }
 
+  /**
+   * Commits the batch, creating missing day partitions first. A partition
+   * dropped by retention after this writer cached it shows up as SQLSTATE
+   * 23514: forget the cache, re-create, and try once more.
+   */
   async #commit(batch: WriteBatch): Promise<void> {
+    try {
+      await this.#commitOnce(batch);
+    } catch (err) {
+      if ((err as { code?: string }).code !== NO_PARTITION_SQLSTATE || this.#db.mode !== 'postgres') throw err;
+      this.#partitions.invalidate();
+      await this.#commitOnce(batch);
+    }
+  }
+
+  async #commitOnce(batch: WriteBatch): Promise<void> {
     if (this.#db.mode === 'postgres') {
       const days = new Set<number>();
       for (const p of batch.samples) days.add(dayOfMicros(p.timeUs));

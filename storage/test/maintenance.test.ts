@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchWriter, Maintenance, PartitionManager, SeriesRegistry, partitionName } from '@hydra/storage';
+import { testBackends } from '@hydra/storage/testing';
+import { gauge, openMigrated, ref, type MigratedDatabase } from './helpers.ts';
+
+const DAY_MS = 86_400_000;
+
+describe.each(testBackends())('Maintenance on %s', (backend) => {
+  let m: MigratedDatabase;
+  const now = Math.floor(Date.now() / DAY_MS) * DAY_MS + 12 * 3_600_000; // today 12:00 UTC
+  const today = Math.floor(now / DAY_MS);
+  let id: number;
+  beforeAll(async () => {
+    m = await openMigrated(backend, { retentionDays: 30 });
+    [id] = (await new SeriesRegistry(m.db).resolve([ref(gauge('m.disk'), {})])) as number[];
+  });
+  afterAll(async () => m?.close());
+
+  async function exists(name: string): Promise<boolean> {
+    const res = await m.db.pool.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name]);
+    return res.rows[0]!.t === name;
+  }
+
+  it('tells callers the oldest point time still inside retention', () => {
+    expect(m.db.oldestAcceptedTimeUs(now)).toBe((now - 30 * DAY_MS) * 1000);
+  });
+
+  it('creates partitions ahead, drops whole days past retention, and keeps the rest', async () => {
+    const writer = new BatchWriter(m.db);
+    writer.start();
+    const at = (daysAgo: number) => ({ seriesId: id, timeUs: (now - daysAgo * DAY_MS) * 1000, value: daysAgo });
+    await writer.write({ samples: [at(40), at(31), at(29), at(1)], histograms: [], expHistograms: [] });
+    const maintenance = new Maintenance(m.db, { now: () => now, onError: (e) => { throw e; } });
+    const report = await maintenance.runOnce();
+    expect(report.partitionsCreated).toEqual(expect.arrayContaining([today, today + 1, today + 2]));
+    expect(report.partitionsDropped).toEqual(
+      expect.arrayContaining(['samples', 'histogram_samples', 'exp_histogram_samples'].flatMap((t) => [partitionName(t, today - 40), partitionName(t, today - 31)])),
+    );
+    expect(report.partitionsDropped).toHaveLength(6);
+    expect(await exists(partitionName('samples', today - 29))).toBe(true);
+    expect(await exists(partitionName('samples', today + 2))).toBe(true);
+    const left = await m.db.pool.query<{ value: number }>('SELECT value FROM samples ORDER BY value');
+    expect(left.rows.map((r) => r.value)).toEqual([1, 29]);
+    // idempotent: nothing more to do
+    const again = await maintenance.runOnce();
+    expect(again.partitionsCreated).toEqual([]);
+    expect(again.partitionsDropped).toEqual([]);
+    // the writer had cached the dropped day: it re-creates the partition and commits
+    await writer.write({ samples: [at(40)], histograms: [], expHistograms: [] });
+    expect(await exists(partitionName('samples', today - 40))).toBe(true);
+    await writer.shutdown();
+    expect(await new PartitionManager(m.db).listDays()).toContain(today - 40);
+  });
+
+  it('starts and shuts down idempotently, and shutdown is safe without start', async () => {
+    const errors: Error[] = [];
+    const maintenance = new Maintenance(m.db, { now: () => now, intervalMs: 60_000, onError: (e) => errors.push(e) });
+    maintenance.start();
+    maintenance.start();
+    await Promise.all([maintenance.shutdown(), maintenance.shutdown()]);
+    expect(errors).toEqual([]);
+    await new Maintenance(m.db).shutdown();
+  });
+});
