@@ -4,6 +4,14 @@
  * points; the score of x is 2^(−E[h(x)] / c(ψ)), near 1 for anomalies and
  * at most about 0.5 for normal points. Fit O(t·ψ·log ψ), score O(t·log ψ)
  * for t trees of ψ samples. Deterministic for a given random source.
+ *
+ * One extension for scoring points that were not in the sample (the causal
+ * case: a point is scored before the forest has seen it): where the point
+ * lies outside the training range of a node's split feature by a gap g, a
+ * split drawn over the range including the point would have isolated it
+ * there with probability g / (range + g); the path length is the
+ * expectation over that. Without it every point beyond the training range
+ * scores like the most extreme training point, however far out it is.
  */
 
 /** Euler–Mascheroni constant, for the harmonic-number approximation. */
@@ -32,6 +40,9 @@ interface Tree {
   /** Split feature per node, or -1 for a leaf. */
   feature: Int32Array;
   threshold: Float64Array;
+  /** Range of the split feature among the node's training rows. */
+  low: Float64Array;
+  high: Float64Array;
   left: Int32Array;
   right: Int32Array;
   /** Leaf: depth + c(size) as in the paper's path length adjustment. */
@@ -70,11 +81,23 @@ export class IsolationForest {
     let total = 0;
     for (const tree of this.trees) {
       let node = 0;
+      let depth = 0;
+      let remaining = 1;
+      let path = 0;
       while ((tree.feature[node] as number) >= 0) {
-        const goLeft = (x[tree.feature[node] as number] as number) < (tree.threshold[node] as number);
-        node = goLeft ? (tree.left[node] as number) : (tree.right[node] as number);
+        const v = x[tree.feature[node] as number] as number;
+        const low = tree.low[node] as number;
+        const high = tree.high[node] as number;
+        const gap = v < low ? low - v : v > high ? v - high : 0;
+        if (gap > 0) {
+          const isolatedHere = gap / (high - low + gap);
+          path += remaining * isolatedHere * (depth + 1);
+          remaining *= 1 - isolatedHere;
+        }
+        node = v < (tree.threshold[node] as number) ? (tree.left[node] as number) : (tree.right[node] as number);
+        depth++;
       }
-      total += tree.leafPath[node] as number;
+      total += path + remaining * (tree.leafPath[node] as number);
     }
     const c = averagePathLength(this.sampleSize);
     return c === 0 ? 0.5 : 2 ** (-(total / this.trees.length) / c);
@@ -86,6 +109,8 @@ function buildTree(rows: readonly Float64Array[], sample: number[], heightLimit:
   const tree: Tree = {
     feature: new Int32Array(maxNodes).fill(-1),
     threshold: new Float64Array(maxNodes),
+    low: new Float64Array(maxNodes),
+    high: new Float64Array(maxNodes),
     left: new Int32Array(maxNodes),
     right: new Int32Array(maxNodes),
     leafPath: new Float64Array(maxNodes),
@@ -100,7 +125,9 @@ function buildTree(rows: readonly Float64Array[], sample: number[], heightLimit:
       tree.leafPath[node] = depth + averagePathLength(members.length);
       continue;
     }
-    const [feature, threshold] = split;
+    const [feature, threshold, low, high] = split;
+    tree.low[node] = low;
+    tree.high[node] = high;
     const lower = members.filter((i) => ((rows[i] as Float64Array)[feature] as number) < threshold);
     const upper = members.filter((i) => ((rows[i] as Float64Array)[feature] as number) >= threshold);
     tree.feature[node] = feature;
@@ -132,7 +159,7 @@ function chooseSplit(
     }
     if (hi > lo) {
       const threshold = lo + random() * (hi - lo);
-      return [feature, threshold > lo ? threshold : hi];
+      return [feature, threshold > lo ? threshold : hi, lo, hi];
     }
   }
   return undefined;
