@@ -2,8 +2,8 @@
  * A fixed pool of worker threads for `hydra forecast`, so that fits run off the event loop and on every
  * core. Jobs are sent in batches of `BATCH_SIZE`; each worker holds at most one batch at a time and gets
  * the next when it answers, so a slow series does not idle the other workers and no queue grows beyond
- * the job list itself. Workers run the TypeScript worker module through tsx (`--import tsx`), because
- * hydra has no build step. A worker that dies fails the run with its error; `close()` terminates all.
+ * the job list itself. Workers load the TypeScript worker module through tsx (see `WORKER_BOOTSTRAP`),
+ * because hydra has no build step. A worker that dies fails the run with its error; `close()` terminates all.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -11,6 +11,14 @@ import type { SeriesForecast } from '@hydra/analytics';
 
 export const BATCH_SIZE = 4;
 const WORKER_URL = new URL('./forecast-worker.ts', import.meta.url);
+/**
+ * Bootstrap evaluated in each worker: registers tsx's loader in that thread (hooks registered in the
+ * main thread do not reach workers, and Node 20 ignores `--import` hooks for a worker's entry), then
+ * imports the TypeScript worker module.
+ */
+const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })
+  .catch((err) => { setImmediate(() => { throw err; }); });`;
 
 export interface ForecastJob {
   index: number;
@@ -74,7 +82,7 @@ export async function runForecastPool(jobs: ForecastJob[], workers: number, onPr
         worker.postMessage(request);
       };
       for (let w = 0; w < size; w++) {
-        const worker = new Worker(WORKER_URL, { execArgv: ['--import', import.meta.resolve('tsx')] });
+        const worker = new Worker(WORKER_BOOTSTRAP, { eval: true });
         pool.push(worker);
         worker.on('message', (reply: WorkerReply) => {
           for (const r of reply.results) results[r.index] = r;

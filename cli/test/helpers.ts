@@ -1,0 +1,89 @@
+/**
+ * Shared plumbing of the cli end-to-end tests: a migrated test database with
+ * the real ingest pipeline and API, and the `hydra` command as a child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '@hydra/api';
+import { Ingestor } from '@hydra/collector';
+import { BatchWriter, Database, SeriesRegistry, migrate, type RangeResult } from '@hydra/storage';
+import { openTestDatabase, type TestBackend, type TestDatabase } from '@hydra/storage/testing';
+import type { FastifyInstance } from 'fastify';
+
+export const HYDRA_BIN = fileURLToPath(new URL('../bin/hydra.js', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface TestStack {
+  testDb: TestDatabase;
+  db: Database;
+  writer: BatchWriter;
+  ingestor: Ingestor;
+  app: FastifyInstance;
+  /** GET /metrics through app.inject; throws on a non-200 answer */
+  queryMetrics(params: Record<string, string | string[]>): Promise<RangeResult>;
+  close(): Promise<void>;
+}
+
+export async function openTestStack(backend: TestBackend): Promise<TestStack> {
+  const testDb = await openTestDatabase(backend);
+  const db = await Database.connect({ url: testDb.url, poolSize: 4 });
+  await migrate(db);
+  const writer = new BatchWriter(db, { flushIntervalMs: 5 });
+  writer.start();
+  const ingestor = new Ingestor({ registry: new SeriesRegistry(db), writer });
+  const app = await buildApp({ db, ingestor, auth: { mode: 'off' } });
+  return {
+    testDb,
+    db,
+    writer,
+    ingestor,
+    app,
+    async queryMetrics(params) {
+      const search = new URLSearchParams();
+      for (const [k, v] of Object.entries(params)) for (const item of [v].flat()) search.append(k, item);
+      const res = await app.inject({ method: 'GET', url: `/metrics?${search}` });
+      if (res.statusCode !== 200) throw new Error(`GET /metrics?${search} answered ${res.statusCode}: ${res.body}`);
+      return res.json<RangeResult>();
+    },
+    async close() {
+      await app.close();
+      await ingestor.shutdown();
+      await writer.shutdown();
+      await db.close();
+      await testDb.close();
+    },
+  };
+}
+
+export interface HydraProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal's name) */
+  exited: Promise<number | string>;
+}
+
+/** Runs `node cli/bin/hydra.js …args` from the repo root with `env` added to this process's environment. */
+export function spawnHydra(args: string[], env: Record<string, string>): HydraProcess {
+  const child = spawn(process.execPath, [HYDRA_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, output: () => out, exited };
+}
+
+/** Polls `probe` every `intervalMs` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}
