@@ -140,13 +140,16 @@ function buildTree(rows: readonly Float64Array[], sample: number[], heightLimit:
   return tree;
 }
 
-/** A random feature with spread among `members` and a uniform threshold inside it; undefined if all rows are equal. */
+/**
+ * A random feature with spread among `members`, a uniform threshold inside
+ * its range, and that range; undefined if all rows are equal.
+ */
 function chooseSplit(
   rows: readonly Float64Array[],
   members: number[],
   dims: number,
   random: () => number,
-): [number, number] | undefined {
+): [feature: number, threshold: number, low: number, high: number] | undefined {
   const start = Math.floor(random() * dims);
   for (let k = 0; k < dims; k++) {
     const feature = (start + k) % dims;
