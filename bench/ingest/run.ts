@@ -1,0 +1,227 @@
+/**
+ * Ingest benchmark: committed OTLP points per second end to end, against the raw
+ * binary-COPY rate into the same schema measured in the same run (the ceiling).
+ *
+ *   npx tsx bench/ingest/run.ts [--database-url URL] [--rounds 200] [--concurrency 8]
+ *
+ * End to end = a separate sender process POSTs pre-encoded OTLP protobuf requests
+ * (1,000 points each, 10,000 series) over loopback to a collector in this
+ * process, which decodes, resolves series, batches and commits to PostgreSQL;
+ * a point counts once its request is answered 200 (i.e. after COMMIT).
+ * Ceiling = the same rows, as (time, series_id, value), streamed by one binary
+ * COPY into the same `samples` table (same partitions and index) of a fresh
+ * database. Results go to bench/ingest/results/<date>.json.
+ */
+import { fork } from 'node:child_process';
+import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Database, migrate, SeriesRegistry, BatchWriter, Maintenance, freePort } from '@hydra/storage';
+import { Ingestor, startCollector } from '@hydra/collector';
+import { DEFAULT_SHAPE, encodeRound, totalSeries, valueOf, type WorkloadShape } from './encode.ts';
+import type { SenderReport } from './sender.ts';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const PG_EPOCH_US = 946_684_800_000_000;
+
+const { values: args } = parseArgs({
+  options: {
+    'database-url': { type: 'string', default: process.env.HYDRA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    rounds: { type: 'string', default: String(DEFAULT_SHAPE.rounds) },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
+
+async function writeBodies(file: string, bodies: Uint8Array[]): Promise<void> {
+  const parts: Buffer[] = [];
+  for (const b of bodies) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(b.length);
+    parts.push(len, Buffer.from(b.buffer, b.byteOffset, b.length));
+  }
+  await writeFile(file, Buffer.concat(parts));
+}
+
+/** Runs the sender process over `file` and returns its report. */
+async function runSender(file: string, target: string, concurrency: number): Promise<SenderReport> {
+  const child = fork(path.join(here, 'sender.ts'), [file, target, String(concurrency)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: { ready?: boolean; report?: SenderReport }) => {
+      if (m.ready) child.send({ go: true });
+      if (m.report) resolve(m.report);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => code !== 0 && reject(new Error(`sender exited with ${code}`)));
+  });
+}
+
+async function countSamples(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query<{ n: string }>('SELECT count(*) AS n FROM samples');
+  await c.end();
+  return Number(rows[0]!.n);
+}
+
+async function endToEnd(url: string, shape: WorkloadShape, dir: string, concurrency: number) {
+  const db = await Database.connect({ url, mode: 'postgres' });
+  await migrate(db);
+  const maintenance = new Maintenance(db);
+  await maintenance.runOnce();
+  const registry = new SeriesRegistry(db);
+  const writer = new BatchWriter(db);
+  writer.start();
+  const ingestor = new Ingestor({ registry, writer });
+  const httpPort = await freePort();
+  const grpcPort = await freePort();
+  const collector = await startCollector(ingestor, { host: '127.0.0.1', httpPort, grpcPort });
+  const target = `${collector.httpUrl}/v1/metrics`;
+  try {
+    // Round 0 registers the 10,000 series (the cold path); rounds 1..n are timed.
+    const warmFile = path.join(dir, 'warm.bin');
+    await writeBodies(warmFile, encodeRound(shape, 0));
+    const warm = await runSender(warmFile, target, concurrency);
+    const timedFile = path.join(dir, 'timed.bin');
+    const bodies: Uint8Array[] = [];
+    for (let r = 1; r < shape.rounds; r++) bodies.push(...encodeRound(shape, r));
+    await writeBodies(timedFile, bodies);
+    const timed = await runSender(timedFile, target, concurrency);
+    const pointsPerRequest = shape.pointsPerRequest;
+    const stored = await countSamples(url);
+    return {
+      warm: { ...warm, pointsPerSecond: (warm.acknowledged * pointsPerRequest) / (warm.elapsedMs / 1000) },
+      timed: { ...timed, pointsPerSecond: (timed.acknowledged * pointsPerRequest) / (timed.elapsedMs / 1000) },
+      storedRows: stored,
+      expectedRows: shape.rounds * totalSeries(shape),
+    };
+  } finally {
+    await collector.shutdown();
+    await writer.shutdown();
+    await maintenance.shutdown();
+    await db.close();
+  }
+}
+
+/** Binary COPY rows of (time, series_id, value), encoded on the fly, one COPY, one commit. */
+async function rawCopy(url: string, shape: WorkloadShape) {
+  const db = await Database.connect({ url, mode: 'postgres' });
+  await migrate(db);
+  const maintenance = new Maintenance(db);
+  await maintenance.runOnce();
+  // The same series rows the collector would register, so ids are comparable.
+  await db.pool.query(`INSERT INTO metric (name, kind, unit, temporality, monotonic) VALUES ('bench.raw', 'gauge', '', 'unspecified', false)`);
+  await db.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const series = totalSeries(shape);
+  const rows = shape.rounds * series;
+  const ROWS_PER_CHUNK = 10_000;
+  const ROW_BYTES = 2 + 4 + 8 + 4 + 8 + 4 + 8;
+  function* chunks(): Generator<Buffer> {
+    const header = Buffer.alloc(19);
+    header.write('PGCOPY\n\xff\r\n\0', 0, 'latin1');
+    yield header;
+    let buf = Buffer.allocUnsafe(ROWS_PER_CHUNK * ROW_BYTES);
+    let off = 0;
+    for (let r = 0; r < shape.rounds; r++) {
+      const pgUs = BigInt(shape.startUs + r * shape.intervalUs - PG_EPOCH_US);
+      for (let s = 0; s < series; s++) {
+        off = buf.writeInt16BE(3, off);
+        off = buf.writeInt32BE(8, off);
+        off = buf.writeBigInt64BE(pgUs, off);
+        off = buf.writeInt32BE(8, off);
+        off = buf.writeBigInt64BE(BigInt(s + 1), off);
+        off = buf.writeInt32BE(8, off);
+        off = buf.writeDoubleBE(valueOf(s, r), off);
+        if (off === buf.length) {
+          yield buf;
+          buf = Buffer.allocUnsafe(ROWS_PER_CHUNK * ROW_BYTES);
+          off = 0;
+        }
+      }
+    }
+    const trailer = Buffer.alloc(2);
+    trailer.writeInt16BE(-1);
+    yield Buffer.concat([buf.subarray(0, off), trailer]);
+  }
+  const started = performance.now();
+  await client.query('BEGIN');
+  await pipeline(Readable.from(chunks()), client.query(copyFrom('COPY samples (time, series_id, value) FROM STDIN (FORMAT binary)')));
+  await client.query('COMMIT');
+  const elapsedMs = performance.now() - started;
+  await client.end();
+  const stored = await countSamples(url);
+  return { rows, storedRows: stored, elapsedMs, rowsPerSecond: rows / (elapsedMs / 1000) };
+}
+
+async function main(): Promise<void> {
+  const serverUrl = args['database-url']!;
+  const rounds = Number(args.rounds);
+  const concurrency = Number(args.concurrency);
+  const shape: WorkloadShape = {
+    ...DEFAULT_SHAPE,
+    rounds,
+    startUs: (Date.now() - rounds * DEFAULT_SHAPE.intervalUs / 1000 - 60_000) * 1000,
+  };
+  const dir = await mkdtemp(path.join(tmpdir(), 'hydra-bench-'));
+  const e2eName = 'hydra_bench_e2e';
+  const rawName = 'hydra_bench_raw';
+  try {
+    console.log(`shape: ${totalSeries(shape)} series, ${shape.pointsPerRequest} points/request, ${rounds} rounds, concurrency ${concurrency}`);
+    const raw = await rawCopy(await createDatabase(serverUrl, rawName), shape);
+    console.log(`raw binary COPY: ${Math.round(raw.rowsPerSecond).toLocaleString('en')} rows/s (${raw.rows} rows in ${(raw.elapsedMs / 1000).toFixed(2)} s)`);
+    const e2e = await endToEnd(await createDatabase(serverUrl, e2eName), shape, dir, concurrency);
+    console.log(`end to end (cold round, registers series): ${Math.round(e2e.warm.pointsPerSecond).toLocaleString('en')} points/s`);
+    console.log(`end to end (steady): ${Math.round(e2e.timed.pointsPerSecond).toLocaleString('en')} points/s, retries ${e2e.timed.retries}, failures ${e2e.timed.failures}${e2e.timed.firstError ? ` (${e2e.timed.firstError})` : ''}`);
+    console.log(`stored ${e2e.storedRows} of ${e2e.expectedRows} rows`);
+    const ratio = e2e.timed.pointsPerSecond / raw.rowsPerSecond;
+    console.log(`ratio end-to-end / raw COPY: ${(ratio * 100).toFixed(1)} %`);
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      shape,
+      concurrency,
+      raw,
+      endToEnd: e2e,
+      ratio,
+    };
+    await mkdir(path.join(here, 'results'), { recursive: true });
+    await writeFile(path.join(here, 'results', `${result.date.slice(0, 10)}.json`), JSON.stringify(result, null, 2) + '\n');
+    if (e2e.storedRows !== e2e.expectedRows || raw.storedRows !== raw.rows) {
+      console.error('row count mismatch: the benchmark is invalid');
+      process.exitCode = 1;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await dropDatabase(serverUrl, e2eName);
+    await dropDatabase(serverUrl, rawName);
+  }
+}
+
+await main();
