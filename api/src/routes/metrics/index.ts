@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AGGREGATIONS, listMetrics, queryRange, QueryLimitError } from '@hydra/storage';
+import type { Aggregation } from '@hydra/storage';
 import type { Ingestor } from '@hydra/collector';
 import { seedJsonRoute } from '@hydra/collector';
 import { Errors } from '../../errors.ts';
@@ -26,12 +27,11 @@ const RangeQuerystring = Type.Object(
     to: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default now' })),
     step: Type.Optional(Type.String({ description: 'bucket width: 30s, 5m, 1h or seconds; aggregates when set' })),
     aggregation: Type.Optional(
-      Type.Union(
-        AGGREGATIONS.map((a) => Type.Literal(a)),
-        {
-          description: 'per-bucket aggregation; avg when step is set',
-        },
-      ),
+      Type.Unsafe<Aggregation>({
+        type: 'string',
+        enum: [...AGGREGATIONS],
+        description: 'per-bucket aggregation; avg when step is set',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, description: 'most series to return' })),
   },

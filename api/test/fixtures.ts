@@ -1,0 +1,79 @@
+/**
+ * A real database with known data for the route tests: migrated, written
+ * through the storage SeriesRegistry and BatchWriter like the collector does.
+ */
+import { BatchWriter, Database, migrate, SeriesRegistry } from '@hydra/storage';
+import type { SeriesRef } from '@hydra/storage';
+import { openTestDatabase } from '@hydra/storage/testing';
+import type { TestBackend, TestDatabase } from '@hydra/storage/testing';
+
+export const HS256_SECRET = 'route-test-secret-that-is-32-bytes-or-more';
+export const INGEST_TOKEN = 'route-test-ingest-token';
+
+/** Points every 10 s over the 30 minutes before `now`. */
+export const POINT_INTERVAL_MS = 10_000;
+export const POINTS_PER_SERIES = 180;
+
+export const CPU: SeriesRef['metric'] = {
+  name: 'system.cpu.utilization',
+  kind: 'gauge',
+  unit: '1',
+  temporality: 'unspecified',
+  monotonic: false,
+};
+
+export interface Fixture {
+  test: TestDatabase;
+  db: Database;
+  registry: SeriesRegistry;
+  writer: BatchWriter;
+  /** ms; the newest point is at now - POINT_INTERVAL_MS, aligned to the interval */
+  now: number;
+  /** value of the point i of host `h` */
+  value(host: string, i: number): number;
+  close(): Promise<void>;
+}
+
+export const HOSTS = ['web-1', 'web-2'] as const;
+
+/** A migrated database holding two cpu series (web-1 env=prod, web-2 env=staging). */
+export async function openFixture(backend: TestBackend): Promise<Fixture> {
+  const test = await openTestDatabase(backend);
+  const db = await Database.connect({ url: test.url, poolSize: 4 });
+  await migrate(db);
+  const registry = new SeriesRegistry(db);
+  const writer = new BatchWriter(db);
+  writer.start();
+
+  const now = Math.floor(Date.now() / POINT_INTERVAL_MS) * POINT_INTERVAL_MS;
+  const value = (host: string, i: number) => (host === 'web-1' ? 0.1 : 0.5) + i / 1000;
+  const refs: SeriesRef[] = HOSTS.map((host) => ({
+    metric: CPU,
+    labels: { 'host.name': host, env: host === 'web-1' ? 'prod' : 'staging', 'service.name': 'shop' },
+  }));
+  const ids = await registry.resolve(refs);
+  const samples = ids.flatMap((id, h) => {
+    if (typeof id !== 'number') throw new Error(`fixture series refused: ${id.message}`);
+    const host = HOSTS[h] as string;
+    return Array.from({ length: POINTS_PER_SERIES }, (_, i) => ({
+      seriesId: id,
+      timeUs: (now - (POINTS_PER_SERIES - i) * POINT_INTERVAL_MS) * 1000,
+      value: value(host, i),
+    }));
+  });
+  await writer.write({ samples, histograms: [], expHistograms: [] });
+
+  return {
+    test,
+    db,
+    registry,
+    writer,
+    now,
+    value,
+    async close() {
+      await writer.shutdown();
+      await db.close();
+      await test.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Database, migrate, startEmbeddedPostgres } from '@hydra/storage';
+import { openTestDatabase, testBackends } from '@hydra/storage/testing';
+import { buildApp } from '../src/index.ts';
+
+describe.each(testBackends())('readiness on %s', (backend) => {
+  it('is not ready while migrations are pending, and ready once applied', async () => {
+    const test = await openTestDatabase(backend);
+    const db = await Database.connect({ url: test.url, poolSize: 2 });
+    const app = await buildApp({ db, auth: { mode: 'off' } });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({
+        error: 'not_ready',
+        message: expect.stringMatching(
+          /^database schema is at migration 0, \d+ is needed \(pending: .+\); run 'hydra migrate'$/,
+        ),
+        details: { checks: { database: 'ok' } },
+      });
+      await migrate(db);
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await db.close();
+      await test.close();
+    }
+  });
+});
+
+describe('when the database is gone', () => {
+  let app: FastifyInstance | undefined;
+  let db: Database | undefined;
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  it('answers 503 on /readyz and on queries, and stays alive', async () => {
+    const embedded = await startEmbeddedPostgres();
+    db = await Database.connect({ url: embedded.url, poolSize: 2, connectTimeoutMs: 1_000 });
+    await migrate(db);
+    app = await buildApp({ db, auth: { mode: 'off' } });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    await embedded.stop();
+
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      error: 'not_ready',
+      message: expect.stringMatching(/^database is unreachable/),
+    });
+
+    const query = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(query.statusCode).toBe(503);
+    expect(query.headers['retry-after']).toBeDefined();
+    expect(query.json()).toMatchObject({
+      error: 'storage_unavailable',
+      message: expect.stringMatching(/^storage is unavailable/),
+    });
+
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});
