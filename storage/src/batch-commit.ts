@@ -22,7 +22,8 @@ import type { ExpHistogramPoint, HistogramPoint, SamplePoint, WriteBatch } from 
 export const UNNEST_CHUNK_ROWS = 10_000;
 
 /** µs integer → timestamptz in SQL, exactly (no float seconds). */
-const TS = (col: string): string => `CASE WHEN ${col} IS NULL THEN NULL ELSE 'epoch'::timestamptz + ${col} * interval '1 microsecond' END`;
+const TS = (col: string): string =>
+  `CASE WHEN ${col} IS NULL THEN NULL ELSE 'epoch'::timestamptz + ${col} * interval '1 microsecond' END`;
 
 /** Commits the batch in one transaction; throws whatever the database throws (after ROLLBACK). */
 export async function commitBatch(client: pg.PoolClient, batch: WriteBatch, useCopy: boolean): Promise<void> {
@@ -48,7 +49,8 @@ async function copyInto(client: pg.PoolClient, table: string, columns: string, p
 
 async function copyBatch(client: pg.PoolClient, batch: WriteBatch): Promise<void> {
   if (batch.samples.length > 0) await copyInto(client, 'samples', SAMPLE_COLUMNS, encodeSamples(batch.samples));
-  if (batch.histograms.length > 0) await copyInto(client, 'histogram_samples', HISTOGRAM_COLUMNS, encodeHistograms(batch.histograms));
+  if (batch.histograms.length > 0)
+    await copyInto(client, 'histogram_samples', HISTOGRAM_COLUMNS, encodeHistograms(batch.histograms));
   if (batch.expHistograms.length > 0) {
     await copyInto(client, 'exp_histogram_samples', EXP_HISTOGRAM_COLUMNS, encodeExpHistograms(batch.expHistograms));
   }

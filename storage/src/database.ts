@@ -83,7 +83,13 @@ export class Database {
     // the next query reconnects. Counted, not thrown: there is no caller to throw to.
     pool.on('error', () => poolErrors.add(1));
     try {
-      const probe = await pool.query<{ version: string; tsdb_installed: boolean; tsdb_available: boolean; preload: string | null; migrations_table: string | null }>(
+      const probe = await pool.query<{
+        version: string;
+        tsdb_installed: boolean;
+        tsdb_available: boolean;
+        preload: string | null;
+        migrations_table: string | null;
+      }>(
         `SELECT version() AS version,
                 EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS tsdb_installed,
                 EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS tsdb_available,
@@ -100,9 +106,12 @@ export class Database {
     } catch (err) {
       await pool.end();
       if (err instanceof MigrationError) throw err;
-      throw new StorageUnavailableError(`database at ${redactUrl(options.url)} is unavailable: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new StorageUnavailableError(
+        `database at ${redactUrl(options.url)} is unavailable: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 
@@ -132,9 +141,12 @@ export class Database {
 }
 
 async function recordedMode(pool: pg.Pool): Promise<StorageMode | null> {
-  const res = await pool.query<{ mode: string }>(`SELECT DISTINCT mode FROM ${MIGRATIONS_TABLE} WHERE mode IS NOT NULL`);
+  const res = await pool.query<{ mode: string }>(
+    `SELECT DISTINCT mode FROM ${MIGRATIONS_TABLE} WHERE mode IS NOT NULL`,
+  );
   const modes = res.rows.map((r) => r.mode);
-  if (modes.length > 1) throw new MigrationError(`${MIGRATIONS_TABLE} records more than one storage mode: ${modes.join(', ')}`);
+  if (modes.length > 1)
+    throw new MigrationError(`${MIGRATIONS_TABLE} records more than one storage mode: ${modes.join(', ')}`);
   const mode = modes[0];
   return mode === 'postgres' || mode === 'timescaledb' ? mode : null;
 }
@@ -143,10 +155,16 @@ async function recordedMode(pool: pg.Pool): Promise<StorageMode | null> {
  * Decides the mode. A database keeps the mode it was migrated in: 'auto' never
  * flips an existing plain-PostgreSQL schema to TimescaleDB (or back).
  */
-export function resolveMode(setting: StorageModeSetting, timescaleUsable: boolean, recorded: StorageMode | null): StorageMode {
+export function resolveMode(
+  setting: StorageModeSetting,
+  timescaleUsable: boolean,
+  recorded: StorageMode | null,
+): StorageMode {
   if (setting === 'auto') return recorded ?? (timescaleUsable ? 'timescaledb' : 'postgres');
   if (recorded && recorded !== setting) {
-    throw new MigrationError(`storage mode '${setting}' was asked for, but this database was migrated in '${recorded}' mode`);
+    throw new MigrationError(
+      `storage mode '${setting}' was asked for, but this database was migrated in '${recorded}' mode`,
+    );
   }
   if (setting === 'timescaledb' && !timescaleUsable) {
     throw new MigrationError(

@@ -53,7 +53,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     await server.start();
   } catch (err) {
     await db.close();
-    throw new Error(`embedded PostgreSQL could not listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`embedded PostgreSQL could not listen on ${host}:${port}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   let stopped = false;
   return {

@@ -47,7 +47,9 @@ export class Maintenance {
   #running: Promise<MaintenanceReport> | null = null;
   #policiesApplied = false;
   #stopped = false;
-  readonly #runs = metrics.getMeter('hydra').createCounter('hydra.storage.maintenance.runs', { description: 'Maintenance runs, by outcome' });
+  readonly #runs = metrics
+    .getMeter('hydra')
+    .createCounter('hydra.storage.maintenance.runs', { description: 'Maintenance runs, by outcome' });
 
   constructor(db: Database, options: Partial<MaintenanceOptions> = {}) {
     this.options = {
@@ -61,10 +63,13 @@ export class Maintenance {
     };
     for (const key of ['intervalMs', 'retentionDays', 'rollupRetentionDays'] as const) {
       const v = this.options[key];
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`MaintenanceOptions.${key}: must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new RangeError(`MaintenanceOptions.${key}: must be a positive integer, got ${v}`);
     }
     if (!Number.isInteger(this.options.partitionsAheadDays) || this.options.partitionsAheadDays < 0) {
-      throw new RangeError(`MaintenanceOptions.partitionsAheadDays: must be a non-negative integer, got ${this.options.partitionsAheadDays}`);
+      throw new RangeError(
+        `MaintenanceOptions.partitionsAheadDays: must be a non-negative integer, got ${this.options.partitionsAheadDays}`,
+      );
     }
     this.#db = db;
     this.#partitions = new PartitionManager(db);
@@ -101,14 +106,20 @@ export class Maintenance {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     // The run's own error was already reported by the tick that started it (or thrown to runOnce's caller).
-    if (this.#running) await this.#running.then(
-      () => undefined,
-      () => undefined,
-    );
+    if (this.#running)
+      await this.#running.then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   async #run(): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { partitionsCreated: [], partitionsDropped: [], rollupSpans: 0, rollupRowsPruned: 0 };
+    const report: MaintenanceReport = {
+      partitionsCreated: [],
+      partitionsDropped: [],
+      rollupSpans: 0,
+      rollupRowsPruned: 0,
+    };
     const nowMs = this.options.now();
     const nowUs = nowMs * 1000;
     const rawCutoffUs = nowUs - this.options.retentionDays * 86_400e6;
@@ -129,7 +140,11 @@ export class Maintenance {
       report.rollupSpans += (await refreshRollup(this.#db, spec, nowUs, this.options.rollupSettleSeconds)).length;
     }
     report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_1M, rawCutoffUs);
-    report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_1H, nowUs - this.options.rollupRetentionDays * 86_400e6);
+    report.rollupRowsPruned += await pruneRollup(
+      this.#db,
+      ROLLUP_1H,
+      nowUs - this.options.rollupRetentionDays * 86_400e6,
+    );
     return report;
   }
 }

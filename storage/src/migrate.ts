@@ -47,11 +47,14 @@ export async function loadMigrations(mode: StorageMode, dir: string = MIGRATIONS
       entry.modes.add(fileMode);
       if (fileMode === mode) entry.chosen = file;
     } else {
-      if (entry.common) throw new MigrationError(`migration version ${m[1]}: two common files '${entry.common}' and '${file}'`);
+      if (entry.common)
+        throw new MigrationError(`migration version ${m[1]}: two common files '${entry.common}' and '${file}'`);
       entry.common = file;
     }
     if (entry.common && entry.modes.size > 0) {
-      throw new MigrationError(`migration version ${m[1]}: '${entry.common}' applies to every mode, so no per-mode file may share its version`);
+      throw new MigrationError(
+        `migration version ${m[1]}: '${entry.common}' applies to every mode, so no per-mode file may share its version`,
+      );
     }
     byVersion.set(version, entry);
   }
@@ -100,7 +103,9 @@ export async function migrate(db: Database, options: { dir?: string } = {}): Pro
            checksum text NOT NULL,
            applied_at timestamptz NOT NULL DEFAULT now())`,
       );
-      const done = await client.query<AppliedRow>(`SELECT version, name, checksum FROM ${MIGRATIONS_TABLE} ORDER BY version`);
+      const done = await client.query<AppliedRow>(
+        `SELECT version, name, checksum FROM ${MIGRATIONS_TABLE} ORDER BY version`,
+      );
       const doneByVersion = new Map(done.rows.map((r) => [r.version, r]));
       for (const m of migrations) {
         const row = doneByVersion.get(m.version);
@@ -116,12 +121,10 @@ export async function migrate(db: Database, options: { dir?: string } = {}): Pro
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
-          await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, mode, checksum) VALUES ($1, $2, $3, $4)`, [
-            m.version,
-            m.name,
-            db.mode,
-            m.checksum,
-          ]);
+          await client.query(
+            `INSERT INTO ${MIGRATIONS_TABLE} (version, name, mode, checksum) VALUES ($1, $2, $3, $4)`,
+            [m.version, m.name, db.mode, m.checksum],
+          );
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
@@ -134,7 +137,9 @@ export async function migrate(db: Database, options: { dir?: string } = {}): Pro
     }
   } catch (err) {
     failure = err;
-    throw err instanceof MigrationError ? err : new StorageUnavailableError(`migrate: ${(err as Error).message}`, { cause: err });
+    throw err instanceof MigrationError
+      ? err
+      : new StorageUnavailableError(`migrate: ${(err as Error).message}`, { cause: err });
   } finally {
     // A connection that failed mid-migration may be in an unknown state: destroy it.
     client.release(failure instanceof Error && !(failure instanceof MigrationError) ? failure : undefined);
@@ -151,7 +156,8 @@ export async function migrationStatus(
   let rows: Array<{ version: number }> = [];
   try {
     const exists = await db.pool.query<{ t: string | null }>(`SELECT to_regclass('${MIGRATIONS_TABLE}')::text AS t`);
-    if (exists.rows[0]?.t) rows = (await db.pool.query<{ version: number }>(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows;
+    if (exists.rows[0]?.t)
+      rows = (await db.pool.query<{ version: number }>(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows;
   } catch (err) {
     throw new StorageUnavailableError(`migrationStatus: ${(err as Error).message}`, { cause: err });
   }

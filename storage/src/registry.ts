@@ -71,10 +71,14 @@ function metricKeyOf(m: MetricDescriptor): string {
 
 function validateRef(ref: SeriesRef, index: number): void {
   const m = ref.metric;
-  if (typeof m?.name !== 'string' || m.name === '') throw new RangeError(`refs[${index}].metric.name: must be a non-empty string`);
-  if (!METRIC_KINDS.includes(m.kind)) throw new RangeError(`refs[${index}].metric.kind: '${String(m.kind)}' is not one of ${METRIC_KINDS.join(', ')}`);
+  if (typeof m?.name !== 'string' || m.name === '')
+    throw new RangeError(`refs[${index}].metric.name: must be a non-empty string`);
+  if (!METRIC_KINDS.includes(m.kind))
+    throw new RangeError(`refs[${index}].metric.kind: '${String(m.kind)}' is not one of ${METRIC_KINDS.join(', ')}`);
   if (!TEMPORALITIES.includes(m.temporality)) {
-    throw new RangeError(`refs[${index}].metric.temporality: '${String(m.temporality)}' is not one of ${TEMPORALITIES.join(', ')}`);
+    throw new RangeError(
+      `refs[${index}].metric.temporality: '${String(m.temporality)}' is not one of ${TEMPORALITIES.join(', ')}`,
+    );
   }
   if (typeof m.unit !== 'string') throw new RangeError(`refs[${index}].metric.unit: must be a string`);
   if (typeof m.monotonic !== 'boolean') throw new RangeError(`refs[${index}].metric.monotonic: must be a boolean`);
@@ -87,7 +91,9 @@ export class SeriesRegistry {
   readonly #metrics: LruCache<string, MetricEntry>;
   /** Lookups in progress, by series key; each resolves to the outcomes of its whole batch. */
   readonly #inflight = new Map<string, Promise<Map<string, Outcome>>>();
-  readonly #created = metrics.getMeter('hydra').createCounter('hydra.storage.series.created', { description: 'Series created' });
+  readonly #created = metrics
+    .getMeter('hydra')
+    .createCounter('hydra.storage.series.created', { description: 'Series created' });
   readonly #rejected = metrics.getMeter('hydra').createCounter('hydra.storage.series.rejected', {
     description: 'New series refused, by reason',
   });
@@ -99,7 +105,9 @@ export class SeriesRegistry {
       metricCacheSize: options.metricCacheSize ?? DEFAULT_METRIC_CACHE_SIZE,
     };
     if (!Number.isInteger(this.options.maxSeriesPerMetric) || this.options.maxSeriesPerMetric < 1) {
-      throw new RangeError(`SeriesRegistry maxSeriesPerMetric: must be a positive integer, got ${this.options.maxSeriesPerMetric}`);
+      throw new RangeError(
+        `SeriesRegistry maxSeriesPerMetric: must be a positive integer, got ${this.options.maxSeriesPerMetric}`,
+      );
     }
     this.#db = db;
     this.#series = new LruCache(this.options.cacheSize);
@@ -136,7 +144,8 @@ export class SeriesRegistry {
       }
       const pending = this.#inflight.get(key);
       if (pending) waitFor.set(key, pending);
-      else if (!misses.has(key)) misses.set(key, { key, metricKey, metric: ref.metric, labelsJson, hashHex: labelsHash(labelsJson) });
+      else if (!misses.has(key))
+        misses.set(key, { key, metricKey, metric: ref.metric, labelsJson, hashHex: labelsHash(labelsJson) });
     }
     if (misses.size > 0) {
       const lookup = this.#lookup([...misses.values()]);
@@ -232,7 +241,9 @@ export class SeriesRegistry {
           message: `metric '${miss.metric.name}' already has ${this.options.maxSeriesPerMetric} series (the per-metric limit); new series ${miss.labelsJson} refused`,
         });
       } else {
-        throw new StorageUnavailableError(`series ${miss.labelsJson} of metric '${miss.metric.name}' was neither inserted nor found`);
+        throw new StorageUnavailableError(
+          `series ${miss.labelsJson} of metric '${miss.metric.name}' was neither inserted nor found`,
+        );
       }
     }
     return outcomes;
@@ -264,7 +275,15 @@ export class SeriesRegistry {
        ON CONFLICT ON CONSTRAINT metric_identity DO NOTHING`,
       params,
     );
-    const rows = await client.query<{ id: number; name: string; kind: string; unit: string; temporality: string; monotonic: boolean; n: string }>(
+    const rows = await client.query<{
+      id: number;
+      name: string;
+      kind: string;
+      unit: string;
+      temporality: string;
+      monotonic: boolean;
+      n: string;
+    }>(
       `SELECT m.id, m.name, m.kind, m.unit, m.temporality, m.monotonic,
               (SELECT count(*) FROM series s WHERE s.metric_id = m.id) AS n
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[]) AS u(name, kind, unit, temporality, monotonic)

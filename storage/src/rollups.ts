@@ -22,8 +22,18 @@ export interface RollupSpec {
   spanSeconds: number;
 }
 
-export const ROLLUP_1M: RollupSpec = { table: 'samples_1m', widthSeconds: 60, lookbackSeconds: 10 * 60, spanSeconds: 6 * 3600 };
-export const ROLLUP_1H: RollupSpec = { table: 'samples_1h', widthSeconds: 3600, lookbackSeconds: 2 * 3600, spanSeconds: 7 * 86_400 };
+export const ROLLUP_1M: RollupSpec = {
+  table: 'samples_1m',
+  widthSeconds: 60,
+  lookbackSeconds: 10 * 60,
+  spanSeconds: 6 * 3600,
+};
+export const ROLLUP_1H: RollupSpec = {
+  table: 'samples_1h',
+  widthSeconds: 3600,
+  lookbackSeconds: 2 * 3600,
+  spanSeconds: 7 * 86_400,
+};
 export const ROLLUPS: readonly RollupSpec[] = [ROLLUP_1M, ROLLUP_1H];
 /** A raw bucket is rolled up only once it ended this long ago (points arrive a little late). */
 export const DEFAULT_ROLLUP_SETTLE_SECONDS = 60;
@@ -33,7 +43,8 @@ const MERGE = `ON CONFLICT (series_id, bucket) DO UPDATE SET min = EXCLUDED.min,
 
 /** INSERT … SELECT that recomputes the rollup's buckets in [$1, $2). */
 export function rollupSql(spec: RollupSpec): string {
-  const bin = (col: string): string => `date_bin(INTERVAL '${spec.widthSeconds} seconds', ${col}, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
+  const bin = (col: string): string =>
+    `date_bin(INTERVAL '${spec.widthSeconds} seconds', ${col}, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
   if (spec.table === 'samples_1m') {
     return `INSERT INTO samples_1m (series_id, bucket, min, max, sum, count, last, last_time)
       SELECT series_id, ${bin('time')}, min(value), max(value), sum(value), count(*), (array_agg(value ORDER BY time DESC))[1], max(time)
@@ -94,7 +105,7 @@ export async function refreshRollup(
   }
   const spans: Array<[number, number]> = [];
   const sql = rollupSql(spec);
-  for (let from = start; from < end; ) {
+  for (let from = start; from < end;) {
     const to = Math.min(end, from + spec.spanSeconds * 1e6);
     const client = await db.pool.connect();
     let failed: Error | undefined;
@@ -127,6 +138,8 @@ export async function refreshRollup(
 /** Deletes a rollup's rows before the cutoff (plain PostgreSQL mode). Returns rows deleted. */
 export async function pruneRollup(db: Database, spec: RollupSpec, cutoffUs: number): Promise<number> {
   if (db.mode !== 'postgres') return 0;
-  const res = await db.pool.query(`DELETE FROM ${spec.table} WHERE bucket < $1`, [iso(floorTo(cutoffUs, spec.widthSeconds))]);
+  const res = await db.pool.query(`DELETE FROM ${spec.table} WHERE bucket < $1`, [
+    iso(floorTo(cutoffUs, spec.widthSeconds)),
+  ]);
   return res.rowCount ?? 0;
 }

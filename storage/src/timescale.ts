@@ -18,7 +18,8 @@ export interface Statement {
 }
 
 function positiveDays(days: number, field: string): number {
-  if (!Number.isInteger(days) || days < 1) throw new RangeError(`${field}: must be a positive integer number of days, got ${days}`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new RangeError(`${field}: must be a positive integer number of days, got ${days}`);
   return days;
 }
 
@@ -36,7 +37,10 @@ export function retentionPolicyStatements(rawDays: number, rollupDays: number): 
   ];
   for (const [relation, days] of relations) {
     statements.push({ text: 'SELECT remove_retention_policy($1::regclass, if_exists => true)', values: [relation] });
-    statements.push({ text: 'SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2))', values: [relation, days] });
+    statements.push({
+      text: 'SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2))',
+      values: [relation, days],
+    });
   }
   return statements;
 }

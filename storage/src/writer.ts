@@ -58,7 +58,8 @@ function validateBatch(batch: WriteBatch): void {
   const check = (list: ReadonlyArray<{ seriesId: number; timeUs: number }>, field: string): void => {
     for (let i = 0; i < list.length; i++) {
       const p = list[i] as { seriesId: number; timeUs: number };
-      if (!Number.isSafeInteger(p.timeUs)) throw new RangeError(`${field}[${i}].timeUs: must be an integer µs timestamp, got ${p.timeUs}`);
+      if (!Number.isSafeInteger(p.timeUs))
+        throw new RangeError(`${field}[${i}].timeUs: must be an integer µs timestamp, got ${p.timeUs}`);
       if (!Number.isSafeInteger(p.seriesId) || p.seriesId < 1) {
         throw new RangeError(`${field}[${i}].seriesId: must be a positive integer series id, got ${p.seriesId}`);
       }
@@ -84,10 +85,16 @@ export class BatchWriter {
   #shutdown: Promise<void> | null = null;
 
   readonly #meter = metrics.getMeter('hydra');
-  readonly #rowsWritten = this.#meter.createCounter('hydra.storage.writer.rows', { description: 'Rows committed, by table' });
+  readonly #rowsWritten = this.#meter.createCounter('hydra.storage.writer.rows', {
+    description: 'Rows committed, by table',
+  });
   readonly #batches = this.#meter.createCounter('hydra.storage.writer.batches', { description: 'Batches, by outcome' });
-  readonly #failures = this.#meter.createCounter('hydra.storage.writer.failures', { description: 'Batches that failed and were rejected' });
-  readonly #refused = this.#meter.createCounter('hydra.storage.writer.refused', { description: 'write() calls refused, by reason' });
+  readonly #failures = this.#meter.createCounter('hydra.storage.writer.failures', {
+    description: 'Batches that failed and were rejected',
+  });
+  readonly #refused = this.#meter.createCounter('hydra.storage.writer.refused', {
+    description: 'write() calls refused, by reason',
+  });
   readonly #latency = this.#meter.createHistogram('hydra.storage.writer.batch.duration', {
     description: 'Time to commit one batch',
     unit: 's',
@@ -106,7 +113,8 @@ export class BatchWriter {
     };
     for (const key of ['batchSize', 'maxQueuedRows', 'connections'] as const) {
       const v = this.options[key];
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`WriterOptions.${key}: must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new RangeError(`WriterOptions.${key}: must be a positive integer, got ${v}`);
     }
     if (!(this.options.flushIntervalMs >= 0)) {
       throw new RangeError(`WriterOptions.flushIntervalMs: must be ≥ 0, got ${this.options.flushIntervalMs}`);
@@ -188,7 +196,10 @@ export class BatchWriter {
     if (outcome === 'expired') {
       const left = this.#queue.splice(0);
       this.#queuedRows = 0;
-      for (const r of left) r.reject(new WriterClosedError(`shutdown deadline of ${deadlineMs} ms passed before these points were written`));
+      for (const r of left)
+        r.reject(
+          new WriterClosedError(`shutdown deadline of ${deadlineMs} ms passed before these points were written`),
+        );
     }
     this.#clearTimer();
     if (wasRunning) this.#queueGauge.removeCallback(this.#observeQueue);
@@ -252,13 +263,16 @@ export class BatchWriter {
       await this.#commit(merged);
       this.#rowsWritten.add(merged.samples.length, { table: 'samples' });
       if (merged.histograms.length > 0) this.#rowsWritten.add(merged.histograms.length, { table: 'histogram_samples' });
-      if (merged.expHistograms.length > 0) this.#rowsWritten.add(merged.expHistograms.length, { table: 'exp_histogram_samples' });
+      if (merged.expHistograms.length > 0)
+        this.#rowsWritten.add(merged.expHistograms.length, { table: 'exp_histogram_samples' });
       this.#batches.add(1, { outcome: 'committed' });
       for (const r of requests) r.resolve();
     } catch (err) {
       this.#batches.add(1, { outcome: 'failed' });
       this.#failures.add(1);
-      const failure = new StorageUnavailableError(`batch of ${rows} rows not stored: ${(err as Error).message}`, { cause: err });
+      const failure = new StorageUnavailableError(`batch of ${rows} rows not stored: ${(err as Error).message}`, {
+        cause: err,
+      });
       for (const r of requests) r.reject(failure);
     } finally {
       this.#latency.record((performance.now() - started) / 1000);

@@ -8,7 +8,10 @@ export interface MigratedDatabase {
   close(): Promise<void>;
 }
 
-export async function openMigrated(backend: TestBackend, options: { retentionDays?: number } = {}): Promise<MigratedDatabase> {
+export async function openMigrated(
+  backend: TestBackend,
+  options: { retentionDays?: number } = {},
+): Promise<MigratedDatabase> {
   const test = await openTestDatabase(backend);
   const db = await Database.connect({ url: test.url, mode: 'postgres', poolSize: 4, ...options });
   await migrate(db);

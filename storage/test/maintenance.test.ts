@@ -12,7 +12,7 @@ describe.each(testBackends())('Maintenance on %s', (backend) => {
   let id: number;
   beforeAll(async () => {
     m = await openMigrated(backend, { retentionDays: 30 });
-    [id] = (await new SeriesRegistry(m.db).resolve([ref(gauge('m.disk'), {})])) as number[];
+    id = ((await new SeriesRegistry(m.db).resolve([ref(gauge('m.disk'), {})])) as number[])[0]!;
   });
   afterAll(async () => m?.close());
 
@@ -30,11 +30,21 @@ describe.each(testBackends())('Maintenance on %s', (backend) => {
     writer.start();
     const at = (daysAgo: number) => ({ seriesId: id, timeUs: (now - daysAgo * DAY_MS) * 1000, value: daysAgo });
     await writer.write({ samples: [at(40), at(31), at(29), at(1)], histograms: [], expHistograms: [] });
-    const maintenance = new Maintenance(m.db, { now: () => now, onError: (e) => { throw e; } });
+    const maintenance = new Maintenance(m.db, {
+      now: () => now,
+      onError: (e) => {
+        throw e;
+      },
+    });
     const report = await maintenance.runOnce();
     expect(report.partitionsCreated).toEqual(expect.arrayContaining([today, today + 1, today + 2]));
     expect(report.partitionsDropped).toEqual(
-      expect.arrayContaining(['samples', 'histogram_samples', 'exp_histogram_samples'].flatMap((t) => [partitionName(t, today - 40), partitionName(t, today - 31)])),
+      expect.arrayContaining(
+        ['samples', 'histogram_samples', 'exp_histogram_samples'].flatMap((t) => [
+          partitionName(t, today - 40),
+          partitionName(t, today - 31),
+        ]),
+      ),
     );
     expect(report.partitionsDropped).toHaveLength(6);
     expect(await exists(partitionName('samples', today - 29))).toBe(true);

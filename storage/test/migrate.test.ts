@@ -24,12 +24,21 @@ describe.each(testBackends())('migrations on %s', (backend) => {
 
   it('reports every migration pending on an empty database', async () => {
     const all = await loadMigrations('postgres');
-    expect(await migrationStatus(db)).toEqual({ current: 0, latest: all.at(-1)?.version, pending: all.map((m) => m.name) });
+    expect(await migrationStatus(db)).toEqual({
+      current: 0,
+      latest: all.at(-1)?.version,
+      pending: all.map((m) => m.name),
+    });
   });
 
   it('applies the postgres files in order, then nothing the second time', async () => {
     const first = await migrate(db, { dir });
-    expect(first.applied).toEqual(['0001_catalog', '0002_samples.postgres', '0003_rollups.postgres', '0004_rollup_bucket_index.postgres']);
+    expect(first.applied).toEqual([
+      '0001_catalog',
+      '0002_samples.postgres',
+      '0003_rollups.postgres',
+      '0004_rollup_bucket_index.postgres',
+    ]);
     expect(await migrate(db, { dir })).toEqual({ applied: [] });
     const status = await migrationStatus(db, { dir });
     expect(status).toEqual({ current: 4, latest: 4, pending: [] });
@@ -57,7 +66,9 @@ describe.each(testBackends())('migrations on %s', (backend) => {
     } finally {
       await again.close();
     }
-    await expect(Database.connect({ url: test.url, mode: 'timescaledb', poolSize: 1 })).rejects.toThrow(/migrated in 'postgres' mode/);
+    await expect(Database.connect({ url: test.url, mode: 'timescaledb', poolSize: 1 })).rejects.toThrow(
+      /migrated in 'postgres' mode/,
+    );
   });
 });
 
@@ -66,6 +77,11 @@ describe('migration files', () => {
     const pg = await loadMigrations('postgres');
     const ts = await loadMigrations('timescaledb');
     expect(pg.map((m) => m.version)).toEqual(ts.map((m) => m.version));
-    expect(ts.map((m) => m.name)).toEqual(['0001_catalog', '0002_samples.timescaledb', '0003_rollups.timescaledb', '0004_rollup_bucket_index.timescaledb']);
+    expect(ts.map((m) => m.name)).toEqual([
+      '0001_catalog',
+      '0002_samples.timescaledb',
+      '0003_rollups.timescaledb',
+      '0004_rollup_bucket_index.timescaledb',
+    ]);
   });
 });

@@ -42,7 +42,10 @@ describe.each(testBackends())('queries on %s', (backend) => {
       ref(gauge('q.cpu'), { 'host.name': 'c' }),
       ref(counter('q.requests'), { 'host.name': 'a' }),
       ref(counter('q.delta', 'delta'), { 'host.name': 'a' }),
-      ref({ name: 'q.latency', kind: 'histogram', unit: 's', temporality: 'cumulative', monotonic: false }, { 'host.name': 'a' }),
+      ref(
+        { name: 'q.latency', kind: 'histogram', unit: 's', temporality: 'cumulative', monotonic: false },
+        { 'host.name': 'a' },
+      ),
     ])) as number[];
     cpu = ids.slice(0, 3);
     [requests, delta, latency] = ids.slice(3) as [number, number, number];
@@ -61,7 +64,19 @@ describe.each(testBackends())('queries on %s', (backend) => {
     writer.start();
     await writer.write({
       samples,
-      histograms: [{ seriesId: latency, timeUs: base * 1000, startTimeUs: null, count: 3, sum: 1.5, min: 0.2, max: 0.9, bounds: [0.5], bucketCounts: [2, 1] }],
+      histograms: [
+        {
+          seriesId: latency,
+          timeUs: base * 1000,
+          startTimeUs: null,
+          count: 3,
+          sum: 1.5,
+          min: 0.2,
+          max: 0.9,
+          bounds: [0.5],
+          bucketCounts: [2, 1],
+        },
+      ],
       expHistograms: [],
     });
     await writer.shutdown();
@@ -86,12 +101,19 @@ describe.each(testBackends())('queries on %s', (backend) => {
   });
 
   it('refuses a bad regex naming the matcher', async () => {
-    await expect(findSeries(m.db, { matchers: [{ name: 'env', op: '=~', value: '(' }] })).rejects.toThrow(InvalidQueryError);
-    await expect(findSeries(m.db, { matchers: [{ name: 'env', op: '=~', value: '(' }] })).rejects.toThrow(/matchers\[0\]\.value/);
+    await expect(findSeries(m.db, { matchers: [{ name: 'env', op: '=~', value: '(' }] })).rejects.toThrow(
+      InvalidQueryError,
+    );
+    await expect(findSeries(m.db, { matchers: [{ name: 'env', op: '=~', value: '(' }] })).rejects.toThrow(
+      /matchers\[0\]\.value/,
+    );
   });
 
   it('returns raw points exactly, and refuses past the points ceiling with advice to set a step', async () => {
-    const res = await queryRange(m.db, q({ matchers: [{ name: 'host.name', op: '=', value: 'a' }], to: new Date(base + 60_000) }));
+    const res = await queryRange(
+      m.db,
+      q({ matchers: [{ name: 'host.name', op: '=', value: 'a' }], to: new Date(base + 60_000) }),
+    );
     expect(res.source).toBe('raw');
     expect(res.series).toHaveLength(1);
     expect(res.series[0]!.points).toEqual([0, 1, 2, 3, 4].map((i) => [base + i * 15_000, (i * 7) % 100]));
@@ -110,7 +132,10 @@ describe.each(testBackends())('queries on %s', (backend) => {
   it('computes every aggregation per step bucket from raw data', async () => {
     const step = 300;
     for (const aggregation of AGGREGATIONS.filter((a) => a !== 'rate')) {
-      const res = await queryRange(m.db, q({ stepSeconds: step, aggregation, matchers: [{ name: 'host.name', op: '=', value: 'b' }] }));
+      const res = await queryRange(
+        m.db,
+        q({ stepSeconds: step, aggregation, matchers: [{ name: 'host.name', op: '=', value: 'b' }] }),
+      );
       const points = res.series[0]!.points;
       expect(points).toHaveLength((HOURS * 3600) / step);
       const per = step / STEP_S;
@@ -118,7 +143,14 @@ describe.each(testBackends())('queries on %s', (backend) => {
       const expected = points.map((_, j) => {
         const vs = bucket(j);
         const sum = vs.reduce((a, b) => a + b, 0);
-        return { avg: sum / vs.length, min: Math.min(...vs), max: Math.max(...vs), sum, count: vs.length, last: vs.at(-1)! }[aggregation as 'avg'];
+        return {
+          avg: sum / vs.length,
+          min: Math.min(...vs),
+          max: Math.max(...vs),
+          sum,
+          count: vs.length,
+          last: vs.at(-1)!,
+        }[aggregation as 'avg'];
       });
       expect(points.map((p) => p[1])).toEqual(expected);
       expect(points.map((p) => p[0])).toEqual(points.map((_, j) => base + j * step * 1000));
@@ -126,7 +158,14 @@ describe.each(testBackends())('queries on %s', (backend) => {
   });
 
   it('computes rate of a cumulative counter across a reset, and of a delta sum', async () => {
-    const res = await queryRange(m.db, { name: 'q.requests', matchers: [], from, to, stepSeconds: 300, aggregation: 'rate' });
+    const res = await queryRange(m.db, {
+      name: 'q.requests',
+      matchers: [],
+      from,
+      to,
+      stepSeconds: 300,
+      aggregation: 'rate',
+    });
     const points = res.series[0]!.points;
     // increments are i % 5 per 15 s sample: 2 per sample on average → 10 per 75 s → 2/15 per second
     const totals: number[] = [];
@@ -151,40 +190,73 @@ describe.each(testBackends())('queries on %s', (backend) => {
 
   it('returns histogram points for histogram series', async () => {
     const res = await queryRange(m.db, { name: 'q.latency', matchers: [], from, to });
-    expect(res.series[0]!.histograms).toEqual([{ t: base, startT: null, count: 3, sum: 1.5, min: 0.2, max: 0.9, bounds: [0.5], bucketCounts: [2, 1] }]);
+    expect(res.series[0]!.histograms).toEqual([
+      { t: base, startT: null, count: 3, sum: 1.5, min: 0.2, max: 0.9, bounds: [0.5], bucketCounts: [2, 1] },
+    ]);
   });
 
   it('reads rollups (and raw after the watermark) with the same results as raw', async () => {
     const raw: Record<string, unknown> = {};
     const cases: Array<[number, Aggregation, string]> = [];
-    for (const step of [300, 3600]) for (const a of AGGREGATIONS) cases.push([step, a, 'q.cpu'], [step, a, 'q.requests']);
+    for (const step of [300, 3600])
+      for (const a of AGGREGATIONS) cases.push([step, a, 'q.cpu'], [step, a, 'q.requests']);
     for (const [step, aggregation, name] of cases) {
       const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
       expect(res.source).toBe('raw');
       raw[`${step}/${aggregation}/${name}`] = res.series.map((s) => s.points);
     }
     // roll up the first 100 minutes only: queries then read rollup + raw
-    const partial = new Maintenance(m.db, { now: () => base + 101 * 60_000, rollupSettleSeconds: 60, onError: (e) => { throw e; } });
+    const partial = new Maintenance(m.db, {
+      now: () => base + 101 * 60_000,
+      rollupSettleSeconds: 60,
+      onError: (e) => {
+        throw e;
+      },
+    });
     await partial.runOnce();
-    const mixed = await queryRange(m.db, { name: 'q.cpu', matchers: [], from, to, stepSeconds: 300, aggregation: 'avg' });
+    const mixed = await queryRange(m.db, {
+      name: 'q.cpu',
+      matchers: [],
+      from,
+      to,
+      stepSeconds: 300,
+      aggregation: 'avg',
+    });
     expect(mixed.source).toBe('mixed');
     expect(mixed.series.map((s) => s.points)).toEqual(raw['300/avg/q.cpu']);
     // everything rolled up: 1m for 5-minute steps, 1h for hourly steps
-    await new Maintenance(m.db, { now: () => base + DAY_MS, onError: (e) => { throw e; } }).runOnce();
+    await new Maintenance(m.db, {
+      now: () => base + DAY_MS,
+      onError: (e) => {
+        throw e;
+      },
+    }).runOnce();
     for (const [step, aggregation, name] of cases) {
       const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
       expect(res.source, `${step}/${aggregation}/${name}`).toBe(step === 3600 ? 'rollup_1h' : 'rollup_1m');
-      expect(res.series.map((s) => s.points), `${step}/${aggregation}/${name}`).toEqual(raw[`${step}/${aggregation}/${name}`]);
+      expect(
+        res.series.map((s) => s.points),
+        `${step}/${aggregation}/${name}`,
+      ).toEqual(raw[`${step}/${aggregation}/${name}`]);
     }
   });
 
   it('lists metrics, label names and label values', async () => {
     const metricsList = await listMetrics(m.db);
-    expect(metricsList.find((x) => x.name === 'q.cpu')).toMatchObject({ kind: 'gauge', series: 3, temporality: 'unspecified', monotonic: false });
+    expect(metricsList.find((x) => x.name === 'q.cpu')).toMatchObject({
+      kind: 'gauge',
+      series: 3,
+      temporality: 'unspecified',
+      monotonic: false,
+    });
     expect(await labelNames(m.db, { name: 'q.cpu' })).toEqual(['__name__', 'env', 'host.name']);
     expect(await labelValues(m.db, 'env')).toEqual(['dev', 'prod']);
-    expect(await labelValues(m.db, 'host.name', { matchers: [{ name: 'env', op: '!=', value: 'dev' }], name: 'q.cpu' })).toEqual(['a', 'c']);
-    expect(await labelValues(m.db, '__name__', { matchers: [{ name: 'host.name', op: '=', value: 'b' }] })).toEqual(['q.cpu']);
+    expect(
+      await labelValues(m.db, 'host.name', { matchers: [{ name: 'env', op: '!=', value: 'dev' }], name: 'q.cpu' }),
+    ).toEqual(['a', 'c']);
+    expect(await labelValues(m.db, '__name__', { matchers: [{ name: 'host.name', op: '=', value: 'b' }] })).toEqual([
+      'q.cpu',
+    ]);
     expect(await findSeries(m.db, { name: 'q.cpu', matchers: [], limit: 1, offset: 1 })).toHaveLength(1);
   });
 });

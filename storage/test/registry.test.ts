@@ -55,7 +55,9 @@ describe.each(testBackends())('SeriesRegistry on %s', (backend) => {
     const results = await Promise.all([r1.resolve(refs), r1.resolve(refs), r2.resolve([...refs].reverse())]);
     expect(results[1]).toEqual(results[0]);
     expect([...results[2]].reverse()).toEqual(results[0]);
-    const count = await m.db.pool.query(`SELECT count(*)::int AS n FROM series s JOIN metric m ON m.id = s.metric_id WHERE m.name = 'race'`);
+    const count = await m.db.pool.query(
+      `SELECT count(*)::int AS n FROM series s JOIN metric m ON m.id = s.metric_id WHERE m.name = 'race'`,
+    );
     expect(count.rows[0].n).toBe(20);
   });
 

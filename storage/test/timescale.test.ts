@@ -13,7 +13,8 @@ async function timescaleSql(): Promise<string> {
 
 /** Column aliases of a continuous aggregate's SELECT list. */
 function caggColumns(sql: string, view: string): string[] {
-  const body = new RegExp(`CREATE MATERIALIZED VIEW ${view}[\\s\\S]*?SELECT([\\s\\S]*?)FROM samples`).exec(sql)?.[1] ?? '';
+  const body =
+    new RegExp(`CREATE MATERIALIZED VIEW ${view}[\\s\\S]*?SELECT([\\s\\S]*?)FROM samples`).exec(sql)?.[1] ?? '';
   return body
     .split(/,\s*\n/)
     .map((c) => c.trim())
@@ -25,7 +26,9 @@ describe('TimescaleDB mode', () => {
     const sql = await timescaleSql();
     expect(sql).toContain('CREATE EXTENSION IF NOT EXISTS timescaledb;');
     for (const table of ['samples', 'histogram_samples', 'exp_histogram_samples']) {
-      expect(sql).toContain(`SELECT create_hypertable('${table}', by_range('time', INTERVAL '1 day'), create_default_indexes => false);`);
+      expect(sql).toContain(
+        `SELECT create_hypertable('${table}', by_range('time', INTERVAL '1 day'), create_default_indexes => false);`,
+      );
       expect(sql).toContain(`CREATE INDEX ${table}_series_time ON ${table} (series_id, time DESC);`);
       expect(sql).toContain(
         `ALTER TABLE ${table} SET (timescaledb.compress, timescaledb.compress_segmentby = 'series_id', timescaledb.compress_orderby = 'time DESC');`,
@@ -39,16 +42,26 @@ describe('TimescaleDB mode', () => {
   it('defines continuous aggregates with the same columns as the plain rollup tables, refreshed by policies', async () => {
     const sql = await timescaleSql();
     const plain = (await loadMigrations('postgres')).map((m) => m.sql).join('\n');
-    const plainColumns = /CREATE TABLE samples_1m \(([\s\S]*?)PRIMARY KEY/.exec(plain)![1]!
+    const plainColumns = /CREATE TABLE samples_1m \(([\s\S]*?)PRIMARY KEY/
+      .exec(plain)![1]!
       .split(',')
       .map((c) => c.trim().split(/\s+/)[0])
       .filter((c): c is string => Boolean(c));
     expect(plainColumns).toEqual(['series_id', 'bucket', 'min', 'max', 'sum', 'count', 'last', 'last_time']);
-    for (const [view, width] of [['samples_1m', '1 minute'], ['samples_1h', '1 hour']] as const) {
+    for (const [view, width] of [
+      ['samples_1m', '1 minute'],
+      ['samples_1h', '1 hour'],
+    ] as const) {
       expect(caggColumns(sql, view)).toEqual(plainColumns);
-      expect(sql).toContain(`CREATE MATERIALIZED VIEW ${view}\n  WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS`);
+      expect(sql).toContain(
+        `CREATE MATERIALIZED VIEW ${view}\n  WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS`,
+      );
       expect(sql).toContain(`time_bucket(INTERVAL '${width}', time) AS bucket`);
-      expect(sql).toMatch(new RegExp(`add_continuous_aggregate_policy\\('${view}',\\s+start_offset => INTERVAL '[^']+', end_offset => INTERVAL '1 (minute|hour)'`));
+      expect(sql).toMatch(
+        new RegExp(
+          `add_continuous_aggregate_policy\\('${view}',\\s+start_offset => INTERVAL '[^']+', end_offset => INTERVAL '1 (minute|hour)'`,
+        ),
+      );
     }
     expect(sql.match(/WITH NO DATA;/g)).toHaveLength(2);
   });
@@ -58,7 +71,10 @@ describe('TimescaleDB mode', () => {
     expect(statements).toHaveLength(10);
     expect(statements.slice(0, 2)).toEqual([
       { text: 'SELECT remove_retention_policy($1::regclass, if_exists => true)', values: ['samples'] },
-      { text: 'SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2))', values: ['samples', 14] },
+      {
+        text: 'SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2))',
+        values: ['samples', 14],
+      },
     ]);
     const added = statements.filter((s) => s.text.startsWith('SELECT add_')).map((s) => s.values);
     expect(added).toEqual([

@@ -23,12 +23,16 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
   beforeAll(async () => {
     m = await openMigrated(backend);
     const registry = new SeriesRegistry(m.db);
-    seriesIds = (await registry.resolve(Array.from({ length: 10 }, (_, i) => ref(gauge('w.cpu'), { i: String(i) })))) as number[];
+    seriesIds = (await registry.resolve(
+      Array.from({ length: 10 }, (_, i) => ref(gauge('w.cpu'), { i: String(i) })),
+    )) as number[];
   });
   afterAll(async () => m?.close());
 
   async function countRows(seriesId: number): Promise<number> {
-    const res = await m.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM samples WHERE series_id = $1', [seriesId]);
+    const res = await m.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM samples WHERE series_id = $1', [
+      seriesId,
+    ]);
     return res.rows[0]!.n;
   }
 
@@ -38,13 +42,24 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     const id = seriesIds[0]!;
     const t0 = us('2026-11-26T10:00:00.000Z') + 123_457;
     const values = [1.5, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.MIN_VALUE, 1e308];
-    await writer.write({ samples: values.map((value, i) => ({ seriesId: id, timeUs: t0 + i, value })), histograms: [], expHistograms: [] });
+    await writer.write({
+      samples: values.map((value, i) => ({ seriesId: id, timeUs: t0 + i, value })),
+      histograms: [],
+      expHistograms: [],
+    });
     const res = await m.db.pool.query<{ t: string; value: number }>(
       `SELECT (extract(epoch FROM time) * 1000000)::int8::text AS t, value FROM samples WHERE series_id = $1 ORDER BY time`,
       [id],
     );
     expect(res.rows.map((r) => Number(r.t))).toEqual(values.map((_, i) => t0 + i));
-    expect(res.rows.map((r) => r.value)).toEqual([1.5, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.MIN_VALUE, 1e308]);
+    expect(res.rows.map((r) => r.value)).toEqual([
+      1.5,
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.MIN_VALUE,
+      1e308,
+    ]);
     await writer.shutdown();
   });
 
@@ -55,7 +70,11 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     const base = us('2026-11-26T11:00:00Z');
     const writes = Array.from({ length: 200 }, (_, w) =>
       writer.write({
-        samples: Array.from({ length: 100 }, (_, i) => ({ seriesId: id, timeUs: base + (w * 100 + i) * 1000, value: w })),
+        samples: Array.from({ length: 100 }, (_, i) => ({
+          seriesId: id,
+          timeUs: base + (w * 100 + i) * 1000,
+          value: w,
+        })),
         histograms: [],
         expHistograms: [],
       }),
@@ -70,8 +89,16 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
   it('refuses with QueueFullError when the queue is full', async () => {
     const writer = new BatchWriter(m.db, { maxQueuedRows: 10, flushIntervalMs: 1_000 });
     writer.start();
-    const point = (i: number): SamplePoint => ({ seriesId: seriesIds[2]!, timeUs: us('2026-11-26T12:00:00Z') + i, value: i });
-    const first = writer.write({ samples: Array.from({ length: 8 }, (_, i) => point(i)), histograms: [], expHistograms: [] });
+    const point = (i: number): SamplePoint => ({
+      seriesId: seriesIds[2]!,
+      timeUs: us('2026-11-26T12:00:00Z') + i,
+      value: i,
+    });
+    const first = writer.write({
+      samples: Array.from({ length: 8 }, (_, i) => point(i)),
+      histograms: [],
+      expHistograms: [],
+    });
     const refused = writer.write({ samples: [point(8), point(9), point(10)], histograms: [], expHistograms: [] });
     await expect(refused).rejects.toBeInstanceOf(QueueFullError);
     await expect(refused).rejects.toMatchObject({ retryable: true });
@@ -83,13 +110,17 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
   it('flushes on shutdown, then refuses writes; shutdown is idempotent and safe without start', async () => {
     const writer = new BatchWriter(m.db, { flushIntervalMs: 60_000 });
     writer.start();
-    const pending = writer.write({ samples: [{ seriesId: seriesIds[3]!, timeUs: us('2026-11-26T13:00:00Z'), value: 1 }], histograms: [], expHistograms: [] });
+    const pending = writer.write({
+      samples: [{ seriesId: seriesIds[3]!, timeUs: us('2026-11-26T13:00:00Z'), value: 1 }],
+      histograms: [],
+      expHistograms: [],
+    });
     await Promise.all([writer.shutdown(), writer.shutdown()]);
     await pending;
     expect(await countRows(seriesIds[3]!)).toBe(1);
-    await expect(writer.write({ samples: [{ seriesId: seriesIds[3]!, timeUs: 1, value: 1 }], histograms: [], expHistograms: [] })).rejects.toBeInstanceOf(
-      WriterClosedError,
-    );
+    await expect(
+      writer.write({ samples: [{ seriesId: seriesIds[3]!, timeUs: 1, value: 1 }], histograms: [], expHistograms: [] }),
+    ).rejects.toBeInstanceOf(WriterClosedError);
     await new BatchWriter(m.db).shutdown();
   });
 
@@ -97,8 +128,14 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     const writer = new BatchWriter(m.db);
     writer.start();
     const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
-    await writer.write({ samples: [{ seriesId: seriesIds[4]!, timeUs: us(`${day}T08:00:00Z`), value: 42 }], histograms: [], expHistograms: [] });
-    const res = await m.db.pool.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [`samples_p${day.replaceAll('-', '')}`]);
+    await writer.write({
+      samples: [{ seriesId: seriesIds[4]!, timeUs: us(`${day}T08:00:00Z`), value: 42 }],
+      histograms: [],
+      expHistograms: [],
+    });
+    const res = await m.db.pool.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [
+      `samples_p${day.replaceAll('-', '')}`,
+    ]);
     expect(res.rows[0]!.t).toBe(`samples_p${day.replaceAll('-', '')}`);
     await writer.shutdown();
   });
@@ -114,16 +151,45 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     const t = us('2026-11-26T14:00:00Z');
     await writer.write({
       samples: [],
-      histograms: [{ seriesId: hid!, timeUs: t, startTimeUs: t - 60_000_000, count: 6, sum: 2.5, min: 0.1, max: 1.2, bounds: [0.5, 1], bucketCounts: [3, 2, 1] }],
+      histograms: [
+        {
+          seriesId: hid!,
+          timeUs: t,
+          startTimeUs: t - 60_000_000,
+          count: 6,
+          sum: 2.5,
+          min: 0.1,
+          max: 1.2,
+          bounds: [0.5, 1],
+          bucketCounts: [3, 2, 1],
+        },
+      ],
       expHistograms: [
         {
-          seriesId: eid!, timeUs: t, startTimeUs: null, count: 5, sum: null, min: null, max: null, scale: 2, zeroCount: 1, zeroThreshold: 0,
-          positiveOffset: -3, positiveCounts: [1, 2], negativeOffset: 0, negativeCounts: [],
+          seriesId: eid!,
+          timeUs: t,
+          startTimeUs: null,
+          count: 5,
+          sum: null,
+          min: null,
+          max: null,
+          scale: 2,
+          zeroCount: 1,
+          zeroThreshold: 0,
+          positiveOffset: -3,
+          positiveCounts: [1, 2],
+          negativeOffset: 0,
+          negativeCounts: [],
         },
       ],
     });
-    const h = await m.db.pool.query('SELECT count::int, sum, min, max, bounds, bucket_counts::int[] AS bc, start_time IS NOT NULL AS has_start FROM histogram_samples WHERE series_id = $1', [hid]);
-    expect(h.rows).toEqual([{ count: 6, sum: 2.5, min: 0.1, max: 1.2, bounds: [0.5, 1], bc: [3, 2, 1], has_start: true }]);
+    const h = await m.db.pool.query(
+      'SELECT count::int, sum, min, max, bounds, bucket_counts::int[] AS bc, start_time IS NOT NULL AS has_start FROM histogram_samples WHERE series_id = $1',
+      [hid],
+    );
+    expect(h.rows).toEqual([
+      { count: 6, sum: 2.5, min: 0.1, max: 1.2, bounds: [0.5, 1], bc: [3, 2, 1], has_start: true },
+    ]);
     const e = await m.db.pool.query(
       'SELECT count::int, sum, scale, zero_count::int AS zc, positive_offset AS po, positive_counts::int[] AS pc, negative_counts::int[] AS nc, start_time FROM exp_histogram_samples WHERE series_id = $1',
       [eid],
@@ -135,9 +201,9 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
   it('rejects a point whose time is not an integer, naming it', async () => {
     const writer = new BatchWriter(m.db);
     writer.start();
-    await expect(writer.write({ samples: [{ seriesId: 1, timeUs: 1.5, value: 1 }], histograms: [], expHistograms: [] })).rejects.toThrow(
-      /samples\[0\]\.timeUs/,
-    );
+    await expect(
+      writer.write({ samples: [{ seriesId: 1, timeUs: 1.5, value: 1 }], histograms: [], expHistograms: [] }),
+    ).rejects.toThrow(/samples\[0\]\.timeUs/);
     await writer.shutdown();
   });
 });
@@ -153,7 +219,11 @@ describe('BatchWriter when the database goes away', () => {
       const [id] = (await new SeriesRegistry(db).resolve([ref(gauge('down'), {})])) as number[];
       const writer = new BatchWriter(db, { flushIntervalMs: 5 });
       writer.start();
-      const batch = (v: number) => ({ samples: [{ seriesId: id!, timeUs: us('2026-11-26T15:00:00Z') + v, value: v }], histograms: [], expHistograms: [] });
+      const batch = (v: number) => ({
+        samples: [{ seriesId: id!, timeUs: us('2026-11-26T15:00:00Z') + v, value: v }],
+        histograms: [],
+        expHistograms: [],
+      });
       await writer.write(batch(1));
       await embedded.stop();
       const failed = writer.write(batch(2));

@@ -93,7 +93,12 @@ function valueOf(b: Bucket, aggregation: Exclude<Aggregation, 'rate'>): number {
   }
 }
 
-function rateOf(b: Bucket, prev: Bucket | null, mode: 'counter' | 'delta' | 'derivative', stepSeconds: number): number | null {
+function rateOf(
+  b: Bucket,
+  prev: Bucket | null,
+  mode: 'counter' | 'delta' | 'derivative',
+  stepSeconds: number,
+): number | null {
   if (mode === 'delta') return b.sum / stepSeconds;
   if (!prev) return null;
   const seconds = (b.lastTimeUs - prev.lastTimeUs) / 1e6;

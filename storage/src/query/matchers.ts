@@ -22,14 +22,18 @@ export interface SeriesSelector {
 /** Throws InvalidQueryError naming the matcher and field at fault. */
 export function validateMatchers(matchers: readonly LabelMatcher[]): void {
   matchers.forEach((m, i) => {
-    if (typeof m?.name !== 'string' || m.name === '') throw new InvalidQueryError(`matchers[${i}].name`, 'must be a non-empty label name');
-    if (!OPS.has(m.op)) throw new InvalidQueryError(`matchers[${i}].op`, `'${String(m.op)}' is not one of =, !=, =~, !~`);
+    if (typeof m?.name !== 'string' || m.name === '')
+      throw new InvalidQueryError(`matchers[${i}].name`, 'must be a non-empty label name');
+    if (!OPS.has(m.op))
+      throw new InvalidQueryError(`matchers[${i}].op`, `'${String(m.op)}' is not one of =, !=, =~, !~`);
     if (typeof m.value !== 'string') throw new InvalidQueryError(`matchers[${i}].value`, 'must be a string');
     if (m.op === '=~' || m.op === '!~') {
       try {
         new RegExp(`^(?:${m.value})$`);
       } catch (err) {
-        throw new InvalidQueryError(`matchers[${i}].value`, `invalid regular expression: ${(err as Error).message}`, { cause: err });
+        throw new InvalidQueryError(`matchers[${i}].value`, `invalid regular expression: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     }
   });
@@ -37,7 +41,8 @@ export function validateMatchers(matchers: readonly LabelMatcher[]): void {
 
 function matcherSql(m: LabelMatcher, p: SqlParams): string {
   const isName = m.name === METRIC_NAME_LABEL;
-  if (m.op === '=' && !isName && m.value !== '') return `s.labels @> ${p.add(JSON.stringify({ [m.name]: m.value }))}::jsonb`;
+  if (m.op === '=' && !isName && m.value !== '')
+    return `s.labels @> ${p.add(JSON.stringify({ [m.name]: m.value }))}::jsonb`;
   const value = isName ? 'm.name' : `coalesce(s.labels ->> ${p.add(m.name)}::text, '')`;
   switch (m.op) {
     case '=':
@@ -55,7 +60,8 @@ function matcherSql(m: LabelMatcher, p: SqlParams): string {
 export function selectorSql(selector: SeriesSelector, p: SqlParams): string {
   const conditions: string[] = [];
   if (selector.name !== undefined) {
-    if (typeof selector.name !== 'string' || selector.name === '') throw new InvalidQueryError('name', 'must be a non-empty metric name');
+    if (typeof selector.name !== 'string' || selector.name === '')
+      throw new InvalidQueryError('name', 'must be a non-empty metric name');
     conditions.push(`m.name = ${p.add(selector.name)}::text`);
   }
   const matchers = selector.matchers ?? [];

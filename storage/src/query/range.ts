@@ -81,11 +81,14 @@ function validate(q: RangeQuery): Validated {
     throw new InvalidQueryError('stepSeconds', `must be a positive whole number of seconds, got ${step}`);
   }
   const aggregation = q.aggregation ?? DEFAULT_AGGREGATION;
-  if (!AGGREGATIONS.includes(aggregation)) throw new InvalidQueryError('aggregation', `'${String(aggregation)}' is not one of ${AGGREGATIONS.join(', ')}`);
+  if (!AGGREGATIONS.includes(aggregation))
+    throw new InvalidQueryError('aggregation', `'${String(aggregation)}' is not one of ${AGGREGATIONS.join(', ')}`);
   const maxSeries = q.maxSeries ?? DEFAULT_MAX_SERIES;
   const maxPoints = q.maxPoints ?? DEFAULT_MAX_POINTS;
-  if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new InvalidQueryError('maxSeries', `must be a positive integer, got ${maxSeries}`);
-  if (!Number.isInteger(maxPoints) || maxPoints < 1) throw new InvalidQueryError('maxPoints', `must be a positive integer, got ${maxPoints}`);
+  if (!Number.isInteger(maxSeries) || maxSeries < 1)
+    throw new InvalidQueryError('maxSeries', `must be a positive integer, got ${maxSeries}`);
+  if (!Number.isInteger(maxPoints) || maxPoints < 1)
+    throw new InvalidQueryError('maxPoints', `must be a positive integer, got ${maxPoints}`);
   return { fromMs, toMs, step, aggregation, maxSeries, maxPoints };
 }
 
@@ -106,7 +109,10 @@ export async function queryRange(db: Database, q: RangeQuery): Promise<RangeResu
     p.values,
   );
   if (rows.length > v.maxSeries) {
-    throw new QueryLimitError('max_series', `the query matches more than ${v.maxSeries} series; add label matchers to narrow it`);
+    throw new QueryLimitError(
+      'max_series',
+      `the query matches more than ${v.maxSeries} series; add label matchers to narrow it`,
+    );
   }
   const series: RangeSeries[] = rows.map((r) => ({ ...toSeriesInfo(r), points: [] }));
   const numeric = series.filter((s) => s.kind !== 'histogram' && s.kind !== 'exponential_histogram');
@@ -149,7 +155,17 @@ async function fillRaw(db: Database, series: RangeSeries[], v: Validated, budget
 }
 
 async function fillHistograms(db: Database, series: RangeSeries[], v: Validated): Promise<number> {
-  const rows = await runQuery<{ id: string; t: number; st: number | null; count: string; sum: number | null; min: number | null; max: number | null; bounds: number[]; bc: string[] }>(
+  const rows = await runQuery<{
+    id: string;
+    t: number;
+    st: number | null;
+    count: string;
+    sum: number | null;
+    min: number | null;
+    max: number | null;
+    bounds: number[];
+    bc: string[];
+  }>(
     db,
     'queryRange',
     `SELECT series_id AS id, (extract(epoch FROM time) * 1000)::float8 AS t, (extract(epoch FROM start_time) * 1000)::float8 AS st,
@@ -158,14 +174,26 @@ async function fillHistograms(db: Database, series: RangeSeries[], v: Validated)
     [ids(series), new Date(v.fromMs).toISOString(), new Date(v.toMs).toISOString(), v.maxPoints + 1],
   );
   if (rows.length > v.maxPoints) {
-    throw new QueryLimitError('max_points', `the query would return more than ${v.maxPoints} histogram points; narrow the time range or the matchers`);
+    throw new QueryLimitError(
+      'max_points',
+      `the query would return more than ${v.maxPoints} histogram points; narrow the time range or the matchers`,
+    );
   }
   const map = byId(series);
   for (const r of rows) {
     const s = map.get(Number(r.id));
     if (!s) continue;
     s.histograms ??= [];
-    s.histograms.push({ t: r.t, startT: r.st, count: Number(r.count), sum: r.sum, min: r.min, max: r.max, bounds: r.bounds, bucketCounts: r.bc.map(Number) });
+    s.histograms.push({
+      t: r.t,
+      startT: r.st,
+      count: Number(r.count),
+      sum: r.sum,
+      min: r.min,
+      max: r.max,
+      bounds: r.bounds,
+      bucketCounts: r.bc.map(Number),
+    });
   }
   for (const s of series) s.histograms ??= [];
   return rows.length;
@@ -189,7 +217,13 @@ interface BucketRow {
   lt: number;
 }
 
-async function fillStepped(db: Database, series: RangeSeries[], v: Validated, step: number, budget: number): Promise<RangeResult['source']> {
+async function fillStepped(
+  db: Database,
+  series: RangeSeries[],
+  v: Validated,
+  step: number,
+  budget: number,
+): Promise<RangeResult['source']> {
   const stepMs = step * 1000;
   const firstMs = Math.floor(v.fromMs / stepMs) * stepMs;
   const lastMs = Math.floor(v.toMs / stepMs) * stepMs;
@@ -215,7 +249,8 @@ async function fillStepped(db: Database, series: RangeSeries[], v: Validated, st
   const watermark = rollup ? await rollupWatermarkUs(db, rollup.table) : null;
   const splitUs = watermark === null ? loUs : Math.min(Math.max(watermark, loUs), hiUs);
   const parts: BucketRow[][] = [];
-  const bin = (col: string): string => `(extract(epoch FROM date_bin(make_interval(secs => ${step}), ${col}, TIMESTAMPTZ '1970-01-01 00:00:00+00')) * 1000)::float8`;
+  const bin = (col: string): string =>
+    `(extract(epoch FROM date_bin(make_interval(secs => ${step}), ${col}, TIMESTAMPTZ '1970-01-01 00:00:00+00')) * 1000)::float8`;
   const seriesIds = ids(series);
   if (rollup && splitUs > loUs) {
     parts.push(
@@ -245,7 +280,15 @@ async function fillStepped(db: Database, series: RangeSeries[], v: Validated, st
   for (const rows of parts) {
     for (const r of rows) {
       const id = Number(r.id);
-      const b: Bucket = { t: r.t, min: r.min, max: r.max, sum: r.sum, count: Number(r.count), last: r.last, lastTimeUs: r.lt };
+      const b: Bucket = {
+        t: r.t,
+        min: r.min,
+        max: r.max,
+        sum: r.sum,
+        count: Number(r.count),
+        last: r.last,
+        lastTimeUs: r.lt,
+      };
       let perId = buckets.get(id);
       if (!perId) buckets.set(id, (perId = new Map()));
       const existing = perId.get(b.t);

@@ -22,7 +22,12 @@ export function isTransientDatabaseError(err: unknown): boolean {
   return TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2));
 }
 
-export async function runQuery<R extends pg.QueryResultRow>(db: Database, what: string, sql: string, values: unknown[]): Promise<R[]> {
+export async function runQuery<R extends pg.QueryResultRow>(
+  db: Database,
+  what: string,
+  sql: string,
+  values: unknown[],
+): Promise<R[]> {
   try {
     return (await db.pool.query<R>(sql, values)).rows;
   } catch (err) {
@@ -30,7 +35,8 @@ export async function runQuery<R extends pg.QueryResultRow>(db: Database, what: 
     if ((err as { code?: string }).code === INVALID_REGEX_SQLSTATE) {
       throw new InvalidQueryError('matchers', `invalid regular expression: ${(err as Error).message}`, { cause: err });
     }
-    if (isTransientDatabaseError(err)) throw new StorageUnavailableError(`${what} failed: ${(err as Error).message}`, { cause: err });
+    if (isTransientDatabaseError(err))
+      throw new StorageUnavailableError(`${what} failed: ${(err as Error).message}`, { cause: err });
     throw err;
   }
 }

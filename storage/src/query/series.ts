@@ -61,7 +61,8 @@ export function toSeriesInfo(row: SeriesRow): SeriesInfo {
 
 function checkCount(field: string, value: number | undefined, fallback: number, max: number, min = 1): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < min || v > max) throw new InvalidQueryError(field, `must be an integer from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new InvalidQueryError(field, `must be an integer from ${min} to ${max}, got ${value}`);
   return v;
 }
 
@@ -101,7 +102,10 @@ export async function listMetrics(db: Database): Promise<MetricInfo[]> {
 }
 
 /** Label names used by the selected series (all series when no selector), sorted; includes __name__. */
-export async function labelNames(db: Database, q: { name?: string; matchers?: LabelMatcher[] } = {}): Promise<string[]> {
+export async function labelNames(
+  db: Database,
+  q: { name?: string; matchers?: LabelMatcher[] } = {},
+): Promise<string[]> {
   const p = new SqlParams();
   const where = selectorSql(q, p);
   const rows = await runQuery<{ k: string }>(
@@ -123,7 +127,11 @@ export async function labelNames(db: Database, q: { name?: string; matchers?: La
 }
 
 /** Values of one label over the selected series, sorted; `__name__` lists metric names. */
-export async function labelValues(db: Database, label: string, q: { name?: string; matchers?: LabelMatcher[] } = {}): Promise<string[]> {
+export async function labelValues(
+  db: Database,
+  label: string,
+  q: { name?: string; matchers?: LabelMatcher[] } = {},
+): Promise<string[]> {
   if (typeof label !== 'string' || label === '') throw new InvalidQueryError('label', 'must be a non-empty label name');
   const p = new SqlParams();
   const where = selectorSql(q, p);
