@@ -71,7 +71,7 @@ export class SeriesBuilder {
   }
 
   beginScope(name: string, version: string): void {
-    const base: Labels = { ...this.resource };
+    const base: Labels = Object.assign({}, this.resource);
     if (name !== '') base[SCOPE_NAME_LABEL] = name;
     if (version !== '') base[SCOPE_VERSION_LABEL] = version;
     this.base = base;
@@ -129,7 +129,7 @@ export class SeriesBuilder {
     this.points++;
     const t = this.time(timeUs);
     for (const [q, v] of quantiles) {
-      const labels: Labels = { ...attributes, [QUANTILE_LABEL]: String(q) };
+      const labels: Labels = Object.assign({}, attributes, { [QUANTILE_LABEL]: String(q) });
       this.seriesOf(m.descriptor, labels, true).samples.push({ timeUs: t, value: v });
     }
     this.countAndSum(m, attributes, t, count, sum);
@@ -178,7 +178,8 @@ export class SeriesBuilder {
     const key = descriptor.name + '\u0000' + attributeKey(attributes);
     let s = m.series.get(key);
     if (!s) {
-      const labels: Labels = { ...this.base, ...attributes };
+      // Object.assign, not spread: spreading objects with dotted keys is an order of magnitude slower in V8 12
+      const labels: Labels = Object.assign({}, this.base, attributes);
       s = { ref: { metric: descriptor, labels }, samples: [], histograms: [], expHistograms: [] };
       m.series.set(key, s);
       if (isDerived) derived.add(s);

@@ -10,7 +10,7 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { SeriesRegistry } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector, type RunningCollector } from '../src/collector.ts';
+import { startCollector } from '../src/collector.ts';
 import { Ingestor } from '../src/ingestor.ts';
 import { EXPORT_METHOD_PATH } from '../src/grpc/server.ts';
 import { protobufPayload, sdkResourceMetrics } from './helpers/otlp-fixtures.ts';

@@ -22,13 +22,18 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(backend: TestBackend, options: Partial<CollectorOptions> = {}): Promise<Pipeline> {
+/** `direct` connects past the proxy (benchmarks: the proxy would share the collector's CPU). */
+export async function startPipeline(
+  backend: TestBackend,
+  options: Partial<CollectorOptions> = {},
+  direct = false,
+): Promise<Pipeline> {
   const test: TestDatabase = await openTestDatabase(backend);
   const target = new URL(test.url);
   const proxy = await startTcpProxy(target.hostname, Number(target.port));
   const viaProxy = new URL(test.url);
   viaProxy.port = String(proxy.port);
-  const db = await Database.connect({ url: viaProxy.toString(), mode: 'postgres', poolSize: 4 });
+  const db = await Database.connect({ url: direct ? test.url : viaProxy.toString(), mode: 'postgres', poolSize: 4 });
   await migrate(db);
   const registry = new SeriesRegistry(db);
   const writer = new BatchWriter(db, { flushIntervalMs: 5 });
