@@ -64,7 +64,7 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
       const res = await fetch(`${c.httpUrl}/v1/metrics`, { method: 'POST', body: otlpJson(points), headers: { 'content-type': 'application/json' } });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await res.json()).message).toMatch(/^write queue full/);
+      expect(((await res.json()) as { message: string }).message).toMatch(/^write queue full/);
     } finally {
       await c.shutdown();
       await tiny.shutdown();

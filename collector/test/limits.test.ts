@@ -45,7 +45,7 @@ describe('mapError', () => {
     [new StorageUnavailableError('db down', { retryAfterSeconds: 7 }), 503, 'storage_unavailable', 7],
     [new WriterClosedError('closing'), 503, 'storage_unavailable', 1],
     [new CollectorClosedError('closing'), 503, 'shutting_down', 5],
-    [new QueryLimitError('too many points'), 400, 'rejected_by_storage', undefined],
+    [new QueryLimitError('max_points', 'too many points'), 400, 'rejected_by_storage', undefined],
     [Object.assign(new Error('Body is too large'), { statusCode: 413 }), 413, 'payload_too_large', undefined],
     [Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), 415, 'unsupported_media_type', undefined],
     [Object.assign(new Error('Unexpected end of JSON'), { statusCode: 400 }), 400, 'invalid_request', undefined],
