@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { buildApp } from '../src/index.ts';
 import { CPU, HS256_SECRET, openFixture } from './fixtures.ts';
 import type { Fixture } from './fixtures.ts';
@@ -76,5 +76,26 @@ describe('routes with authentication on', () => {
     await expect(buildApp({ db: fx.db, auth: { mode: 'on' } })).rejects.toThrow(
       /neither HYDRA_JWT_SECRET nor HYDRA_OIDC_JWKS_URL/,
     );
+  });
+
+  it('answers 503 auth_unavailable when the JWKS cannot be fetched', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const rs256 = await new SignJWT({ scope: 'metrics:read' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    // Port 1 on loopback: nothing listens, the fetch is refused at once.
+    const oidc = await buildApp({ db: fx.db, auth: { mode: 'on', jwksUrl: 'http://127.0.0.1:1/jwks' } });
+    try {
+      const res = await oidc.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${rs256}` } });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({
+        error: 'auth_unavailable',
+        message: expect.stringMatching(/^cannot use the JWKS at http:\/\/127.0.0.1:1\/jwks/),
+      });
+    } finally {
+      await oidc.close();
+    }
   });
 });

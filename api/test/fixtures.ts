@@ -22,6 +22,26 @@ export const CPU: SeriesRef['metric'] = {
   monotonic: false,
 };
 
+export const LATENCY: SeriesRef['metric'] = {
+  name: 'http.server.request.duration',
+  kind: 'histogram',
+  unit: 'ms',
+  temporality: 'cumulative',
+  monotonic: false,
+};
+export const TEMPERATURE: SeriesRef['metric'] = {
+  name: 'sensor.temperature',
+  kind: 'gauge',
+  unit: 'Cel',
+  temporality: 'unspecified',
+  monotonic: false,
+};
+/** Gauge values OTLP allows and JSON cannot carry. */
+export const TEMPERATURE_VALUES = [20.5, Number.NaN, Number.POSITIVE_INFINITY];
+export const LATENCY_BOUNDS = [5, 10, 25];
+/** Per point i: bucket counts (cumulative temporality, so they grow). */
+export const latencyBuckets = (i: number) => [i + 1, 2 * i + 1, i, 1];
+
 export interface Fixture {
   test: TestDatabase;
   db: Database;
@@ -61,7 +81,28 @@ export async function openFixture(backend: TestBackend): Promise<Fixture> {
       value: value(host, i),
     }));
   });
-  await writer.write({ samples, histograms: [], expHistograms: [] });
+  const [latencyId, temperatureId] = await registry.resolve([
+    { metric: LATENCY, labels: { 'host.name': 'web-1', 'http.route': '/checkout' } },
+    { metric: TEMPERATURE, labels: { 'host.name': 'sensor-1' } },
+  ]);
+  if (typeof latencyId !== 'number' || typeof temperatureId !== 'number') throw new Error('fixture series refused');
+  const recent = (i: number) => (now - (3 - i) * POINT_INTERVAL_MS) * 1000;
+  samples.push(...TEMPERATURE_VALUES.map((value, i) => ({ seriesId: temperatureId, timeUs: recent(i), value })));
+  const histograms = [0, 1, 2].map((i) => {
+    const bucketCounts = latencyBuckets(i);
+    return {
+      seriesId: latencyId,
+      timeUs: recent(i),
+      startTimeUs: (now - 3_600_000) * 1000,
+      count: bucketCounts.reduce((a, b) => a + b, 0),
+      sum: 100 * (i + 1),
+      min: 1,
+      max: 40,
+      bounds: LATENCY_BOUNDS,
+      bucketCounts,
+    };
+  });
+  await writer.write({ samples, histograms, expHistograms: [] });
 
   return {
     test,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { Ingestor } from '@hydra/collector';
-import { buildApp } from '../src/index.ts';
+import { buildApp, DEFAULT_BODY_LIMIT_BYTES } from '../src/index.ts';
 import { HS256_SECRET, INGEST_TOKEN, openFixture } from './fixtures.ts';
 import type { Fixture } from './fixtures.ts';
 
@@ -104,5 +104,27 @@ describe('POST /metrics (seed JSON ingest)', () => {
     });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ error: 'unsupported_media_type' });
+  });
+
+  it('refuses malformed JSON and an oversized body in the catalogue shape', async () => {
+    const headers = { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' };
+    const malformed = await app.inject({ method: 'POST', url: '/metrics', headers, payload: '[{"name":' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({
+      error: 'invalid_request',
+      details: { code: 'FST_ERR_CTP_INVALID_JSON_BODY' },
+    });
+
+    const huge = JSON.stringify(
+      Array.from({ length: 90_000 }, (_, i) => ({ name: 'queue.depth', value: i, host: 'x' })),
+    );
+    expect(huge.length).toBeGreaterThan(DEFAULT_BODY_LIMIT_BYTES);
+    const tooLarge = await app.inject({ method: 'POST', url: '/metrics', headers, payload: huge });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json()).toEqual({
+      error: 'payload_too_large',
+      message: `request body exceeds the ${DEFAULT_BODY_LIMIT_BYTES}-byte limit`,
+      details: { limitBytes: DEFAULT_BODY_LIMIT_BYTES },
+    });
   });
 });

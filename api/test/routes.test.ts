@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { testBackends } from '@hydra/storage/testing';
 import { buildApp } from '../src/index.ts';
-import { CPU, HOSTS, openFixture, POINT_INTERVAL_MS, POINTS_PER_SERIES } from './fixtures.ts';
+import {
+  CPU,
+  HOSTS,
+  LATENCY,
+  LATENCY_BOUNDS,
+  latencyBuckets,
+  openFixture,
+  POINT_INTERVAL_MS,
+  POINTS_PER_SERIES,
+  TEMPERATURE,
+} from './fixtures.ts';
 import type { Fixture } from './fixtures.ts';
 
 interface RangeBody {
@@ -71,6 +81,29 @@ describe.each(testBackends())('routes on %s', (backend) => {
       expect(body).toMatchObject({ stepSeconds: 600, aggregation: 'avg' });
     });
 
+    it('answers NaN and infinite values as null', async () => {
+      const body = (await get(`/metrics?name=${TEMPERATURE.name}`)).json<RangeBody>();
+      expect(body.series[0]?.points.map(([, v]) => v)).toEqual([20.5, null, null]);
+    });
+
+    it('returns histogram points with their buckets', async () => {
+      const res = await get(`/metrics?name=${LATENCY.name}`);
+      expect(res.statusCode).toBe(200);
+      const [series] = res.json().series;
+      expect(series).toMatchObject({ kind: 'histogram', unit: 'ms', temporality: 'cumulative', points: [] });
+      expect(series.histograms).toHaveLength(3);
+      expect(series.histograms[2]).toEqual({
+        t: fx.now - POINT_INTERVAL_MS,
+        startT: fx.now - 3_600_000,
+        count: latencyBuckets(2).reduce((a, b) => a + b, 0),
+        sum: 300,
+        min: 1,
+        max: 40,
+        bounds: LATENCY_BOUNDS,
+        bucketCounts: latencyBuckets(2),
+      });
+    });
+
     it('returns no series for an unknown metric', async () => {
       const res = await get('/metrics?name=nope');
       expect(res.statusCode).toBe(200);
@@ -109,9 +142,33 @@ describe.each(testBackends())('routes on %s', (backend) => {
     it('refuses more series than the limit asks for', async () => {
       const res = await get(`/metrics?name=${CPU.name}&limit=1`);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({
+      expect(res.json()).toEqual({
         error: 'query_too_large',
-        message: expect.stringMatching(/narrow the query/),
+        message:
+          'the query matches more than 1 series: narrow it with name, host or match, or raise limit (at most 1000)',
+        details: { limit: 'max_series', maxSeries: 1 },
+      });
+    });
+
+    it('refuses more raw points than the ceiling and says to set a step', async () => {
+      const small = await buildApp({ db: fx.db, auth: { mode: 'off' }, queryLimits: { maxPoints: 100 } });
+      try {
+        const res = await small.inject({ method: 'GET', url: `/metrics?name=${CPU.name}` });
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toMatchObject({
+          error: 'query_too_large',
+          message: expect.stringMatching(/^the query would return more than 100 points: set or coarsen step/),
+          details: { limit: 'max_points', maxPoints: 100 },
+        });
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('refuses a fractional step, naming the parameter', async () => {
+      expect((await get('/metrics?step=1.5')).json()).toMatchObject({
+        error: 'invalid_parameter',
+        message: "step '1.5': must be a whole number of seconds",
       });
     });
 
@@ -158,7 +215,8 @@ describe.each(testBackends())('routes on %s', (backend) => {
       const page = (await get(`/series?name=${CPU.name}&limit=1&offset=1`)).json();
       expect(page.series).toHaveLength(1);
       expect(page.series[0].id).toBe(all.series[1].id);
-      expect((await get('/series?host=web-1')).json().series).toHaveLength(1);
+      expect((await get(`/series?host=web-1&name=${CPU.name}`)).json().series).toHaveLength(1);
+      expect((await get('/series?host=web-1')).json().series).toHaveLength(2);
       expect((await get('/series?limit=100000')).json()).toMatchObject({
         error: 'invalid_parameter',
         details: { param: 'limit' },
@@ -170,8 +228,9 @@ describe.each(testBackends())('routes on %s', (backend) => {
       expect(names).toEqual(expect.arrayContaining(['env', 'host.name', 'service.name']));
       expect((await get('/labels/host.name/values')).json()).toEqual({
         label: 'host.name',
-        values: ['web-1', 'web-2'],
+        values: ['sensor-1', 'web-1', 'web-2'],
       });
+      expect((await get(`/labels/host.name/values?metric=${CPU.name}`)).json().values).toEqual(['web-1', 'web-2']);
       expect((await get(`/labels/env/values?metric=${CPU.name}&host=web-2`)).json()).toEqual({
         label: 'env',
         values: ['staging'],

@@ -73,11 +73,13 @@ export function parseDurationSeconds(param: string, text: string): number {
 }
 
 /**
- * The `step` parameter: a duration of at least MIN_STEP_SECONDS.
+ * The `step` parameter: a whole number of seconds, at least MIN_STEP_SECONDS
+ * (buckets are aligned to the epoch in whole seconds).
  * @throws ApiError invalid_parameter
  */
 export function parseStep(param: string, text: string): number {
   const seconds = parseDurationSeconds(param, text);
   if (seconds < MIN_STEP_SECONDS) throw Errors.invalidParameter(param, `must be at least ${MIN_STEP_SECONDS}s`, text);
+  if (!Number.isInteger(seconds)) throw Errors.invalidParameter(param, 'must be a whole number of seconds', text);
   return seconds;
 }

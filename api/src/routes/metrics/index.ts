@@ -9,6 +9,7 @@ import type { Aggregation } from '@hydra/storage';
 import type { Ingestor } from '@hydra/collector';
 import { seedJsonRoute } from '@hydra/collector';
 import { Errors } from '../../errors.ts';
+import type { ApiError } from '../../errors.ts';
 import type { QueryLimits } from '../../limits.ts';
 import { MAX_PARAM_LENGTH, selectorQuery } from '../../params/selector.ts';
 import { errorResponses, MetricSummary, RangeResult, ref } from '../../schemas.ts';
@@ -48,7 +49,7 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
         tags: ['metrics'],
         summary: 'Points of the series that match, raw or aggregated per step',
         querystring: RangeQuerystring,
-        response: { 200: ref(RangeResult), ...errorResponses(400, 401, 403, 429, 503) },
+        response: { 200: ref(RangeResult), ...errorResponses(400, 401, 403, 503) },
       },
     },
     async (request) => {
@@ -56,12 +57,7 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
       try {
         return shapeRangeResult(await queryRange(app.db, query), limits);
       } catch (err) {
-        if (err instanceof QueryLimitError) {
-          throw Errors.queryTooLarge(
-            `${err.message}: narrow the query with name, host or match, use a coarser step or a shorter range`,
-            { limit: err.limit, maxSeries: query.maxSeries, maxPoints: query.maxPoints },
-          );
-        }
+        if (err instanceof QueryLimitError) throw explainLimit(err, query.maxSeries ?? limits.maxSeries, limits);
         throw err;
       }
     },
@@ -81,5 +77,25 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
 
   if (options.ingestor) await app.register(seedJsonRoute, { ingestor: options.ingestor });
 };
+
+/** Restates a storage ceiling in the API's own parameters, so the message says which one to change. */
+function explainLimit(err: QueryLimitError, maxSeries: number, limits: QueryLimits): ApiError {
+  switch (err.limit) {
+    case 'max_series':
+      return Errors.queryTooLarge(
+        `the query matches more than ${maxSeries} series: narrow it with name, host or match` +
+          (maxSeries < limits.maxSeries ? `, or raise limit (at most ${limits.maxSeries})` : ''),
+        { limit: err.limit, maxSeries },
+      );
+    case 'max_points':
+      return Errors.queryTooLarge(
+        `the query would return more than ${limits.maxPoints} points: set or coarsen step (e.g. step=5m), ` +
+          'shorten the range (from, to), or narrow the series with name, host or match',
+        { limit: err.limit, maxPoints: limits.maxPoints },
+      );
+    default:
+      return Errors.queryTooLarge(err.message, { limit: err.limit });
+  }
+}
 
 export default metricsRoutes;
