@@ -232,6 +232,9 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     const bad = await post(seedUrl, JSON.stringify([{ name: 'seed.cpu', value: 1 }, { name: 'seed.cpu', value: 'high' }]), JSON_TYPE);
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text())).toEqual({ error: 'invalid_request', message: '[1].value: must be a finite number', details: {} });
+    const notJson = await post(seedUrl, '[{"name":', JSON_TYPE);
+    expect(notJson.status).toBe(400);
+    expect(JSON.parse(notJson.text())).toMatchObject({ error: 'invalid_request' });
     const badTime = await post(seedUrl, JSON.stringify([{ name: 'seed.cpu', value: 1, timestamp: 'tuesday' }]), JSON_TYPE);
     expect(JSON.parse(badTime.text()).message).toMatch(/^\[0\]\.timestamp: 'tuesday' is not RFC 3339/);
   });

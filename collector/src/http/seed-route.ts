@@ -58,6 +58,13 @@ interface SeedRouteOptions {
 export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, options) => {
   const { ingestor } = options;
   const telemetry = createTelemetry();
+  // Body parsing errors (bad JSON, body too large) get the same shape as the route's own answers.
+  app.setErrorHandler(async (err, request, reply) => {
+    const mapped = mapError(err);
+    if (mapped.status >= 500) request.log.error({ err }, 'POST /metrics failed');
+    if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
+    return reply.code(mapped.status).send({ error: mapped.error, message: mapped.message, details: {} });
+  });
   // Our own validation names the index and field; the schema documents the shape.
   app.post(SEED_METRICS_PATH, { schema: routeSchema, attachValidation: true }, async (request, reply) => {
     const started = performance.now();
