@@ -38,7 +38,10 @@ export class InputError extends Error {
 
 /** Reads and validates `file`; series come back in order of first appearance. */
 export async function readLongFormCsv(file: string): Promise<InputSeries[]> {
-  const parser = createReadStream(file).pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }));
+  const stream = createReadStream(file);
+  const parser = stream.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }));
+  // pipe() does not forward read errors (a missing file): hand them to the parser so the loop below throws.
+  stream.on('error', (err) => parser.destroy(err));
   const series = new Map<string, InputSeries>();
   const errors: string[] = [];
   let errorCount = 0;

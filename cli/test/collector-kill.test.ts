@@ -70,6 +70,7 @@ describe.each(testBackends())('hydra collector killed mid-stream (%s)', (backend
     const stored = await stack.queryMetrics({ name: METRIC, host: 'kill-test', from: String(baseTimeMs - 1), to: String(baseTimeMs + next + 1) });
     const values = new Set(stored.series.flatMap((s) => s.points.map(([, v]) => v)));
     const lost = acked.filter((v) => !values.has(v));
+    console.log(`${backend}: sent ${next}, acknowledged ${acked.length}, stored ${values.size}, lost ${lost.length}`);
     expect(lost).toEqual([]);
     // Sent but not acknowledged values may or may not be stored; none can be invented.
     expect([...values].every((v) => v !== null && v < next)).toBe(true);

@@ -22,7 +22,7 @@ import {
   type DetectionResult,
   type DetectorOptions,
   type Direction,
-} from '@hydra/analytics';
+} from '@hydra/analytics/detect';
 import { integerOption, parseCommandArgs, UsageError } from '../args.ts';
 import { CsvSeriesError, MAX_ROW_ERRORS_SHOWN, readSeriesCsv, type SeriesRow } from '../csv-series.ts';
 
