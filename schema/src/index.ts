@@ -1,0 +1,15 @@
+/** @hydra/schema: the one HydraMonitor schema, its validator and the CRD generated from it. */
+export * from './hydra-monitor.ts';
+export { CROSS_FIELD_RULES, type CrossFieldRule } from './rules.ts';
+export {
+  validateMonitor,
+  validateMonitorSpec,
+  parseMonitor,
+  parseMonitorSpec,
+  formatErrors,
+  MonitorValidationError,
+  MAX_REPORTED_ERRORS,
+  type FieldError,
+  type ValidationResult,
+} from './validate.ts';
+export { buildCrd, buildOpenApiSchema, renderCrdYaml, CRD_FILE, PRINTER_COLUMNS } from './crd.ts';
