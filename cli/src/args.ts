@@ -36,7 +36,13 @@ export function parseCommandArgs<O extends Options>(argv: string[], spec: Comman
 }
 
 /** A whole number option within bounds; throws UsageError naming the option. */
-export function integerOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+export function integerOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new UsageError(`--${name}: '${raw}' is not a whole number`);
   const n = Number(raw);

@@ -47,33 +47,113 @@ export interface Setting {
 
 /** The settings in the order `.env.example` and docs/operations.md list them. */
 export const SETTINGS: readonly Setting[] = [
-  { env: 'DATABASE_URL', default: '', description: 'PostgreSQL/TimescaleDB URL; empty runs the embedded PGlite under HYDRA_DATA_DIR/pgdata' },
-  { env: 'HYDRA_DATA_DIR', default: DEFAULT_DATA_DIR, description: 'directory for local state (the embedded database)' },
-  { env: 'HYDRA_STORAGE', default: 'auto', description: 'storage mode: auto (timescaledb when the extension exists), postgres or timescaledb' },
-  { env: 'HYDRA_HOST', default: DEFAULT_HOST, description: 'address every listener binds to; 0.0.0.0 to accept remote clients (turns auth on)' },
+  {
+    env: 'DATABASE_URL',
+    default: '',
+    description: 'PostgreSQL/TimescaleDB URL; empty runs the embedded PGlite under HYDRA_DATA_DIR/pgdata',
+  },
+  {
+    env: 'HYDRA_DATA_DIR',
+    default: DEFAULT_DATA_DIR,
+    description: 'directory for local state (the embedded database)',
+  },
+  {
+    env: 'HYDRA_STORAGE',
+    default: 'auto',
+    description: 'storage mode: auto (timescaledb when the extension exists), postgres or timescaledb',
+  },
+  {
+    env: 'HYDRA_HOST',
+    default: DEFAULT_HOST,
+    description: 'address every listener binds to; 0.0.0.0 to accept remote clients (turns auth on)',
+  },
   { env: 'HYDRA_API_PORT', default: String(DEFAULT_API_PORT), description: 'HTTP API port (GET/POST /metrics, /docs)' },
-  { env: 'HYDRA_OTLP_HTTP_PORT', default: String(DEFAULT_OTLP_HTTP_PORT), description: 'OTLP/HTTP receiver port (POST /v1/metrics)' },
+  {
+    env: 'HYDRA_OTLP_HTTP_PORT',
+    default: String(DEFAULT_OTLP_HTTP_PORT),
+    description: 'OTLP/HTTP receiver port (POST /v1/metrics)',
+  },
   { env: 'HYDRA_OTLP_GRPC_PORT', default: String(DEFAULT_OTLP_GRPC_PORT), description: 'OTLP/gRPC receiver port' },
-  { env: 'HYDRA_METRICS_PORT', default: String(DEFAULT_METRICS_PORT), description: "Prometheus exporter port for hydra's own metrics (GET /metrics)" },
+  {
+    env: 'HYDRA_METRICS_PORT',
+    default: String(DEFAULT_METRICS_PORT),
+    description: "Prometheus exporter port for hydra's own metrics (GET /metrics)",
+  },
   { env: 'HYDRA_DASHBOARD_PORT', default: String(DEFAULT_DASHBOARD_PORT), description: 'dashboard port' },
-  { env: 'HYDRA_AUTH', default: 'auto', description: 'auto (off only for the embedded database on a loopback address), on or off' },
+  {
+    env: 'HYDRA_AUTH',
+    default: 'auto',
+    description: 'auto (off only for the embedded database on a loopback address), on or off',
+  },
   { env: 'HYDRA_JWT_SECRET', default: '', description: 'HS256 secret that signs bearer tokens' },
   { env: 'HYDRA_OIDC_JWKS_URL', default: '', description: "an OIDC issuer's JWKS URL, instead of HYDRA_JWT_SECRET" },
   { env: 'HYDRA_OIDC_ISSUER', default: '', description: 'required `iss` claim of bearer tokens' },
   { env: 'HYDRA_OIDC_AUDIENCE', default: '', description: 'required `aud` claim of bearer tokens' },
-  { env: 'HYDRA_INGEST_TOKEN', default: '', description: 'static bearer token accepted for writes (OTLP exporters send it as a header)' },
-  { env: 'HYDRA_RETENTION_DAYS', default: String(DEFAULT_RETENTION_DAYS), description: 'days of raw samples kept; older partitions are dropped and older points refused' },
-  { env: 'HYDRA_DEMO', default: 'true', description: '`hydra up` runs the built-in demo workload (and seeds an empty database)' },
-  { env: 'HYDRA_SEED_DAYS', default: String(DEFAULT_SEED_DAYS), description: 'days of demo history `hydra seed` writes' },
-  { env: 'HYDRA_MAX_BODY_BYTES', default: String(DEFAULT_MAX_BODY_BYTES), description: 'largest request body after decompression (413 above)' },
-  { env: 'HYDRA_MAX_ATTRIBUTES', default: String(DEFAULT_MAX_ATTRIBUTES), description: 'most attributes per point; points with more are rejected' },
-  { env: 'HYDRA_MAX_LABEL_LENGTH', default: String(DEFAULT_MAX_LABEL_LENGTH), description: 'longest label name or value in bytes' },
-  { env: 'HYDRA_MAX_SERIES_PER_METRIC', default: String(DEFAULT_MAX_SERIES_PER_METRIC), description: 'cardinality limit: series per metric name' },
-  { env: 'HYDRA_MAX_FUTURE_SECONDS', default: String(DEFAULT_MAX_FUTURE_SECONDS), description: 'points further than this in the future are rejected (clock skew allowance)' },
-  { env: 'HYDRA_WRITER_BATCH_ROWS', default: String(DEFAULT_WRITER_BATCH_ROWS), description: 'rows per write transaction (group commit)' },
-  { env: 'HYDRA_WRITER_FLUSH_MS', default: String(DEFAULT_WRITER_FLUSH_MS), description: 'longest wait before a partial batch is committed' },
-  { env: 'HYDRA_WRITER_QUEUE_ROWS', default: String(DEFAULT_WRITER_QUEUE_ROWS), description: 'rows queued before the collector answers 429' },
-  { env: 'HYDRA_WRITER_CONNECTIONS', default: String(DEFAULT_WRITER_CONNECTIONS), description: 'concurrent writer connections (1 on the embedded database)' },
+  {
+    env: 'HYDRA_INGEST_TOKEN',
+    default: '',
+    description: 'static bearer token accepted for writes (OTLP exporters send it as a header)',
+  },
+  {
+    env: 'HYDRA_RETENTION_DAYS',
+    default: String(DEFAULT_RETENTION_DAYS),
+    description: 'days of raw samples kept; older partitions are dropped and older points refused',
+  },
+  {
+    env: 'HYDRA_DEMO',
+    default: 'true',
+    description: '`hydra up` runs the built-in demo workload (and seeds an empty database)',
+  },
+  {
+    env: 'HYDRA_SEED_DAYS',
+    default: String(DEFAULT_SEED_DAYS),
+    description: 'days of demo history `hydra seed` writes',
+  },
+  {
+    env: 'HYDRA_MAX_BODY_BYTES',
+    default: String(DEFAULT_MAX_BODY_BYTES),
+    description: 'largest request body after decompression (413 above)',
+  },
+  {
+    env: 'HYDRA_MAX_ATTRIBUTES',
+    default: String(DEFAULT_MAX_ATTRIBUTES),
+    description: 'most attributes per point; points with more are rejected',
+  },
+  {
+    env: 'HYDRA_MAX_LABEL_LENGTH',
+    default: String(DEFAULT_MAX_LABEL_LENGTH),
+    description: 'longest label name or value in bytes',
+  },
+  {
+    env: 'HYDRA_MAX_SERIES_PER_METRIC',
+    default: String(DEFAULT_MAX_SERIES_PER_METRIC),
+    description: 'cardinality limit: series per metric name',
+  },
+  {
+    env: 'HYDRA_MAX_FUTURE_SECONDS',
+    default: String(DEFAULT_MAX_FUTURE_SECONDS),
+    description: 'points further than this in the future are rejected (clock skew allowance)',
+  },
+  {
+    env: 'HYDRA_WRITER_BATCH_ROWS',
+    default: String(DEFAULT_WRITER_BATCH_ROWS),
+    description: 'rows per write transaction (group commit)',
+  },
+  {
+    env: 'HYDRA_WRITER_FLUSH_MS',
+    default: String(DEFAULT_WRITER_FLUSH_MS),
+    description: 'longest wait before a partial batch is committed',
+  },
+  {
+    env: 'HYDRA_WRITER_QUEUE_ROWS',
+    default: String(DEFAULT_WRITER_QUEUE_ROWS),
+    description: 'rows queued before the collector answers 429',
+  },
+  {
+    env: 'HYDRA_WRITER_CONNECTIONS',
+    default: String(DEFAULT_WRITER_CONNECTIONS),
+    description: 'concurrent writer connections (1 on the embedded database)',
+  },
   { env: 'HYDRA_LOG_LEVEL', default: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
 ];
 
@@ -101,7 +181,13 @@ export interface HydraConfig {
   retentionDays: number;
   demo: boolean;
   seedDays: number;
-  limits: { maxBodyBytes: number; maxAttributes: number; maxLabelLength: number; maxSeriesPerMetric: number; maxFutureSeconds: number };
+  limits: {
+    maxBodyBytes: number;
+    maxAttributes: number;
+    maxLabelLength: number;
+    maxSeriesPerMetric: number;
+    maxFutureSeconds: number;
+  };
   writer: { batchRows: number; flushMs: number; queueRows: number; connections: number };
   logLevel: LogLevel;
 }
@@ -159,7 +245,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
     logLevel: read.oneOf('HYDRA_LOG_LEVEL', LOG_LEVELS),
   };
   if (config.writer.queueRows < config.writer.batchRows) {
-    throw new ConfigError('HYDRA_WRITER_QUEUE_ROWS', `${config.writer.queueRows} is below HYDRA_WRITER_BATCH_ROWS (${config.writer.batchRows})`);
+    throw new ConfigError(
+      'HYDRA_WRITER_QUEUE_ROWS',
+      `${config.writer.queueRows} is below HYDRA_WRITER_BATCH_ROWS (${config.writer.batchRows})`,
+    );
   }
   return config;
 }

@@ -16,11 +16,20 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
-  up: { summary: 'run everything in one process (embedded PostgreSQL unless DATABASE_URL is set)', load: () => import('./commands/up.ts') },
+  up: {
+    summary: 'run everything in one process (embedded PostgreSQL unless DATABASE_URL is set)',
+    load: () => import('./commands/up.ts'),
+  },
   migrate: { summary: 'apply database migrations', load: () => import('./commands/migrate.ts') },
-  seed: { summary: 'write a few days of demo history into an empty database', load: () => import('./commands/seed.ts') },
+  seed: {
+    summary: 'write a few days of demo history into an empty database',
+    load: () => import('./commands/seed.ts'),
+  },
   import: { summary: 'bulk-load points from a CSV file', load: () => import('./commands/import.ts') },
-  collector: { summary: 'run the OTLP collector alone (the Kubernetes collector Deployment)', load: () => import('./commands/collector.ts') },
+  collector: {
+    summary: 'run the OTLP collector alone (the Kubernetes collector Deployment)',
+    load: () => import('./commands/collector.ts'),
+  },
   api: { summary: 'run the HTTP API alone', load: () => import('./commands/api.ts') },
   analyze: { summary: 'score a CSV series for anomalies (backtesting)', load: () => import('./commands/analyze.ts') },
   forecast: { summary: 'forecast the series of a CSV file', load: () => import('./commands/forecast.ts') },
@@ -29,7 +38,14 @@ export const COMMANDS: Record<string, Command> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['usage: hydra <command> [options]', '', 'commands:', ...lines, '', "run 'hydra <command> --help' for a command's options"].join('\n');
+  return [
+    'usage: hydra <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    "run 'hydra <command> --help' for a command's options",
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -23,12 +23,25 @@ export interface Telemetry {
  * Installs the global MeterProvider and starts the exporter's HTTP server;
  * throws naming the port when it cannot listen.
  */
-export async function startTelemetry(options: { host: string; port: number; component: string; version?: string }): Promise<Telemetry> {
-  const exporter = new PrometheusExporter({ host: options.host, port: options.port, endpoint: METRICS_ENDPOINT, preventServerStart: true });
+export async function startTelemetry(options: {
+  host: string;
+  port: number;
+  component: string;
+  version?: string;
+}): Promise<Telemetry> {
+  const exporter = new PrometheusExporter({
+    host: options.host,
+    port: options.port,
+    endpoint: METRICS_ENDPOINT,
+    preventServerStart: true,
+  });
   try {
     await exporter.startServer();
   } catch (err) {
-    throw new Error(`HYDRA_METRICS_PORT: cannot serve metrics on ${options.host}:${options.port}: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `HYDRA_METRICS_PORT: cannot serve metrics on ${options.host}:${options.port}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const provider = new MeterProvider({
     resource: resourceFromAttributes({

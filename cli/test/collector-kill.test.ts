@@ -37,7 +37,11 @@ describe.each(testBackends())('hydra collector killed mid-stream (%s)', (backend
       HYDRA_LOG_LEVEL: 'warn',
     });
     const base = `http://127.0.0.1:${httpPort}`;
-    await waitFor('the collector to answer /healthz', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 30_000);
+    await waitFor(
+      'the collector to answer /healthz',
+      async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined),
+      30_000,
+    );
 
     const baseTimeMs = Date.now() - 600_000;
     const acked: number[] = [];
@@ -67,7 +71,12 @@ describe.each(testBackends())('hydra collector killed mid-stream (%s)', (backend
     expect(await collector.exited).toBe('SIGKILL');
     expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
 
-    const stored = await stack.queryMetrics({ name: METRIC, host: 'kill-test', from: String(baseTimeMs - 1), to: String(baseTimeMs + next + 1) });
+    const stored = await stack.queryMetrics({
+      name: METRIC,
+      host: 'kill-test',
+      from: String(baseTimeMs - 1),
+      to: String(baseTimeMs + next + 1),
+    });
     const values = new Set(stored.series.flatMap((s) => s.points.map(([, v]) => v)));
     const lost = acked.filter((v) => !values.has(v));
     console.log(`${backend}: sent ${next}, acknowledged ${acked.length}, stored ${values.size}, lost ${lost.length}`);

@@ -75,10 +75,21 @@ describe.each(testBackends())('hydra migrate and hydra seed (%s)', (backend) => 
     expect(first.code).toBe(0);
     expect(first.output).toMatch(/seeded 40320 points from /);
 
-    const cpu = await stack.queryMetrics({ name: 'system.cpu.utilization', host: 'web-4', from: 'now-1d', step: '1h', aggregation: 'max' });
+    const cpu = await stack.queryMetrics({
+      name: 'system.cpu.utilization',
+      host: 'web-4',
+      from: 'now-1d',
+      step: '1h',
+      aggregation: 'max',
+    });
     expect(cpu.series).toHaveLength(1);
     expect(cpu.series[0]!.points.length).toBeGreaterThanOrEqual(24);
-    const errors = await stack.queryMetrics({ name: 'http.server.errors', from: 'now-1d', step: '1h', aggregation: 'rate' });
+    const errors = await stack.queryMetrics({
+      name: 'http.server.errors',
+      from: 'now-1d',
+      step: '1h',
+      aggregation: 'rate',
+    });
     expect(errors.series).toHaveLength(4);
 
     const second = await hydra(['seed', '--days', '1']);

@@ -20,11 +20,19 @@ describe('config', () => {
     expect(config.databaseUrl).toBeNull();
     expect(config.embeddedDataDir).toBe('.hydra/pgdata');
     expect(config.storage).toBe('auto');
-    expect([config.apiPort, config.otlpHttpPort, config.otlpGrpcPort, config.metricsPort]).toEqual([8080, 4318, 4317, 9464]);
+    expect([config.apiPort, config.otlpHttpPort, config.otlpGrpcPort, config.metricsPort]).toEqual([
+      8080, 4318, 4317, 9464,
+    ]);
     expect(config.demo).toBe(true);
     expect(config.seedDays).toBe(3);
     expect(config.retentionDays).toBe(30);
-    expect(config.limits).toEqual({ maxBodyBytes: 64 * 1024 * 1024, maxAttributes: 128, maxLabelLength: 2048, maxSeriesPerMetric: 50_000, maxFutureSeconds: 600 });
+    expect(config.limits).toEqual({
+      maxBodyBytes: 64 * 1024 * 1024,
+      maxAttributes: 128,
+      maxLabelLength: 2048,
+      maxSeriesPerMetric: 50_000,
+      maxFutureSeconds: 600,
+    });
     expect(config.auth.mode).toBe('auto');
     expect(config.auth.jwtSecret).toBeNull();
   });

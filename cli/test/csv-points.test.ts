@@ -22,8 +22,24 @@ describe('CSV import rules', () => {
 
   const layout = columnLayout(['timestamp', 'value', 'type', 'unit', 'zone'], { name: 'm' });
   it.each([
-    [['2026-01-02 03:04:05', '1.5', '', '', 'a'], { metric: { name: 'm', kind: 'gauge', unit: '' }, labels: { zone: 'a', 'host.name': 'h' }, timeUs: T * 1000, value: 1.5 }],
-    [[String(T), '7', 'Counter', 'By', ''], { metric: { kind: 'sum', monotonic: true, temporality: 'cumulative', unit: 'By' }, labels: { 'host.name': 'h' }, timeUs: T * 1000, value: 7 }],
+    [
+      ['2026-01-02 03:04:05', '1.5', '', '', 'a'],
+      {
+        metric: { name: 'm', kind: 'gauge', unit: '' },
+        labels: { zone: 'a', 'host.name': 'h' },
+        timeUs: T * 1000,
+        value: 1.5,
+      },
+    ],
+    [
+      [String(T), '7', 'Counter', 'By', ''],
+      {
+        metric: { kind: 'sum', monotonic: true, temporality: 'cumulative', unit: 'By' },
+        labels: { 'host.name': 'h' },
+        timeUs: T * 1000,
+        value: 7,
+      },
+    ],
   ])('turns row %j into a point', (row, expected) => {
     expect(parseRow(row, layout, { name: 'm', host: 'h' })).toMatchObject(expected);
   });
@@ -32,7 +48,10 @@ describe('CSV import rules', () => {
     [['2026-01-02 03:04:05', '-1', 'counter', '', ''], 'value -1 is negative, a counter only grows'],
     [['2026-01-02 03:04:05', '1', 'summary', '', ''], "type 'summary' is not one of gauge, counter"],
     [['2026-01-02 03:04:05', 'NaN', '', '', ''], "value 'NaN' is not a number"],
-    [['yesterday', '1', '', '', ''], "timestamp 'yesterday' is not YYYY-MM-DD HH:MM:SS, ISO 8601, or epoch seconds/milliseconds"],
+    [
+      ['yesterday', '1', '', '', ''],
+      "timestamp 'yesterday' is not YYYY-MM-DD HH:MM:SS, ISO 8601, or epoch seconds/milliseconds",
+    ],
     [['2026-01-02 03:04:05', '1'], 'has 2 fields, the header has 5'],
   ])('refuses row %j: %s', (row, message) => {
     const result = parseRow(row, layout, { name: 'm' });
@@ -42,7 +61,13 @@ describe('CSV import rules', () => {
 
   it('groups points of one series whatever the order of their labels', () => {
     const batch = new SeriesBatch();
-    const metric = { name: 'm', kind: 'gauge' as const, unit: '', temporality: 'unspecified' as const, monotonic: false };
+    const metric = {
+      name: 'm',
+      kind: 'gauge' as const,
+      unit: '',
+      temporality: 'unspecified' as const,
+      monotonic: false,
+    };
     batch.add({ metric, labels: { a: '1', b: '2' }, timeUs: 1, value: 1 });
     batch.add({ metric, labels: { b: '2', a: '1' }, timeUs: 2, value: 2 });
     batch.add({ metric, labels: { a: '1' }, timeUs: 3, value: 3 });

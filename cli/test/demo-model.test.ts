@@ -29,7 +29,10 @@ describe('demo signal model', () => {
   });
 
   it('fills web-4 disk within a day: it climbs for hours, then is cleaned up', () => {
-    const samples = Array.from({ length: 48 }, (_, h) => hostSignals(DEMO_SEED, web4, T0 + h * 3_600_000).filesystemUtilization);
+    const samples = Array.from(
+      { length: 48 },
+      (_, h) => hostSignals(DEMO_SEED, web4, T0 + h * 3_600_000).filesystemUtilization,
+    );
     const max = Math.max(...samples);
     const min = Math.min(...samples);
     expect(max).toBeGreaterThan(0.98);
@@ -55,7 +58,9 @@ describe('demo signal model', () => {
 });
 
 describe('demo history', () => {
-  const chunks = [...demoHistory({ seed: DEMO_SEED, fromMs: T0, toMs: T0 + 6 * 3_600_000, stepMs: 60_000, chunkSteps: 120 })];
+  const chunks = [
+    ...demoHistory({ seed: DEMO_SEED, fromMs: T0, toMs: T0 + 6 * 3_600_000, stepMs: 60_000, chunkSteps: 120 }),
+  ];
 
   it('yields every host and metric per chunk at the requested resolution', () => {
     expect(chunks).toHaveLength(3);
@@ -71,8 +76,12 @@ describe('demo history', () => {
 
   it('accumulates counters and histograms (cumulative, buckets adding up to the count)', () => {
     const series = chunks.flat().filter((s) => s.ref.labels['host.name'] === 'web-1');
-    const hist = series.filter((s) => s.ref.metric.name === 'http.server.request.duration').flatMap((s) => s.histograms);
-    const counts = series.filter((s) => s.ref.metric.name === 'http.server.request.duration_count').flatMap((s) => s.samples);
+    const hist = series
+      .filter((s) => s.ref.metric.name === 'http.server.request.duration')
+      .flatMap((s) => s.histograms);
+    const counts = series
+      .filter((s) => s.ref.metric.name === 'http.server.request.duration_count')
+      .flatMap((s) => s.samples);
     const errors = series.filter((s) => s.ref.metric.name === 'http.server.errors').flatMap((s) => s.samples);
     expect(hist).toHaveLength(360);
     hist.forEach((h, i) => {

@@ -28,7 +28,8 @@ describe.each(testBackends())('hydra import (%s)', (backend) => {
   it('loads every row of a good file, with extra columns as labels and host as host.name', async () => {
     const file = path.join(dir, 'good.csv');
     const rows = ['timestamp,name,value,host,region,type,unit'];
-    for (let i = 0; i < 50; i++) rows.push(`${iso(T0 + i * 60_000)},room.temperature,${20 + i / 10},sensor-a,eu,gauge,Cel`);
+    for (let i = 0; i < 50; i++)
+      rows.push(`${iso(T0 + i * 60_000)},room.temperature,${20 + i / 10},sensor-a,eu,gauge,Cel`);
     rows.push(`${T0 / 1000},door.opens,3,sensor-b,us,counter,`);
     rows.push(`${new Date(T0 + 60_000).toISOString()},door.opens,5,sensor-b,us,counter,`);
     await writeFile(file, rows.join('\n') + '\n');
@@ -49,7 +50,12 @@ describe.each(testBackends())('hydra import (%s)', (backend) => {
     expect(series.points[49]).toEqual([T0 + 49 * 60_000, 24.9]);
 
     const doors = await stack.queryMetrics({ name: 'door.opens', ...range });
-    expect(doors.series[0]).toMatchObject({ kind: 'sum', monotonic: true, temporality: 'cumulative', labels: { 'host.name': 'sensor-b', region: 'us' } });
+    expect(doors.series[0]).toMatchObject({
+      kind: 'sum',
+      monotonic: true,
+      temporality: 'cumulative',
+      labels: { 'host.name': 'sensor-b', region: 'us' },
+    });
     expect(doors.series[0]!.points).toEqual([
       [T0, 3],
       [T0 + 60_000, 5],

@@ -32,8 +32,9 @@ class Recording implements PushMetricExporter {
       done(result);
     });
   }
-  selectAggregationTemporality = (kind: Parameters<NonNullable<PushMetricExporter['selectAggregationTemporality']>>[0]) =>
-    this.inner.selectAggregationTemporality!(kind);
+  selectAggregationTemporality = (
+    kind: Parameters<NonNullable<PushMetricExporter['selectAggregationTemporality']>>[0],
+  ) => this.inner.selectAggregationTemporality!(kind);
   forceFlush = () => this.inner.forceFlush();
   shutdown = () => this.inner.shutdown();
 }
@@ -59,60 +60,91 @@ describe.each(testBackends())('OTLP exporters → collector → GET /metrics (%s
     await stack?.close();
   });
 
-  it.each(Object.keys(EXPORTERS) as Array<keyof typeof EXPORTERS>)('%s: stores the exact values and timestamps', async (protocol) => {
-    const service = `e2e-${protocol.replace('/', '-')}`;
-    const recording = new Recording(EXPORTERS[protocol](collector));
-    const provider = new MeterProvider({
-      resource: resourceFromAttributes({ 'service.name': service }),
-      readers: [new PeriodicExportingMetricReader({ exporter: recording, exportIntervalMillis: 3_600_000 })],
-    });
-    const meter = provider.getMeter('e2e');
-    const temperature = meter.createGauge('room.temperature', { unit: 'Cel' });
-    const requests = meter.createCounter('requests');
-    const latency = meter.createHistogram('latency', { unit: 'ms', advice: { explicitBucketBoundaries: [10, 100] } });
+  it.each(Object.keys(EXPORTERS) as Array<keyof typeof EXPORTERS>)(
+    '%s: stores the exact values and timestamps',
+    async (protocol) => {
+      const service = `e2e-${protocol.replace('/', '-')}`;
+      const recording = new Recording(EXPORTERS[protocol](collector));
+      const provider = new MeterProvider({
+        resource: resourceFromAttributes({ 'service.name': service }),
+        readers: [new PeriodicExportingMetricReader({ exporter: recording, exportIntervalMillis: 3_600_000 })],
+      });
+      const meter = provider.getMeter('e2e');
+      const temperature = meter.createGauge('room.temperature', { unit: 'Cel' });
+      const requests = meter.createCounter('requests');
+      const latency = meter.createHistogram('latency', { unit: 'ms', advice: { explicitBucketBoundaries: [10, 100] } });
 
-    temperature.record(21.25, { room: 'a' });
-    requests.add(7, { room: 'a' });
-    requests.add(5, { room: 'a' });
-    for (const v of [3, 30, 300]) latency.record(v, { room: 'a' });
-    await provider.forceFlush();
-    temperature.record(-3.5, { room: 'a' });
-    requests.add(3, { room: 'a' });
-    latency.record(50, { room: 'a' });
-    await provider.forceFlush();
-    // (shutdown would export a third time: it comes after the checks)
-    try {
-      await checkStored(service, recording);
-    } finally {
-      await provider.shutdown();
-    }
-  });
+      temperature.record(21.25, { room: 'a' });
+      requests.add(7, { room: 'a' });
+      requests.add(5, { room: 'a' });
+      for (const v of [3, 30, 300]) latency.record(v, { room: 'a' });
+      await provider.forceFlush();
+      temperature.record(-3.5, { room: 'a' });
+      requests.add(3, { room: 'a' });
+      latency.record(50, { room: 'a' });
+      await provider.forceFlush();
+      // (shutdown would export a third time: it comes after the checks)
+      try {
+        await checkStored(service, recording);
+      } finally {
+        await provider.shutdown();
+      }
+    },
+  );
 
   async function checkStored(service: string, recording: Recording): Promise<void> {
     const sent = recording.exported.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
-    const timesOf = (name: string) => sent.filter((m) => m.descriptor.name === name).map((m) => toUs(m.dataPoints[0]!.endTime));
+    const timesOf = (name: string) =>
+      sent.filter((m) => m.descriptor.name === name).map((m) => toUs(m.dataPoints[0]!.endTime));
     expect(timesOf('requests')).toHaveLength(2);
 
     const query = (name: string) =>
-      stack.queryMetrics({ name, match: `service.name="${service}"`, from: String(Date.now() - 600_000), to: String(Date.now() + 60_000) });
+      stack.queryMetrics({
+        name,
+        match: `service.name="${service}"`,
+        from: String(Date.now() - 600_000),
+        to: String(Date.now() + 60_000),
+      });
     const labels = { 'service.name': service, 'otel.scope.name': 'e2e', room: 'a' };
 
     const gauge = await query('room.temperature');
     expect(gauge.series).toHaveLength(1);
     expect(gauge.series[0]).toMatchObject({ kind: 'gauge', unit: 'Cel', labels });
-    expect(gauge.series[0]!.points.map(([t, v]) => [msToUs(t), v])).toEqual(timesOf('room.temperature').map((t, i) => [t, [21.25, -3.5][i]]));
+    expect(gauge.series[0]!.points.map(([t, v]) => [msToUs(t), v])).toEqual(
+      timesOf('room.temperature').map((t, i) => [t, [21.25, -3.5][i]]),
+    );
 
     const counter = await query('requests');
     expect(counter.series[0]).toMatchObject({ kind: 'sum', monotonic: true, temporality: 'cumulative', labels });
-    expect(counter.series[0]!.points.map(([t, v]) => [msToUs(t), v])).toEqual(timesOf('requests').map((t, i) => [t, [12, 15][i]]));
+    expect(counter.series[0]!.points.map(([t, v]) => [msToUs(t), v])).toEqual(
+      timesOf('requests').map((t, i) => [t, [12, 15][i]]),
+    );
 
     const histogram = await query('latency');
     expect(histogram.series[0]).toMatchObject({ kind: 'histogram', unit: 'ms', labels });
     const hist = histogram.series[0]!.histograms!;
     const [t1, t2] = timesOf('latency');
     expect(hist.map((h) => ({ ...h, t: msToUs(h.t), startT: h.startT === null ? null : msToUs(h.startT) }))).toEqual([
-      { t: t1, startT: expect.any(Number), count: 3, sum: 333, min: 3, max: 300, bounds: [10, 100], bucketCounts: [1, 1, 1] },
-      { t: t2, startT: expect.any(Number), count: 4, sum: 383, min: 3, max: 300, bounds: [10, 100], bucketCounts: [1, 2, 1] },
+      {
+        t: t1,
+        startT: expect.any(Number),
+        count: 3,
+        sum: 333,
+        min: 3,
+        max: 300,
+        bounds: [10, 100],
+        bucketCounts: [1, 1, 1],
+      },
+      {
+        t: t2,
+        startT: expect.any(Number),
+        count: 4,
+        sum: 383,
+        min: 3,
+        max: 300,
+        bounds: [10, 100],
+        bucketCounts: [1, 2, 1],
+      },
     ]);
     const count = await query('latency_count');
     expect(count.series[0]!.points.map(([t, v]) => [msToUs(t), v])).toEqual([

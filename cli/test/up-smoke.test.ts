@@ -22,50 +22,62 @@ describe('hydra up', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('serves seeded and live demo series, then exits 0 on SIGINT', { timeout: STARTUP_TIMEOUT_MS + SHUTDOWN_TIMEOUT_MS + 10_000 }, async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-up-'));
-    const [api, otlpHttp, otlpGrpc, exportsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const started = Date.now();
-    up = spawnHydra(['up'], {
-      DATABASE_URL: '',
-      HYDRA_DATA_DIR: dataDir,
-      HYDRA_HOST: '127.0.0.1',
-      HYDRA_API_PORT: String(api),
-      HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
-      HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
-      HYDRA_METRICS_PORT: String(exportsPort),
-      HYDRA_SEED_DAYS: '1',
-      HYDRA_AUTH: 'auto',
-      HYDRA_LOG_LEVEL: 'warn',
-    });
-    const apiUrl = `http://127.0.0.1:${api}`;
-    const cpu = async (from: string) => {
-      const res = await fetch(`${apiUrl}/metrics?name=system.cpu.utilization&from=${from}`);
-      return res.ok ? ((await res.json()) as RangeResult) : undefined;
-    };
+  it(
+    'serves seeded and live demo series, then exits 0 on SIGINT',
+    { timeout: STARTUP_TIMEOUT_MS + SHUTDOWN_TIMEOUT_MS + 10_000 },
+    async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-up-'));
+      const [api, otlpHttp, otlpGrpc, exportsPort] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
+      const started = Date.now();
+      up = spawnHydra(['up'], {
+        DATABASE_URL: '',
+        HYDRA_DATA_DIR: dataDir,
+        HYDRA_HOST: '127.0.0.1',
+        HYDRA_API_PORT: String(api),
+        HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
+        HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
+        HYDRA_METRICS_PORT: String(exportsPort),
+        HYDRA_SEED_DAYS: '1',
+        HYDRA_AUTH: 'auto',
+        HYDRA_LOG_LEVEL: 'warn',
+      });
+      const apiUrl = `http://127.0.0.1:${api}`;
+      const cpu = async (from: string) => {
+        const res = await fetch(`${apiUrl}/metrics?name=system.cpu.utilization&from=${from}`);
+        return res.ok ? ((await res.json()) as RangeResult) : undefined;
+      };
 
-    const live = await waitFor(
-      'a live demo point for every host',
-      async () => {
-        const r = await cpu(String(started));
-        return r && r.series.length === 4 && r.series.every((s) => s.points.length > 0) ? r : undefined;
-      },
-      STARTUP_TIMEOUT_MS,
-      500,
-    );
-    console.log(`hydra up served live demo series ${((Date.now() - started) / 1000).toFixed(1)} s after spawn`);
-    expect(live.series.map((s) => s.labels['host.name']).sort()).toEqual(['web-1', 'web-2', 'web-3', 'web-4']);
-    expect(live.series[0]!.labels).toMatchObject({ 'service.name': 'demo-shop', 'otel.scope.name': 'hydra-demo' });
+      const live = await waitFor(
+        'a live demo point for every host',
+        async () => {
+          const r = await cpu(String(started));
+          return r && r.series.length === 4 && r.series.every((s) => s.points.length > 0) ? r : undefined;
+        },
+        STARTUP_TIMEOUT_MS,
+        500,
+      );
+      console.log(`hydra up served live demo series ${((Date.now() - started) / 1000).toFixed(1)} s after spawn`);
+      expect(live.series.map((s) => s.labels['host.name']).sort()).toEqual(['web-1', 'web-2', 'web-3', 'web-4']);
+      expect(live.series[0]!.labels).toMatchObject({ 'service.name': 'demo-shop', 'otel.scope.name': 'hydra-demo' });
 
-    const history = await cpu('now-1d');
-    const web1 = history!.series.find((s) => s.labels['host.name'] === 'web-1')!;
-    expect(web1.points.length).toBeGreaterThan(1_400); // a day at 60 s, plus the live points
+      const history = await cpu('now-1d');
+      const web1 = history!.series.find((s) => s.labels['host.name'] === 'web-1')!;
+      expect(web1.points.length).toBeGreaterThan(1_400); // a day at 60 s, plus the live points
 
-    const exported = await (await fetch(`http://127.0.0.1:${exportsPort}/metrics`)).text();
-    expect(exported).toContain('hydra_collector_points_received');
+      const exported = await (await fetch(`http://127.0.0.1:${exportsPort}/metrics`)).text();
+      expect(exported).toContain('hydra_collector_points_received');
 
-    up.child.kill('SIGINT');
-    const code = await Promise.race([up.exited, new Promise((r) => setTimeout(() => r('still running'), SHUTDOWN_TIMEOUT_MS))]);
-    expect(code, up.output()).toBe(0);
-  });
+      up.child.kill('SIGINT');
+      const code = await Promise.race([
+        up.exited,
+        new Promise((r) => setTimeout(() => r('still running'), SHUTDOWN_TIMEOUT_MS)),
+      ]);
+      expect(code, up.output()).toBe(0);
+    },
+  );
 });

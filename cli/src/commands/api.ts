@@ -30,7 +30,12 @@ export async function run(argv: string[]): Promise<number> {
   const signal = waitForSignal();
   const steps: ShutdownStep[] = [];
   try {
-    const telemetry = await startTelemetry({ host: config.host, port: config.metricsPort, component: 'api', version: VERSION });
+    const telemetry = await startTelemetry({
+      host: config.host,
+      port: config.metricsPort,
+      component: 'api',
+      version: VERSION,
+    });
     steps.unshift({ name: 'telemetry', run: () => telemetry.shutdown() });
     const auth = authFor(config);
     const storage = await openStorage(config, { component: 'api', migrate: !args['skip-migrate'], log: log.info });

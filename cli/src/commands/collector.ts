@@ -32,16 +32,27 @@ export async function run(argv: string[]): Promise<number> {
   const signal = waitForSignal();
   const steps: ShutdownStep[] = [];
   try {
-    const telemetry = await startTelemetry({ host: config.host, port: config.metricsPort, component: 'collector', version: VERSION });
+    const telemetry = await startTelemetry({
+      host: config.host,
+      port: config.metricsPort,
+      component: 'collector',
+      version: VERSION,
+    });
     steps.unshift({ name: 'telemetry', run: () => telemetry.shutdown() });
     const auth = authFor(config);
-    const storage = await openStorage(config, { component: 'collector', migrate: !args['skip-migrate'], log: log.info });
+    const storage = await openStorage(config, {
+      component: 'collector',
+      migrate: !args['skip-migrate'],
+      log: log.info,
+    });
     steps.unshift({ name: 'database', run: () => storage.close() });
     const pipeline = createPipeline(storage.db, config);
     steps.unshift({ name: 'ingest pipeline', run: (ms) => pipeline.shutdown(ms) });
     const collector = await startCollectorService(pipeline.ingestor, config, auth);
     steps.unshift({ name: 'collector', run: () => collector.shutdown() });
-    log.info(`OTLP/HTTP ${collector.httpUrl}/v1/metrics, OTLP/gRPC ${collector.grpcAddress}, self-metrics ${telemetry.url} (auth ${auth.mode})`);
+    log.info(
+      `OTLP/HTTP ${collector.httpUrl}/v1/metrics, OTLP/gRPC ${collector.grpcAddress}, self-metrics ${telemetry.url} (auth ${auth.mode})`,
+    );
   } catch (err) {
     await runShutdown(steps, log.error);
     throw err;

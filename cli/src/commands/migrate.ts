@@ -25,7 +25,9 @@ export async function run(argv: string[]): Promise<number> {
     const before = await migrationStatus(storage.db);
     if (!args.status) {
       const { applied } = await migrate(storage.db);
-      console.log(applied.length > 0 ? `applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'nothing to apply');
+      console.log(
+        applied.length > 0 ? `applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'nothing to apply',
+      );
     }
     const after = args.status ? before : await migrationStatus(storage.db);
     console.log(`storage mode ${storage.db.mode}: schema version ${after.current} of ${after.latest}`);

@@ -29,7 +29,10 @@ options:
   -h, --help show this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(argv, { usage: USAGE, options: { days: { type: 'string' }, force: { type: 'boolean' } } });
+  const args = parseCommandArgs(argv, {
+    usage: USAGE,
+    options: { days: { type: 'string' }, force: { type: 'boolean' } },
+  });
   if (!args) return 0;
   const config = loadConfig();
   const days = integerOption('days', args.days, config.seedDays, 1, MAX_DAYS);
@@ -39,7 +42,8 @@ export async function run(argv: string[]): Promise<number> {
     const pipeline = createPipeline(storage.db, config);
     try {
       const result = await seedIfEmpty(storage.db, pipeline.ingestor, { days, force: Boolean(args.force) });
-      if (result === null) console.log('the database already holds metrics: nothing seeded (use --force to add the demo history anyway)');
+      if (result === null)
+        console.log('the database already holds metrics: nothing seeded (use --force to add the demo history anyway)');
       else console.log(describeSeed(result));
     } finally {
       await pipeline.shutdown(SHUTDOWN_DEADLINE_MS);

@@ -44,7 +44,12 @@ export async function run(argv: string[]): Promise<number> {
   const steps = new ShutdownPlan();
   const abortDemo = new AbortController();
   try {
-    const telemetry = await startTelemetry({ host: config.host, port: config.metricsPort, component: 'up', version: VERSION });
+    const telemetry = await startTelemetry({
+      host: config.host,
+      port: config.metricsPort,
+      component: 'up',
+      version: VERSION,
+    });
     steps.set('telemetry', () => telemetry.shutdown());
     const auth = authFor(config);
     const storage = await openStorage(config, { component: 'up', migrate: true, log: log.info });
@@ -60,9 +65,26 @@ export async function run(argv: string[]): Promise<number> {
     const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
     steps.set('api', () => api.close());
 
-    printBanner({ config, api: api.url, otlpHttp: collector.httpUrl, otlpGrpc: collector.grpcAddress, exports: telemetry.url, storage, auth: auth.mode });
+    printBanner({
+      config,
+      api: api.url,
+      otlpHttp: collector.httpUrl,
+      otlpGrpc: collector.grpcAddress,
+      exports: telemetry.url,
+      storage,
+      auth: auth.mode,
+    });
     if (demo) {
-      const running = startDemo({ config, storage, pipeline, otlpHttpUrl: collector.httpUrl, ingestToken: auth.ingestToken ?? null, authOn: auth.mode === 'on', log, abort: abortDemo.signal });
+      const running = startDemo({
+        config,
+        storage,
+        pipeline,
+        otlpHttpUrl: collector.httpUrl,
+        ingestToken: auth.ingestToken ?? null,
+        authOn: auth.mode === 'on',
+        log,
+        abort: abortDemo.signal,
+      });
       steps.set('demo', async () => {
         abortDemo.abort();
         await running;
@@ -80,7 +102,16 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** Shutdown order of `hydra up`, whatever order things started in. */
-const SHUTDOWN_ORDER = ['demo', 'collector', 'writer', 'api', 'maintenance', 'database', 'embedded PostgreSQL', 'telemetry'] as const;
+const SHUTDOWN_ORDER = [
+  'demo',
+  'collector',
+  'writer',
+  'api',
+  'maintenance',
+  'database',
+  'embedded PostgreSQL',
+  'telemetry',
+] as const;
 type Part = (typeof SHUTDOWN_ORDER)[number];
 
 class ShutdownPlan {
@@ -115,13 +146,18 @@ interface DemoContext {
 async function startDemo(ctx: DemoContext): Promise<void> {
   const { log } = ctx;
   if (ctx.authOn && !ctx.ingestToken) {
-    log.warn('demo workload not started: authentication is on and HYDRA_INGEST_TOKEN is not set (the demo exporters need it)');
+    log.warn(
+      'demo workload not started: authentication is on and HYDRA_INGEST_TOKEN is not set (the demo exporters need it)',
+    );
     return;
   }
   try {
     if (ctx.config.seedDays > 0) {
       log.info(`seeding ${ctx.config.seedDays} day(s) of demo history if the database is empty…`);
-      const seeded = await seedIfEmpty(ctx.storage.db, ctx.pipeline.ingestor, { days: ctx.config.seedDays, signal: ctx.abort });
+      const seeded = await seedIfEmpty(ctx.storage.db, ctx.pipeline.ingestor, {
+        days: ctx.config.seedDays,
+        signal: ctx.abort,
+      });
       log.info(seeded ? describeSeed(seeded) : 'the database already holds metrics: history not seeded');
     }
   } catch (err) {
@@ -149,7 +185,9 @@ function printBanner(b: {
   storage: OpenedStorage;
   auth: string;
 }): void {
-  const database = b.storage.embedded ? `embedded PGlite in ${b.config.embeddedDataDir}` : `${b.storage.db.mode} at DATABASE_URL`;
+  const database = b.storage.embedded
+    ? `embedded PGlite in ${b.config.embeddedDataDir}`
+    : `${b.storage.db.mode} at DATABASE_URL`;
   console.log(
     [
       '',

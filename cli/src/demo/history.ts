@@ -6,7 +6,14 @@
  */
 import type { IngestSeries } from '@hydra/collector';
 import type { Labels } from '@hydra/storage';
-import { DEMO_HOSTS, DEMO_METRICS, FILESYSTEM_MOUNTPOINT, LATENCY_BOUNDS_MS, seriesLabels, type HostProfile } from './hosts.ts';
+import {
+  DEMO_HOSTS,
+  DEMO_METRICS,
+  FILESYSTEM_MOUNTPOINT,
+  LATENCY_BOUNDS_MS,
+  seriesLabels,
+  type HostProfile,
+} from './hosts.ts';
 import { gaussianAt } from './random.ts';
 import { hostSignals, latencyCdf, latencyMeanMs } from './signals.ts';
 
@@ -34,7 +41,10 @@ export function* demoHistory(options: HistoryOptions): Generator<IngestSeries[]>
   const firstMs = Math.ceil(fromMs / stepMs) * stepMs;
   const startUs = firstMs * 1000;
   const state = new Map<string, Accumulator>(
-    DEMO_HOSTS.map((h) => [h.name, { errors: 0, requests: 0, latencySumMs: 0, buckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) }]),
+    DEMO_HOSTS.map((h) => [
+      h.name,
+      { errors: 0, requests: 0, latencySumMs: 0, buckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) },
+    ]),
   );
   for (let chunkMs = firstMs; chunkMs < toMs; chunkMs += chunkSteps * stepMs) {
     const chunkEnd = Math.min(toMs, chunkMs + chunkSteps * stepMs);
@@ -46,7 +56,15 @@ export function* demoHistory(options: HistoryOptions): Generator<IngestSeries[]>
   }
 }
 
-function hostChunk(seed: number, host: HostProfile, acc: Accumulator, fromMs: number, toMs: number, stepMs: number, startUs: number): IngestSeries[] {
+function hostChunk(
+  seed: number,
+  host: HostProfile,
+  acc: Accumulator,
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+  startUs: number,
+): IngestSeries[] {
   const labels = seriesLabels(host);
   const cpu = series(DEMO_METRICS.cpu, labels);
   const memory = series(DEMO_METRICS.memory, labels);
@@ -65,9 +83,15 @@ function hostChunk(seed: number, host: HostProfile, acc: Accumulator, fromMs: nu
 
     const step = Math.floor(t / stepMs);
     const expected = (s.requestsPerSecond * stepMs) / 1000;
-    const requests = Math.max(0, Math.round(expected + Math.sqrt(expected) * gaussianAt(seed, `${host.name}/requests`, step)));
+    const requests = Math.max(
+      0,
+      Math.round(expected + Math.sqrt(expected) * gaussianAt(seed, `${host.name}/requests`, step)),
+    );
     const expectedErrors = requests * s.errorRate;
-    const failed = Math.max(0, Math.round(expectedErrors + Math.sqrt(expectedErrors) * gaussianAt(seed, `${host.name}/errors`, step)));
+    const failed = Math.max(
+      0,
+      Math.round(expectedErrors + Math.sqrt(expectedErrors) * gaussianAt(seed, `${host.name}/errors`, step)),
+    );
     acc.errors += Math.min(failed, requests);
     acc.requests += requests;
     acc.latencySumMs += requests * latencyMeanMs(s.latencyMedianMs);
@@ -107,5 +131,11 @@ function series(metric: IngestSeries['ref']['metric'], labels: Labels): IngestSe
 
 /** The `<name>_count` / `<name>_sum` companion of a histogram metric (conventions: kind sum, monotonic). */
 function countOf(metric: IngestSeries['ref']['metric'], suffix: '_count' | '_sum'): IngestSeries['ref']['metric'] {
-  return { name: `${metric.name}${suffix}`, kind: 'sum', unit: suffix === '_sum' ? metric.unit : '', temporality: metric.temporality, monotonic: true };
+  return {
+    name: `${metric.name}${suffix}`,
+    kind: 'sum',
+    unit: suffix === '_sum' ? metric.unit : '',
+    temporality: metric.temporality,
+    monotonic: true,
+  };
 }

@@ -34,10 +34,34 @@ export interface HostProfile {
  * the others creep up slowly and are rotated weekly.
  */
 export const DEMO_HOSTS: readonly HostProfile[] = [
-  host('web-1', 0.22, 0.35, 16, 6.0, 42, 38, 0.004, { low: 0.41, high: 0.58, fillHours: 160, cycleHours: 168, phaseHours: 20 }),
-  host('web-2', 0.18, 0.3, 16, 5.2, 36, 41, 0.003, { low: 0.33, high: 0.47, fillHours: 160, cycleHours: 168, phaseHours: 70 }),
-  host('web-3', 0.25, 0.4, 32, 11.5, 48, 35, 0.005, { low: 0.52, high: 0.71, fillHours: 160, cycleHours: 168, phaseHours: 130 }),
-  host('web-4', 0.2, 0.33, 16, 7.1, 30, 44, 0.004, { low: 0.62, high: 0.999, fillHours: 21, cycleHours: 24, phaseHours: 2 }),
+  host('web-1', 0.22, 0.35, 16, 6.0, 42, 38, 0.004, {
+    low: 0.41,
+    high: 0.58,
+    fillHours: 160,
+    cycleHours: 168,
+    phaseHours: 20,
+  }),
+  host('web-2', 0.18, 0.3, 16, 5.2, 36, 41, 0.003, {
+    low: 0.33,
+    high: 0.47,
+    fillHours: 160,
+    cycleHours: 168,
+    phaseHours: 70,
+  }),
+  host('web-3', 0.25, 0.4, 32, 11.5, 48, 35, 0.005, {
+    low: 0.52,
+    high: 0.71,
+    fillHours: 160,
+    cycleHours: 168,
+    phaseHours: 130,
+  }),
+  host('web-4', 0.2, 0.33, 16, 7.1, 30, 44, 0.004, {
+    low: 0.62,
+    high: 0.999,
+    fillHours: 21,
+    cycleHours: 24,
+    phaseHours: 2,
+  }),
 ];
 
 function host(
@@ -65,7 +89,9 @@ function host(
 }
 
 /** Request latency bucket bounds (ms): the OpenTelemetry SDK's default explicit buckets. */
-export const LATENCY_BOUNDS_MS: readonly number[] = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+export const LATENCY_BOUNDS_MS: readonly number[] = [
+  0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+];
 
 export const FILESYSTEM_MOUNTPOINT = '/';
 

@@ -24,7 +24,12 @@ interface KindSpec {
 export const INCIDENT_KINDS: Record<IncidentKind, KindSpec> = {
   spike: { weight: 0.45, minMinutes: 3, maxMinutes: 12, effect: 'CPU near saturation, latency x4, errors x10' },
   level_shift: { weight: 0.3, minMinutes: 45, maxMinutes: 150, effect: 'CPU +20 points, latency x2' },
-  memory_leak: { weight: 0.25, minMinutes: 90, maxMinutes: 300, effect: 'memory climbs by up to 40% of total until a restart' },
+  memory_leak: {
+    weight: 0.25,
+    minMinutes: 90,
+    maxMinutes: 300,
+    effect: 'memory climbs by up to 40% of total until a restart',
+  },
 };
 
 /** Longest incident: how far back a slot's incident can still be running. */
@@ -46,8 +51,14 @@ export function incidentInSlot(seed: number, slot: number): Incident | null {
   const spec = INCIDENT_KINDS[kind];
   const host = DEMO_HOSTS[Math.floor(draw(2) * DEMO_HOSTS.length)] ?? DEMO_HOSTS[0]!;
   const durationMs = Math.round((spec.minMinutes + draw(3) * (spec.maxMinutes - spec.minMinutes)) * 60_000);
-  const startMs = slot * INCIDENT_SLOT_MS + Math.floor(draw(4) * (INCIDENT_SLOT_MS - 60_000) / 60_000) * 60_000;
-  return { id: `${kind}-${host.name}-${new Date(startMs).toISOString()}`, kind, host: host.name, startMs, endMs: startMs + durationMs };
+  const startMs = slot * INCIDENT_SLOT_MS + Math.floor((draw(4) * (INCIDENT_SLOT_MS - 60_000)) / 60_000) * 60_000;
+  return {
+    id: `${kind}-${host.name}-${new Date(startMs).toISOString()}`,
+    kind,
+    host: host.name,
+    startMs,
+    endMs: startMs + durationMs,
+  };
 }
 
 function pickKind(u: number): IncidentKind {

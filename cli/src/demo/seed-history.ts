@@ -36,13 +36,20 @@ export async function seedDemoHistory(
   const result: SeedResult = { points: 0, rejected: 0, fromMs, toMs, elapsedMs: 0 };
   const inFlight = new Set<Promise<void>>();
   const failures: unknown[] = [];
-  for (const chunk of demoHistory({ seed: options.seed ?? DEMO_SEED, fromMs, toMs, stepMs: SEED_STEP_MS, chunkSteps: SEED_CHUNK_STEPS })) {
+  for (const chunk of demoHistory({
+    seed: options.seed ?? DEMO_SEED,
+    fromMs,
+    toMs,
+    stepMs: SEED_STEP_MS,
+    chunkSteps: SEED_CHUNK_STEPS,
+  })) {
     if (failures.length > 0 || options.signal?.aborted) break;
     const write: Promise<void> = ingestor.ingest(chunk).then(
       (r) => {
         result.points += r.acceptedPoints;
         result.rejected += r.rejectedPoints;
-        if (r.rejectedPoints > 0) failures.push(new Error(`seed: ${r.rejectedPoints} point(s) rejected: ${r.errors.join('; ')}`));
+        if (r.rejectedPoints > 0)
+          failures.push(new Error(`seed: ${r.rejectedPoints} point(s) rejected: ${r.errors.join('; ')}`));
       },
       (err: unknown) => {
         failures.push(err);

@@ -51,7 +51,8 @@ export function hostSignals(seed: number, host: HostProfile, timeMs: number): Ho
   if (shift) cpu += 0.2;
   if (spike) cpu = Math.max(cpu, 0.9 + 0.03 * noise('cpu-spike'));
 
-  let memory = host.memoryBaseBytes + 0.08 * host.memoryTotalBytes * load + 0.01 * host.memoryTotalBytes * noise('memory');
+  let memory =
+    host.memoryBaseBytes + 0.08 * host.memoryTotalBytes * load + 0.01 * host.memoryTotalBytes * noise('memory');
   if (leak) memory += 0.4 * host.memoryTotalBytes * ((timeMs - leak.startMs) / (leak.endMs - leak.startMs));
 
   const latencyFactor = (spike ? 4 : 1) * (shift ? 2 : 1);

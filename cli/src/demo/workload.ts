@@ -9,7 +9,14 @@ import type { Attributes, Counter, Histogram, ObservableGauge } from '@opentelem
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { DEMO_HOSTS, DEMO_METRICS, DEMO_SCOPE_NAME, LATENCY_BOUNDS_MS, resourceAttributes, type HostProfile } from './hosts.ts';
+import {
+  DEMO_HOSTS,
+  DEMO_METRICS,
+  DEMO_SCOPE_NAME,
+  LATENCY_BOUNDS_MS,
+  resourceAttributes,
+  type HostProfile,
+} from './hosts.ts';
 import { FILESYSTEM_ATTRIBUTES } from './history.ts';
 import { INCIDENT_KINDS, incidentsBetween, type Incident } from './incidents.ts';
 import { gaussian, seededRandom } from './random.ts';
@@ -49,7 +56,8 @@ export function startDemoWorkload(options: DemoWorkloadOptions): DemoWorkload {
   const random = seededRandom(options.seed ^ Date.now());
   const hosts = DEMO_HOSTS.map((host) => hostMeters(host, options));
   let lastTickMs = Date.now();
-  for (const incident of incidentsBetween(options.seed, lastTickMs, lastTickMs + 1)) logIncident(options, 'running', incident);
+  for (const incident of incidentsBetween(options.seed, lastTickMs, lastTickMs + 1))
+    logIncident(options, 'running', incident);
 
   const timer = setInterval(() => {
     const now = Date.now();
@@ -110,7 +118,10 @@ function hostMeters(host: HostProfile, options: DemoWorkloadOptions): HostMeters
     description: DEMO_METRICS.latency.description,
     advice: { explicitBucketBoundaries: [...LATENCY_BOUNDS_MS] },
   });
-  const errors = meter.createCounter(DEMO_METRICS.errors.name, { unit: DEMO_METRICS.errors.unit, description: DEMO_METRICS.errors.description });
+  const errors = meter.createCounter(DEMO_METRICS.errors.name, {
+    unit: DEMO_METRICS.errors.unit,
+    description: DEMO_METRICS.errors.description,
+  });
   return { host, provider, latency, errors };
 }
 
@@ -118,7 +129,10 @@ function hostMeters(host: HostProfile, options: DemoWorkloadOptions): HostMeters
 function recordTraffic(h: HostMeters, seed: number, timeMs: number, seconds: number, random: () => number): void {
   const s = hostSignals(seed, h.host, timeMs);
   const expected = s.requestsPerSecond * seconds;
-  const requests = Math.min(MAX_REQUESTS_PER_TICK, Math.max(0, Math.round(expected + Math.sqrt(expected) * gaussian(random))));
+  const requests = Math.min(
+    MAX_REQUESTS_PER_TICK,
+    Math.max(0, Math.round(expected + Math.sqrt(expected) * gaussian(random))),
+  );
   const logMedian = Math.log(s.latencyMedianMs);
   let failed = 0;
   for (let i = 0; i < requests; i++) {

@@ -32,13 +32,25 @@ export interface ImportSummary {
 }
 
 /** Imports `file`; throws when the file cannot be read, its header is unusable, or storage fails. */
-export async function importCsv(file: string, ingestor: Ingestor, defaults: ImportDefaults, progress: ImportProgress): Promise<ImportSummary> {
+export async function importCsv(
+  file: string,
+  ingestor: Ingestor,
+  defaults: ImportDefaults,
+  progress: ImportProgress,
+): Promise<ImportSummary> {
   const started = performance.now();
   const { size } = await stat(file);
   const parser = createReadStream(file).pipe(
     parse({ bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: false, info: true }),
   );
-  const summary: ImportSummary = { rows: 0, importedPoints: 0, failedRows: 0, rejectedPoints: 0, errors: [], elapsedMs: 0 };
+  const summary: ImportSummary = {
+    rows: 0,
+    importedPoints: 0,
+    failedRows: 0,
+    rejectedPoints: 0,
+    errors: [],
+    elapsedMs: 0,
+  };
   const batch = new SeriesBatch();
   const flush = async () => {
     if (batch.size === 0) return;
@@ -51,7 +63,10 @@ export async function importCsv(file: string, ingestor: Ingestor, defaults: Impo
   let layout: ColumnLayout | null = null;
   progress.start(size);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number; bytes: number };
+    }>) {
       if (!layout) {
         layout = columnLayout(record, defaults);
         continue;
@@ -60,7 +75,8 @@ export async function importCsv(file: string, ingestor: Ingestor, defaults: Impo
       const point = parseRow(record, layout, defaults);
       if (point instanceof Error) {
         summary.failedRows++;
-        if (summary.errors.length < MAX_ROW_ERRORS_SHOWN) summary.errors.push(`row ${summary.rows} (line ${info.lines}): ${point.message}`);
+        if (summary.errors.length < MAX_ROW_ERRORS_SHOWN)
+          summary.errors.push(`row ${summary.rows} (line ${info.lines}): ${point.message}`);
       } else {
         batch.add(point);
         if (batch.size >= IMPORT_BATCH_POINTS) await flush();

@@ -49,10 +49,15 @@ export function columnLayout(header: string[], defaults: ImportDefaults): Column
   const timestamp = find('timestamp');
   const value = find('value');
   const name = find('name');
-  const missing = [timestamp === null ? 'timestamp' : null, value === null ? 'value' : null, name === null && !defaults.name ? 'name (or --name)' : null].filter(
-    (m): m is string => m !== null,
-  );
-  if (missing.length > 0) throw new Error(`header: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`);
+  const missing = [
+    timestamp === null ? 'timestamp' : null,
+    value === null ? 'value' : null,
+    name === null && !defaults.name ? 'name (or --name)' : null,
+  ].filter((m): m is string => m !== null);
+  if (missing.length > 0)
+    throw new Error(
+      `header: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`,
+    );
   return {
     timestamp: timestamp!,
     value: value!,
@@ -87,7 +92,8 @@ export function parseRow(row: string[], layout: ColumnLayout, defaults: ImportDe
   const value = rawValue === '' ? NaN : Number(rawValue);
   if (!Number.isFinite(value)) return new Error(`value '${rawValue}' is not a number`);
   const type = (cell(layout.type) || 'gauge').toLowerCase();
-  if (!(TYPES as readonly string[]).includes(type)) return new Error(`type '${cell(layout.type)}' is not one of ${TYPES.join(', ')}`);
+  if (!(TYPES as readonly string[]).includes(type))
+    return new Error(`type '${cell(layout.type)}' is not one of ${TYPES.join(', ')}`);
   if (type === 'counter' && value < 0) return new Error(`value ${value} is negative, a counter only grows`);
 
   const labels: Labels = {};
@@ -97,7 +103,12 @@ export function parseRow(row: string[], layout: ColumnLayout, defaults: ImportDe
   }
   const host = cell(layout.host) || defaults.host;
   if (host) labels[HOST_LABEL] = host;
-  return { metric: descriptor(name, type as ImportType, cell(layout.unit)), labels, timeUs: Math.round(ms * 1000), value };
+  return {
+    metric: descriptor(name, type as ImportType, cell(layout.unit)),
+    labels,
+    timeUs: Math.round(ms * 1000),
+    value,
+  };
 }
 
 function descriptor(name: string, type: ImportType, unit: string): MetricDescriptor {
@@ -113,7 +124,12 @@ export class SeriesBatch {
 
   add(p: ParsedPoint): void {
     const m = p.metric;
-    const key = JSON.stringify([m.name, m.kind, m.unit, Object.entries(p.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+    const key = JSON.stringify([
+      m.name,
+      m.kind,
+      m.unit,
+      Object.entries(p.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]);
     let s = this.bySeries.get(key);
     if (!s) {
       s = { ref: { metric: m, labels: p.labels }, samples: [], histograms: [], expHistograms: [] };

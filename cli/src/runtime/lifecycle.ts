@@ -30,7 +30,11 @@ export function waitForSignal(): Promise<NodeJS.Signals> {
  * Runs `steps` in order; a failing step is reported and the rest still run.
  * Returns the exit code: 0 when every step finished in time, 1 otherwise.
  */
-export async function runShutdown(steps: ShutdownStep[], log: (message: string) => void, deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<number> {
+export async function runShutdown(
+  steps: ShutdownStep[],
+  log: (message: string) => void,
+  deadlineMs = SHUTDOWN_DEADLINE_MS,
+): Promise<number> {
   const deadline = Date.now() + deadlineMs;
   let code = 0;
   for (const step of steps) {

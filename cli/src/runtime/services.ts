@@ -16,7 +16,11 @@ export function authFor(config: HydraConfig, env: NodeJS.ProcessEnv = process.en
 }
 
 /** Starts the OTLP receivers on HYDRA_HOST:HYDRA_OTLP_HTTP_PORT / HYDRA_OTLP_GRPC_PORT. */
-export function startCollectorService(ingestor: Ingestor, config: HydraConfig, auth: AuthConfig): Promise<RunningCollector> {
+export function startCollectorService(
+  ingestor: Ingestor,
+  config: HydraConfig,
+  auth: AuthConfig,
+): Promise<RunningCollector> {
   return startCollector(ingestor, {
     host: config.host,
     httpPort: config.otlpHttpPort,
@@ -33,7 +37,12 @@ export interface RunningApi {
 }
 
 /** Builds the API (POST /metrics enabled when an ingestor is given) and listens on HYDRA_HOST:HYDRA_API_PORT. */
-export async function startApiService(options: { db: Database; ingestor?: Ingestor; auth: AuthConfig; config: HydraConfig }): Promise<RunningApi> {
+export async function startApiService(options: {
+  db: Database;
+  ingestor?: Ingestor;
+  auth: AuthConfig;
+  config: HydraConfig;
+}): Promise<RunningApi> {
   const { config } = options;
   const app = await buildApp({
     db: options.db,
@@ -46,7 +55,9 @@ export async function startApiService(options: { db: Database; ingestor?: Ingest
     await app.listen({ host: config.host, port: config.apiPort });
   } catch (err) {
     await app.close();
-    throw new Error(`HYDRA_API_PORT: cannot listen on ${config.host}:${config.apiPort}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`HYDRA_API_PORT: cannot listen on ${config.host}:${config.apiPort}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.apiPort;
