@@ -123,6 +123,7 @@ export async function startCollector(ingestor: Ingestor, options: Partial<Collec
       ingestor,
       telemetry: createTelemetry(),
       authenticate: config.authenticate,
+      logError: (message, err) => app.log.error({ err }, message),
     });
   } catch (err) {
     await app.close();

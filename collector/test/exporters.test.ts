@@ -9,6 +9,7 @@ import { OTLPMetricExporter as HttpJsonExporter } from '@opentelemetry/exporter-
 import { OTLPMetricExporter as HttpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { queryRange } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdkResourceMetrics, START_TIME_US } from './helpers/otlp-fixtures.ts';
@@ -37,7 +38,7 @@ describe.each(testBackends())('OTel exporters → collector → %s', (backend) =
   const exporters: Array<[string, () => PushMetricExporter]> = [
     ['OTLP/HTTP protobuf, gzip', () => new HttpProtoExporter({ url: `${p.collector.httpUrl}/v1/metrics`, compression: 'gzip' as never })],
     ['OTLP/HTTP JSON', () => new HttpJsonExporter({ url: `${p.collector.httpUrl}/v1/metrics` })],
-    ['OTLP/gRPC', () => new GrpcExporter({ url: `http://${p.collector.grpcAddress}` })],
+    ['OTLP/gRPC, gzip', () => new GrpcExporter({ url: `http://${p.collector.grpcAddress}`, compression: 'gzip' as never })],
   ];
 
   it.each(exporters)('%s: every point type is stored exactly', async (name, make) => {
@@ -83,6 +84,21 @@ describe.each(testBackends())('OTel exporters → collector → %s', (backend) =
       },
     ]);
     expect(await storedSamples(p.db, prefix + 'payload.size_count')).toMatchObject([{ temporality: 'delta', timeUs, value: 7 }]);
+
+    // the same rows through the storage query the API serves
+    const window = { from: new Date(timeUs / 1000 - 1000), to: new Date(timeUs / 1000 + 1000) };
+    const kitchen = await queryRange(p.db, {
+      name: prefix + 'room.temperature',
+      matchers: [{ name: 'room', op: '=', value: 'kitchen' }],
+      ...window,
+    });
+    expect(kitchen.series).toHaveLength(1);
+    expect(kitchen.series[0]).toMatchObject({ kind: 'gauge', unit: 'Cel', labels: { ...resource, ...scope, room: 'kitchen' } });
+    expect(kitchen.series[0]!.points).toEqual([[timeUs / 1000, 21.5]]);
+    const duration = await queryRange(p.db, { name: prefix + 'http.duration', matchers: [], ...window });
+    expect(duration.series[0]!.histograms).toEqual([
+      { t: timeUs / 1000, startT: START_TIME_US / 1000, count: 10, sum: 55.5, min: 0.5, max: 20, bounds: [0, 5, 10], bucketCounts: [1, 2, 3, 4] },
+    ]);
   });
 
   it('MeterProvider instruments: counter, gauge and histogram values arrive as recorded', async () => {

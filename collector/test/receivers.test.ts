@@ -103,6 +103,8 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     const inflated = await post(smallUrl, bomb, { ...PROTOBUF, 'content-encoding': 'gzip' });
     expect(inflated.status).toBe(413);
     expect(decodeStatus(inflated.bytes)).toMatchObject({ code: 8, message: `the request body exceeds ${SMALL_BODY_LIMIT} bytes after gzip decompression` });
+    const grpcTooBig = await rawGrpcExport(small.grpcAddress, Buffer.alloc(SMALL_BODY_LIMIT + 1));
+    expect(grpcTooBig?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     const corrupt = await post(smallUrl, Buffer.from('not gzip'), { ...JSON_TYPE, 'content-encoding': 'gzip' });
     expect(corrupt.status).toBe(400);
     await expectServesGoodRequest(smallUrl);

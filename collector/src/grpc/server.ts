@@ -30,6 +30,8 @@ export interface GrpcReceiverOptions {
   ingestor: Ingestor;
   telemetry: CollectorTelemetry;
   authenticate?: Authenticate;
+  /** Where unexpected (5xx-class) failures are reported; default console.error. */
+  logError?: (message: string, err: unknown) => void;
 }
 
 export interface RunningGrpcReceiver {
@@ -65,6 +67,7 @@ function serviceDefinition(maxMessages: number): grpc.ServiceDefinition {
 /** Start the gRPC receiver; resolves once it listens. */
 export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<RunningGrpcReceiver> {
   const { ingestor, telemetry, authenticate } = options;
+  const logError = options.logError ?? ((message: string, err: unknown) => console.error(message, err));
   const server = new grpc.Server({
     'grpc.max_receive_message_length': ingestor.limits.maxBodyBytes,
   });
@@ -76,7 +79,7 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<R
     if (mapped.retryAfterSeconds !== undefined) {
       metadata.set(STATUS_DETAILS_KEY, Buffer.from(encodeStatus(code, mapped.message, mapped.retryAfterSeconds)));
     }
-    if (mapped.status >= 500 && mapped.status !== 503) console.error('hydra collector: gRPC Export failed', err);
+    if (mapped.status >= 500 && mapped.status !== 503) logError('OTLP gRPC Export failed', err);
     record(telemetry, code, started);
     callback({ code, details: mapped.message, metadata });
   };
