@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BatchWriter,
@@ -9,13 +6,11 @@ import {
   SeriesRegistry,
   StorageUnavailableError,
   WriterClosedError,
-  freePort,
-  migrate,
-  startEmbeddedPostgres,
   type SamplePoint,
 } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
 import { gauge, openMigrated, ref, us, type MigratedDatabase } from './helpers.ts';
+import { startTcpProxy } from './tcp-proxy.ts';
 
 describe.each(testBackends())('BatchWriter on %s', (backend) => {
   let m: MigratedDatabase;
@@ -206,38 +201,38 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     ).rejects.toThrow(/samples\[0\]\.timeUs/);
     await writer.shutdown();
   });
-});
 
-describe('BatchWriter when the database goes away', () => {
-  it('rejects with a retryable error, then recovers when it is back', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'hydra-writer-down-'));
-    const port = await freePort();
-    let embedded = await startEmbeddedPostgres({ dataDir, port });
-    const db = await Database.connect({ url: embedded.url, mode: 'postgres', poolSize: 2, connectTimeoutMs: 1_000 });
+  it('rejects with a retryable error when the database goes away, then recovers', async () => {
+    const target = new URL(m.test.url);
+    const proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
+    const url = new URL(m.test.url);
+    url.port = String(proxy.port);
+    const db = await Database.connect({ url: url.toString(), mode: 'postgres', poolSize: 2, connectTimeoutMs: 1_000 });
     try {
-      await migrate(db);
-      const [id] = (await new SeriesRegistry(db).resolve([ref(gauge('down'), {})])) as number[];
+      const id = seriesIds[5]!;
       const writer = new BatchWriter(db, { flushIntervalMs: 5 });
       writer.start();
       const batch = (v: number) => ({
-        samples: [{ seriesId: id!, timeUs: us('2026-11-26T15:00:00Z') + v, value: v }],
+        samples: [{ seriesId: id, timeUs: us('2026-11-26T15:00:00Z') + v, value: v }],
         histograms: [],
         expHistograms: [],
       });
       await writer.write(batch(1));
-      await embedded.stop();
+      proxy.cut();
       const failed = writer.write(batch(2));
       await expect(failed).rejects.toBeInstanceOf(StorageUnavailableError);
       await expect(failed).rejects.toMatchObject({ retryable: true });
-      embedded = await startEmbeddedPostgres({ dataDir, port });
+      proxy.restore();
       await writer.write(batch(3));
-      const rows = await db.pool.query<{ value: number }>('SELECT value FROM samples ORDER BY time');
+      const rows = await m.db.pool.query<{ value: number }>(
+        'SELECT value FROM samples WHERE series_id = $1 ORDER BY time',
+        [id],
+      );
       expect(rows.rows.map((r) => r.value)).toEqual([1, 3]);
       await writer.shutdown();
     } finally {
       await db.close();
-      await embedded.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await proxy.close();
     }
   });
 });
