@@ -150,5 +150,5 @@ export function buildCrd(): JsonSchema {
 /** The CRD as the YAML text checked in at `CRD_FILE`. */
 export function renderCrdYaml(): string {
   const header = '# Generated from schema/src/hydra-monitor.ts by `npm run gen:crd`. Do not edit by hand.\n';
-  return header + stringify(buildCrd(), { lineWidth: 0 });
+  return header + stringify(buildCrd(), { lineWidth: 0, singleQuote: true });
 }

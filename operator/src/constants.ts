@@ -1,0 +1,34 @@
+/** Names the operator writes into the cluster: field manager, labels, annotations, the image default. */
+import { createRequire } from 'node:module';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The operator's version; the default collector/job image tag follows it. */
+export const OPERATOR_VERSION: string = pkg.version;
+/** Image of the collector and the jobs unless a monitor sets `spec.collector.image`. */
+export const DEFAULT_IMAGE = `ghcr.io/hydra-dev/hydra:${OPERATOR_VERSION}`;
+/** Server-side apply field manager of everything the operator writes. */
+export const FIELD_MANAGER = 'hydra-operator';
+/** `app.kubernetes.io/managed-by` value on every child. */
+export const MANAGED_BY = 'hydra-operator';
+
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_VERSION = 'app.kubernetes.io/version';
+/** Name of the owning HydraMonitor, on every child (the owned-object watches select on it). */
+export const LABEL_MONITOR = 'hydra.io/monitor';
+
+/** Hash of the collector configuration, on the pod template: a change rolls the collector. */
+export const ANNOTATION_CONFIG_HASH = 'hydra.io/config-hash';
+/** Hash of the child object as the operator last built it: equal hash → nothing to apply. */
+export const ANNOTATION_SPEC_HASH = 'hydra.io/spec-hash';
+
+export const COMPONENT_COLLECTOR = 'collector';
+export const COMPONENT_ANOMALY = 'anomaly-job';
+export const COMPONENT_FORECAST = 'forecast-job';
+
+/** Environment variable carrying the defaulted monitor spec (JSON) into the job pods. */
+export const ENV_MONITOR_SPEC = 'HYDRA_MONITOR_SPEC';
