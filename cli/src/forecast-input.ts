@@ -81,7 +81,9 @@ export async function readLongFormCsv(file: string): Promise<InputSeries[]> {
       series.set(name, s);
     }
     if (s.kind !== time.kind) {
-      fail(`series '${name}' mixes step indices and times (this row is a ${time.kind === 'step' ? 'step index' : 'time'})`);
+      fail(
+        `series '${name}' mixes step indices and times (this row is a ${time.kind === 'step' ? 'step index' : 'time'})`,
+      );
       continue;
     }
     s.times.push(time.value);
@@ -101,7 +103,9 @@ function headerColumns(header: string[]): Record<(typeof REQUIRED_COLUMNS)[numbe
   const lower = header.map((h) => h.toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !lower.includes(c));
   if (missing.length > 0) {
-    throw new InputError(`line 1: the header must have the columns series,timestamp,value; missing ${missing.join(', ')} (got '${header.join(',')}')`);
+    throw new InputError(
+      `line 1: the header must have the columns series,timestamp,value; missing ${missing.join(', ')} (got '${header.join(',')}')`,
+    );
   }
   return { series: lower.indexOf('series'), timestamp: lower.indexOf('timestamp'), value: lower.indexOf('value') };
 }

@@ -56,7 +56,11 @@ export function defaultWorkerCount(): number {
  * Runs every job on `workers` threads and resolves with the results in job order.
  * `onProgress(done, total)` is called as batches complete.
  */
-export async function runForecastPool(jobs: ForecastJob[], workers: number, onProgress?: (done: number, total: number) => void): Promise<ForecastJobResult[]> {
+export async function runForecastPool(
+  jobs: ForecastJob[],
+  workers: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ForecastJobResult[]> {
   const batches: ForecastJob[][] = [];
   for (let i = 0; i < jobs.length; i += BATCH_SIZE) batches.push(jobs.slice(i, i + BATCH_SIZE));
   const results = new Array<ForecastJobResult>(jobs.length);

@@ -10,7 +10,11 @@ import type { ForecastJob, ForecastJobResult, WorkerReply, WorkerRequest } from 
 /** Forecasts one job; never throws. Exported so the pool can run jobs inline when it has no workers. */
 export function runJob(job: ForecastJob): ForecastJobResult {
   try {
-    const input = { values: job.values, periods: job.periods, ...(job.intervalSeconds ? { intervalSeconds: job.intervalSeconds } : {}) };
+    const input = {
+      values: job.values,
+      periods: job.periods,
+      ...(job.intervalSeconds ? { intervalSeconds: job.intervalSeconds } : {}),
+    };
     const result = forecastSeries(input, job.horizon, job.levels, { model: job.model, budgetMs: job.budgetMs });
     return { index: job.index, result };
   } catch (err) {

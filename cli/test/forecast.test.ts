@@ -32,10 +32,21 @@ async function forecastCsv(input: string, args: string[] = []): Promise<{ code: 
   await writeFile(inFile, input);
   const code = await run(['--input', inFile, '--output', outFile, '--workers', '2', ...args]);
   const text = await readFile(outFile, 'utf8');
-  return { code, rows: text.trim().split('\n').map((l) => l.split(',')) };
+  return {
+    code,
+    rows: text
+      .trim()
+      .split('\n')
+      .map((l) => l.split(',')),
+  };
 }
 
-function hourlyRows(name: string, n: number, f: (i: number) => number | '', skip: (i: number) => boolean = () => false): string[] {
+function hourlyRows(
+  name: string,
+  n: number,
+  f: (i: number) => number | '',
+  skip: (i: number) => boolean = () => false,
+): string[] {
   const rows: string[] = [];
   for (let i = 0; i < n; i++) if (!skip(i)) rows.push(`${name},${iso(START + i * HOUR_MS)},${f(i)}`);
   return rows;
@@ -48,7 +59,12 @@ describe('hydra forecast', () => {
       ...hourlyRows('web', 24 * 14, (i) => 100 + 30 * Math.sin((2 * Math.PI * i) / 24) + (i % 7)),
       ...hourlyRows('short', 20, (i) => i % 5),
       ...hourlyRows('flat', 100, () => 3),
-      ...hourlyRows('gappy', 24 * 8, (i) => (i % 13 === 0 ? '' : 50 + 10 * Math.sin((2 * Math.PI * i) / 24)), (i) => i > 60 && i < 66),
+      ...hourlyRows(
+        'gappy',
+        24 * 8,
+        (i) => (i % 13 === 0 ? '' : 50 + 10 * Math.sin((2 * Math.PI * i) / 24)),
+        (i) => i > 60 && i < 66,
+      ),
       ...hourlyRows('cold', 24 * 8, (i) => -20 + 5 * Math.sin((2 * Math.PI * i) / 24)),
     ];
     const { code, rows: out } = await forecastCsv(`${rows.join('\n')}\n`, ['--horizon', '12', '--level', '0.9']);
@@ -72,7 +88,12 @@ describe('hydra forecast', () => {
 
   it('accepts integer step indices and continues them', async () => {
     const rows = ['series,timestamp,value', ...Array.from({ length: 60 }, (_, i) => `s,${i},${i * 2}`)];
-    const { code, rows: out } = await forecastCsv(`${rows.join('\n')}\n`, ['--horizon', '3', '--model', 'linear-trend']);
+    const { code, rows: out } = await forecastCsv(`${rows.join('\n')}\n`, [
+      '--horizon',
+      '3',
+      '--model',
+      'linear-trend',
+    ]);
     expect(code).toBe(0);
     expect(out.slice(1).map((r) => [r[1], r[2], Number(r[3]).toFixed(6)])).toEqual([
       ['1', '60', '120.000000'],
@@ -83,37 +104,71 @@ describe('hydra forecast', () => {
 
   it('uses --season when given', async () => {
     const rows = ['series,timestamp,value', ...Array.from({ length: 40 }, (_, i) => `s,${i},${[1, 5, 9, 5][i % 4]}`)];
-    const { rows: out } = await forecastCsv(`${rows.join('\n')}\n`, ['--horizon', '4', '--season', '4', '--model', 'seasonal-naive']);
+    const { rows: out } = await forecastCsv(`${rows.join('\n')}\n`, [
+      '--horizon',
+      '4',
+      '--season',
+      '4',
+      '--model',
+      'seasonal-naive',
+    ]);
     expect(out.slice(1).map((r) => Number(r[3]))).toEqual([1, 5, 9, 5]);
   });
 
   it.each([
     ['a header without the value column', 'series,timestamp\ns,1\n', /missing value/],
-    ['a value that is not a number', 'series,timestamp,value\ns,1,1\ns,2,abc\n', /line 3: value 'abc' is not a finite number/],
+    [
+      'a value that is not a number',
+      'series,timestamp,value\ns,1,1\ns,2,abc\n',
+      /line 3: value 'abc' is not a finite number/,
+    ],
     ['a bad timestamp', 'series,timestamp,value\ns,yesterday,1\n', /line 2: timestamp 'yesterday'/],
     ['an empty series name', 'series,timestamp,value\n,1,1\n', /line 2: series is empty/],
     ['two rows for one timestamp', 'series,timestamp,value\ns,1,1\ns,1,2\n', /two rows for timestamp 1/],
-    ['mixed step indices and times', 'series,timestamp,value\ns,1,1\ns,2026-01-01 00:00:00,2\n', /mixes step indices and times/],
+    [
+      'mixed step indices and times',
+      'series,timestamp,value\ns,1,1\ns,2026-01-01 00:00:00,2\n',
+      /mixes step indices and times/,
+    ],
     ['an empty file', '', /empty/],
   ])('refuses %s with a clear error', async (_label, text, message) => {
     const inFile = join(dir, 'bad.csv');
     await writeFile(inFile, text);
-    await expect(run(['--input', inFile, '--output', join(dir, 'bad-out.csv'), '--horizon', '2'])).rejects.toThrow(message);
+    await expect(run(['--input', inFile, '--output', join(dir, 'bad-out.csv'), '--horizon', '2'])).rejects.toThrow(
+      message,
+    );
   });
 
   it('refuses bad options', async () => {
     await expect(run(['--input', 'x.csv', '--output', 'y.csv'])).rejects.toThrow(/--horizon is required/);
     await expect(run(['--input', 'x.csv', '--output', 'y.csv', '--horizon', '0'])).rejects.toThrow(/--horizon/);
-    await expect(run(['--input', 'x.csv', '--output', 'y.csv', '--horizon', '2', '--level', '95'])).rejects.toThrow(/--level/);
-    await expect(run(['--input', 'x.csv', '--output', 'y.csv', '--horizon', '2', '--model', 'magic'])).rejects.toThrow(/unknown model 'magic'/);
-    await expect(run(['--input', join(dir, 'missing.csv'), '--output', 'y.csv', '--horizon', '2'])).rejects.toThrow(/no such file/);
+    await expect(run(['--input', 'x.csv', '--output', 'y.csv', '--horizon', '2', '--level', '95'])).rejects.toThrow(
+      /--level/,
+    );
+    await expect(run(['--input', 'x.csv', '--output', 'y.csv', '--horizon', '2', '--model', 'magic'])).rejects.toThrow(
+      /unknown model 'magic'/,
+    );
+    await expect(run(['--input', join(dir, 'missing.csv'), '--output', 'y.csv', '--horizon', '2'])).rejects.toThrow(
+      /no such file/,
+    );
   });
 
   it('runs as `npx hydra forecast` from the repository root', async () => {
     const inFile = join(dir, 'cli.csv');
     const outFile = join(dir, 'cli-out.csv');
-    await writeFile(inFile, ['series,timestamp,value', ...hourlyRows('a', 72, (i) => i % 24), ...hourlyRows('b', 72, (i) => 24 - (i % 24))].join('\n'));
-    const { stderr } = await execFileAsync('npx', ['hydra', 'forecast', '--input', inFile, '--horizon', '5', '--output', outFile], { cwd: join(import.meta.dirname, '../..') });
+    await writeFile(
+      inFile,
+      [
+        'series,timestamp,value',
+        ...hourlyRows('a', 72, (i) => i % 24),
+        ...hourlyRows('b', 72, (i) => 24 - (i % 24)),
+      ].join('\n'),
+    );
+    const { stderr } = await execFileAsync(
+      'npx',
+      ['hydra', 'forecast', '--input', inFile, '--horizon', '5', '--output', outFile],
+      { cwd: join(import.meta.dirname, '../..') },
+    );
     expect(stderr).toMatch(/2 series in .* s on 2 worker/);
     expect((await readFile(outFile, 'utf8')).trim().split('\n')).toHaveLength(1 + 2 * 5);
   }, 60_000);

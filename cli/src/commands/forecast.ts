@@ -64,7 +64,9 @@ export async function run(argv: string[]): Promise<number> {
   const budgetMs = integerOption('budget-ms', args['budget-ms'], DEFAULT_BUDGET_MS, 1, MAX_BUDGET_MS);
   const model = args.model ?? 'auto';
   if (model !== 'auto' && !(model in FORECASTERS)) {
-    throw new UsageError(`--model: unknown model '${model}', expected one of ${Object.keys(FORECASTERS).join(', ')}, auto`);
+    throw new UsageError(
+      `--model: unknown model '${model}', expected one of ${Object.keys(FORECASTERS).join(', ')}, auto`,
+    );
   }
   const level = parseLevel(args.level);
 
@@ -123,7 +125,12 @@ function prepare(input: InputSeries, season: number | undefined): PreparedSeries
     throw new Error(`series '${input.name}': ${(err as Error).message.replace(/^regularize: /, '')}`);
   }
   const intervalSeconds = input.kind === 'time' ? grid.step / MS_PER_SECOND : undefined;
-  const periods = season !== undefined ? (season > 1 ? [season] : []) : detectSeasonality(grid.values, intervalSeconds ? { intervalSeconds } : {}).periods;
+  const periods =
+    season !== undefined
+      ? season > 1
+        ? [season]
+        : []
+      : detectSeasonality(grid.values, intervalSeconds ? { intervalSeconds } : {}).periods;
   return { input, grid, periods, ...(intervalSeconds ? { intervalSeconds } : {}) };
 }
 
@@ -141,7 +148,9 @@ function toCsv(prepared: PreparedSeries[], results: ForecastJobResult[], horizon
     for (let k = 1; k <= horizon; k++) {
       const t = last + k * p.grid.step;
       const timestamp = p.input.kind === 'time' ? new Date(t).toISOString() : String(t);
-      lines.push(`${name},${k},${timestamp},${forecast.mean[k - 1]},${forecast.lower[0]?.[k - 1]},${forecast.upper[0]?.[k - 1]}`);
+      lines.push(
+        `${name},${k},${timestamp},${forecast.mean[k - 1]},${forecast.lower[0]?.[k - 1]},${forecast.upper[0]?.[k - 1]}`,
+      );
     }
   });
   return `${lines.join('\n')}\n`;

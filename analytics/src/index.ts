@@ -1,0 +1,4 @@
+export * from './stats/index.ts';
+export * from './detect/index.ts';
+export * from './forecast/index.ts';
+export * from './seasonality/index.ts';

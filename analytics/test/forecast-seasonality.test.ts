@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { calendarCandidates, detectSeasonality } from '@hydra/analytics';
+import { lcg, seasonalSeries } from './forecast-fixtures.ts';
+
+describe('calendarCandidates', () => {
+  it('gives daily and weekly periods in steps for common intervals', () => {
+    expect(calendarCandidates(3600)).toEqual([24, 168]);
+    expect(calendarCandidates(300)).toEqual([288, 2016]);
+    expect(calendarCandidates(86_400)).toEqual([7]);
+    expect(calendarCandidates(7 * 86_400)).toEqual([]);
+  });
+});
+
+describe('detectSeasonality', () => {
+  it('finds daily and weekly cycles in hourly data', () => {
+    expect(detectSeasonality(seasonalSeries(900, { weekly: 1.5 }), { intervalSeconds: 3600 }).periods).toEqual([
+      24, 168,
+    ]);
+  });
+
+  it('finds only the daily cycle when there is no weekly one', () => {
+    expect(detectSeasonality(seasonalSeries(900, { trend: 0.05 }), { intervalSeconds: 3600 }).periods).toEqual([24]);
+  });
+
+  it('finds the daily cycle of step-indexed data among the step candidates', () => {
+    expect(detectSeasonality(seasonalSeries(600)).periods).toEqual([24]);
+  });
+
+  it('finds nothing in white noise, a random walk, a straight line or a constant', () => {
+    const rand = lcg(5);
+    let walk = 0;
+    const cases = [
+      Array.from({ length: 900 }, () => rand()),
+      Array.from({ length: 900 }, () => (walk += rand() - 0.5)),
+      Array.from({ length: 900 }, (_, i) => 3 * i),
+      new Array(900).fill(1),
+    ];
+    for (const values of cases) expect(detectSeasonality(values, { intervalSeconds: 3600 }).periods).toEqual([]);
+  });
+
+  it('does not test a period without two full cycles', () => {
+    const result = detectSeasonality(seasonalSeries(40), { intervalSeconds: 3600 });
+    expect(result.periods).toEqual([]);
+    expect(result.tested).toEqual([]);
+  });
+});
