@@ -17,8 +17,8 @@ export const FOREST_SAMPLE_SIZE = 128;
 /** Seed of the forest's random source, so runs are reproducible. */
 export const FOREST_SEED = 0x5eed;
 /** Isolation score at the band edge for sensitivity 0 and 1 (interpolated between). */
-export const FOREST_THRESHOLD_AT_LOW_SENSITIVITY = 0.86;
-export const FOREST_THRESHOLD_AT_HIGH_SENSITIVITY = 0.72;
+export const FOREST_THRESHOLD_AT_LOW_SENSITIVITY = 0.9;
+export const FOREST_THRESHOLD_AT_HIGH_SENSITIVITY = 0.78;
 /** Features are clipped to ± this many scales so one huge outlier does not flatten the rest. */
 export const FEATURE_CLIP = 50;
 

@@ -1,7 +1,7 @@
 import { autocorrelation } from '../stats/autocorrelation.ts';
 
 /** At most this many points enter the autocorrelation; longer histories are averaged into buckets. */
-export const PERIOD_SEARCH_MAX_POINTS = 2048;
+export const PERIOD_SEARCH_MAX_POINTS = 1024;
 /** Fewer (bucketed) points than this: no period is searched. */
 export const PERIOD_SEARCH_MIN_POINTS = 64;
 /** A period must repeat at least this many times in the history searched. */

@@ -95,9 +95,13 @@ export class ResidualModel {
 /**
  * Robust standard deviation of a window: 1.4826·MAD, or, when more than half
  * the values are equal (MAD = 0, common for counters), √(π/2) times the mean
- * absolute deviation, so rare changes still have a scale.
+ * absolute deviation, so rare changes still have a scale. Never below the
+ * data's resolution (the smallest step between its values, 1 for counts):
+ * a move by one quantum is never an anomaly by itself.
  */
 export function robustScale(window: RollingOrder): number {
   const m = window.mad();
-  return m > 0 ? m : MEAN_ABS_DEV_NORMAL_SCALE * window.meanAbsoluteDeviation();
+  const scale = m > 0 ? m : MEAN_ABS_DEV_NORMAL_SCALE * window.meanAbsoluteDeviation();
+  const resolution = window.resolution(scale);
+  return Number.isFinite(resolution) ? Math.max(scale, resolution) : scale;
 }

@@ -10,14 +10,16 @@ export const SEASONS_REMEMBERED = 3;
 export const PHASE_NEIGHBOURHOOD = 2;
 /** The period is first searched after this many points ... */
 export const FIRST_PERIOD_SEARCH_AT = 128;
-/** ... then each time the count doubles, up to this spacing. */
-export const MAX_PERIOD_SEARCH_SPACING = 16_384;
+/** ... then each time the count grows by this factor (so a weekly cycle is found soon after 2.5 weeks) ... */
+export const PERIOD_SEARCH_GROWTH = 1.25;
+/** ... and at least every this many points. */
+export const MAX_PERIOD_SEARCH_SPACING = 8_192;
 /** Points used to estimate the sampling interval. */
 export const INTERVAL_SAMPLE_POINTS = 1024;
 
 /**
  * The seasonal part of a series, learned causally: the period is searched in
- * the history seen so far (at 128, 256, 512, … points) and the baseline at
+ * the history seen so far (at 128 points, then each time the count grows by a quarter) and the baseline at
  * time t is the median of the values one, two and three periods earlier,
  * each with its two neighbours on either side (matched by time, so gaps and irregular sampling are fine). With no
  * period, or no value a period back, the baseline is 0, so residual =
@@ -58,7 +60,7 @@ export class SeasonalBaseline {
     this.history.push(t, v);
     this.seen++;
     if (this.seen < this.nextSearch) return false;
-    this.nextSearch += Math.min(this.nextSearch, MAX_PERIOD_SEARCH_SPACING);
+    this.nextSearch += Math.min(Math.ceil(this.nextSearch * (PERIOD_SEARCH_GROWTH - 1)), MAX_PERIOD_SEARCH_SPACING);
     return this.searchPeriod();
   }
 

@@ -93,6 +93,26 @@ export class RollingOrder {
     return total / this.count;
   }
 
+  /**
+   * The resolution of the window: the smallest positive difference between
+   * two of its values (1 for integer counts), Infinity with fewer than two
+   * distinct values. With `enough`, stops at the first positive difference
+   * not above it (returning that difference): callers that only need to know
+   * whether the resolution exceeds a bound then pay O(1) on continuous data.
+   * O(size) at worst.
+   */
+  resolution(enough = 0): number {
+    let smallest = Infinity;
+    for (let i = 1; i < this.count; i++) {
+      const d = (this.sorted[i] as number) - (this.sorted[i - 1] as number);
+      if (d > 0 && d < smallest) {
+        smallest = d;
+        if (d <= enough) break;
+      }
+    }
+    return smallest;
+  }
+
   private lowerBound(x: number, n: number): number {
     let lo = 0;
     let hi = n;
