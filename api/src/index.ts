@@ -18,3 +18,12 @@ export { DEFAULT_QUERY_LIMITS, resolveQueryLimits } from './limits.ts';
 export type { QueryLimits } from './limits.ts';
 export { ApiError, ERROR_CODES, Errors } from './errors.ts';
 export type { ErrorCode } from './errors.ts';
+export {
+  ErrorResponse as ErrorResponseSchema,
+  SeriesInfo as SeriesInfoSchema,
+  RangeSeries as RangeSeriesSchema,
+  RangeResult as RangeResultSchema,
+  MetricSummary as MetricSummarySchema,
+  SHARED_SCHEMAS,
+} from './schemas.ts';
+export type { ErrorBody, SeriesInfoBody, RangeSeriesBody, RangeResultBody, MetricSummaryBody } from './schemas.ts';

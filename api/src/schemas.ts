@@ -92,6 +92,13 @@ export const MetricSummary = Type.Object(
   { $id: 'MetricSummary' },
 );
 
+/** Response bodies as TypeScript types, derived from the schemas (for clients such as the dashboard). */
+export type ErrorBody = Static<typeof ErrorResponse>;
+export type SeriesInfoBody = Static<typeof SeriesInfo>;
+export type RangeSeriesBody = Static<typeof RangeSeries>;
+export type RangeResultBody = Static<typeof RangeResult>;
+export type MetricSummaryBody = Static<typeof MetricSummary>;
+
 /** Every shared schema, in dependency order. */
 export const SHARED_SCHEMAS = [
   ErrorResponse,
@@ -108,7 +115,28 @@ export function addSharedSchemas(app: FastifyInstance): void {
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 }
 
-/** The error responses a route documents besides its success. */
+/** What each error status means, for the OpenAPI response descriptions. */
+export const ERROR_STATUS_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid parameter or query too large (error: invalid_parameter, invalid_request, query_too_large)',
+  401: 'Missing or invalid bearer token (error: unauthorized)',
+  403: 'Token lacks the scope (error: forbidden)',
+  503: 'Database or JWKS unreachable, or not ready (error: storage_unavailable, auth_unavailable, not_ready)',
+};
+
+/** The error responses a route documents besides its success, each a `$ref` to ErrorResponse. */
 export function errorResponses(...statuses: number[]) {
-  return Object.fromEntries(statuses.map((s) => [s, ref(ErrorResponse)]));
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      Type.Unsafe<Static<typeof ErrorResponse>>({
+        ...ref(ErrorResponse),
+        description: ERROR_STATUS_DESCRIPTIONS[s] ?? 'Error',
+      }),
+    ]),
+  );
+}
+
+/** A success response with its OpenAPI description. */
+export function success<T extends TSchema>(description: string, schema: T) {
+  return Type.Unsafe<Static<T>>({ ...schema, description });
 }

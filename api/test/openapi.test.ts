@@ -77,8 +77,27 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.paths['/metrics']?.get?.responses ?? {})).toEqual(
       expect.arrayContaining(['200', '400', '401', '403', '503']),
     );
-    expect(JSON.stringify(doc.paths['/metrics']?.get?.responses['400'])).toContain(
-      '#/components/schemas/ErrorResponse',
-    );
+    expect(doc.paths['/metrics']?.get?.responses['400']).toEqual({
+      description: expect.stringMatching(/^Invalid parameter or query too large/),
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+    });
+    expect(doc.paths['/metrics']?.get?.responses['200']).toMatchObject({
+      description: 'The matching series and their points',
+    });
+  });
+
+  it('has no dangling references', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const r of refs) {
+      expect(r).toMatch(/^#\/components\/schemas\//);
+      expect(Object.keys(doc.components.schemas)).toContain(r?.replace('#/components/schemas/', ''));
+    }
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const ui = await app.inject({ method: 'GET', url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
   });
 });

@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { migrationStatus } from '@hydra/storage';
 import { Errors } from '../../errors.ts';
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, success } from '../../schemas.ts';
 
 /** Longest a readiness check may wait for the database before it reports not ready. */
 export const READY_CHECK_TIMEOUT_MS = 2_000;
@@ -34,7 +34,7 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app,
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is running',
-        response: { 200: Health },
+        response: { 200: success('The process is running', Health) },
       },
     },
     async () => ({ status: 'ok' as const, version: options.version, uptimeSeconds: Math.round(process.uptime()) }),
@@ -46,7 +46,7 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app,
       schema: {
         tags: ['health'],
         summary: 'Readiness: the database answers and every migration is applied',
-        response: { 200: Ready, ...errorResponses(503) },
+        response: { 200: success('Ready to serve', Ready), ...errorResponses(503) },
       },
     },
     async () => {

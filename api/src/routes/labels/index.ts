@@ -8,7 +8,7 @@ import { labelNames, labelValues } from '@hydra/storage';
 import type { LabelMatcher } from '@hydra/storage';
 import type { QueryLimits } from '../../limits.ts';
 import { MAX_PARAM_LENGTH, selectorMatchers, selectorQuery } from '../../params/selector.ts';
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, success } from '../../schemas.ts';
 
 export interface LabelsRoutesOptions {
   limits: QueryLimits;
@@ -35,7 +35,10 @@ const labelsRoutes: FastifyPluginAsyncTypebox<LabelsRoutesOptions> = async (app,
         tags: ['discovery'],
         summary: 'Label names of the series that match, sorted',
         querystring: LabelsQuerystring,
-        response: { 200: Type.Object({ labels: Type.Array(Type.String()) }), ...errorResponses(400, 401, 403, 503) },
+        response: {
+          200: success('Label names, sorted', Type.Object({ labels: Type.Array(Type.String()) })),
+          ...errorResponses(400, 401, 403, 503),
+        },
       },
     },
     async (request) => ({ labels: await labelNames(app.db, filter(request.query, limits)) }),
@@ -50,7 +53,10 @@ const labelsRoutes: FastifyPluginAsyncTypebox<LabelsRoutesOptions> = async (app,
         params: Type.Object({ name: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH }) }),
         querystring: LabelsQuerystring,
         response: {
-          200: Type.Object({ label: Type.String(), values: Type.Array(Type.String()) }),
+          200: success(
+            'Label values, sorted',
+            Type.Object({ label: Type.String(), values: Type.Array(Type.String()) }),
+          ),
           ...errorResponses(400, 401, 403, 503),
         },
       },

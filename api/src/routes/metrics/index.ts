@@ -12,7 +12,7 @@ import { Errors } from '../../errors.ts';
 import type { ApiError } from '../../errors.ts';
 import type { QueryLimits } from '../../limits.ts';
 import { MAX_PARAM_LENGTH, selectorQuery } from '../../params/selector.ts';
-import { errorResponses, MetricSummary, RangeResult, ref } from '../../schemas.ts';
+import { errorResponses, MetricSummary, RangeResult, ref, success } from '../../schemas.ts';
 import { buildRangeQuery, shapeRangeResult } from './range.ts';
 
 export interface MetricsRoutesOptions {
@@ -24,7 +24,7 @@ const RangeQuerystring = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'metric name' })),
     ...selectorQuery,
-    from: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default to minus 1h' })),
+    from: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default: to minus 1h' })),
     to: Type.Optional(Type.String({ description: 'RFC 3339, epoch s/ms, or now-<duration>; default now' })),
     step: Type.Optional(Type.String({ description: 'bucket width: 30s, 5m, 1h or seconds; aggregates when set' })),
     aggregation: Type.Optional(
@@ -49,7 +49,10 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
         tags: ['metrics'],
         summary: 'Points of the series that match, raw or aggregated per step',
         querystring: RangeQuerystring,
-        response: { 200: ref(RangeResult), ...errorResponses(400, 401, 403, 503) },
+        response: {
+          200: success('The matching series and their points', ref(RangeResult)),
+          ...errorResponses(400, 401, 403, 503),
+        },
       },
     },
     async (request) => {
@@ -69,7 +72,10 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
       schema: {
         tags: ['discovery'],
         summary: 'Every metric with its kind, unit, temporality and number of series',
-        response: { 200: Type.Object({ metrics: Type.Array(ref(MetricSummary)) }), ...errorResponses(401, 403, 503) },
+        response: {
+          200: success('The metric catalogue', Type.Object({ metrics: Type.Array(ref(MetricSummary)) })),
+          ...errorResponses(401, 403, 503),
+        },
       },
     },
     async () => ({ metrics: await listMetrics(app.db) }),

@@ -5,7 +5,7 @@ import { findSeries } from '@hydra/storage';
 import { Errors } from '../../errors.ts';
 import type { QueryLimits } from '../../limits.ts';
 import { MAX_PARAM_LENGTH, selectorMatchers, selectorQuery } from '../../params/selector.ts';
-import { errorResponses, ref, SeriesInfo } from '../../schemas.ts';
+import { errorResponses, ref, SeriesInfo, success } from '../../schemas.ts';
 
 /** Page size when `limit` is not given. */
 export const DEFAULT_SERIES_PAGE = 100;
@@ -38,7 +38,7 @@ const seriesRoutes: FastifyPluginAsyncTypebox<SeriesRoutesOptions> = async (app,
         tags: ['discovery'],
         summary: 'Series matching a selector, ordered by id, paged with limit and offset',
         querystring: SeriesQuerystring,
-        response: { 200: SeriesPage, ...errorResponses(400, 401, 403, 503) },
+        response: { 200: success('One page of series', SeriesPage), ...errorResponses(400, 401, 403, 503) },
       },
     },
     async (request) => {
