@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Authenticate } from './auth.ts';
 import { startGrpcReceiver, type RunningGrpcReceiver } from './grpc/server.ts';
 import { otlpHttpRoute } from './http/otlp-route.ts';
-import { seedJsonRoute } from './http/seed-route.ts';
+import { seedErrorHandler, seedJsonRoute } from './http/seed-route.ts';
 import type { Ingestor } from './ingestor.ts';
 import type { IngestLimits } from './limits.ts';
 import { createTelemetry } from './telemetry.ts';
@@ -93,7 +93,10 @@ export async function buildHttpReceiver(
     options.isClosing?.() ? reply.code(503).send({ status: 'shutting_down' }) : { status: 'ok' },
   );
   await app.register(otlpHttpRoute, { ingestor, telemetry });
-  await app.register(seedJsonRoute, { ingestor });
+  await app.register(async (scope) => {
+    scope.setErrorHandler(seedErrorHandler);
+    await scope.register(seedJsonRoute, { ingestor });
+  });
   return app;
 }
 

@@ -5,7 +5,7 @@
  * RFC 3339 or epoch milliseconds and defaults to now. An invalid point makes
  * the request a 400 that names the array index and the field.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Labels } from '@hydra/storage';
 import { InvalidRequestError, mapError } from '../errors.ts';
 import type { Ingestor } from '../ingestor.ts';
@@ -58,13 +58,6 @@ interface SeedRouteOptions {
 export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, options) => {
   const { ingestor } = options;
   const telemetry = createTelemetry();
-  // Body parsing errors (bad JSON, body too large) get the same shape as the route's own answers.
-  app.setErrorHandler(async (err, request, reply) => {
-    const mapped = mapError(err);
-    if (mapped.status >= 500) request.log.error({ err }, 'POST /metrics failed');
-    if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
-    return reply.code(mapped.status).send({ error: mapped.error, message: mapped.message, details: {} });
-  });
   // Our own validation names the index and field; the schema documents the shape.
   app.post(SEED_METRICS_PATH, { schema: routeSchema, attachValidation: true }, async (request, reply) => {
     const started = performance.now();
@@ -87,6 +80,18 @@ export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, o
       return finish(reply, telemetry, started, mapped.status, { error: mapped.error, message: mapped.message, details: {} });
     }
   });
+};
+
+/**
+ * Error handler for a server that hosts seedJsonRoute on its own (the
+ * collector's port): body-parse errors (bad JSON, body too large) get the
+ * route's `{error, message, details}` shape. The API uses its own catalogue.
+ */
+export const seedErrorHandler = async (err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  const mapped = mapError(err);
+  if (mapped.status >= 500) request.log.error({ err }, 'POST /metrics failed');
+  if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
+  return reply.code(mapped.status).send({ error: mapped.error, message: mapped.message, details: {} });
 };
 
 function finish(reply: FastifyReply, t: CollectorTelemetry, started: number, status: number, body: object): FastifyReply {
