@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStack, spawnHydra, waitFor, type HydraProcess, type TestStack } from './helpers.ts';
 
 const CONCURRENT_SENDERS = 16;
-const KILL_AFTER_ACKS = 400;
+const KILL_AFTER_ACKS = 1_000;
+/** Points per request, each with its own value. */
+const POINTS_PER_REQUEST = 10;
 const METRIC = 'kill.test.value';
 
 describe.each(testBackends())('hydra collector killed mid-stream (%s)', (backend) => {
@@ -49,15 +51,19 @@ describe.each(testBackends())('hydra collector killed mid-stream (%s)', (backend
     let killed = false;
     const sender = async () => {
       while (true) {
-        const value = next++;
+        const first = next;
+        next += POINTS_PER_REQUEST;
+        const values = Array.from({ length: POINTS_PER_REQUEST }, (_, i) => first + i);
         try {
           const res = await fetch(`${base}/metrics`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify([{ name: METRIC, value, host: 'kill-test', timestamp: baseTimeMs + value }]),
+            body: JSON.stringify(
+              values.map((value) => ({ name: METRIC, value, host: 'kill-test', timestamp: baseTimeMs + value })),
+            ),
           });
           await res.arrayBuffer();
-          if (res.status === 200) acked.push(value);
+          if (res.status === 200) acked.push(...values);
         } catch {
           if (killed) return; // connection refused or reset: the collector is gone
         }
