@@ -32,6 +32,7 @@ describe.each(testBackends())('queries on %s', (backend) => {
   let requests: number;
   let delta: number;
   let latency: number;
+  let size: number;
 
   beforeAll(async () => {
     m = await openMigrated(backend);
@@ -46,9 +47,13 @@ describe.each(testBackends())('queries on %s', (backend) => {
         { name: 'q.latency', kind: 'histogram', unit: 's', temporality: 'cumulative', monotonic: false },
         { 'host.name': 'a' },
       ),
+      ref(
+        { name: 'q.size', kind: 'exponential_histogram', unit: 'By', temporality: 'delta', monotonic: false },
+        { 'host.name': 'a' },
+      ),
     ])) as number[];
     cpu = ids.slice(0, 3);
-    [requests, delta, latency] = ids.slice(3) as [number, number, number];
+    [requests, delta, latency, size] = ids.slice(3) as [number, number, number, number];
     const samples: SamplePoint[] = [];
     const n = (HOURS * 3600) / STEP_S;
     let total = 0;
@@ -77,7 +82,24 @@ describe.each(testBackends())('queries on %s', (backend) => {
           bucketCounts: [2, 1],
         },
       ],
-      expHistograms: [],
+      expHistograms: [
+        {
+          seriesId: size,
+          timeUs: base * 1000,
+          startTimeUs: (base - 60_000) * 1000,
+          count: 7,
+          sum: 9,
+          min: -3,
+          max: 3.5,
+          scale: 0,
+          zeroCount: 1,
+          zeroThreshold: 0,
+          positiveOffset: 0,
+          positiveCounts: [2, 3],
+          negativeOffset: 1,
+          negativeCounts: [1],
+        },
+      ],
     });
     await writer.shutdown();
   });
@@ -188,8 +210,22 @@ describe.each(testBackends())('queries on %s', (backend) => {
     expect(d.series[0]!.points[0]).toEqual([base, (0 + 1 + 2 + 0) / 60]);
   });
 
-  it('returns histogram points for histogram series', async () => {
+  it('returns histogram points for histogram and exponential histogram series', async () => {
     const res = await queryRange(m.db, { name: 'q.latency', matchers: [], from, to });
+    const exp = await queryRange(m.db, { name: 'q.size', matchers: [], from, to, stepSeconds: 60 });
+    expect(exp.series[0]!.points).toEqual([]);
+    expect(exp.series[0]!.histograms).toEqual([
+      {
+        t: base,
+        startT: base - 60_000,
+        count: 7,
+        sum: 9,
+        min: -3,
+        max: 3.5,
+        bounds: [-4, -2, 0, 1, 2, 4],
+        bucketCounts: [0, 1, 1, 0, 2, 3, 0],
+      },
+    ]);
     expect(res.series[0]!.histograms).toEqual([
       { t: base, startT: null, count: 3, sum: 1.5, min: 0.2, max: 0.9, bounds: [0.5], bucketCounts: [2, 1] },
     ]);

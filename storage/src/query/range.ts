@@ -7,13 +7,15 @@
  *   watermark, and raw samples after it, so recent data is never missing.
  *   Partial buckets from both sides are merged exactly (min, max, sum, count,
  *   last by time). A step giving more than 11,000 points per series is refused.
- * - Histogram series: their raw histogram points, in `histograms`.
+ * - Histogram series: their raw histogram points, in `histograms`
+ *   (exponential histograms converted to explicit bounds).
  */
 import type { Database } from '../database.ts';
 import { InvalidQueryError, QueryLimitError } from '../errors.ts';
 import { ROLLUP_1H, ROLLUP_1M, rollupWatermarkUs, type RollupSpec } from '../rollups.ts';
 import { AGGREGATIONS, type Aggregation, type LabelMatcher } from '../types.ts';
 import { aggregateBuckets, mergeBucket, type Bucket } from './buckets.ts';
+import { expToExplicit } from './exp-histogram.ts';
 import { selectorSql } from './matchers.ts';
 import { runQuery } from './run.ts';
 import { SERIES_INFO_COLUMNS, toSeriesInfo, type SeriesInfo } from './series.ts';
@@ -116,7 +118,7 @@ export async function queryRange(db: Database, q: RangeQuery): Promise<RangeResu
   }
   const series: RangeSeries[] = rows.map((r) => ({ ...toSeriesInfo(r), points: [] }));
   const numeric = series.filter((s) => s.kind !== 'histogram' && s.kind !== 'exponential_histogram');
-  const histograms = series.filter((s) => s.kind === 'histogram');
+  const histograms = series.filter((s) => s.kind === 'histogram' || s.kind === 'exponential_histogram');
   let budget = v.maxPoints;
   if (histograms.length > 0) budget -= await fillHistograms(db, histograms, v);
   if (v.step === null) {
@@ -154,49 +156,78 @@ async function fillRaw(db: Database, series: RangeSeries[], v: Validated, budget
   for (const r of rows) map.get(Number(r.id))?.points.push([r.t, r.value]);
 }
 
+interface HistogramRow {
+  id: string;
+  t: number;
+  st: number | null;
+  count: string;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+/** Raw histogram points of explicit- and exponential-histogram series; returns how many. */
 async function fillHistograms(db: Database, series: RangeSeries[], v: Validated): Promise<number> {
-  const rows = await runQuery<{
-    id: string;
-    t: number;
-    st: number | null;
-    count: string;
-    sum: number | null;
-    min: number | null;
-    max: number | null;
-    bounds: number[];
-    bc: string[];
-  }>(
-    db,
-    'queryRange',
-    `SELECT series_id AS id, (extract(epoch FROM time) * 1000)::float8 AS t, (extract(epoch FROM start_time) * 1000)::float8 AS st,
-            count, sum, min, max, bounds, bucket_counts AS bc
-     FROM histogram_samples WHERE series_id = ANY($1::int8[]) AND time >= $2 AND time <= $3 ORDER BY series_id, time LIMIT $4`,
-    [ids(series), new Date(v.fromMs).toISOString(), new Date(v.toMs).toISOString(), v.maxPoints + 1],
-  );
-  if (rows.length > v.maxPoints) {
+  const range = [new Date(v.fromMs).toISOString(), new Date(v.toMs).toISOString(), v.maxPoints + 1];
+  const common = `series_id AS id, (extract(epoch FROM time) * 1000)::float8 AS t, (extract(epoch FROM start_time) * 1000)::float8 AS st,
+    count, sum, min, max`;
+  const where = 'WHERE series_id = ANY($1::int8[]) AND time >= $2 AND time <= $3 ORDER BY series_id, time LIMIT $4';
+  const explicit = series.filter((s) => s.kind === 'histogram');
+  const exponential = series.filter((s) => s.kind === 'exponential_histogram');
+  const out: Array<{ id: string; value: HistogramValue }> = [];
+  const toValue = (r: HistogramRow, buckets: { bounds: number[]; bucketCounts: number[] }): HistogramValue => ({
+    t: r.t,
+    startT: r.st,
+    count: Number(r.count),
+    sum: r.sum,
+    min: r.min,
+    max: r.max,
+    ...buckets,
+  });
+  if (explicit.length > 0) {
+    const rows = await runQuery<HistogramRow & { bounds: number[]; bc: string[] }>(
+      db,
+      'queryRange',
+      `SELECT ${common}, bounds, bucket_counts AS bc FROM histogram_samples ${where}`,
+      [ids(explicit), ...range],
+    );
+    for (const r of rows)
+      out.push({ id: r.id, value: toValue(r, { bounds: r.bounds, bucketCounts: r.bc.map(Number) }) });
+  }
+  if (exponential.length > 0) {
+    const rows = await runQuery<
+      HistogramRow & { scale: number; zc: string; zt: number; po: number; pc: string[]; no: number; nc: string[] }
+    >(
+      db,
+      'queryRange',
+      `SELECT ${common}, scale, zero_count AS zc, zero_threshold AS zt, positive_offset AS po, positive_counts AS pc,
+              negative_offset AS no, negative_counts AS nc
+       FROM exp_histogram_samples ${where}`,
+      [ids(exponential), ...range],
+    );
+    for (const r of rows) {
+      const buckets = expToExplicit({
+        scale: r.scale,
+        zeroCount: Number(r.zc),
+        zeroThreshold: r.zt,
+        positiveOffset: r.po,
+        positiveCounts: r.pc.map(Number),
+        negativeOffset: r.no,
+        negativeCounts: r.nc.map(Number),
+      });
+      out.push({ id: r.id, value: toValue(r, buckets) });
+    }
+  }
+  if (out.length > v.maxPoints) {
     throw new QueryLimitError(
       'max_points',
       `the query would return more than ${v.maxPoints} histogram points; narrow the time range or the matchers`,
     );
   }
   const map = byId(series);
-  for (const r of rows) {
-    const s = map.get(Number(r.id));
-    if (!s) continue;
-    s.histograms ??= [];
-    s.histograms.push({
-      t: r.t,
-      startT: r.st,
-      count: Number(r.count),
-      sum: r.sum,
-      min: r.min,
-      max: r.max,
-      bounds: r.bounds,
-      bucketCounts: r.bc.map(Number),
-    });
-  }
-  for (const s of series) s.histograms ??= [];
-  return rows.length;
+  for (const s of [...explicit, ...exponential]) s.histograms = [];
+  for (const { id, value } of out) map.get(Number(id))?.histograms?.push(value);
+  return out.length;
 }
 
 /** The coarsest rollup whose buckets tile the step exactly. */
