@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, SETTINGS, loadConfig } from '../src/config.ts';
+import { authFor } from '../src/runtime/services.ts';
 
 const ENV_EXAMPLE = new URL('../../.env.example', import.meta.url);
 
@@ -73,5 +74,33 @@ describe('config', () => {
     expect(() => loadConfig({ HYDRA_WRITER_QUEUE_ROWS: '10', HYDRA_WRITER_BATCH_ROWS: '100' })).toThrow(
       'HYDRA_WRITER_QUEUE_ROWS: 10 is below HYDRA_WRITER_BATCH_ROWS (100)',
     );
+  });
+});
+
+describe('authentication settings', () => {
+  const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+
+  it('is off for the embedded database on loopback', () => {
+    expect(authFor(loadConfig({})).mode).toBe('off');
+  });
+
+  it('is on with a server database, and refuses to start without a way to verify tokens', () => {
+    expect(() => authFor(loadConfig({ DATABASE_URL: 'postgres://db/hydra' }))).toThrow(/HYDRA_JWT_SECRET/);
+    const auth = authFor(
+      loadConfig({
+        DATABASE_URL: 'postgres://db/hydra',
+        HYDRA_JWT_SECRET: SECRET,
+        HYDRA_INGEST_TOKEN: 'ingest-token-0123456789',
+      }),
+    );
+    expect(auth).toMatchObject({ mode: 'on', jwtSecret: SECRET, ingestToken: 'ingest-token-0123456789' });
+  });
+
+  it('is on for the embedded database on a public address', () => {
+    expect(authFor(loadConfig({ HYDRA_HOST: '0.0.0.0', HYDRA_JWT_SECRET: SECRET })).mode).toBe('on');
+  });
+
+  it('follows an explicit HYDRA_AUTH', () => {
+    expect(authFor(loadConfig({ DATABASE_URL: 'postgres://db/hydra', HYDRA_AUTH: 'off' })).mode).toBe('off');
   });
 });

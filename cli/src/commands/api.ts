@@ -49,6 +49,6 @@ export async function run(argv: string[]): Promise<number> {
     await runShutdown(steps, log.error);
     throw err;
   }
-  log.info(`${await signal}: shutting down`);
+  log.info(`${await signal}: shutting down (send it again to stop at once)`);
   return runShutdown(steps, log.error);
 }

@@ -57,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     await runShutdown(steps, log.error);
     throw err;
   }
-  log.info(`${await signal}: shutting down`);
+  log.info(`${await signal}: shutting down (send it again to stop at once)`);
   const code = await runShutdown(steps, log.error);
   log.info(code === 0 ? 'stopped' : 'stopped with errors');
   return code;

@@ -10,8 +10,21 @@ import { formatHost } from '../telemetry.ts';
 
 export const VERSION = '0.1.0';
 
-/** Auth of this process: off only for the embedded database on loopback when HYDRA_AUTH=auto. */
-export function authFor(config: HydraConfig, env: NodeJS.ProcessEnv = process.env): AuthConfig {
+/**
+ * Auth of this process from the validated settings: off only for the
+ * embedded database on loopback when HYDRA_AUTH=auto; throws when it is on
+ * without a way to verify tokens.
+ */
+export function authFor(config: HydraConfig): AuthConfig {
+  const a = config.auth;
+  const env: NodeJS.ProcessEnv = {
+    HYDRA_AUTH: a.mode,
+    HYDRA_JWT_SECRET: a.jwtSecret ?? '',
+    HYDRA_OIDC_JWKS_URL: a.oidcJwksUrl ?? '',
+    HYDRA_OIDC_ISSUER: a.oidcIssuer ?? '',
+    HYDRA_OIDC_AUDIENCE: a.oidcAudience ?? '',
+    HYDRA_INGEST_TOKEN: a.ingestToken ?? '',
+  };
   return resolveAuthConfig(env, { embedded: config.databaseUrl === null, host: config.host });
 }
 
