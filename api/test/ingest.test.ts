@@ -103,7 +103,11 @@ describe('POST /metrics (seed JSON ingest)', () => {
       payload: '<metric name="queue.depth" value="12"/>',
     });
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toMatchObject({ error: 'unsupported_media_type' });
+    expect(res.json()).toEqual({
+      error: 'unsupported_media_type',
+      message: "content type 'application/xml' is not supported; send application/json",
+      details: { contentType: 'application/xml' },
+    });
   });
 
   it('refuses malformed JSON and an oversized body in the catalogue shape', async () => {

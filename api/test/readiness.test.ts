@@ -42,7 +42,9 @@ describe('when the database is gone', () => {
     const embedded = await startEmbeddedPostgres();
     db = await Database.connect({ url: embedded.url, poolSize: 2, connectTimeoutMs: 1_000 });
     await migrate(db);
-    app = await buildApp({ db, auth: { mode: 'off' } });
+    const logs: Array<{ level: number; msg: string; req?: { method: string; url: string } }> = [];
+    const stream = { write: (line: string) => logs.push(JSON.parse(line)) };
+    app = await buildApp({ db, auth: { mode: 'off' }, logger: { level: 'info', stream } });
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     await embedded.stop();
 
@@ -62,5 +64,12 @@ describe('when the database is gone', () => {
     });
 
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+
+    // 5xx at error level with the request; 4xx at info.
+    const failed = logs.find((l) => l.msg.startsWith('request failed: storage is unavailable'));
+    expect(failed?.level).toBe(50);
+    expect(failed?.req).toMatchObject({ method: 'GET', url: '/metrics' });
+    await app.inject({ method: 'GET', url: '/metrics?step=soon' });
+    expect(logs.find((l) => l.msg.startsWith("request refused: step 'soon'"))?.level).toBe(30);
   });
 });

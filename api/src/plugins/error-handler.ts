@@ -26,8 +26,14 @@ const CONNECTION_ERROR_CODES = new Set([
 /** SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P (operator intervention). */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
 
+/** What the classification needs to know about the request and the server. */
+export interface ErrorContext {
+  bodyLimit: number;
+  contentType?: string | undefined;
+}
+
 /** Maps any thrown value to the ApiError the client receives. */
-export function toApiError(err: unknown, bodyLimit: number): ApiError {
+export function toApiError(err: unknown, context: ErrorContext): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof QueryLimitError) return Errors.queryTooLarge(err.message, { limit: err.limit });
   if (err instanceof InvalidQueryError) return Errors.invalidRequest(err.message, { field: err.field });
@@ -59,9 +65,9 @@ export function toApiError(err: unknown, bodyLimit: number): ApiError {
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return Errors.payloadTooLarge(bodyLimit);
+      return Errors.payloadTooLarge(context.bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return Errors.unsupportedMediaType(undefined);
+      return Errors.unsupportedMediaType(context.contentType);
     default:
       break;
   }
@@ -81,7 +87,7 @@ function isConnectionError(err: unknown): boolean {
 
 /** Sends an ApiError in the catalogue's shape with its headers. */
 export function sendApiError(reply: FastifyReply, apiError: ApiError): FastifyReply {
-  for (const [name, value] of Object.entries(apiError.headers)) void reply.header(name, value);
+  for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
   return reply
     .code(apiError.statusCode)
     .type('application/json; charset=utf-8')
@@ -89,7 +95,7 @@ export function sendApiError(reply: FastifyReply, apiError: ApiError): FastifyRe
 }
 
 function handle(err: unknown, request: FastifyRequest, reply: FastifyReply, bodyLimit: number): FastifyReply {
-  const apiError = toApiError(err, bodyLimit);
+  const apiError = toApiError(err, { bodyLimit, contentType: request.headers['content-type'] });
   if (apiError.statusCode >= 500) {
     request.log.error({ err, req: request, code: apiError.code }, 'request failed: %s', apiError.message);
   } else {
