@@ -12,14 +12,14 @@ import { isDerivedSeries } from './series-builder.ts';
 import { createTelemetry, recordRejections, type CollectorTelemetry } from './telemetry.ts';
 import type { IngestResult, IngestSeries } from './types.ts';
 
+/** Default wait for in-flight ingests on shutdown. */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 const US_PER_SECOND = 1_000_000;
 
 interface TimeWindow {
   oldestUs: number;
   newestUs: number;
 }
-/** Default wait for in-flight ingests on shutdown. */
-export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 
 export interface IngestorDeps {
   registry: SeriesRegistry;
@@ -78,6 +78,7 @@ export class Ingestor {
     const kept = this.applyLimits(series, rejections);
     const ids = kept.length ? await this.deps.registry.resolve(kept.map((s) => s.ref)) : [];
     const batch: WriteBatch = { samples: [], histograms: [], expHistograms: [] };
+    let acceptedPoints = 0;
     for (let i = 0; i < kept.length; i++) {
       const s = kept[i]!;
       const id = ids[i];
@@ -86,15 +87,16 @@ export class Ingestor {
         rejections.add('series_limit', pointCount(s), () => `metric ${s.ref.metric.name}: ${message}`);
         continue;
       }
+      if (!isDerivedSeries(s)) acceptedPoints += pointCount(s);
       for (const p of s.samples) batch.samples.push({ seriesId: id, timeUs: p.timeUs, value: p.value });
-      for (const h of s.histograms) batch.histograms.push({ ...h, seriesId: id });
-      for (const h of s.expHistograms) batch.expHistograms.push({ ...h, seriesId: id });
+      for (const h of s.histograms) batch.histograms.push(Object.assign({ seriesId: id }, h));
+      for (const h of s.expHistograms) batch.expHistograms.push(Object.assign({ seriesId: id }, h));
     }
-    const accepted = batch.samples.length + batch.histograms.length + batch.expHistograms.length;
-    if (accepted > 0) await this.deps.writer.write(batch);
-    this.telemetry.pointsWritten.add(accepted);
+    const rows = batch.samples.length + batch.histograms.length + batch.expHistograms.length;
+    if (rows > 0) await this.deps.writer.write(batch);
+    this.telemetry.pointsWritten.add(rows);
     recordRejections(this.telemetry, rejections.byReason);
-    return { acceptedPoints: accepted, rejectedPoints: rejections.total, errors: rejections.messages };
+    return { acceptedPoints, rejectedPoints: rejections.total, errors: rejections.messages };
   }
 
   /** The series that pass the label limits, each holding only the points inside the time window. */

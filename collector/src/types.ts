@@ -19,6 +19,10 @@ export interface IngestSeries {
 }
 
 export interface IngestResult {
+  /**
+   * Data points stored, counted as sent: a histogram point is one point even
+   * though its `_count` / `_sum` rows are stored too.
+   */
   acceptedPoints: number;
   rejectedPoints: number;
   /** The first few rejection messages (bounded by the maxErrorMessages limit). */

@@ -53,6 +53,12 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
     expect(result.errors[0]).toMatch(/older than 2592000s/);
   });
 
+  it('counts accepted points as sent: a histogram point once, though three series store it', async () => {
+    const decoded = decodeProtobufRequest(protobufPayload(sdkResourceMetrics([Math.floor(Date.now() / 1000) - 5, 0], 'fresh.')), 5);
+    expect(decoded.series).toHaveLength(10); // 2 gauges, 2 sums, histogram + _count + _sum, exp. histogram + _count + _sum
+    expect(await p.ingestor.ingest(decoded.series)).toEqual({ acceptedPoints: 6, rejectedPoints: 0, errors: [] });
+  });
+
   it('back-pressure from the writer becomes 429 with Retry-After', async () => {
     const tiny = new BatchWriter(p.db, { maxQueuedRows: 2 });
     tiny.start();
