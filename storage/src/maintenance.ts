@@ -136,9 +136,15 @@ export class Maintenance {
     const days = Array.from({ length: this.options.partitionsAheadDays + 1 }, (_, i) => today + i);
     report.partitionsCreated = await this.#partitions.ensure(days);
     report.partitionsDropped = await this.#partitions.dropBefore(rawCutoffUs);
-    for (const spec of [ROLLUP_1M, ROLLUP_1H]) {
-      report.rollupSpans += (await refreshRollup(this.#db, spec, nowUs, this.options.rollupSettleSeconds)).length;
-    }
+    const minuteSpans = await refreshRollup(this.#db, ROLLUP_1M, nowUs, this.options.rollupSettleSeconds);
+    const hourSpans = await refreshRollup(
+      this.#db,
+      ROLLUP_1H,
+      nowUs,
+      this.options.rollupSettleSeconds,
+      minuteSpans[0]?.[0],
+    );
+    report.rollupSpans = minuteSpans.length + hourSpans.length;
     report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_1M, rawCutoffUs);
     report.rollupRowsPruned += await pruneRollup(
       this.#db,

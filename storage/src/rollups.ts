@@ -4,7 +4,10 @@
  * before it is complete). A refresh recomputes WHOLE buckets from
  * `watermark - lookback` up to the last settled bucket with date_bin + INSERT
  * … ON CONFLICT DO UPDATE, so it is idempotent and re-covers late data that
- * arrives within the lookback. Work is cut into spans, each its own short
+ * arrives within the lookback. samples_1h has no lookback of its own: it
+ * recomputes the hours that the samples_1m refresh touched (`dirtyFromUs`)
+ * plus any newly completed hour, so it reads at most one hour of 1m rows per
+ * run except when catching up. Work is cut into spans, each its own short
  * transaction that also advances the watermark.
  *
  * In TimescaleDB mode the same tables are continuous aggregates refreshed by
@@ -16,7 +19,7 @@ import { PartitionManager } from './partitions.ts';
 export interface RollupSpec {
   table: 'samples_1m' | 'samples_1h';
   widthSeconds: number;
-  /** Re-covered before the watermark on every refresh, for late data. */
+  /** Re-covered before the watermark on every refresh, for late data (1m only; 1h follows what 1m touched). */
   lookbackSeconds: number;
   /** Longest time span one statement (one transaction) covers. */
   spanSeconds: number;
@@ -31,7 +34,7 @@ export const ROLLUP_1M: RollupSpec = {
 export const ROLLUP_1H: RollupSpec = {
   table: 'samples_1h',
   widthSeconds: 3600,
-  lookbackSeconds: 2 * 3600,
+  lookbackSeconds: 0,
   spanSeconds: 7 * 86_400,
 };
 export const ROLLUPS: readonly RollupSpec[] = [ROLLUP_1M, ROLLUP_1H];
@@ -78,14 +81,17 @@ export async function rollupWatermarkUs(db: Database, table: RollupSpec['table']
 }
 
 /**
- * Brings one rollup up to date (plain PostgreSQL mode). Returns the spans
- * recomputed, as [fromUs, toUs) pairs.
+ * Brings one rollup up to date (plain PostgreSQL mode). `dirtyFromUs` (for
+ * samples_1h) is where the finer rollup's refresh started: coarser buckets
+ * from there on are recomputed too. Returns the spans recomputed, as
+ * [fromUs, toUs) pairs.
  */
 export async function refreshRollup(
   db: Database,
   spec: RollupSpec,
   nowUs: number,
   settleSeconds: number = DEFAULT_ROLLUP_SETTLE_SECONDS,
+  dirtyFromUs?: number,
 ): Promise<Array<[number, number]>> {
   if (db.mode !== 'postgres') return [];
   const watermark = await rollupWatermarkUs(db, spec.table);
@@ -102,6 +108,7 @@ export async function refreshRollup(
     start = (days[0] as number) * 86_400e6;
   } else {
     start = watermark - spec.lookbackSeconds * 1e6;
+    if (dirtyFromUs !== undefined) start = Math.min(start, floorTo(dirtyFromUs, spec.widthSeconds));
   }
   const spans: Array<[number, number]> = [];
   const sql = rollupSql(spec);

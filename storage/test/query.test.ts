@@ -277,6 +277,36 @@ describe.each(testBackends())('queries on %s', (backend) => {
     }
   });
 
+  it('folds a late point into the 1m and 1h rollups it belongs to', async () => {
+    const fail = (e: Error): never => {
+      throw e;
+    };
+    const at = (ms: number) => new Maintenance(m.db, { now: () => ms, onError: fail });
+    await at(base + DAY_MS + 5 * 60_000).runOnce();
+    const writer = new BatchWriter(m.db);
+    writer.start();
+    const late = base + DAY_MS - 90_000; // 23:58:30, already rolled up
+    await writer.write({
+      samples: [{ seriesId: cpu[0]!, timeUs: late * 1000, value: 1000 }],
+      histograms: [],
+      expHistograms: [],
+    });
+    await writer.shutdown();
+    await at(base + DAY_MS + 6 * 60_000).runOnce();
+    const window = {
+      name: 'q.cpu',
+      matchers: [{ name: 'host.name', op: '=' as const, value: 'a' }],
+      from: new Date(base + 23 * 3_600_000),
+      to: new Date(base + DAY_MS - 1),
+    };
+    const hour = await queryRange(m.db, { ...window, stepSeconds: 3600, aggregation: 'max' });
+    expect(hour.source).toBe('rollup_1h');
+    expect(hour.series[0]!.points).toEqual([[base + 23 * 3_600_000, 1000]]);
+    const minute = await queryRange(m.db, { ...window, stepSeconds: 60, aggregation: 'count' });
+    expect(minute.source).toBe('rollup_1m');
+    expect(minute.series[0]!.points).toEqual([[late - 30_000, 1]]);
+  });
+
   it('lists metrics, label names and label values', async () => {
     const metricsList = await listMetrics(m.db);
     expect(metricsList.find((x) => x.name === 'q.cpu')).toMatchObject({
