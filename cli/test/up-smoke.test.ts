@@ -65,9 +65,25 @@ describe('hydra up', () => {
       expect(live.series.map((s) => s.labels['host.name']).sort()).toEqual(['web-1', 'web-2', 'web-3', 'web-4']);
       expect(live.series[0]!.labels).toMatchObject({ 'service.name': 'demo-shop', 'otel.scope.name': 'hydra-demo' });
 
+      // Seeded history and live data land in the same series: one per host, no look-alikes.
       const history = await cpu('now-1d');
+      expect(history!.series).toHaveLength(4);
       const web1 = history!.series.find((s) => s.labels['host.name'] === 'web-1')!;
       expect(web1.points.length).toBeGreaterThan(1_400); // a day at 60 s, plus the live points
+      expect(web1.points.at(-1)![0]).toBeGreaterThanOrEqual(started);
+      for (const name of [
+        'http.server.request.duration_count',
+        'system.filesystem.utilization',
+        'system.memory.usage',
+      ]) {
+        const res = await fetch(`${apiUrl}/metrics?name=${name}&from=now-1d&step=1h&aggregation=last`);
+        expect(((await res.json()) as RangeResult).series, name).toHaveLength(4);
+      }
+      const latency = (await (
+        await fetch(`${apiUrl}/metrics?name=http.server.request.duration&from=now-1d`)
+      ).json()) as RangeResult;
+      expect(latency.series).toHaveLength(4);
+      expect(latency.series[0]!.histograms!.at(-1)!.t).toBeGreaterThanOrEqual(started);
 
       const exported = await (await fetch(`http://127.0.0.1:${exportsPort}/metrics`)).text();
       expect(exported).toContain('hydra_collector_points_received');
