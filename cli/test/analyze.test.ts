@@ -42,7 +42,13 @@ async function analyze(name: string, lines: string[], ...extra: string[]): Promi
   await writeFile(input, `${lines.join('\n')}\n`);
   const code = await run(['--input', input, '--output', output, ...extra]);
   const text = await readFile(output, 'utf8');
-  return { code, out: text.trimEnd().split('\n').map((l) => l.split(',')) };
+  return {
+    code,
+    out: text
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(',')),
+  };
 }
 
 describe('hydra analyze', () => {
@@ -71,7 +77,12 @@ describe('hydra analyze', () => {
   it('keeps the last row of a duplicate timestamp; the earlier one gets an empty score', async () => {
     const lines = rows(500);
     const duplicate = `${(lines[300] as string).split(',')[0]},12345`;
-    const { out } = await analyze('duplicates', ['timestamp,value', ...lines.slice(0, 301), duplicate, ...lines.slice(301)]);
+    const { out } = await analyze('duplicates', [
+      'timestamp,value',
+      ...lines.slice(0, 301),
+      duplicate,
+      ...lines.slice(301),
+    ]);
     expect(out).toHaveLength(502);
     expect(out[301]?.[2]).toBe('');
     expect(Number(out[302]?.[2])).toBeGreaterThan(0.9);
@@ -115,14 +126,25 @@ describe('hydra analyze', () => {
   it('refuses a file without the timestamp and value columns, and bad options', async () => {
     const input = join(dir, 'header.csv');
     await writeFile(input, 'time,val\n1,2\n');
-    await expect(run(['--input', input, '--output', join(dir, 'h.csv')])).rejects.toThrow(/line 1: header must name the columns 'timestamp' and 'value'/);
-    await expect(run(['--input', input, '--output', 'x', '--detector', 'nope'])).rejects.toThrow(/unknown detector 'nope'/);
+    await expect(run(['--input', input, '--output', join(dir, 'h.csv')])).rejects.toThrow(
+      /line 1: header must name the columns 'timestamp' and 'value'/,
+    );
+    await expect(run(['--input', input, '--output', 'x', '--detector', 'nope'])).rejects.toThrow(
+      /unknown detector 'nope'/,
+    );
     await expect(run(['--input', input, '--output', 'x', '--sensitivity', '2'])).rejects.toThrow(/--sensitivity/);
     await expect(run(['--output', 'x'])).rejects.toThrow(/--input is required/);
   });
 
   it('honours --detector and --direction', async () => {
-    const { out } = await analyze('direction', ['timestamp,value', ...rows(3000, 2500)], '--detector', 'seasonal', '--direction', 'below');
+    const { out } = await analyze(
+      'direction',
+      ['timestamp,value', ...rows(3000, 2500)],
+      '--detector',
+      'seasonal',
+      '--direction',
+      'below',
+    );
     expect(Number(out[2501]?.[2])).toBe(0);
   });
 
@@ -131,7 +153,14 @@ describe('hydra analyze', () => {
     const output = join(dir, 'big.out.csv');
     await writeFile(input, `timestamp,value\n${rows(25_000, 20_000).join('\n')}\n`);
     const started = performance.now();
-    const { stderr } = await promisify(execFile)(process.execPath, [HYDRA_BIN, 'analyze', '--input', input, '--output', output]);
+    const { stderr } = await promisify(execFile)(process.execPath, [
+      HYDRA_BIN,
+      'analyze',
+      '--input',
+      input,
+      '--output',
+      output,
+    ]);
     const seconds = (performance.now() - started) / 1000;
     console.log(`hydra analyze, 25,000 rows, including start-up: ${seconds.toFixed(2)} s; ${stderr.trim()}`);
     const out = (await readFile(output, 'utf8')).trimEnd().split('\n');

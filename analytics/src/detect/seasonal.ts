@@ -21,20 +21,25 @@ export const scoreSeasonalPoint: Scorer = (value, view, o) => {
   return scoreAgainstBand(value, expected, bandHalfWidth(expected, view.recentScale, o), o);
 };
 
-/** Shift score: median of the last few residuals against the median of older ones. */
+/** Shift score alone: median of the last few residuals against the median of older ones. */
+function levelShiftScore(view: ResidualView, o: ResolvedOptions): number {
+  const halfWidth = bandHalfWidth(view.baseline + view.referenceMedian, view.referenceScale, o);
+  const deviation = view.shortMedian - view.referenceMedian;
+  return directedScore(deviation, Math.abs(deviation) / (halfWidth * SHIFT_BAND_FRACTION), o);
+}
+
+/** Shift score, with the band of the older residuals. */
 export const scoreLevelShift: Scorer = (_value, view, o) => {
   const expected = view.baseline + view.referenceMedian;
   const halfWidth = bandHalfWidth(expected, view.referenceScale, o);
-  const deviation = view.shortMedian - view.referenceMedian;
-  const score = directedScore(deviation, Math.abs(deviation) / (halfWidth * SHIFT_BAND_FRACTION), o);
-  return { score, expected, lower: expected - halfWidth, upper: expected + halfWidth };
+  return { score: levelShiftScore(view, o), expected, lower: expected - halfWidth, upper: expected + halfWidth };
 };
 
 /** Ensemble: the point band, scored by the larger of the point and shift scores. */
 export const scorePointOrShift: Scorer = (value, view, o) => {
   const point = scoreSeasonalPoint(value, view, o);
-  const shift = scoreLevelShift(value, view, o);
-  return { ...point, score: Math.max(point.score, shift.score) };
+  point.score = Math.max(point.score, levelShiftScore(view, o));
+  return point;
 };
 
 /** A detector over a {@link ResidualModel} with the given scorer. */

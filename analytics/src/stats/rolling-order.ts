@@ -62,12 +62,13 @@ export class RollingOrder {
     const n = this.count;
     if (n === 0) return Number.NaN;
     const m = this.median();
-    // The k-th smallest |x - m| for k = floor((n-1)/2) and k+1, merged from both sides.
+    // The k-th and (k+1)-th smallest |x - m| (k = floor((n-1)/2)), merged outward from both sides.
+    const k = (n - 1) >> 1;
     let left = this.lowerBound(m, n) - 1;
     let right = left + 1;
-    const want = n % 2 === 1 ? [(n - 1) / 2] : [n / 2 - 1, n / 2];
-    const found: number[] = [];
-    for (let k = 0; found.length < want.length; k++) {
+    let kth = 0;
+    let next = 0;
+    for (let step = 0; step <= k + 1 && step < n; step++) {
       const dl = left >= 0 ? m - (this.sorted[left] as number) : Infinity;
       const dr = right < n ? (this.sorted[right] as number) - m : Infinity;
       let d: number;
@@ -78,10 +79,10 @@ export class RollingOrder {
         d = dr;
         right++;
       }
-      if (k === want[found.length]) found.push(d);
+      if (step === k) kth = d;
+      else if (step === k + 1) next = d;
     }
-    const raw = found.length === 1 ? (found[0] as number) : ((found[0] as number) + (found[1] as number)) / 2;
-    return scale * raw;
+    return scale * (n % 2 === 1 ? kth : (kth + next) / 2);
   }
 
   /** Mean absolute deviation from the median, O(size); NaN when empty. */

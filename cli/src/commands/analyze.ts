@@ -27,10 +27,13 @@ import { integerOption, parseCommandArgs, UsageError } from '../args.ts';
 import { CsvSeriesError, MAX_ROW_ERRORS_SHOWN, readSeriesCsv, type SeriesRow } from '../csv-series.ts';
 
 const OUTPUT_HEADER = 'timestamp,value,anomaly_score,expected,lower,upper';
-/** Significant digits written for expected values and bands. */
-const OUTPUT_PRECISION = 10;
+/** Decimal places written for expected values and bands (values below 1e-3 keep 6 significant digits instead). */
+const OUTPUT_DECIMALS = 6;
+const OUTPUT_ROUNDING = 10 ** OUTPUT_DECIMALS;
+const SMALL_VALUE = 1e-3;
 /** Decimal places written for scores. */
 const SCORE_DECIMALS = 6;
+const SCORE_ROUNDING = 10 ** SCORE_DECIMALS;
 const MAX_WARMUP = 1_000_000;
 
 const USAGE = `usage: hydra analyze --input FILE.csv --output OUT.csv [options]
@@ -198,11 +201,13 @@ function detectorOptions(args: {
 }
 
 function formatScore(x: number): string {
-  return Number.isNaN(x) ? '' : String(Number(x.toFixed(SCORE_DECIMALS)));
+  return Number.isNaN(x) ? '' : String(Math.round(x * SCORE_ROUNDING) / SCORE_ROUNDING);
 }
 
 function formatNumber(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(OUTPUT_PRECISION))) : '';
+  if (!Number.isFinite(x)) return '';
+  if (Math.abs(x) < SMALL_VALUE) return String(Number(x.toPrecision(OUTPUT_DECIMALS)));
+  return String(Math.round(x * OUTPUT_ROUNDING) / OUTPUT_ROUNDING);
 }
 
 function csvField(text: string): string {
