@@ -67,7 +67,9 @@ function bench(label: string, bytes: number, run: () => number): void {
     cpu.push(points / ((c.user + c.system) / 1e6));
   }
   const fmt = (xs: number[]) => Math.round(median(xs)).toLocaleString('en');
-  console.log(`${label}: ${fmt(wall)} points/s wall, ${fmt(cpu)} points per CPU-second (body ${(bytes / 1e6).toFixed(1)} MB)`);
+  console.log(
+    `${label}: ${fmt(wall)} points/s wall, ${fmt(cpu)} points per CPU-second (body ${(bytes / 1e6).toFixed(1)} MB)`,
+  );
 }
 
 const rm = payload();

@@ -21,7 +21,11 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 function request(seconds: number): Buffer {
   const perMetric = SERIES / METRICS;
   const rm: ResourceMetrics = {
-    resource: resourceFromAttributes({ 'service.name': 'bench', 'host.name': 'bench-host', 'k8s.pod.name': 'bench-7d9f' }),
+    resource: resourceFromAttributes({
+      'service.name': 'bench',
+      'host.name': 'bench-host',
+      'k8s.pod.name': 'bench-7d9f',
+    }),
     scopeMetrics: [
       {
         scope: { name: 'bench', version: '1.0.0' },

@@ -61,7 +61,9 @@ function validate(options: CollectorOptions, ingestor: Ingestor): void {
   for (const [key, value] of Object.entries(options.limits ?? {})) {
     const effective = ingestor.limits[key as keyof IngestLimits];
     if (value !== undefined && value !== effective) {
-      throw new Error(`collector options: limits.${key}=${String(value)} differs from the Ingestor's ${effective}; set limits on the Ingestor`);
+      throw new Error(
+        `collector options: limits.${key}=${String(value)} differs from the Ingestor's ${effective}; set limits on the Ingestor`,
+      );
     }
   }
 }
@@ -101,7 +103,10 @@ export async function buildHttpReceiver(
 }
 
 /** Start the HTTP and gRPC receivers in front of `ingestor`; resolves once both listen. */
-export async function startCollector(ingestor: Ingestor, options: Partial<CollectorOptions> = {}): Promise<RunningCollector> {
+export async function startCollector(
+  ingestor: Ingestor,
+  options: Partial<CollectorOptions> = {},
+): Promise<RunningCollector> {
   const config: CollectorOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
   validate(config, ingestor);
   let closing = false;
@@ -114,9 +119,12 @@ export async function startCollector(ingestor: Ingestor, options: Partial<Collec
     await app.listen({ host: config.host, port: config.httpPort });
   } catch (err) {
     await app.close();
-    throw new Error(`OTLP HTTP receiver could not listen on ${config.host}:${config.httpPort}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new Error(
+      `OTLP HTTP receiver could not listen on ${config.host}:${config.httpPort}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   let grpc: RunningGrpcReceiver;
   try {

@@ -54,7 +54,12 @@ export function mapError(err: unknown): MappedError {
   }
   if (err instanceof StorageError) {
     if (err.retryable) {
-      return { status: 503, retryAfterSeconds: err.retryAfterSeconds, error: 'storage_unavailable', message: err.message };
+      return {
+        status: 503,
+        retryAfterSeconds: err.retryAfterSeconds,
+        error: 'storage_unavailable',
+        message: err.message,
+      };
     }
     return { status: 400, error: 'rejected_by_storage', message: err.message };
   }

@@ -133,8 +133,16 @@ export class Ingestor {
     if (!isDerivedSeries(s)) {
       const name = s.ref.metric.name;
       const { maxPointAgeSeconds, maxFutureSeconds } = this.limits;
-      rejections.add('too_old', old, () => `metric ${name}: ${old} point(s) older than ${maxPointAgeSeconds}s (retention)`);
-      rejections.add('too_far_in_future', future, () => `metric ${name}: ${future} point(s) more than ${maxFutureSeconds}s in the future`);
+      rejections.add(
+        'too_old',
+        old,
+        () => `metric ${name}: ${old} point(s) older than ${maxPointAgeSeconds}s (retention)`,
+      );
+      rejections.add(
+        'too_far_in_future',
+        future,
+        () => `metric ${name}: ${future} point(s) more than ${maxFutureSeconds}s in the future`,
+      );
     }
     if (outside === pointCount(s)) return null;
     const inside = (p: { timeUs: number }) => p.timeUs >= w.oldestUs && p.timeUs <= w.newestUs;
@@ -157,7 +165,11 @@ export class Ingestor {
     }
     const keys = Object.keys(ref.labels);
     if (keys.length > maxAttributes) {
-      rejections.add('too_many_attributes', points, () => `metric ${name}: ${keys.length} attributes, the limit is ${maxAttributes}`);
+      rejections.add(
+        'too_many_attributes',
+        points,
+        () => `metric ${name}: ${keys.length} attributes, the limit is ${maxAttributes}`,
+      );
       return false;
     }
     for (const key of keys) {
@@ -167,8 +179,10 @@ export class Ingestor {
         return false;
       }
       if (exceedsBytes(key, maxLabelLength) || exceedsBytes(value, maxLabelLength)) {
-        rejections.add('label_too_long', points, () =>
-          `metric ${name}: attribute '${key.slice(0, 64)}' name or value is longer than ${maxLabelLength} bytes`,
+        rejections.add(
+          'label_too_long',
+          points,
+          () => `metric ${name}: attribute '${key.slice(0, 64)}' name or value is longer than ${maxLabelLength} bytes`,
         );
         return false;
       }

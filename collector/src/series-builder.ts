@@ -6,7 +6,14 @@
  * `<name>{quantile="q"}` gauges plus `_count` / `_sum`. Decoders push points
  * in wire order and the builder groups them into IngestSeries.
  */
-import type { ExpHistogramPoint, HistogramPoint, Labels, MetricDescriptor, MetricKind, Temporality } from '@hydra/storage';
+import type {
+  ExpHistogramPoint,
+  HistogramPoint,
+  Labels,
+  MetricDescriptor,
+  MetricKind,
+  Temporality,
+} from '@hydra/storage';
 import { Rejections } from './rejections.ts';
 import type { IngestSeries, RejectReason } from './types.ts';
 
@@ -105,8 +112,11 @@ export class SeriesBuilder {
     const m = this.current();
     this.points++;
     if (point.bucketCounts.length !== 0 && point.bucketCounts.length !== point.bounds.length + 1) {
-      this.reject('invalid_point', 1, () =>
-        `metric ${m.descriptor.name}: bucket_counts has ${point.bucketCounts.length} entries, explicit_bounds ${point.bounds.length} (expected bounds + 1)`,
+      this.reject(
+        'invalid_point',
+        1,
+        () =>
+          `metric ${m.descriptor.name}: bucket_counts has ${point.bucketCounts.length} entries, explicit_bounds ${point.bounds.length} (expected bounds + 1)`,
       );
       return;
     }

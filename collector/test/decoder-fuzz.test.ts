@@ -55,7 +55,8 @@ describe('protobuf decoder under mutation', () => {
         for (const s of d.series) for (const p of s.samples) expect(Number.isInteger(p.timeUs)).toBe(true);
         decoded++;
       } catch (err) {
-        if (!(err instanceof InvalidRequestError)) throw new Error(`case ${i}: ${String(err)} for ${input.toString('hex')}`);
+        if (!(err instanceof InvalidRequestError))
+          throw new Error(`case ${i}: ${String(err)} for ${input.toString('hex')}`);
         refused++;
       }
     }

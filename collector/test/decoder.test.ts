@@ -46,7 +46,14 @@ describe.each(decoders)('OTLP decoder, %s', (_name, decode) => {
   it('decodes gauges with resource, scope and point labels; point attributes win', () => {
     const kitchen = find(d, 'room.temperature', { room: 'kitchen' });
     expect(kitchen.ref).toEqual({
-      metric: { name: 'room.temperature', kind: 'gauge', unit: 'Cel', temporality: 'unspecified', monotonic: false, description: 'air temperature' },
+      metric: {
+        name: 'room.temperature',
+        kind: 'gauge',
+        unit: 'Cel',
+        temporality: 'unspecified',
+        monotonic: false,
+        description: 'air temperature',
+      },
       labels: { ...BASE_LABELS, room: 'kitchen' },
     });
     expect(kitchen.samples).toEqual([{ timeUs: END_TIME_US, value: 21.5 }]);
@@ -57,7 +64,12 @@ describe.each(decoders)('OTLP decoder, %s', (_name, decode) => {
 
   it('keeps temporality and monotonicity of sums, int values exact', () => {
     const requests = find(d, 'http.requests');
-    expect(requests.ref.metric).toMatchObject({ kind: 'sum', temporality: 'cumulative', monotonic: true, unit: '{request}' });
+    expect(requests.ref.metric).toMatchObject({
+      kind: 'sum',
+      temporality: 'cumulative',
+      monotonic: true,
+      unit: '{request}',
+    });
     expect(requests.ref.labels).toMatchObject({ route: '/cart', code: '200' });
     expect(requests.samples).toEqual([{ timeUs: END_TIME_US, value: 42 }]);
     const delta = find(d, 'queue.depth.change');
@@ -69,10 +81,25 @@ describe.each(decoders)('OTLP decoder, %s', (_name, decode) => {
     const h = find(d, 'http.duration');
     expect(h.ref.metric).toMatchObject({ kind: 'histogram', temporality: 'cumulative', unit: 'ms' });
     expect(h.histograms).toEqual([
-      { timeUs: END_TIME_US, startTimeUs: START_TIME_US, count: 10, sum: 55.5, min: 0.5, max: 20, bounds: [0, 5, 10], bucketCounts: [1, 2, 3, 4] },
+      {
+        timeUs: END_TIME_US,
+        startTimeUs: START_TIME_US,
+        count: 10,
+        sum: 55.5,
+        min: 0.5,
+        max: 20,
+        bounds: [0, 5, 10],
+        bucketCounts: [1, 2, 3, 4],
+      },
     ]);
     const count = find(d, 'http.duration_count');
-    expect(count.ref.metric).toEqual({ name: 'http.duration_count', kind: 'sum', unit: '', temporality: 'cumulative', monotonic: true });
+    expect(count.ref.metric).toEqual({
+      name: 'http.duration_count',
+      kind: 'sum',
+      unit: '',
+      temporality: 'cumulative',
+      monotonic: true,
+    });
     expect(count.ref.labels).toEqual(h.ref.labels);
     expect(count.samples).toEqual([{ timeUs: END_TIME_US, value: 10 }]);
     expect(find(d, 'http.duration_sum').samples).toEqual([{ timeUs: END_TIME_US, value: 55.5 }]);
@@ -98,7 +125,11 @@ describe.each(decoders)('OTLP decoder, %s', (_name, decode) => {
         negativeCounts: [2],
       },
     ]);
-    expect(find(d, 'payload.size_count').ref.metric).toMatchObject({ kind: 'sum', temporality: 'delta', monotonic: true });
+    expect(find(d, 'payload.size_count').ref.metric).toMatchObject({
+      kind: 'sum',
+      temporality: 'delta',
+      monotonic: true,
+    });
     expect(find(d, 'payload.size_sum').samples).toEqual([{ timeUs: END_TIME_US, value: 12.5 }]);
   });
 });
@@ -110,7 +141,12 @@ describe('protobuf decoder, hand-encoded messages', () => {
   it('flattens a summary into quantile gauges plus _count and _sum', () => {
     const p50 = find(d, 'rpc.latency', { quantile: '0.5' });
     expect(p50.ref.metric).toMatchObject({ kind: 'gauge', temporality: 'unspecified' });
-    expect(p50.ref.labels).toEqual({ 'service.name': 'hand-svc', 'otel.scope.name': 'hand', method: 'Get', quantile: '0.5' });
+    expect(p50.ref.labels).toEqual({
+      'service.name': 'hand-svc',
+      'otel.scope.name': 'hand',
+      method: 'Get',
+      quantile: '0.5',
+    });
     expect(p50.samples).toEqual([{ timeUs: 1732602400123456, value: 2 }]);
     expect(find(d, 'rpc.latency', { quantile: '0.99' }).samples[0]!.value).toBe(9.5);
     const count = find(d, 'rpc.latency_count');
@@ -133,7 +169,8 @@ describe('protobuf decoder, hand-encoded messages', () => {
       const out = decodeProtobufRequest(handEncodedPayload(ns === 0n ? 1n : ns), MAX_MESSAGES);
       const expected = Number((ns === 0n ? 1n : ns) / 1000n);
       const s = find(out, 'late.name').samples[0]!;
-      if (expected === 0) expect(s.timeUs).toBeGreaterThan(1e15); // zero time: replaced by the receive time
+      if (expected === 0)
+        expect(s.timeUs).toBeGreaterThan(1e15); // zero time: replaced by the receive time
       else expect(s.timeUs).toBe(expected);
     }
   });
@@ -158,7 +195,14 @@ describe('JSON decoder quirks', () => {
     resourceMetrics: [
       {
         resource: { attributes: [{ key: 'host.name', value: { stringValue: 'h1' } }], droppedAttributesCount: 0 },
-        scopeMetrics: [{ scope: { name: 's' }, metrics: [{ name: 'm', sum: { dataPoints: [point], aggregationTemporality: 2, isMonotonic: true, ...extra } }] }],
+        scopeMetrics: [
+          {
+            scope: { name: 's' },
+            metrics: [
+              { name: 'm', sum: { dataPoints: [point], aggregationTemporality: 2, isMonotonic: true, ...extra } },
+            ],
+          },
+        ],
         schemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
         someFutureField: { nested: true },
       },
@@ -166,7 +210,10 @@ describe('JSON decoder quirks', () => {
   });
 
   it('takes int64 as strings or numbers and ns timestamps as exact strings', () => {
-    const d = decodeJsonRequest(request({ timeUnixNano: '1732602400123456999', asInt: '9007199254740993' }), MAX_MESSAGES);
+    const d = decodeJsonRequest(
+      request({ timeUnixNano: '1732602400123456999', asInt: '9007199254740993' }),
+      MAX_MESSAGES,
+    );
     expect(d.series[0]!.samples).toEqual([{ timeUs: 1732602400123456, value: 9007199254740992 }]);
     const n = decodeJsonRequest(request({ timeUnixNano: 1732602400123000, asInt: 5 }), MAX_MESSAGES);
     expect(n.series[0]!.samples).toEqual([{ timeUs: 1732602400123, value: 5 }]);
@@ -174,12 +221,17 @@ describe('JSON decoder quirks', () => {
 
   it('accepts NaN and Infinity doubles, the string form of enums, and ignores unknown fields', () => {
     const d = decodeJsonRequest(
-      request({ timeUnixNano: '1000000', asDouble: 'NaN', unknownField: 1 }, { aggregationTemporality: 'AGGREGATION_TEMPORALITY_DELTA' }),
+      request(
+        { timeUnixNano: '1000000', asDouble: 'NaN', unknownField: 1 },
+        { aggregationTemporality: 'AGGREGATION_TEMPORALITY_DELTA' },
+      ),
       MAX_MESSAGES,
     );
     expect(d.series[0]!.ref.metric.temporality).toBe('delta');
     expect(d.series[0]!.samples[0]!.value).toBeNaN();
-    expect(decodeJsonRequest(request({ timeUnixNano: '1000000', asDouble: 'Infinity' }), 5).series[0]!.samples[0]!.value).toBe(Infinity);
+    expect(
+      decodeJsonRequest(request({ timeUnixNano: '1000000', asDouble: 'Infinity' }), 5).series[0]!.samples[0]!.value,
+    ).toBe(Infinity);
   });
 
   it('renders AnyValue kinds as label strings', () => {
@@ -239,7 +291,9 @@ describe('JSON decoder quirks', () => {
                     name: 'h',
                     histogram: {
                       aggregationTemporality: 2,
-                      dataPoints: [{ timeUnixNano: '1000000', count: '3', bucketCounts: ['1', '2'], explicitBounds: [1, 2] }],
+                      dataPoints: [
+                        { timeUnixNano: '1000000', count: '3', bucketCounts: ['1', '2'], explicitBounds: [1, 2] },
+                      ],
                     },
                   },
                 ],

@@ -30,7 +30,10 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
     const nowUs = Date.now() * 1000;
     const result = await p.ingestor.ingest([
       {
-        ref: { metric: { name: 'ingest.committed', kind: 'gauge', unit: '', temporality: 'unspecified', monotonic: false }, labels: { a: '1' } },
+        ref: {
+          metric: { name: 'ingest.committed', kind: 'gauge', unit: '', temporality: 'unspecified', monotonic: false },
+          labels: { a: '1' },
+        },
         samples: [
           { timeUs: nowUs - 2000, value: 1 },
           { timeUs: nowUs - 1000, value: 2 },
@@ -54,7 +57,10 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
   });
 
   it('counts accepted points as sent: a histogram point once, though three series store it', async () => {
-    const decoded = decodeProtobufRequest(protobufPayload(sdkResourceMetrics([Math.floor(Date.now() / 1000) - 5, 0], 'fresh.')), 5);
+    const decoded = decodeProtobufRequest(
+      protobufPayload(sdkResourceMetrics([Math.floor(Date.now() / 1000) - 5, 0], 'fresh.')),
+      5,
+    );
     expect(decoded.series).toHaveLength(10); // 2 gauges, 2 sums, histogram + _count + _sum, exp. histogram + _count + _sum
     expect(await p.ingestor.ingest(decoded.series)).toEqual({ acceptedPoints: 6, rejectedPoints: 0, errors: [] });
   });
@@ -67,7 +73,11 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
     try {
       const points = ['a', 'b', 'c'].map((k) => ({ name: 'ingest.backpressure', value: 1, attributes: { k } }));
       await expect(ingestor.ingest(decodeJsonBody(otlpJson(points)))).rejects.toBeInstanceOf(QueueFullError);
-      const res = await fetch(`${c.httpUrl}/v1/metrics`, { method: 'POST', body: otlpJson(points), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${c.httpUrl}/v1/metrics`, {
+        method: 'POST',
+        body: otlpJson(points),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await res.json()) as { message: string }).message).toMatch(/^write queue full/);
@@ -85,7 +95,11 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
       await Promise.all([ingestor.shutdown(), ingestor.shutdown()]);
       await expect(inFlight).resolves.toMatchObject({ acceptedPoints: 1 });
       await expect(ingestor.ingest([])).rejects.toBeInstanceOf(CollectorClosedError);
-      const res = await fetch(`${c.httpUrl}/v1/metrics`, { method: 'POST', body: otlpJson([{ name: 'x', value: 1 }]), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${c.httpUrl}/v1/metrics`, {
+        method: 'POST',
+        body: otlpJson([{ name: 'x', value: 1 }]),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
     } finally {

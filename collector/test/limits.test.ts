@@ -22,17 +22,23 @@ describe('ingest limits', () => {
 
   it('overlays overrides and refuses invalid values naming the field', () => {
     expect(resolveLimits({ maxAttributes: 10 }).maxAttributes).toBe(10);
-    expect(() => resolveLimits({ maxBodyBytes: 0 })).toThrow('ingest limits: maxBodyBytes must be a positive integer, got 0');
+    expect(() => resolveLimits({ maxBodyBytes: 0 })).toThrow(
+      'ingest limits: maxBodyBytes must be a positive integer, got 0',
+    );
     expect(() => resolveLimits({ maxLabelLength: 1.5 })).toThrow(/maxLabelLength must be a positive integer/);
     expect(() => resolveLimits({ nope: 1 } as never)).toThrow("ingest limits: unknown field 'nope'");
   });
 
   it('reads HYDRA_* environment variables and names a bad one', () => {
-    expect(limitsFromEnv({ HYDRA_MAX_BODY_BYTES: '1048576', HYDRA_MAX_ATTRIBUTES: ' ', HYDRA_MAX_SERIES_PER_METRIC: '10' })).toEqual({
+    expect(
+      limitsFromEnv({ HYDRA_MAX_BODY_BYTES: '1048576', HYDRA_MAX_ATTRIBUTES: ' ', HYDRA_MAX_SERIES_PER_METRIC: '10' }),
+    ).toEqual({
       maxBodyBytes: 1048576,
       maxSeriesPerMetric: 10,
     });
-    expect(() => limitsFromEnv({ HYDRA_MAX_LABEL_LENGTH: '2k' })).toThrow("HYDRA_MAX_LABEL_LENGTH must be a positive integer, got '2k'");
+    expect(() => limitsFromEnv({ HYDRA_MAX_LABEL_LENGTH: '2k' })).toThrow(
+      "HYDRA_MAX_LABEL_LENGTH must be a positive integer, got '2k'",
+    );
   });
 });
 

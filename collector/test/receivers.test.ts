@@ -79,7 +79,9 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     expect(body.message).toMatch(/^the request body is not valid JSON: /);
     const typed = await post(url, JSON.stringify({ resourceMetrics: [{ scopeMetrics: 'x' }] }), JSON_TYPE);
     expect(typed.status).toBe(400);
-    expect(JSON.parse(typed.text()).message).toBe('invalid OTLP JSON at resourceMetrics[0]: scopeMetrics must be an array');
+    expect(JSON.parse(typed.text()).message).toBe(
+      'invalid OTLP JSON at resourceMetrics[0]: scopeMetrics must be an array',
+    );
     await expectServesGoodRequest();
   });
 
@@ -102,7 +104,10 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     expect(bomb.length).toBeLessThan(SMALL_BODY_LIMIT);
     const inflated = await post(smallUrl, bomb, { ...PROTOBUF, 'content-encoding': 'gzip' });
     expect(inflated.status).toBe(413);
-    expect(decodeStatus(inflated.bytes)).toMatchObject({ code: 8, message: `the request body exceeds ${SMALL_BODY_LIMIT} bytes after gzip decompression` });
+    expect(decodeStatus(inflated.bytes)).toMatchObject({
+      code: 8,
+      message: `the request body exceeds ${SMALL_BODY_LIMIT} bytes after gzip decompression`,
+    });
     const grpcTooBig = await rawGrpcExport(small.grpcAddress, Buffer.alloc(SMALL_BODY_LIMIT + 1));
     expect(grpcTooBig?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     const corrupt = await post(smallUrl, Buffer.from('not gzip'), { ...JSON_TYPE, 'content-encoding': 'gzip' });
@@ -125,7 +130,9 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     expect(res.status).toBe(200);
     const { partialSuccess } = JSON.parse(res.text());
     expect(partialSuccess.rejectedDataPoints).toBe('2');
-    expect(partialSuccess.errorMessage).toContain("metric limits.huge: attribute 'big' name or value is longer than 2048 bytes");
+    expect(partialSuccess.errorMessage).toContain(
+      "metric limits.huge: attribute 'big' name or value is longer than 2048 bytes",
+    );
     expect(partialSuccess.errorMessage).toContain('metric limits.many: 132 attributes, the limit is 128');
     expect(await storedSamples(p.db, 'limits.ok')).toHaveLength(1);
     expect(await storedSamples(p.db, 'limits.huge')).toHaveLength(0);
@@ -151,7 +158,9 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     const res = await post(url, protobufPayload(rm), PROTOBUF);
     expect(res.status).toBe(400); // every point too old: nothing valid
     const mixed = sdkResourceMetrics([seconds - 1, 0], 'window2.');
-    mixed.scopeMetrics[0]!.metrics.push(...sdkResourceMetrics([seconds + 3600, 0], 'window3.').scopeMetrics[0]!.metrics);
+    mixed.scopeMetrics[0]!.metrics.push(
+      ...sdkResourceMetrics([seconds + 3600, 0], 'window3.').scopeMetrics[0]!.metrics,
+    );
     const partial = await post(url, protobufPayload(mixed), PROTOBUF);
     expect(partial.status).toBe(200);
     const response = ProtobufMetricsSerializer.deserializeResponse(partial.bytes);
@@ -161,7 +170,12 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
 
   it('series beyond the per-metric limit are rejected with partial_success', async () => {
     const registry = new SeriesRegistry(p.db, { maxSeriesPerMetric: 2 });
-    const c = await startCollector(new Ingestor({ registry, writer: p.writer }), { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: false });
+    const c = await startCollector(new Ingestor({ registry, writer: p.writer }), {
+      host: '127.0.0.1',
+      httpPort: 0,
+      grpcPort: 0,
+      logger: false,
+    });
     try {
       const points = ['a', 'b', 'c'].map((pod) => ({ name: 'cardinality.test', value: 1, attributes: { pod } }));
       const res = await post(`${c.httpUrl}/v1/metrics`, otlpJson(points), JSON_TYPE);
@@ -189,7 +203,10 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
       const fresh = await post(url, protobufPayload(sdkResourceMetrics(nowHrTime(), 'outage.new.')), PROTOBUF);
       expect(fresh.status).toBe(503);
       expect(decodeStatus(fresh.bytes).retryDelaySeconds).toBeGreaterThan(0);
-      const grpcError = await rawGrpcExport(p.collector.grpcAddress, protobufPayload(sdkResourceMetrics(nowHrTime(), 'outage.grpc.')));
+      const grpcError = await rawGrpcExport(
+        p.collector.grpcAddress,
+        protobufPayload(sdkResourceMetrics(nowHrTime(), 'outage.grpc.')),
+      );
       expect(grpcError?.code).toBe(grpc.status.UNAVAILABLE);
       expect(grpcError?.metadata.get('grpc-status-details-bin')).toHaveLength(1);
     } finally {
@@ -208,7 +225,10 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     const bad = await rawGrpcExport(p.collector.grpcAddress, Buffer.from('definitely not protobuf'));
     expect(bad?.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(bad?.details).toMatch(/malformed protobuf/);
-    const good = await rawGrpcExport(p.collector.grpcAddress, protobufPayload(sdkResourceMetrics(nowHrTime(), 'grpc.raw.')));
+    const good = await rawGrpcExport(
+      p.collector.grpcAddress,
+      protobufPayload(sdkResourceMetrics(nowHrTime(), 'grpc.raw.')),
+    );
     expect(good).toBeNull();
   });
 
@@ -231,13 +251,28 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
       [(Date.parse(recent) + 1000) * 1000, 0.75],
     ]);
     expect(stored[0]).toMatchObject({ kind: 'gauge', labels: { 'host.name': 'db-1', core: '0' } });
-    const bad = await post(seedUrl, JSON.stringify([{ name: 'seed.cpu', value: 1 }, { name: 'seed.cpu', value: 'high' }]), JSON_TYPE);
+    const bad = await post(
+      seedUrl,
+      JSON.stringify([
+        { name: 'seed.cpu', value: 1 },
+        { name: 'seed.cpu', value: 'high' },
+      ]),
+      JSON_TYPE,
+    );
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.text())).toEqual({ error: 'invalid_request', message: '[1].value: must be a finite number', details: {} });
+    expect(JSON.parse(bad.text())).toEqual({
+      error: 'invalid_request',
+      message: '[1].value: must be a finite number',
+      details: {},
+    });
     const notJson = await post(seedUrl, '[{"name":', JSON_TYPE);
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.text())).toMatchObject({ error: 'invalid_request' });
-    const badTime = await post(seedUrl, JSON.stringify([{ name: 'seed.cpu', value: 1, timestamp: 'tuesday' }]), JSON_TYPE);
+    const badTime = await post(
+      seedUrl,
+      JSON.stringify([{ name: 'seed.cpu', value: 1, timestamp: 'tuesday' }]),
+      JSON_TYPE,
+    );
     expect(JSON.parse(badTime.text()).message).toMatch(/^\[0\]\.timestamp: 'tuesday' is not RFC 3339/);
   });
 
@@ -257,7 +292,9 @@ describe('authentication', () => {
     p = await startPipeline('pglite', {
       authenticate: async (header) => {
         if (!header) return { ok: false, status: 401, message: 'missing bearer token' };
-        return header === 'Bearer ingest-secret' ? { ok: true } : { ok: false, status: 403, message: 'token lacks metrics:write' };
+        return header === 'Bearer ingest-secret'
+          ? { ok: true }
+          : { ok: false, status: 403, message: 'token lacks metrics:write' };
       },
     });
   }, 60_000);

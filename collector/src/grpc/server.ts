@@ -85,7 +85,10 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<R
   };
 
   server.addService(serviceDefinition(ingestor.limits.maxErrorMessages), {
-    Export: (call: grpc.ServerUnaryCall<DecodeOutcome, PartialSuccess | null>, callback: grpc.sendUnaryData<PartialSuccess | null>) => {
+    Export: (
+      call: grpc.ServerUnaryCall<DecodeOutcome, PartialSuccess | null>,
+      callback: grpc.sendUnaryData<PartialSuccess | null>,
+    ) => {
       const started = performance.now();
       const run = async (): Promise<void> => {
         if (authenticate) {
@@ -109,7 +112,9 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<R
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(new Error(`OTLP gRPC receiver could not listen on ${options.host}:${options.port}: ${err.message}`)) : resolve(bound),
+      err
+        ? reject(new Error(`OTLP gRPC receiver could not listen on ${options.host}:${options.port}: ${err.message}`))
+        : resolve(bound),
     );
   });
 

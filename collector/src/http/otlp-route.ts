@@ -62,7 +62,9 @@ export const otlpHttpRoute: FastifyPluginAsync<OtlpRouteOptions> = async (app, o
     const code = grpcCodeForHttpStatus(mapped.status);
     void reply.code(mapped.status);
     if (mapped.status !== 415 && encodingOf(request) === 'protobuf') {
-      return reply.type(PROTOBUF_CONTENT_TYPE).send(Buffer.from(encodeStatus(code, mapped.message, mapped.retryAfterSeconds)));
+      return reply
+        .type(PROTOBUF_CONTENT_TYPE)
+        .send(Buffer.from(encodeStatus(code, mapped.message, mapped.retryAfterSeconds)));
     }
     return reply.type(JSON_CONTENT_TYPE).send(statusJson(code, mapped.message, mapped.retryAfterSeconds));
   });

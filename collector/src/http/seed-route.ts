@@ -77,7 +77,11 @@ export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, o
       const mapped = mapError(err);
       if (mapped.status >= 500) request.log.error({ err }, 'POST /metrics failed');
       if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
-      return finish(reply, telemetry, started, mapped.status, { error: mapped.error, message: mapped.message, details: {} });
+      return finish(reply, telemetry, started, mapped.status, {
+        error: mapped.error,
+        message: mapped.message,
+        details: {},
+      });
     }
   });
 };
@@ -87,14 +91,24 @@ export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, o
  * collector's port): body-parse errors (bad JSON, body too large) get the
  * route's `{error, message, details}` shape. The API uses its own catalogue.
  */
-export const seedErrorHandler = async (err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+export const seedErrorHandler = async (
+  err: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> => {
   const mapped = mapError(err);
   if (mapped.status >= 500) request.log.error({ err }, 'POST /metrics failed');
   if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
   return reply.code(mapped.status).send({ error: mapped.error, message: mapped.message, details: {} });
 };
 
-function finish(reply: FastifyReply, t: CollectorTelemetry, started: number, status: number, body: object): FastifyReply {
+function finish(
+  reply: FastifyReply,
+  t: CollectorTelemetry,
+  started: number,
+  status: number,
+  body: object,
+): FastifyReply {
   const attributes = { transport: 'http', encoding: 'seed_json', status };
   t.requests.add(1, attributes);
   t.requestDuration.record((performance.now() - started) / 1000, attributes);
@@ -135,7 +149,8 @@ export function parseSeedPoints(body: unknown, maxLabelLength: number, nowMs: nu
       labels[HOST_LABEL] = p.host as string;
     }
     const timeMs = p.timestamp === undefined || p.timestamp === null ? nowMs : parseTimestamp(p.timestamp, bad);
-    const key = name + '\u0000' + JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const key =
+      name + '\u0000' + JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     let s = bySeries.get(key);
     if (!s) {
       const metric = { name, kind: 'gauge', unit: '', temporality: 'unspecified', monotonic: false } as const;

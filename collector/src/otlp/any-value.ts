@@ -46,7 +46,8 @@ function anyValueString(r: Reader, end: number): string {
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 function anyValue(r: Reader, end: number, depth: number): Json {
-  if (depth > MAX_ANY_VALUE_DEPTH) throw new RangeError(`an attribute value nests deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
+  if (depth > MAX_ANY_VALUE_DEPTH)
+    throw new RangeError(`an attribute value nests deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   let v: Json = null;
   while (r.pos < end) {
     const t = r.uint32();

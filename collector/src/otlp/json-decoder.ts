@@ -9,7 +9,7 @@
 import type { Labels, Temporality } from '@hydra/storage';
 import { InvalidRequestError } from '../errors.ts';
 import { SeriesBuilder, type DecodedRequest } from '../series-builder.ts';
-import { FLAG_NO_RECORDED_VALUE } from './protobuf-decoder.ts';
+import { FLAG_NO_RECORDED_VALUE } from './protobuf-points.ts';
 import { MAX_ANY_VALUE_DEPTH } from './any-value.ts';
 
 const DIGITS = /^\d+$/;
@@ -267,7 +267,10 @@ function histogramPoint(p: Obj, b: SeriesBuilder): void {
 function buckets(v: unknown, field: string): { offset: number; counts: number[] } {
   if (v === undefined || v === null) return { offset: 0, counts: [] };
   const o = object(v, field);
-  return { offset: int64(o.offset, `${field}.offset`), counts: numbers(o.bucketCounts, `${field}.bucketCounts`, int64) };
+  return {
+    offset: int64(o.offset, `${field}.offset`),
+    counts: numbers(o.bucketCounts, `${field}.bucketCounts`, int64),
+  };
 }
 
 function expHistogramPoint(p: Obj, b: SeriesBuilder): void {
@@ -300,5 +303,11 @@ function summaryPoint(p: Obj, b: SeriesBuilder): void {
     }),
   );
   const sum = optionalDouble(p.sum, 'sum') ?? 0;
-  b.summary(attributes(p.attributes), nanosToMicros(p.timeUnixNano, 'timeUnixNano'), int64(p.count, 'count'), sum, quantiles);
+  b.summary(
+    attributes(p.attributes),
+    nanosToMicros(p.timeUnixNano, 'timeUnixNano'),
+    int64(p.count, 'count'),
+    sum,
+    quantiles,
+  );
 }

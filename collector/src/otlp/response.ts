@@ -44,7 +44,10 @@ export function encodeExportResponse(partial: PartialSuccess | null): Uint8Array
 export function exportResponseJson(partial: PartialSuccess | null): Record<string, unknown> {
   if (!partial || (partial.rejectedDataPoints === 0 && partial.errorMessage === '')) return {};
   return {
-    partialSuccess: { rejectedDataPoints: String(partial.rejectedDataPoints), errorMessage: trim(partial.errorMessage) },
+    partialSuccess: {
+      rejectedDataPoints: String(partial.rejectedDataPoints),
+      errorMessage: trim(partial.errorMessage),
+    },
   };
 }
 

@@ -16,7 +16,12 @@ export const END_TIME_US = 1732602400123456;
 export const START_TIME: HrTime = [1732602300, 5];
 export const START_TIME_US = 1732602300000000;
 
-export const RESOURCE_ATTRIBUTES = { 'service.name': 'checkout', 'host.name': 'web-1', 'k8s.replicas': 3, 'feature.on': true };
+export const RESOURCE_ATTRIBUTES = {
+  'service.name': 'checkout',
+  'host.name': 'web-1',
+  'k8s.replicas': 3,
+  'feature.on': true,
+};
 export const SCOPE = { name: 'hydra-test', version: '1.2.3' };
 
 /** The known payload; `prefix` is put before every metric name so tests do not share series. */
@@ -28,7 +33,12 @@ export function sdkResourceMetrics(endTime: HrTime = END_TIME, prefix = ''): Res
         scope: SCOPE,
         metrics: [
           {
-            descriptor: { name: prefix + 'room.temperature', description: 'air temperature', unit: 'Cel', valueType: ValueType.DOUBLE },
+            descriptor: {
+              name: prefix + 'room.temperature',
+              description: 'air temperature',
+              unit: 'Cel',
+              valueType: ValueType.DOUBLE,
+            },
             aggregationTemporality: AggregationTemporality.CUMULATIVE,
             dataPointType: DataPointType.GAUGE,
             dataPoints: [
@@ -37,7 +47,12 @@ export function sdkResourceMetrics(endTime: HrTime = END_TIME, prefix = ''): Res
             ],
           },
           {
-            descriptor: { name: prefix + 'http.requests', description: '', unit: '{request}', valueType: ValueType.INT },
+            descriptor: {
+              name: prefix + 'http.requests',
+              description: '',
+              unit: '{request}',
+              valueType: ValueType.INT,
+            },
             aggregationTemporality: AggregationTemporality.CUMULATIVE,
             dataPointType: DataPointType.SUM,
             isMonotonic: true,
@@ -59,7 +74,13 @@ export function sdkResourceMetrics(endTime: HrTime = END_TIME, prefix = ''): Res
                 startTime: START_TIME,
                 endTime,
                 attributes: { route: '/cart' },
-                value: { buckets: { boundaries: [0, 5, 10], counts: [1, 2, 3, 4] }, count: 10, sum: 55.5, min: 0.5, max: 20 },
+                value: {
+                  buckets: { boundaries: [0, 5, 10], counts: [1, 2, 3, 4] },
+                  count: 10,
+                  sum: 55.5,
+                  min: 0.5,
+                  max: 20,
+                },
               },
             ],
           },
@@ -107,7 +128,9 @@ const { Writer } = protobuf;
 type W = protobuf.Writer;
 
 function fixed64(w: W, field: number, value: bigint): void {
-  w.uint32((field << 3) | 1).fixed32(Number(value & 0xffffffffn)).fixed32(Number(value >> 32n));
+  w.uint32((field << 3) | 1)
+    .fixed32(Number(value & 0xffffffffn))
+    .fixed32(Number(value >> 32n));
 }
 
 function keyValue(w: W, field: number, key: string, value: string): void {

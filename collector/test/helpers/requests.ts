@@ -10,8 +10,12 @@ export interface GaugePoint {
 }
 
 /** An OTLP JSON ExportMetricsServiceRequest with one gauge metric per point. */
-export function otlpJson(points: GaugePoint[], resource: Record<string, string> = { 'service.name': 'receiver-test' }): string {
-  const kv = (attrs: Record<string, string>) => Object.entries(attrs).map(([key, v]) => ({ key, value: { stringValue: v } }));
+export function otlpJson(
+  points: GaugePoint[],
+  resource: Record<string, string> = { 'service.name': 'receiver-test' },
+): string {
+  const kv = (attrs: Record<string, string>) =>
+    Object.entries(attrs).map(([key, v]) => ({ key, value: { stringValue: v } }));
   return JSON.stringify({
     resourceMetrics: [
       {

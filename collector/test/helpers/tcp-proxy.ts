@@ -37,7 +37,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         resolve(typeof addr === 'object' && addr ? addr.port : port);
       });
     });
-  const stopListening = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+  const stopListening = () =>
+    new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
   const port = await listen(0);
   return {
     port,
