@@ -1,3 +1,32 @@
 /** @hydra/operator: the HydraMonitor controller and its pure builders. */
 export * from './constants.ts';
 export { desiredChildren, type DesiredChild, type DesiredOptions } from './resources/desired.ts';
+export {
+  startOperator,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_LEASE_NAME,
+  DEFAULT_RESYNC_MS,
+  DEFAULT_WORKERS,
+  DEFAULT_SHUTDOWN_MS,
+} from './operator.ts';
+export type { Operator, OperatorOptions, StopReason } from './operator.ts';
+export { createLogger, type Logger, type LogLevel } from './log.ts';
+export { computeStatus, CONDITION_READY, CONDITION_COLLECTOR_AVAILABLE, CONDITION_JOBS_SCHEDULED } from './status.ts';
+export { WorkQueue } from './queue.ts';
+export type { OperatorMetrics } from './metrics.ts';
+export { loadKubeConfig } from './kube/kubeconfig.ts';
+export { KubeClient, type RequestObserver, type Verb } from './kube/client.ts';
+export { KubeApiError } from './kube/errors.ts';
+export {
+  HYDRA_MONITOR,
+  CHILD_KINDS,
+  CONFIG_MAP,
+  SERVICE,
+  DEPLOYMENT,
+  CRON_JOB,
+  SERVICE_MONITOR,
+  LEASE,
+  collectionPath,
+  objectPath,
+  type ResourceKind,
+} from './kube/kinds.ts';

@@ -1,0 +1,100 @@
+/**
+ * `hydra operator`: runs the HydraMonitor operator against the cluster of KUBECONFIG (or the in-cluster service
+ * account), like `go run` for Go operators. SIGINT/SIGTERM stop it gracefully (in-flight reconciles finish, the
+ * Lease is released); losing the Lease stops it with exit code 1 so its Deployment restarts it as a candidate.
+ */
+import {
+  DEFAULT_HTTP_PORT,
+  DEFAULT_IMAGE,
+  DEFAULT_LEASE_NAME,
+  DEFAULT_RESYNC_MS,
+  DEFAULT_WORKERS,
+  createLogger,
+  loadKubeConfig,
+  startOperator,
+  type LogLevel,
+} from '@hydra/operator';
+import { UsageError, integerOption, parseCommandArgs } from '../args.ts';
+import { waitForSignal } from '../runtime/lifecycle.ts';
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const MAX_WORKERS = 64;
+
+const USAGE = `usage: hydra operator [options]
+
+Runs the HydraMonitor operator against the cluster in KUBECONFIG (in a pod: its
+service account). Needs the CRD (k8s/crds/) and the RBAC of k8s/operator/.
+
+options:
+  --namespaces <a,b>       watch only these namespaces (default: all)
+  --workers <n>            concurrent reconciles (default ${DEFAULT_WORKERS})
+  --image <ref>            default collector/job image (default ${DEFAULT_IMAGE})
+  --leader-elect <bool>    elect a leader through a Lease (default true)
+  --lease-namespace <ns>   namespace of the Lease (default: POD_NAMESPACE, else default)
+  --lease-name <name>      name of the Lease (default ${DEFAULT_LEASE_NAME})
+  --http-address <h:p>     /metrics, /healthz, /readyz (default 0.0.0.0:${DEFAULT_HTTP_PORT}; '' disables)
+  --resync-seconds <n>     re-queue every monitor this often (default ${DEFAULT_RESYNC_MS / 1000})
+  --log-level <level>      ${LOG_LEVELS.join(', ')} (default info)
+  -h, --help               show this help`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(argv, {
+    usage: USAGE,
+    options: {
+      namespaces: { type: 'string' },
+      workers: { type: 'string' },
+      image: { type: 'string' },
+      'leader-elect': { type: 'string' },
+      'lease-namespace': { type: 'string' },
+      'lease-name': { type: 'string' },
+      'http-address': { type: 'string' },
+      'resync-seconds': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
+  if (!args) return 0;
+  const level = (args['log-level'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(level))
+    throw new UsageError(`--log-level: '${level}' is not one of ${LOG_LEVELS.join(', ')}`);
+  const leaderElect = args['leader-elect'] ?? 'true';
+  if (leaderElect !== 'true' && leaderElect !== 'false')
+    throw new UsageError(`--leader-elect: '${leaderElect}' is not true or false`);
+  const httpAddress = args['http-address'] ?? `0.0.0.0:${DEFAULT_HTTP_PORT}`;
+  let http: { host: string; port: number } | undefined;
+  if (httpAddress !== '') {
+    const match = /^(.*):(\d+)$/.exec(httpAddress);
+    if (!match) throw new UsageError(`--http-address: '${httpAddress}' is not host:port`);
+    http = {
+      host: match[1]!.replace(/^\[|\]$/g, '') || '0.0.0.0',
+      port: integerOption('http-address', match[2], DEFAULT_HTTP_PORT, 0, 65535),
+    };
+  }
+  const kubeConfig = loadKubeConfig();
+  const log = createLogger(level);
+  const signal = waitForSignal();
+  const operator = await startOperator({
+    kubeConfig,
+    namespaces: args.namespaces
+      ? args.namespaces
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
+    workers: integerOption('workers', args.workers, DEFAULT_WORKERS, 1, MAX_WORKERS),
+    defaultImage: args.image,
+    resyncMs: integerOption('resync-seconds', args['resync-seconds'], DEFAULT_RESYNC_MS / 1000, 10, 86_400) * 1000,
+    leaderElection:
+      leaderElect === 'true'
+        ? {
+            namespace: args['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'default',
+            name: args['lease-name'] ?? DEFAULT_LEASE_NAME,
+          }
+        : false,
+    http,
+    log,
+  });
+  const reason = await Promise.race([signal.then((s) => `signal ${s}`), operator.done]);
+  await operator.stop();
+  log.info('operator stopped', { reason });
+  return reason === 'lost-leadership' ? 1 : 0;
+}

@@ -1,0 +1,178 @@
+/**
+ * The status the operator writes: conditions (Ready, CollectorAvailable, JobsScheduled — each with reason,
+ * message and observedGeneration; lastTransitionTime kept until the status flips), observedGeneration, the
+ * collector endpoint and replica counts, the CronJobs' last runs. Pure functions of the monitor, its children
+ * and the previous status.
+ */
+import type { V1CronJob, V1Deployment } from '@kubernetes/client-node';
+import type { Condition, HydraMonitor, HydraMonitorStatus } from '@hydra/schema';
+import { COMPONENT_COLLECTOR } from './constants.ts';
+import { collectorConfigHash } from './resources/configmap.ts';
+import { labelSelectorString, selectorLabels } from './resources/meta.ts';
+import { collectorEndpoints } from './resources/service.ts';
+
+export const CONDITION_READY = 'Ready';
+export const CONDITION_COLLECTOR_AVAILABLE = 'CollectorAvailable';
+export const CONDITION_JOBS_SCHEDULED = 'JobsScheduled';
+
+type ConditionStatus = Condition['status'];
+interface ConditionInput {
+  type: string;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+}
+
+/** What the operator observed for one monitor. */
+export interface Observed {
+  deployment?: V1Deployment;
+  anomalyJob?: V1CronJob;
+  forecastJob?: V1CronJob;
+  /** The error of the last apply, if it failed. */
+  error?: Error;
+}
+
+/** The status fields the operator owns (server-side apply of exactly these to /status). */
+export type OwnedStatus = Omit<HydraMonitorStatus, 'activeAlerts'>;
+
+function collectorCondition(monitor: HydraMonitor, d: V1Deployment | undefined): ConditionInput {
+  const type = CONDITION_COLLECTOR_AVAILABLE;
+  const desired = monitor.spec.collector.replicas;
+  if (!d)
+    return { type, status: 'False', reason: 'NotCreated', message: 'the collector Deployment does not exist yet' };
+  if (desired === 0) return { type, status: 'True', reason: 'ScaledToZero', message: 'spec.collector.replicas is 0' };
+  const s = d.status ?? {};
+  const available = s.availableReplicas ?? 0;
+  const updated = s.updatedReplicas ?? 0;
+  const current = (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
+  if (current && available >= desired && updated >= desired)
+    return {
+      type,
+      status: 'True',
+      reason: 'MinimumReplicasAvailable',
+      message: `${available}/${desired} collector pods available`,
+    };
+  const progressing = (s.conditions ?? []).find((c) => c.type === 'Progressing');
+  if (progressing?.status === 'False')
+    return {
+      type,
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message: progressing.message ?? 'rollout stalled',
+    };
+  return {
+    type,
+    status: 'False',
+    reason: updated < desired ? 'RollingOut' : 'Unavailable',
+    message: `${available}/${desired} collector pods available, ${updated} updated`,
+  };
+}
+
+function jobsCondition(monitor: HydraMonitor, o: Observed): ConditionInput {
+  const type = CONDITION_JOBS_SCHEDULED;
+  const wanted: [string, V1CronJob | undefined, string][] = [];
+  if (monitor.spec.anomaly.enabled) wanted.push(['anomaly', o.anomalyJob, monitor.spec.anomaly.schedule]);
+  if (monitor.spec.forecast.enabled) wanted.push(['forecast', o.forecastJob, monitor.spec.forecast.schedule]);
+  const missing = wanted.filter(([, job]) => !job).map(([name]) => name);
+  if (missing.length > 0)
+    return {
+      type,
+      status: 'False',
+      reason: 'NotCreated',
+      message: `CronJob(s) not created yet: ${missing.join(', ')}`,
+    };
+  const stale = wanted.filter(([, job, schedule]) => job!.spec?.schedule !== schedule).map(([name]) => name);
+  if (stale.length > 0)
+    return {
+      type,
+      status: 'False',
+      reason: 'ScheduleOutdated',
+      message: `CronJob(s) not updated yet: ${stale.join(', ')}`,
+    };
+  return {
+    type,
+    status: 'True',
+    reason: 'Scheduled',
+    message: wanted.map(([name, , schedule]) => `${name} '${schedule}'`).join(', '),
+  };
+}
+
+function readyCondition(monitor: HydraMonitor, o: Observed, parts: ConditionInput[]): ConditionInput {
+  const type = CONDITION_READY;
+  if (monitor.spec.paused)
+    return { type, status: 'False', reason: 'Paused', message: 'spec.paused is true: children are not reconciled' };
+  if (o.error) return { type, status: 'False', reason: 'ReconcileFailed', message: o.error.message };
+  const failing = parts.find((c) => c.status !== 'True');
+  if (failing)
+    return {
+      type,
+      status: 'False',
+      reason: failing.type === CONDITION_COLLECTOR_AVAILABLE ? 'CollectorUnavailable' : 'JobsNotScheduled',
+      message: failing.message,
+    };
+  return { type, status: 'True', reason: 'Ready', message: 'collector available and jobs scheduled' };
+}
+
+/** Conditions with lastTransitionTime carried over from `previous` while the status is unchanged. */
+export function withTransitions(
+  inputs: ConditionInput[],
+  previous: readonly Condition[] | undefined,
+  generation: number,
+  now: string,
+): Condition[] {
+  return inputs.map((c) => {
+    const before = previous?.find((p) => p.type === c.type);
+    const lastTransitionTime = before && before.status === c.status ? before.lastTransitionTime : now;
+    return { ...c, lastTransitionTime, observedGeneration: generation };
+  });
+}
+
+function jobStatus(job: V1CronJob | undefined): NonNullable<HydraMonitorStatus['jobs']>['anomaly'] {
+  if (!job) return undefined;
+  const iso = (t: unknown) =>
+    t === undefined || t === null ? undefined : t instanceof Date ? t.toISOString() : String(t);
+  return {
+    schedule: job.spec?.schedule,
+    lastScheduleTime: iso(job.status?.lastScheduleTime),
+    lastSuccessfulTime: iso(job.status?.lastSuccessfulTime),
+    active: job.status?.active?.length ?? 0,
+  };
+}
+
+/** The status the operator owns for `monitor`, given what it observed. */
+export function computeStatus(monitor: HydraMonitor, observed: Observed, now: Date): OwnedStatus {
+  const generation = monitor.metadata.generation ?? 0;
+  const collector = collectorCondition(monitor, observed.deployment);
+  const jobs = jobsCondition(monitor, observed);
+  const ready = readyCondition(monitor, observed, [collector, jobs]);
+  const conditions = withTransitions(
+    [ready, collector, jobs],
+    monitor.status?.conditions,
+    generation,
+    now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  );
+  const endpoints = collectorEndpoints(monitor);
+  const replicas = observed.deployment?.status?.replicas ?? 0;
+  const readyReplicas = observed.deployment?.status?.readyReplicas ?? 0;
+  const anomaly = jobStatus(observed.anomalyJob);
+  const forecast = jobStatus(observed.forecastJob);
+  const successes = [anomaly?.lastSuccessfulTime, forecast?.lastSuccessfulTime]
+    .filter((t): t is string => t !== undefined)
+    .sort();
+  const status: OwnedStatus = {
+    observedGeneration: generation,
+    conditions,
+    collector: {
+      endpoint: endpoints.grpc,
+      httpEndpoint: endpoints.http,
+      replicas,
+      readyReplicas,
+      ready: `${readyReplicas}/${monitor.spec.collector.replicas}`,
+      selector: labelSelectorString(selectorLabels(monitor, COMPONENT_COLLECTOR)),
+      configHash: collectorConfigHash(monitor),
+    },
+    jobs: { ...(anomaly ? { anomaly } : {}), ...(forecast ? { forecast } : {}) },
+  };
+  if (successes.length > 0) status.lastAnalysisTime = successes[successes.length - 1];
+  return status;
+}
