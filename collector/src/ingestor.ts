@@ -15,6 +15,10 @@ import type { IngestResult, IngestSeries } from './types.ts';
 /** Default wait for in-flight ingests on shutdown. */
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 const US_PER_SECOND = 1_000_000;
+/** PostgreSQL text and jsonb cannot hold U+0000: such names are refused here, permanently, not retried. */
+const NUL = '\u0000';
+/** Characters of a name quoted in a rejection message. */
+const QUOTED_NAME_CHARS = 64;
 
 interface TimeWindow {
   oldestUs: number;
@@ -157,9 +161,13 @@ export class Ingestor {
   private labelsWithinLimits(ref: SeriesRef, points: number, rejections: Rejections): boolean {
     const { maxAttributes, maxLabelLength } = this.limits;
     const name = ref.metric.name;
-    if (name === '' || exceedsBytes(name, maxLabelLength)) {
+    if (name === '' || exceedsBytes(name, maxLabelLength) || name.includes(NUL)) {
       rejections.add('invalid_name', points, () =>
-        name === '' ? 'metric name is empty' : `metric name is longer than ${maxLabelLength} bytes`,
+        name === ''
+          ? 'metric name is empty'
+          : name.includes(NUL)
+            ? `metric name '${printable(name)}' contains U+0000, which PostgreSQL cannot store`
+            : `metric name is longer than ${maxLabelLength} bytes`,
       );
       return false;
     }
@@ -175,14 +183,22 @@ export class Ingestor {
     for (const key of keys) {
       const value = ref.labels[key]!;
       if (key === '') {
-        rejections.add('invalid_name', points, () => `metric ${name}: an attribute has an empty key`);
+        rejections.add('invalid_label', points, () => `metric ${name}: an attribute has an empty key`);
         return false;
       }
       if (exceedsBytes(key, maxLabelLength) || exceedsBytes(value, maxLabelLength)) {
         rejections.add(
           'label_too_long',
           points,
-          () => `metric ${name}: attribute '${key.slice(0, 64)}' name or value is longer than ${maxLabelLength} bytes`,
+          () => `metric ${name}: attribute '${printable(key)}' name or value is longer than ${maxLabelLength} bytes`,
+        );
+        return false;
+      }
+      if (key.includes(NUL) || value.includes(NUL)) {
+        rejections.add(
+          'invalid_label',
+          points,
+          () => `metric ${name}: attribute '${printable(key)}' contains U+0000, which PostgreSQL cannot store`,
         );
         return false;
       }
@@ -193,6 +209,11 @@ export class Ingestor {
 
 function pointCount(s: IngestSeries): number {
   return s.samples.length + s.histograms.length + s.expHistograms.length;
+}
+
+/** A name shortened for a message, with control characters escaped. */
+function printable(s: string): string {
+  return JSON.stringify(s.slice(0, QUOTED_NAME_CHARS)).slice(1, -1);
 }
 
 /** Whether the UTF-8 encoding of `s` is longer than `max` bytes (measured only when the length is in doubt). */

@@ -34,6 +34,7 @@ export type RejectReason =
   | 'too_many_attributes'
   | 'label_too_long'
   | 'invalid_name'
+  | 'invalid_label'
   | 'too_old'
   | 'too_far_in_future'
   | 'series_limit'

@@ -143,6 +143,24 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     await expectServesGoodRequest();
   });
 
+  it('regression: a NUL character in a label or metric name is a permanent rejection, not an endless 503', async () => {
+    const res = await post(
+      url,
+      otlpJson([
+        { name: 'nul.ok', value: 1 },
+        { name: 'nul.label', value: 1, attributes: { a: 'x\u0000y' } },
+        { name: 'nul\u0000name', value: 1 },
+      ]),
+      JSON_TYPE,
+    );
+    expect(res.status).toBe(200);
+    const { partialSuccess } = JSON.parse(res.text());
+    expect(partialSuccess.rejectedDataPoints).toBe('2');
+    expect(partialSuccess.errorMessage).toContain("metric nul.label: attribute 'a' contains U+0000");
+    expect(partialSuccess.errorMessage).toContain("metric name 'nul\\u0000name' contains U+0000");
+    await expectServesGoodRequest();
+  });
+
   it('points too old or too far in the future are counted in partial_success (protobuf reply)', async () => {
     const now = Date.now();
     const body = otlpJson([
