@@ -5,6 +5,10 @@ import { SeasonalBaseline, insertSorted } from './seasonal-baseline.ts';
 export const RESIDUAL_WINDOW = 256;
 /** Recent residuals whose median is compared with the older ones to find level shifts. */
 export const SHIFT_SHORT_POINTS = 5;
+/** Tail quantile used to widen the scale for heavy-tailed noise ... */
+export const TAIL_QUANTILE = 0.01;
+/** ... and the spread between the 1 % and 99 % quantiles of a standard normal (2 · 2.326). */
+export const TAIL_SPREAD_NORMAL = 4.653;
 /** Converts a mean absolute deviation to a standard deviation for normal data: √(π/2). */
 export const MEAN_ABS_DEV_NORMAL_SCALE = Math.sqrt(Math.PI / 2);
 
@@ -60,7 +64,7 @@ export class ResidualModel {
       baseline,
       residual,
       recentMedian: this.recent.median(),
-      recentScale: robustScale(this.recent),
+      recentScale: robustScale(this.recent, true),
       referenceMedian: this.reference.median(),
       referenceScale: robustScale(this.reference),
       shortMedian,
@@ -97,11 +101,19 @@ export class ResidualModel {
  * the values are equal (MAD = 0, common for counters), √(π/2) times the mean
  * absolute deviation, so rare changes still have a scale. Never below the
  * data's resolution (the smallest step between its values, 1 for counts):
- * a move by one quantum is never an anomaly by itself.
+ * a move by one quantum is never an anomaly by itself. With `tailAware`,
+ * also never below the spread of the 1 % and 99 % quantiles in normal
+ * units: heavy-tailed noise (latencies) widens the band instead of raising
+ * alarms, while Gaussian noise gives the same scale either way. (Used for
+ * the point band; the level-shift reference keeps the pure MAD, as a median
+ * of five points is not heavy-tailed.)
  */
-export function robustScale(window: RollingOrder): number {
+export function robustScale(window: RollingOrder, tailAware = false): number {
   const m = window.mad();
-  const scale = m > 0 ? m : MEAN_ABS_DEV_NORMAL_SCALE * window.meanAbsoluteDeviation();
+  const tail = tailAware
+    ? (window.quantile(1 - TAIL_QUANTILE) - window.quantile(TAIL_QUANTILE)) / TAIL_SPREAD_NORMAL
+    : 0;
+  const scale = Math.max(m > 0 ? m : MEAN_ABS_DEV_NORMAL_SCALE * window.meanAbsoluteDeviation(), tail);
   const resolution = window.resolution(scale);
   return Number.isFinite(resolution) ? Math.max(scale, resolution) : scale;
 }
