@@ -17,6 +17,14 @@ export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 const US_PER_SECOND = 1_000_000;
 /** PostgreSQL text and jsonb cannot hold U+0000: such names are refused here, permanently, not retried. */
 const NUL = '\u0000';
+/**
+ * Longest unit, in bytes: the metric's identity (name, unit, …) is one
+ * PostgreSQL btree entry, which must stay under ~2.7 kB with a name at the
+ * label-length limit. UCUM units are a few characters.
+ */
+export const MAX_UNIT_BYTES = 256;
+/** Longest metric name in bytes whatever maxLabelLength says, for the same btree reason. */
+export const MAX_METRIC_NAME_BYTES = 2048;
 /** Characters of a name quoted in a rejection message. */
 const QUOTED_NAME_CHARS = 64;
 
@@ -160,14 +168,24 @@ export class Ingestor {
 
   private labelsWithinLimits(ref: SeriesRef, points: number, rejections: Rejections): boolean {
     const { maxAttributes, maxLabelLength } = this.limits;
+    const maxNameBytes = Math.min(maxLabelLength, MAX_METRIC_NAME_BYTES);
     const name = ref.metric.name;
-    if (name === '' || exceedsBytes(name, maxLabelLength) || name.includes(NUL)) {
+    if (name === '' || exceedsBytes(name, maxNameBytes) || name.includes(NUL)) {
       rejections.add('invalid_name', points, () =>
         name === ''
           ? 'metric name is empty'
           : name.includes(NUL)
             ? `metric name '${printable(name)}' contains U+0000, which PostgreSQL cannot store`
-            : `metric name is longer than ${maxLabelLength} bytes`,
+            : `metric name '${printable(name)}…' is longer than ${maxNameBytes} bytes`,
+      );
+      return false;
+    }
+    const unit = ref.metric.unit;
+    if (exceedsBytes(unit, MAX_UNIT_BYTES) || unit.includes(NUL)) {
+      rejections.add('invalid_name', points, () =>
+        unit.includes(NUL)
+          ? `metric ${name}: unit contains U+0000, which PostgreSQL cannot store`
+          : `metric ${name}: unit is longer than ${MAX_UNIT_BYTES} bytes`,
       );
       return false;
     }

@@ -8,7 +8,8 @@ import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.ts';
 import { CollectorClosedError } from '../src/errors.ts';
-import { Ingestor } from '../src/ingestor.ts';
+import { randomBytes } from 'node:crypto';
+import { Ingestor, MAX_METRIC_NAME_BYTES, MAX_UNIT_BYTES } from '../src/ingestor.ts';
 import { decodeJsonRequest } from '../src/otlp/json-decoder.ts';
 import { decodeProtobufRequest } from '../src/otlp/protobuf-decoder.ts';
 import { protobufPayload, sdkResourceMetrics } from './helpers/otlp-fixtures.ts';
@@ -63,6 +64,27 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
     );
     expect(decoded.series).toHaveLength(10); // 2 gauges, 2 sums, histogram + _count + _sum, exp. histogram + _count + _sum
     expect(await p.ingestor.ingest(decoded.series)).toEqual({ acceptedPoints: 6, rejectedPoints: 0, errors: [] });
+  });
+
+  it('stores names and labels at the length limits; refuses a unit past MAX_UNIT_BYTES', async () => {
+    const hex = (bytes: number) => randomBytes(bytes / 2).toString('hex');
+    const name = hex(MAX_METRIC_NAME_BYTES); // incompressible, so the identity's btree entry is at its largest
+    const series = (unit: string) => ({
+      ref: {
+        metric: { name, kind: 'gauge' as const, unit, temporality: 'unspecified' as const, monotonic: false },
+        labels: { [hex(2048)]: hex(2048) },
+      },
+      samples: [{ timeUs: Date.now() * 1000 - 1000, value: 1 }],
+      histograms: [],
+      expHistograms: [],
+    });
+    expect(await p.ingestor.ingest([series(hex(MAX_UNIT_BYTES))])).toMatchObject({
+      acceptedPoints: 1,
+      rejectedPoints: 0,
+    });
+    const refused = await p.ingestor.ingest([series(hex(MAX_UNIT_BYTES + 2))]);
+    expect(refused).toMatchObject({ acceptedPoints: 0, rejectedPoints: 1 });
+    expect(refused.errors[0]).toMatch(/unit is longer than 256 bytes$/);
   });
 
   it('back-pressure from the writer becomes 429 with Retry-After', async () => {
