@@ -17,16 +17,38 @@ describe('forecastSeries (automatic choice)', () => {
   const input = { values: values.slice(0, -48), periods: [24, 168], intervalSeconds: 3600 };
 
   it('scores every eligible candidate and beats seasonal naive on a seasonal series with trend', () => {
-    const auto = forecastSeries(input, 48, [0.95]);
+    const unhurried = { budgetMs: 60_000 }; // the default budget is wall-clock; a loaded machine must not skip candidates here
+    const auto = forecastSeries(input, 48, [0.95], unhurried);
     const naive = forecastSeries(input, 48, [0.95], { model: 'seasonal-naive' });
     const actual = values.slice(-48);
     const mae = (f: number[]) => f.reduce((s, v, i) => s + Math.abs(v - (actual[i] as number)), 0) / 48;
     expect(auto.scores.map((s) => s.model)).toEqual(
-      expect.arrayContaining(['seasonal-naive', 'holt-winters', 'linear-trend', 'mstl', 'arima']),
+      expect.arrayContaining(['seasonal-naive', 'holt-winters', 'linear-trend', 'mstl']),
     );
+    expect(auto.scores.every((s) => s.mase !== null)).toBe(true);
     expect(auto.fallback).toBeUndefined();
     expect(auto.holdoutMase).toBeLessThan(1);
     expect(mae(auto.forecast.mean)).toBeLessThan(mae(naive.forecast.mean));
+  });
+
+  it('tries ARIMA only where its seasonal model covers every detected season', () => {
+    const names = (periods: number[]) =>
+      selectByHoldout({ ...input, periods }, 48, { budgetMs: 60_000 }).map((s) => s.model);
+    expect(names([24])).toContain('arima');
+    expect(names([24, 168])).not.toContain('arima');
+    expect(names([])).not.toContain('arima');
+  });
+
+  it('keeps the preferred model unless another beats it by the margin', () => {
+    const options = { budgetMs: 60_000, combine: false };
+    expect(
+      forecastSeries(input, 48, [0.95], { ...options, preferred: 'linear-trend', preferenceMargin: 1 }).model,
+    ).toBe('linear-trend');
+    const free = forecastSeries(input, 48, [0.95], { ...options, preferenceMargin: 0 });
+    const best = free.scores
+      .filter((s) => Number.isFinite(s.mase))
+      .sort((a, b) => (a.mase as number) - (b.mase as number))[0];
+    expect(free.model).toBe(best?.model);
   });
 
   it('names the model it was told to use', () => {

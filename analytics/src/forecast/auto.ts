@@ -5,7 +5,9 @@
  * Selection: the last `origins`·v points (v = min(h, ⌊n/4⌋)) are cut into `origins` windows; each
  * eligible candidate is fitted on the data before each window and scored by MASE on it (scale from
  * that training data). The equal-weight combination of the two best candidates is scored too, from the
- * same holdout forecasts (no extra fits). The lowest mean MASE wins. Candidates run cheapest first under
+ * same holdout forecasts (no extra fits). The lowest mean MASE wins, except that the preferred model
+ * (MSTL) is kept unless the best beats it by more than 10 %: two windows rank close models by noise.
+ * Candidates run cheapest first under
  * a per-series time budget: once it is spent the remaining ones are skipped (and listed as skipped);
  * the first (the seasonal-naive baseline by default) always runs.
  * A candidate that throws or fails the guards on a window scores +∞. Too short for even one window:
@@ -27,6 +29,9 @@ export const DEFAULT_BUDGET_MS = 250;
 const MIN_TRAINING_POINTS = 8;
 /** How many of the best candidates the combination averages. */
 const COMBINATION_SIZE = 2;
+/** The model kept unless another beats its holdout MASE by more than `DEFAULT_PREFERENCE_MARGIN`. */
+export const DEFAULT_PREFERRED_MODEL = 'mstl';
+export const DEFAULT_PREFERENCE_MARGIN = 0.1;
 
 export interface ForecastOptions {
   /** A forecaster name, or `auto` (the default) for the automatic choice. */
@@ -38,6 +43,10 @@ export interface ForecastOptions {
   budgetMs?: number;
   /** Score the combination of the best candidates too (default true). */
   combine?: boolean;
+  /** Model kept unless another beats it by the margin (default `DEFAULT_PREFERRED_MODEL`). */
+  preferred?: string;
+  /** Relative holdout-MASE improvement another model needs over the preferred one (default 0.1 = 10 %). */
+  preferenceMargin?: number;
 }
 
 export interface CandidateScore {
@@ -81,9 +90,11 @@ export function forecastSeries(
   let holdoutMase: number | null = null;
   if (requested === 'auto') {
     scores = selectByHoldout(series, h, options);
-    const best = scores
-      .filter((s) => s.mase !== null && Number.isFinite(s.mase))
-      .sort((a, b) => (a.mase as number) - (b.mase as number))[0];
+    const best = pickWinner(
+      scores,
+      options.preferred ?? DEFAULT_PREFERRED_MODEL,
+      options.preferenceMargin ?? DEFAULT_PREFERENCE_MARGIN,
+    );
     const fallback = n >= holtWinters.minLength(series.periods) ? holtWinters : seasonalNaive;
     members = best ? (best.members ?? [best.model]).map(forecasterByName) : [fallback];
     holdoutMase = best?.mase ?? null;
@@ -111,6 +122,21 @@ export function forecastSeries(
       reason: err instanceof Error ? err.message : String(err),
     });
   }
+}
+
+/**
+ * The candidate with the lowest holdout MASE, except that the preferred model is kept unless the best
+ * beats it by more than `margin` (relative): two short holdout windows rank close models by noise, and
+ * the preferred model is the one that is strongest on average.
+ */
+function pickWinner(scores: readonly CandidateScore[], preferred: string, margin: number): CandidateScore | undefined {
+  const ranked = scores
+    .filter((s) => s.mase !== null && Number.isFinite(s.mase))
+    .sort((a, b) => (a.mase as number) - (b.mase as number));
+  const best = ranked[0];
+  const keep = ranked.find((s) => s.model === preferred);
+  if (best && keep && (best.mase as number) > (1 - margin) * (keep.mase as number)) return keep;
+  return best;
 }
 
 function baseline(

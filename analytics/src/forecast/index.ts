@@ -8,7 +8,14 @@ export { mstl, fitMstl } from './mstl.ts';
 export { arima, fitArima } from './arima.ts';
 export { prophet, fitProphet } from './prophet.ts';
 export { FORECASTERS, DEFAULT_CANDIDATES, forecasterByName } from './registry.ts';
-export { forecastSeries, selectByHoldout, DEFAULT_BUDGET_MS, DEFAULT_ORIGINS } from './auto.ts';
+export {
+  forecastSeries,
+  selectByHoldout,
+  DEFAULT_BUDGET_MS,
+  DEFAULT_ORIGINS,
+  DEFAULT_PREFERRED_MODEL,
+  DEFAULT_PREFERENCE_MARGIN,
+} from './auto.ts';
 export type { ForecastOptions, SeriesForecast, CandidateScore } from './auto.ts';
 export { combineModels, averageForecasts, combinationName } from './combination.ts';
 export { checkForecast, EXPLOSION_FACTOR } from './guards.ts';
