@@ -82,6 +82,10 @@ export class Database {
     // An idle connection that dies (server restart, network cut) is removed by the pool;
     // the next query reconnects. Counted, not thrown: there is no caller to throw to.
     pool.on('error', () => poolErrors.add(1));
+    // A connection that dies while checked out but between queries emits 'error' on the client, which the
+    // pool does not listen to then; without a listener that would be an uncaught exception. The holder of
+    // the client sees the failure on its next query, so here it is only counted.
+    pool.on('connect', (client) => client.on('error', () => poolErrors.add(1)));
     try {
       const probe = await pool.query<{
         version: string;

@@ -1,8 +1,10 @@
 /**
  * BatchWriter: group commit for points. Requests queue up (bounded by rows);
- * a batch leaves when it reaches `batchSize` rows or when the oldest request
- * has waited `flushIntervalMs`. Up to `connections` batches are in flight at
- * once, so one batch encodes while another commits. Each batch is ONE
+ * a batch of up to `batchSize` rows leaves when a connection is free (after
+ * the oldest request has waited `flushIntervalMs`, when that is set, unless
+ * `batchSize` rows are already queued). Up to `connections` batches are in
+ * flight at once, so one batch encodes while another commits, and requests
+ * that arrive meanwhile form the next, larger batch. Each batch is ONE
  * transaction; every request in it resolves only after COMMIT, and all of
  * them reject with StorageUnavailableError (retryable) if anything fails:
  * nothing is acknowledged that is not committed.
@@ -17,7 +19,15 @@ import { dayOfMicros, PartitionManager } from './partitions.ts';
 import type { WriteBatch } from './types.ts';
 
 export const DEFAULT_BATCH_SIZE = 50_000;
-export const DEFAULT_FLUSH_INTERVAL_MS = 50;
+/**
+ * 0: a batch leaves as soon as a writer connection is free; while both
+ * connections commit, requests queue and the next batch grows with the load
+ * (adaptive group commit). Measured here with 8 closed-loop clients of 1,000
+ * rows: ~2× the rows/s of a 50 ms linger, and lower latency. A positive value
+ * makes a partial batch wait up to that long to fill (fewer, larger
+ * transactions, e.g. on a database shared with other work).
+ */
+export const DEFAULT_FLUSH_INTERVAL_MS = 0;
 export const DEFAULT_MAX_QUEUED_ROWS = 1_000_000;
 export const DEFAULT_WRITER_CONNECTIONS = 2;
 /** PGlite runs one transaction at a time: a second connection would only wait. */
@@ -32,7 +42,7 @@ const NO_PARTITION_SQLSTATE = '23514';
 export interface WriterOptions {
   /** Rows that make a batch leave at once. */
   batchSize: number;
-  /** Longest a request waits for its batch to fill. */
+  /** Longest a partial batch waits to fill while a connection is free; 0 = leave at once (see DEFAULT_FLUSH_INTERVAL_MS). */
   flushIntervalMs: number;
   /** Rows queued or in flight before write() refuses with QueueFullError. */
   maxQueuedRows: number;
@@ -222,7 +232,7 @@ export class BatchWriter {
     while (
       this.#queue.length > 0 &&
       this.#inFlightBatches < this.options.connections &&
-      (this.#queuedRows >= this.options.batchSize || this.#flushDue || closing)
+      (this.#queuedRows >= this.options.batchSize || this.#flushDue || closing || this.options.flushIntervalMs === 0)
     ) {
       const taken: Request[] = [];
       let rows = 0;
@@ -242,7 +252,7 @@ export class BatchWriter {
     if (this.#queue.length === 0) {
       this.#flushDue = false;
       this.#clearTimer();
-    } else if (!this.#timer && !this.#flushDue && !closing) {
+    } else if (!this.#timer && !this.#flushDue && !closing && this.options.flushIntervalMs > 0) {
       this.#timer = setTimeout(() => {
         this.#timer = null;
         this.#flushDue = true;
