@@ -46,7 +46,7 @@ export async function startTelemetry(options: {
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
       'service.name': TELEMETRY_SERVICE_NAME,
-      'service.version': options.version ?? '',
+      ...(options.version ? { 'service.version': options.version } : {}),
       'hydra.component': options.component,
     }),
     readers: [exporter],

@@ -145,24 +145,33 @@ interface DemoContext {
  */
 async function startDemo(ctx: DemoContext): Promise<void> {
   const { log } = ctx;
+  try {
+    await runDemo(ctx);
+  } catch (err) {
+    log.error(`demo workload failed: ${(err as Error).message}`);
+  }
+}
+
+async function runDemo(ctx: DemoContext): Promise<void> {
+  const { log } = ctx;
   if (ctx.authOn && !ctx.ingestToken) {
     log.warn(
       'demo workload not started: authentication is on and HYDRA_INGEST_TOKEN is not set (the demo exporters need it)',
     );
     return;
   }
-  try {
-    if (ctx.config.seedDays > 0) {
-      log.info(`seeding ${ctx.config.seedDays} day(s) of demo history if the database is empty…`);
+  if (ctx.config.seedDays > 0) {
+    log.info(`seeding ${ctx.config.seedDays} day(s) of demo history if the database is empty…`);
+    try {
       const seeded = await seedIfEmpty(ctx.storage.db, ctx.pipeline.ingestor, {
         days: ctx.config.seedDays,
         signal: ctx.abort,
       });
       log.info(seeded ? describeSeed(seeded) : 'the database already holds metrics: history not seeded');
+    } catch (err) {
+      if (ctx.abort.aborted) return;
+      log.error(`demo history could not be seeded (the live workload starts anyway): ${(err as Error).message}`);
     }
-  } catch (err) {
-    if (ctx.abort.aborted) return;
-    log.error(`demo history could not be seeded: ${(err as Error).message}`);
   }
   if (ctx.abort.aborted) return;
   const workload = startDemoWorkload({

@@ -9,15 +9,13 @@ import type { Labels } from '@hydra/storage';
 import {
   DEMO_HOSTS,
   DEMO_METRICS,
-  FILESYSTEM_MOUNTPOINT,
+  FILESYSTEM_ATTRIBUTES,
   LATENCY_BOUNDS_MS,
   seriesLabels,
   type HostProfile,
 } from './hosts.ts';
 import { gaussianAt } from './random.ts';
 import { hostSignals, latencyCdf, latencyMeanMs } from './signals.ts';
-
-export const FILESYSTEM_ATTRIBUTES: Labels = { 'system.filesystem.mountpoint': FILESYSTEM_MOUNTPOINT };
 
 export interface HistoryOptions {
   seed: number;

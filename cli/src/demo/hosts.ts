@@ -94,6 +94,8 @@ export const LATENCY_BOUNDS_MS: readonly number[] = [
 ];
 
 export const FILESYSTEM_MOUNTPOINT = '/';
+/** Point attributes of the filesystem gauge. */
+export const FILESYSTEM_ATTRIBUTES: Labels = { 'system.filesystem.mountpoint': FILESYSTEM_MOUNTPOINT };
 
 /** The demo's metrics, as the collector stores them. */
 export const DEMO_METRICS = {

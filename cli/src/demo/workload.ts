@@ -13,11 +13,11 @@ import {
   DEMO_HOSTS,
   DEMO_METRICS,
   DEMO_SCOPE_NAME,
+  FILESYSTEM_ATTRIBUTES,
   LATENCY_BOUNDS_MS,
   resourceAttributes,
   type HostProfile,
 } from './hosts.ts';
-import { FILESYSTEM_ATTRIBUTES } from './history.ts';
 import { INCIDENT_KINDS, incidentsBetween, type Incident } from './incidents.ts';
 import { gaussian, seededRandom } from './random.ts';
 import { LATENCY_LOG_SIGMA, hostSignals } from './signals.ts';

@@ -41,7 +41,7 @@ export async function importCsv(
   const started = performance.now();
   const { size } = await stat(file);
   const parser = createReadStream(file).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: false, info: true }),
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
   );
   const summary: ImportSummary = {
     rows: 0,
