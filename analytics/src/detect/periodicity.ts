@@ -12,6 +12,8 @@ export const PERIOD_MIN_LAG = 3;
 export const PERIOD_MIN_PEAK = 0.3;
 /** ... and rise this much above the lowest autocorrelation at a shorter lag. */
 export const PERIOD_MIN_PROMINENCE = 0.3;
+/** A shorter period is kept unless a multiple of it correlates this much more (unbiased ACF). */
+export const PERIOD_PREFER_SHORTER = 0.02;
 /** A period within this fraction of an hour, a day or a week is snapped to it. */
 export const CALENDAR_SNAP_TOLERANCE = 0.1;
 /** Calendar periods in milliseconds, tried for snapping. */
@@ -19,8 +21,9 @@ export const CALENDAR_PERIODS_MS = [3_600_000, 86_400_000, 7 * 86_400_000];
 
 /**
  * The dominant period of `values` sampled every `intervalMs`, in
- * milliseconds, or 0 when there is none: the highest prominent peak of the
- * sample autocorrelation of the linearly detrended series (averaged into at
+ * milliseconds, or 0 when there is none: the strongest prominent peak of the
+ * (unbiased) sample autocorrelation of the linearly detrended series, or the
+ * shortest peak it is a multiple of when that is nearly as strong (averaged into at
  * most {@link PERIOD_SEARCH_MAX_POINTS} buckets), snapped to an hour, a day
  * or a week when close. O(n + m²/2.5) for m bucketed points.
  * Reference: the ACF-peak method of Vlachos, Yu & Castelli, "On periodicity
@@ -35,21 +38,34 @@ export function dominantPeriodMs(values: ArrayLike<number>, intervalMs: number):
   const series = detrend(bucketMeans(values, bucket, m));
   const maxLag = Math.floor(m / PERIOD_MIN_CYCLES);
   const r = autocorrelation(series, maxLag);
-  let bestLag = 0;
-  let bestR = PERIOD_MIN_PEAK;
+  // Prominent peaks, compared by the unbiased estimate r·m/(m − lag): the usual (biased) one shrinks
+  // long lags, which would make a daily peak beat the weekly one even when the week has a shape.
+  const peaks: { lag: number; strength: number }[] = [];
   let lowest = 1;
   for (let lag = 1; lag < maxLag; lag++) {
     const here = r[lag] as number;
     if (Number.isNaN(here)) return 0;
     lowest = Math.min(lowest, here);
     const isPeak = here > (r[lag - 1] as number) && here >= (r[lag + 1] as number);
-    if (isPeak && lag >= PERIOD_MIN_LAG && here >= bestR && here - lowest >= PERIOD_MIN_PROMINENCE) {
-      bestLag = lag;
-      bestR = here;
+    if (isPeak && lag >= PERIOD_MIN_LAG && here >= PERIOD_MIN_PEAK && here - lowest >= PERIOD_MIN_PROMINENCE) {
+      peaks.push({ lag, strength: (here * m) / (m - lag) });
     }
   }
+  if (peaks.length === 0) return 0;
+  const strongest = peaks.reduce((a, b) => (b.strength > a.strength ? b : a));
+  // A multiple of the true period correlates as well as the period itself: keep the shortest
+  // peak that the strongest is a multiple of, unless the longer one is clearly stronger.
+  const chosen =
+    peaks.find((p) => p.strength >= strongest.strength - PERIOD_PREFER_SHORTER && isMultiple(strongest.lag, p.lag)) ??
+    strongest;
+  const bestLag = chosen.lag;
   if (bestLag === 0) return 0;
   return snapToCalendar(bestLag * bucket * intervalMs);
+}
+
+function isMultiple(long: number, short: number): boolean {
+  const k = Math.round(long / short);
+  return k >= 1 && Math.abs(long - k * short) <= Math.max(1, 0.03 * long);
 }
 
 function bucketMeans(values: ArrayLike<number>, bucket: number, m: number): Float64Array {
