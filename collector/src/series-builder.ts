@@ -23,6 +23,9 @@ export const QUANTILE_LABEL = 'quantile';
 export const COUNT_SUFFIX = '_count';
 export const SUM_SUFFIX = '_sum';
 
+/** Descriptions are informative only: longer ones are cut, U+0000 (which PostgreSQL cannot store) removed. */
+export const MAX_DESCRIPTION_CHARS = 1024;
+
 export type HistogramInput = Omit<HistogramPoint, 'seriesId'>;
 export type ExpHistogramInput = Omit<ExpHistogramPoint, 'seriesId'>;
 
@@ -97,7 +100,8 @@ export class SeriesBuilder {
     const descriptor: MetricDescriptor = summary
       ? { name, kind: 'gauge', unit, temporality: 'unspecified', monotonic: false }
       : { name, kind, unit, temporality, monotonic };
-    if (description !== '') descriptor.description = description;
+    if (description !== '')
+      descriptor.description = description.replaceAll('\u0000', '').slice(0, MAX_DESCRIPTION_CHARS);
     this.metric = { descriptor, summary, series: new Map() };
   }
 

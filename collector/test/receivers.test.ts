@@ -161,6 +161,31 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
     await expectServesGoodRequest();
   });
 
+  it('stores NaN and ±Inf gauge values; a NUL in a description is dropped, not fatal', async () => {
+    const t = `${BigInt(Date.now() - 1000) * 1_000_000n}`;
+    const body = {
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: ['NaN', 'Infinity', '-Infinity'].map((v, i) => ({
+                name: 'special.values',
+                description: 'with a \u0000 inside',
+                gauge: {
+                  dataPoints: [{ timeUnixNano: t, asDouble: v, attributes: [{ key: 'i', value: { intValue: i } }] }],
+                },
+              })),
+            },
+          ],
+        },
+      ],
+    };
+    const res = await post(url, JSON.stringify(body), JSON_TYPE);
+    expect([res.status, res.text()]).toEqual([200, '{}']);
+    const values = (await storedSamples(p.db, 'special.values')).map((s) => s.value);
+    expect(values).toEqual([NaN, Infinity, -Infinity]);
+  });
+
   it('points too old or too far in the future are counted in partial_success (protobuf reply)', async () => {
     const now = Date.now();
     const body = otlpJson([
