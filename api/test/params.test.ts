@@ -3,7 +3,8 @@ import { ApiError } from '../src/errors.ts';
 import { DEFAULT_QUERY_LIMITS, resolveQueryLimits } from '../src/limits.ts';
 import { parseMatchers } from '../src/params/matchers.ts';
 import { parseDurationSeconds, parseStep, parseTime } from '../src/params/time.ts';
-import { buildRangeQuery, shapeRangeResult } from '../src/routes/metrics/range.ts';
+import type { RangeResult } from '@hydra/storage';
+import { buildRangeQuery, serializeRangeResult, shapeRangeResult } from '../src/routes/metrics/range.ts';
 
 function apiError(fn: () => unknown): ApiError {
   try {
@@ -162,7 +163,7 @@ describe('shapeRangeResult', () => {
     monotonic: false,
     labels: {},
   };
-  it('turns NaN and infinities into null', () => {
+  it('keeps the documented fields and serializes NaN and infinities as null', () => {
     const shaped = shapeRangeResult(
       {
         series: [
@@ -173,7 +174,8 @@ describe('shapeRangeResult', () => {
               [2, Number.NaN],
               [3, Number.POSITIVE_INFINITY],
             ],
-          },
+            internal: 'not for clients',
+          } as RangeResult['series'][number],
         ],
         stepSeconds: null,
         aggregation: null,
@@ -181,11 +183,21 @@ describe('shapeRangeResult', () => {
       },
       DEFAULT_QUERY_LIMITS,
     );
-    expect(shaped.series[0]?.points).toEqual([
-      [1, 1.5],
-      [2, null],
-      [3, null],
-    ]);
+    expect(JSON.parse(serializeRangeResult(shaped))).toEqual({
+      series: [
+        {
+          ...base,
+          points: [
+            [1, 1.5],
+            [2, null],
+            [3, null],
+          ],
+        },
+      ],
+      stepSeconds: null,
+      aggregation: null,
+      source: 'raw',
+    });
   });
 
   it('refuses a raw series with more points than one series may return', () => {

@@ -13,7 +13,7 @@ import type { ApiError } from '../../errors.ts';
 import type { QueryLimits } from '../../limits.ts';
 import { MAX_PARAM_LENGTH, selectorQuery } from '../../params/selector.ts';
 import { errorResponses, MetricSummary, RangeResult, ref, success } from '../../schemas.ts';
-import { buildRangeQuery, shapeRangeResult } from './range.ts';
+import { buildRangeQuery, serializeRangeResult, shapeRangeResult } from './range.ts';
 
 export interface MetricsRoutesOptions {
   limits: QueryLimits;
@@ -45,6 +45,7 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
   app.get(
     '/metrics',
     {
+      serializerCompiler: () => serializeRangeResult,
       schema: {
         tags: ['metrics'],
         summary: 'Points of the series that match, raw or aggregated per step',
