@@ -12,8 +12,15 @@ export const PERIOD_MIN_LAG = 3;
 export const PERIOD_MIN_PEAK = 0.3;
 /** ... and rise this much above the lowest autocorrelation at a shorter lag. */
 export const PERIOD_MIN_PROMINENCE = 0.3;
-/** A shorter period is kept unless a multiple of it correlates this much more (unbiased ACF). */
-export const PERIOD_PREFER_SHORTER = 0.02;
+/**
+ * A shorter period is kept unless a multiple of it leaves at most 1/this of
+ * the shorter one's unexplained correlation (1 − r, unbiased ACF): a weekly
+ * cycle with a weekend shape wins over the daily one, a stray three-day
+ * bump does not.
+ */
+export const LONGER_PERIOD_MIN_GAIN = 2;
+/** Floor of 1 − r in that comparison (the unbiased estimate can exceed 1). */
+const UNEXPLAINED_FLOOR = 1e-3;
 /** A period within this fraction of an hour, a day or a week is snapped to it. */
 export const CALENDAR_SNAP_TOLERANCE = 0.1;
 /** Calendar periods in milliseconds, tried for snapping. */
@@ -55,9 +62,13 @@ export function dominantPeriodMs(values: ArrayLike<number>, intervalMs: number):
   const strongest = peaks.reduce((a, b) => (b.strength > a.strength ? b : a));
   // A multiple of the true period correlates as well as the period itself: keep the shortest
   // peak that the strongest is a multiple of, unless the longer one is clearly stronger.
+  const unexplained = (strength: number) => Math.max(UNEXPLAINED_FLOOR, 1 - strength);
   const chosen =
-    peaks.find((p) => p.strength >= strongest.strength - PERIOD_PREFER_SHORTER && isMultiple(strongest.lag, p.lag)) ??
-    strongest;
+    peaks.find(
+      (p) =>
+        isMultiple(strongest.lag, p.lag) &&
+        unexplained(p.strength) <= LONGER_PERIOD_MIN_GAIN * unexplained(strongest.strength),
+    ) ?? strongest;
   const bestLag = chosen.lag;
   if (bestLag === 0) return 0;
   return snapToCalendar(bestLag * bucket * intervalMs);
