@@ -145,7 +145,8 @@ export class BatchWriter {
    * QueueFullError when the queue is full (retry later), WriterClosedError
    * when not started or shutting down, StorageUnavailableError when the
    * commit failed (nothing of the batch was stored), RangeError on a point
-   * whose time or series id is not an integer.
+   * whose time or series id is not an integer or a batch larger than the
+   * whole queue.
    */
   write(batch: WriteBatch): Promise<void> {
     if (this.#state !== 'running') {
@@ -161,6 +162,14 @@ export class BatchWriter {
     }
     const rows = rowsOf(batch);
     if (rows === 0) return Promise.resolve();
+    if (rows > this.options.maxQueuedRows) {
+      this.#refused.add(1, { reason: 'too_large' });
+      return Promise.reject(
+        new RangeError(
+          `batch: ${rows} rows exceed the writer's queue capacity of ${this.options.maxQueuedRows}; split it`,
+        ),
+      );
+    }
     if (this.#queuedRows + this.#inFlightRows + rows > this.options.maxQueuedRows) {
       this.#refused.add(1, { reason: 'queue_full' });
       return Promise.reject(
@@ -234,15 +243,14 @@ export class BatchWriter {
       this.#inFlightBatches < this.options.connections &&
       (this.#queuedRows >= this.options.batchSize || this.#flushDue || closing || this.options.flushIntervalMs === 0)
     ) {
-      const taken: Request[] = [];
+      let count = 0;
       let rows = 0;
-      while (this.#queue.length > 0) {
-        const next = this.#queue[0] as Request;
-        if (taken.length > 0 && rows + next.rows > this.options.batchSize) break;
-        taken.push(next);
+      for (const next of this.#queue) {
+        if (count > 0 && rows + next.rows > this.options.batchSize) break;
+        count++;
         rows += next.rows;
-        this.#queue.shift();
       }
+      const taken = this.#queue.splice(0, count);
       this.#queuedRows -= rows;
       this.#inFlightRows += rows;
       this.#inFlightBatches++;

@@ -97,6 +97,12 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     const refused = writer.write({ samples: [point(8), point(9), point(10)], histograms: [], expHistograms: [] });
     await expect(refused).rejects.toBeInstanceOf(QueueFullError);
     await expect(refused).rejects.toMatchObject({ retryable: true });
+    const tooBig = writer.write({
+      samples: Array.from({ length: 11 }, (_, i) => point(i)),
+      histograms: [],
+      expHistograms: [],
+    });
+    await expect(tooBig).rejects.toThrow(/11 rows exceed the writer's queue capacity of 10/);
     await writer.shutdown();
     await first;
     expect(await countRows(seriesIds[2]!)).toBe(8);
