@@ -74,6 +74,8 @@ describe.each(testBackends())('hydra import (%s)', (backend) => {
         `${iso(T0 + 120_000)},2.5`,
         `${iso(T0 + 180_000)},,r1`,
         `${iso(T0 + 240_000)},3.5,r1`,
+        `${iso(T0 + 300_000)},4"x",r1`,
+        `${iso(T0 + 360_000)},4.5,r1`,
       ].join('\n'),
     );
     const { code, output } = await hydraImport(['--input', file, '--name', 'rack.power', '--host', 'dc-1']);
@@ -82,14 +84,16 @@ describe.each(testBackends())('hydra import (%s)', (backend) => {
     expect(output).toContain("row 3 (line 4): timestamp '2026-02-30 10:00:00' is not a valid date and time");
     expect(output).toContain('row 4 (line 5): has 2 fields, the header has 3');
     expect(output).toContain("row 5 (line 6): value '' is not a number");
-    expect(output).toContain('imported 2 of 6 rows');
-    expect(output).toContain('4 row(s) had errors');
+    expect(output).toContain('line 8: Invalid Opening Quote: a quote is found on field 1 at line 8');
+    expect(output).toContain('imported 3 of 8 rows');
+    expect(output).toContain('5 row(s) had errors');
 
     const power = await stack.queryMetrics({ name: 'rack.power', from: String(T0 - 1000), to: String(T0 + 3_600_000) });
     expect(power.series[0]!.labels).toEqual({ 'host.name': 'dc-1', rack: 'r1' });
     expect(power.series[0]!.points).toEqual([
       [T0, 1.5],
       [T0 + 240_000, 3.5],
+      [T0 + 360_000, 4.5],
     ]);
   });
 

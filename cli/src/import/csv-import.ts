@@ -40,9 +40,6 @@ export async function importCsv(
 ): Promise<ImportSummary> {
   const started = performance.now();
   const { size } = await stat(file);
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
-  );
   const summary: ImportSummary = {
     rows: 0,
     importedPoints: 0,
@@ -51,6 +48,31 @@ export async function importCsv(
     errors: [],
     elapsedMs: 0,
   };
+  // A record csv-parse cannot read (a quote never closed…) is a failed row, not the end of
+  // the import; csv-parse may report one bad line more than once, it counts once.
+  let lastUnreadableLine = -1;
+  const unreadable = (err: Error | undefined) => {
+    const lines = (err as unknown as { lines?: unknown } | undefined)?.lines;
+    const line = typeof lines === 'number' ? lines : null;
+    if (line !== null && line === lastUnreadableLine) return undefined;
+    lastUnreadableLine = line ?? -1;
+    summary.rows++;
+    summary.failedRows++;
+    if (summary.errors.length < MAX_ROW_ERRORS_SHOWN) {
+      summary.errors.push(`${line === null ? '' : `line ${line}: `}${err?.message ?? 'unreadable record'}`);
+    }
+    return undefined;
+  };
+  const parser = createReadStream(file).pipe(
+    parse({
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      skip_records_with_error: true,
+      on_skip: unreadable,
+    }),
+  );
   const batch = new SeriesBatch();
   const flush = async () => {
     if (batch.size === 0) return;
@@ -65,7 +87,7 @@ export async function importCsv(
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
-      info: { lines: number; bytes: number };
+      info: { lines: number; bytes: number; records: number };
     }>) {
       if (!layout) {
         layout = columnLayout(record, defaults);
@@ -76,7 +98,7 @@ export async function importCsv(
       if (point instanceof Error) {
         summary.failedRows++;
         if (summary.errors.length < MAX_ROW_ERRORS_SHOWN)
-          summary.errors.push(`row ${summary.rows} (line ${info.lines}): ${point.message}`);
+          summary.errors.push(`row ${info.records - 1} (line ${info.lines}): ${point.message}`);
       } else {
         batch.add(point);
         if (batch.size >= IMPORT_BATCH_POINTS) await flush();
