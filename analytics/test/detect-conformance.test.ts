@@ -176,6 +176,23 @@ describe('seasonality', () => {
     expect(dominantPeriodMs(noise, STEP_MS)).toBe(0);
   });
 
+  it('prefers a longer period only when it has its own shape', () => {
+    // Two cycles of 24 and 168 samples (like Yahoo S5 A3), on 1-second timestamps.
+    const n = 1680;
+    const withWeek = new Float64Array(n);
+    const dailyOnly = new Float64Array(n);
+    let state = 3;
+    for (let i = 0; i < n; i++) {
+      state = (state * 48271) % 2147483647;
+      const noise = 20 * (state / 2147483647 - 0.5);
+      dailyOnly[i] = 500 + 200 * Math.sin((2 * Math.PI * i) / 24) + noise;
+      withWeek[i] = (dailyOnly[i] as number) + 80 * Math.sin((2 * Math.PI * i) / 168);
+    }
+    expect(dominantPeriodMs(withWeek.subarray(0, 400), 1000)).toBe(24_000); // fewer than 2.5 long cycles
+    expect(dominantPeriodMs(withWeek, 1000)).toBe(168_000);
+    expect(dominantPeriodMs(dailyOnly, 1000)).toBe(24_000);
+  });
+
   it('the seasonal detectors expect the cycle, the rolling ones lag it', () => {
     const base = dailySeries(N);
     const at = 5 * DAY_POINTS + DAY_POINTS / 4; // the daily peak
