@@ -77,8 +77,11 @@ describe('resolveAuthConfig', () => {
     );
     expect(() => resolveAuthConfig({ HYDRA_OIDC_JWKS_URL: 'ftp://x/jwks' }, ctx)).toThrow(/must be http\(s\)/);
     expect(() => resolveAuthConfig({ HYDRA_JWT_SECRET: SECRET, HYDRA_INGEST_TOKEN: 'abc' }, ctx)).toThrow(
-      /HYDRA_INGEST_TOKEN/,
+      /HYDRA_INGEST_TOKEN must be at least 16/,
     );
+    expect(() =>
+      resolveAuthConfig({ HYDRA_JWT_SECRET: SECRET, HYDRA_INGEST_TOKEN: 'token with spaces 123' }, ctx),
+    ).toThrow(/HYDRA_INGEST_TOKEN may only hold/);
   });
 
   it('recognises loopback addresses', () => {
@@ -164,12 +167,14 @@ describe('createAuthenticator with a JWKS', () => {
   let jwksUrl: string;
   let privateKey: CryptoKey;
   let jwksAvailable = true;
+  let jwksFetches = 0;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
     privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
     server = http.createServer((req, res) => {
+      jwksFetches++;
       if (!jwksAvailable) {
         res.writeHead(500).end();
         return;
@@ -201,6 +206,17 @@ describe('createAuthenticator with a JWKS', () => {
       status: 401,
       message: 'bearer token was signed by a key the JWKS does not contain',
     });
+  });
+
+  it('shares one JWKS fetch among the authenticators of one config', async () => {
+    const config = { mode: 'on' as const, jwksUrl, issuer: 'https://issuer.example/', audience: 'hydra' };
+    const before = jwksFetches;
+    const read = createAuthenticator(config, 'metrics:read');
+    const write = createAuthenticator(config, 'metrics:write');
+    const token = await rs256({ scope: 'metrics:read metrics:write' });
+    expect(await read(`Bearer ${token}`)).toEqual({ ok: true });
+    expect(await write(`Bearer ${token}`)).toEqual({ ok: true });
+    expect(jwksFetches - before).toBe(1);
   });
 
   it('does not accept HS256 tokens when only a JWKS is configured', async () => {

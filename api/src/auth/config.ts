@@ -32,6 +32,8 @@ export const MIN_JWT_SECRET_BYTES = 32;
 export const MIN_INGEST_TOKEN_LENGTH = 16;
 
 const AUTH_SETTINGS: readonly AuthSetting[] = ['auto', 'on', 'off'];
+/** The bearer token alphabet (RFC 6750 §2.1). */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** Thrown at start-up when the authentication settings cannot work; names the variable at fault. */
 export class AuthConfigError extends Error {
@@ -100,8 +102,15 @@ export function validateAuthConfig(config: AuthConfig, why = `auth mode '${confi
       throw new AuthConfigError(`HYDRA_OIDC_JWKS_URL must be http(s); got '${url.protocol}'`);
     }
   }
-  if (config.ingestToken !== undefined && config.ingestToken.length < MIN_INGEST_TOKEN_LENGTH) {
-    throw new AuthConfigError(`HYDRA_INGEST_TOKEN must be at least ${MIN_INGEST_TOKEN_LENGTH} characters`);
+  if (config.ingestToken !== undefined) {
+    if (config.ingestToken.length < MIN_INGEST_TOKEN_LENGTH) {
+      throw new AuthConfigError(`HYDRA_INGEST_TOKEN must be at least ${MIN_INGEST_TOKEN_LENGTH} characters`);
+    }
+    if (!TOKEN68.test(config.ingestToken)) {
+      throw new AuthConfigError(
+        'HYDRA_INGEST_TOKEN may only hold letters, digits and - . _ ~ + / (then = padding), to travel as a bearer token',
+      );
+    }
   }
 }
 
