@@ -16,8 +16,11 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-K8S_VERSION="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$ROOT/testbin/k8s/go.mod")"
-ETCD_VERSION="$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" { print $3 }' "$ROOT/testbin/etcd/go.mod")"
+# module_version FILE MODULE: the version FILE requires (single-line or inside a require block).
+module_version() { sed -nE "s#^[[:space:]]*(require[[:space:]]+)?$2 (v[^[:space:]]+).*#\\2#p" "$1" | head -n 1; }
+K8S_VERSION="$(module_version "$ROOT/testbin/k8s/go.mod" k8s.io/kubernetes)"
+ETCD_VERSION="$(module_version "$ROOT/testbin/etcd/go.mod" go.etcd.io/etcd/server/v3)"
+[[ -n "$K8S_VERSION" && -n "$ETCD_VERSION" ]] || { echo "testenv: cannot read the pinned versions from testbin/*/go.mod" >&2; exit 1; }
 CACHE="${HYDRA_TESTBIN_CACHE:-$HOME/.cache/hydra-testbin}"
 BIN="$CACHE/k8s-$K8S_VERSION-etcd-$ETCD_VERSION/bin"
 STATE="${HYDRA_TESTENV_DIR:-${TMPDIR:-/tmp}/hydra-testenv-$(id -u)}"

@@ -4,7 +4,7 @@
  * the memory of recent events is bounded.
  */
 import type { KubeClient } from './kube/client.ts';
-import { EVENT, collectionPath } from './kube/kinds.ts';
+import { EVENT, HYDRA_MONITOR, collectionPath } from './kube/kinds.ts';
 import type { KubeObject } from './kube/types.ts';
 import type { Logger } from './log.ts';
 

@@ -57,8 +57,9 @@ interface AppliedRecord {
   version: string;
 }
 
-const versionOf = (obj: KubeObject) =>
-  GENERATION_KINDS.has(obj.kind ?? '')
+/** The field that moves when someone changes the object's content (list items carry no `kind`, so it is passed). */
+const versionOf = (resource: ResourceKind, obj: KubeObject) =>
+  GENERATION_KINDS.has(resource.kind)
     ? String(obj.metadata.generation ?? '')
     : String(obj.metadata.resourceVersion ?? '');
 
@@ -112,7 +113,10 @@ export class Reconciler {
           child.object,
           FIELD_MANAGER,
         );
-        records.set(`${child.resource.kind}/${child.name}`, { hash: child.hash, version: versionOf(result) });
+        records.set(`${child.resource.kind}/${child.name}`, {
+          hash: child.hash,
+          version: versionOf(child.resource, result),
+        });
         fresh.set(`${child.resource.kind}/${child.name}`, result);
         writes++;
         log.debug('applied', { kind: child.resource.kind, name: child.name });
@@ -152,10 +156,13 @@ export class Reconciler {
     if (!cached.metadata.ownerReferences?.some((r) => r.controller && r.uid === monitor.metadata.uid)) return false;
     const record = records.get(`${child.resource.kind}/${child.name}`);
     if (!record) {
-      records.set(`${child.resource.kind}/${child.name}`, { hash: child.hash, version: versionOf(cached) });
+      records.set(`${child.resource.kind}/${child.name}`, {
+        hash: child.hash,
+        version: versionOf(child.resource, cached),
+      });
       return true;
     }
-    return record.hash === child.hash && record.version === versionOf(cached);
+    return record.hash === child.hash && record.version === versionOf(child.resource, cached);
   }
 
   /** Deletes cached children of the monitor (controller-owned by it) that are not desired any more. */

@@ -19,6 +19,8 @@ export const WATCH_TIMEOUT_SECONDS = 240;
 export const WATCH_IDLE_TIMEOUT_MS = 9 * 60_000;
 export const RETRY_BASE_MS = 500;
 export const RETRY_MAX_MS = 30_000;
+/** A watch the server closes sooner than this counts as a failure (backoff), so a misbehaving server cannot spin us. */
+export const MIN_HEALTHY_WATCH_MS = 1_000;
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -82,6 +84,7 @@ export class Reflector<T extends KubeObject> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       let end: WatchEnd;
+      const started = performance.now();
       try {
         if (this.resourceVersion === undefined) await this.relist();
         end = await watchOnce(this.options.client, {
@@ -98,7 +101,7 @@ export class Reflector<T extends KubeObject> {
       }
       if (end.kind === 'aborted') break;
       this.options.onRestart?.(end.kind, end.kind === 'error' ? end.error : undefined);
-      if (end.kind === 'closed') {
+      if (end.kind === 'closed' && performance.now() - started >= MIN_HEALTHY_WATCH_MS) {
         failures = 0;
         continue;
       }

@@ -69,13 +69,13 @@ export async function waitFor<T>(
   probe: () => Promise<T | undefined | false>,
   timeoutMs = 30_000,
   intervalMs = 200,
-): Promise<T> {
+): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
     } catch (err) {
       lastError = err;
     }

@@ -40,13 +40,11 @@ describe(`${MONITORS} monitors`, () => {
     const names = Array.from({ length: MONITORS }, (_, i) => `m-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += CREATE_CONCURRENCY) {
       await Promise.all(
-        names
-          .slice(i, i + CREATE_CONCURRENCY)
-          .map((name) =>
-            admin.request('POST', `/apis/hydra.io/v1alpha1/namespaces/${ns}/hydramonitors`, {
-              body: monitorManifest(ns, name, { selector: { metric: `metric_${name}` } }),
-            }),
-          ),
+        names.slice(i, i + CREATE_CONCURRENCY).map((name) =>
+          admin.request('POST', `/apis/hydra.io/v1alpha1/namespaces/${ns}/hydramonitors`, {
+            body: monitorManifest(ns, name, { selector: { metric: `metric_${name}` } }),
+          }),
+        ),
       );
     }
     await waitFor(

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseMonitor, type HydraMonitor } from '@hydra/schema';
+import { computeStatus } from '@hydra/operator';
+
+const T0 = new Date('2026-01-01T00:00:00Z');
+const T1 = new Date('2026-01-01T00:05:00Z');
+
+function monitor(spec: Record<string, unknown> = {}, generation = 1): HydraMonitor {
+  const m = parseMonitor({
+    apiVersion: 'hydra.io/v1alpha1',
+    kind: 'HydraMonitor',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { selector: { metric: 'm' }, ...spec },
+  });
+  return { ...m, metadata: { ...m.metadata, uid: 'u1', generation } };
+}
+
+const available = (replicas: number, generation = 1) => ({
+  metadata: { generation },
+  status: {
+    observedGeneration: generation,
+    replicas,
+    readyReplicas: replicas,
+    availableReplicas: replicas,
+    updatedReplicas: replicas,
+  },
+});
+const cronJob = (schedule: string, lastSuccessfulTime?: string) => ({
+  spec: { schedule, jobTemplate: {} },
+  status: { lastSuccessfulTime },
+});
+
+describe('computeStatus', () => {
+  it('is Ready when the collector is available and every enabled job is scheduled', () => {
+    const s = computeStatus(
+      monitor(),
+      { deployment: available(1) as never, anomalyJob: cronJob('*/5 * * * *', '2026-01-01T00:00:00Z') as never },
+      T0,
+    );
+    expect(s.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'True', 'Ready'],
+      ['CollectorAvailable', 'True', 'MinimumReplicasAvailable'],
+      ['JobsScheduled', 'True', 'Scheduled'],
+    ]);
+    expect(s.observedGeneration).toBe(1);
+    expect(s.collector).toMatchObject({ endpoint: 'http://web-collector.shop.svc:4317', ready: '1/1', replicas: 1 });
+    expect(s.lastAnalysisTime).toBe('2026-01-01T00:00:00Z');
+  });
+
+  it('names the failing part in Ready and keeps lastTransitionTime while a condition does not flip', () => {
+    const m = monitor({ forecast: { enabled: true } });
+    const first = computeStatus(
+      m,
+      { deployment: available(0) as never, anomalyJob: cronJob('*/5 * * * *') as never },
+      T0,
+    );
+    expect(first.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'CollectorUnavailable' });
+    expect(first.conditions?.[2]).toMatchObject({
+      type: 'JobsScheduled',
+      status: 'False',
+      reason: 'NotCreated',
+      message: expect.stringContaining('forecast'),
+    });
+    const again = computeStatus(
+      { ...m, status: first },
+      { deployment: available(1) as never, anomalyJob: cronJob('*/5 * * * *') as never },
+      T1,
+    );
+    const collector = again.conditions?.find((c) => c.type === 'CollectorAvailable');
+    const jobs = again.conditions?.find((c) => c.type === 'JobsScheduled');
+    expect(collector).toMatchObject({ status: 'True', lastTransitionTime: '2026-01-01T00:05:00Z' });
+    expect(jobs).toMatchObject({ status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' });
+  });
+
+  it('reports paused and failed reconciles in Ready', () => {
+    expect(computeStatus(monitor({ paused: true }), {}, T0).conditions?.[0]).toMatchObject({
+      status: 'False',
+      reason: 'Paused',
+    });
+    expect(computeStatus(monitor(), { error: new Error('boom') }, T0).conditions?.[0]).toMatchObject({
+      status: 'False',
+      reason: 'ReconcileFailed',
+      message: 'boom',
+    });
+  });
+});
