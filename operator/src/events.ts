@@ -45,8 +45,8 @@ export class EventRecorder {
       kind: 'Event',
       metadata: { generateName: `${meta.name}.`, namespace: meta.namespace },
       involvedObject: {
-        apiVersion: object.apiVersion,
-        kind: object.kind,
+        apiVersion: object.apiVersion ?? HYDRA_MONITOR.apiVersion,
+        kind: object.kind ?? HYDRA_MONITOR.kind,
         name: meta.name,
         namespace: meta.namespace,
         uid: meta.uid,
