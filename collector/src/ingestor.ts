@@ -5,7 +5,7 @@
  * acknowledged point is never lost.
  */
 import type { BatchWriter, SeriesRef, SeriesRegistry, WriteBatch } from '@hydra/storage';
-import { CollectorClosedError } from './errors.ts';
+import { CollectorClosedError, PayloadTooLargeError } from './errors.ts';
 import { resolveLimits, type IngestLimits } from './limits.ts';
 import { Rejections } from './rejections.ts';
 import { isDerivedSeries } from './series-builder.ts';
@@ -88,6 +88,7 @@ export class Ingestor {
   private async run(series: IngestSeries[]): Promise<IngestResult> {
     const rejections = new Rejections(this.limits.maxErrorMessages);
     const kept = this.applyLimits(series, rejections);
+    this.checkFitsWriter(kept);
     const ids = kept.length ? await this.deps.registry.resolve(kept.map((s) => s.ref)) : [];
     const batch: WriteBatch = { samples: [], histograms: [], expHistograms: [] };
     let acceptedPoints = 0;
@@ -109,6 +110,22 @@ export class Ingestor {
     this.telemetry.pointsWritten.add(rows);
     recordRejections(this.telemetry, rejections.byReason);
     return { acceptedPoints, rejectedPoints: rejections.total, errors: rejections.messages };
+  }
+
+  /**
+   * A request's rows are committed in one write, and the writer refuses one
+   * larger than its whole queue: that request can never succeed, so it is a
+   * 413 (send smaller batches), not a retryable error.
+   */
+  private checkFitsWriter(series: IngestSeries[]): void {
+    const capacity = this.deps.writer.options.maxQueuedRows;
+    let rows = 0;
+    for (const s of series) rows += pointCount(s);
+    if (rows > capacity) {
+      throw new PayloadTooLargeError(
+        `the request holds ${rows} rows to store; the writer takes at most ${capacity} at once: send smaller batches`,
+      );
+    }
   }
 
   /** The series that pass the label limits, each holding only the points inside the time window. */

@@ -87,22 +87,29 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
     expect(refused.errors[0]).toMatch(/unit is longer than 256 bytes$/);
   });
 
-  it('back-pressure from the writer becomes 429 with Retry-After', async () => {
-    const tiny = new BatchWriter(p.db, { maxQueuedRows: 2 });
+  it('back-pressure from the writer becomes 429 with Retry-After; a request larger than its queue 413', async () => {
+    const tiny = new BatchWriter(p.db, { maxQueuedRows: 3, flushIntervalMs: 2000 });
     tiny.start();
     const ingestor = new Ingestor({ registry: p.registry, writer: tiny });
     const c = await startCollector(ingestor, { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: false });
+    const send = (body: string) =>
+      fetch(`${c.httpUrl}/v1/metrics`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const points = (n: number) =>
+      Array.from({ length: n }, (_, k) => ({ name: 'ingest.backpressure', value: 1, attributes: { k: String(k) } }));
     try {
-      const points = ['a', 'b', 'c'].map((k) => ({ name: 'ingest.backpressure', value: 1, attributes: { k } }));
-      await expect(ingestor.ingest(decodeJsonBody(otlpJson(points)))).rejects.toBeInstanceOf(QueueFullError);
-      const res = await fetch(`${c.httpUrl}/v1/metrics`, {
-        method: 'POST',
-        body: otlpJson(points),
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(res.status).toBe(429);
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(((await res.json()) as { message: string }).message).toMatch(/^write queue full/);
+      const queued = ingestor.ingest(decodeJsonBody(otlpJson(points(2)))); // waits in the queue for the flush interval
+      await new Promise((r) => setTimeout(r, 200)); // let it reach the writer
+      await expect(ingestor.ingest(decodeJsonBody(otlpJson(points(2))))).rejects.toBeInstanceOf(QueueFullError);
+      const full = await send(otlpJson(points(2)));
+      expect(full.status).toBe(429);
+      expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await full.json()) as { message: string }).message).toMatch(/^write queue full/);
+      const tooBig = await send(otlpJson(points(4)));
+      expect(tooBig.status).toBe(413);
+      expect(((await tooBig.json()) as { message: string }).message).toBe(
+        'the request holds 4 rows to store; the writer takes at most 3 at once: send smaller batches',
+      );
+      await expect(queued).resolves.toMatchObject({ acceptedPoints: 2 });
     } finally {
       await c.shutdown();
       await tiny.shutdown();

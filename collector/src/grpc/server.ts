@@ -1,10 +1,12 @@
 /**
  * OTLP/gRPC: opentelemetry.proto.collector.metrics.v1.MetricsService/Export,
- * defined by hand (no proto-loader) with the protobuf decoder as
- * requestDeserialize and the hand-written response encoder as
- * responseSerialize. Errors go through mapError and become gRPC codes; 429 and
- * 503 become RESOURCE_EXHAUSTED / UNAVAILABLE with a google.rpc.RetryInfo in
- * grpc-status-details-bin.
+ * defined by hand (no proto-loader). The request arrives as bytes (grpc-js has
+ * already enforced the size limit and removed gzip) and is decoded by the
+ * hand-written protobuf decoder in the handler, after authentication, so an
+ * unauthenticated caller cannot make the server decode 64 MiB; the reply is
+ * encoded by the hand-written response encoder. Errors go through mapError
+ * and become gRPC codes; 429 and 503 become RESOURCE_EXHAUSTED / UNAVAILABLE
+ * with a google.rpc.RetryInfo in grpc-status-details-bin.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Authenticate } from '../auth.ts';
@@ -13,16 +15,12 @@ import type { Ingestor } from '../ingestor.ts';
 import { exportDecoded } from '../otlp/export.ts';
 import { decodeProtobufRequest } from '../otlp/protobuf-decoder.ts';
 import { encodeExportResponse, encodeStatus, grpcCodeForHttpStatus, type PartialSuccess } from '../otlp/response.ts';
-import type { DecodedRequest } from '../series-builder.ts';
 import type { CollectorTelemetry } from '../telemetry.ts';
 
 export const EXPORT_METHOD_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
 /** Deadline for in-flight calls to finish on shutdown before they are cancelled. */
 export const DEFAULT_GRPC_SHUTDOWN_MS = 10_000;
 const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
-
-/** A request as the deserializer hands it over: decoded, or the reason it could not be. */
-type DecodeOutcome = { ok: true; decoded: DecodedRequest } | { ok: false; error: unknown };
 
 export interface GrpcReceiverOptions {
   host: string;
@@ -39,30 +37,23 @@ export interface RunningGrpcReceiver {
   shutdown(deadlineMs?: number): Promise<void>;
 }
 
-function serviceDefinition(maxMessages: number): grpc.ServiceDefinition {
-  return {
-    Export: {
-      path: EXPORT_METHOD_PATH,
-      requestStream: false,
-      responseStream: false,
-      // Never throws: grpc-js would answer INTERNAL; the handler maps decode errors to INVALID_ARGUMENT.
-      requestDeserialize: (bytes: Buffer): DecodeOutcome => {
-        try {
-          return { ok: true, decoded: decodeProtobufRequest(bytes, maxMessages) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      },
-      requestSerialize: () => {
-        throw new Error('the hydra gRPC receiver does not send requests');
-      },
-      responseSerialize: (partial: PartialSuccess | null) => Buffer.from(encodeExportResponse(partial)),
-      responseDeserialize: () => {
-        throw new Error('the hydra gRPC receiver does not read responses');
-      },
+const SERVICE: grpc.ServiceDefinition = {
+  Export: {
+    path: EXPORT_METHOD_PATH,
+    requestStream: false,
+    responseStream: false,
+    // Bytes as they came: decoding waits for authentication, and a decode error must be INVALID_ARGUMENT,
+    // not the INTERNAL grpc-js answers when a deserializer throws.
+    requestDeserialize: (bytes: Buffer): Buffer => bytes,
+    requestSerialize: () => {
+      throw new Error('the hydra gRPC receiver does not send requests');
     },
-  };
-}
+    responseSerialize: (partial: PartialSuccess | null) => Buffer.from(encodeExportResponse(partial)),
+    responseDeserialize: () => {
+      throw new Error('the hydra gRPC receiver does not read responses');
+    },
+  },
+};
 
 /** Start the gRPC receiver; resolves once it listens. */
 export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<RunningGrpcReceiver> {
@@ -84,9 +75,9 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<R
     callback({ code, details: mapped.message, metadata });
   };
 
-  server.addService(serviceDefinition(ingestor.limits.maxErrorMessages), {
+  server.addService(SERVICE, {
     Export: (
-      call: grpc.ServerUnaryCall<DecodeOutcome, PartialSuccess | null>,
+      call: grpc.ServerUnaryCall<Buffer, PartialSuccess | null>,
       callback: grpc.sendUnaryData<PartialSuccess | null>,
     ) => {
       const started = performance.now();
@@ -100,9 +91,8 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<R
             return callback({ code, details: verdict.message });
           }
         }
-        const request = call.request;
-        if (!request.ok) return fail(callback, request.error, started);
-        const partial = await exportDecoded(ingestor, request.decoded, telemetry);
+        const decoded = decodeProtobufRequest(call.request, ingestor.limits.maxErrorMessages);
+        const partial = await exportDecoded(ingestor, decoded, telemetry);
         record(telemetry, grpc.status.OK, started);
         callback(null, partial);
       };
