@@ -102,6 +102,16 @@ describe('hydra forecast', () => {
     ]);
   });
 
+  it("forecasts a single-row series on the file's typical interval", async () => {
+    const rows = ['series,timestamp,value', ...hourlyRows('many', 30, (i) => i), `one,${iso(START)},5`];
+    const { code, rows: out } = await forecastCsv(`${rows.join('\n')}\n`, ['--horizon', '2']);
+    expect(code).toBe(0);
+    expect(out.filter((r) => r[0] === 'one').map((r) => [r[2], r[3]])).toEqual([
+      [new Date(START + HOUR_MS).toISOString(), '5'],
+      [new Date(START + 2 * HOUR_MS).toISOString(), '5'],
+    ]);
+  });
+
   it('uses --season when given', async () => {
     const rows = ['series,timestamp,value', ...Array.from({ length: 40 }, (_, i) => `s,${i},${[1, 5, 9, 5][i % 4]}`)];
     const { rows: out } = await forecastCsv(`${rows.join('\n')}\n`, [

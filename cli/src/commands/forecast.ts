@@ -18,6 +18,7 @@ const MAX_SEASON = 100_000;
 const MAX_WORKERS = 64;
 const MAX_BUDGET_MS = 600_000;
 const MS_PER_SECOND = 1000;
+const MICROSECONDS_PER_SECOND = 1e6;
 
 const USAGE = `usage: hydra forecast --input FILE.csv --horizon H --output OUT.csv [options]
 
@@ -71,8 +72,10 @@ export async function run(argv: string[]): Promise<number> {
   const level = parseLevel(args.level);
 
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const input = await readInput(args.input);
-  const prepared = input.map((s) => prepare(s, season));
+  const steps = typicalSteps(input);
+  const prepared = input.map((s) => prepare(s, season, steps));
   const jobs: ForecastJob[] = prepared.map((p, index) => ({
     index,
     values: p.grid.values,
@@ -90,7 +93,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   await writeFile(args.output, toCsv(prepared, results, horizon));
   const seconds = (performance.now() - started) / MS_PER_SECOND;
-  console.error(summary(prepared, results, seconds, Math.min(workers, jobs.length)));
+  const cpu = process.cpuUsage(cpuStart); // the whole process, worker threads included
+  const cpuSeconds = (cpu.user + cpu.system) / MICROSECONDS_PER_SECOND;
+  console.error(summary(prepared, results, seconds, cpuSeconds, Math.min(workers, jobs.length)));
   return 0;
 }
 
@@ -117,10 +122,44 @@ function parseLevel(raw: string | undefined): number {
   return level;
 }
 
-function prepare(input: InputSeries, season: number | undefined): PreparedSeries {
+/**
+ * The median grid step of the file's series of each time kind, for series with a single row (whose own
+ * step cannot be inferred). Step-indexed input defaults to 1.
+ */
+function typicalSteps(input: InputSeries[]): Record<InputSeries['kind'], number | undefined> {
+  const median = (kind: InputSeries['kind']): number | undefined => {
+    const steps = input
+      .filter((s) => s.kind === kind && s.times.length > 1)
+      .map((s) => regularizeStep(s))
+      .filter((x) => x > 0)
+      .sort((a, b) => a - b);
+    return steps[Math.floor((steps.length - 1) / 2)];
+  };
+  return { step: median('step') ?? 1, time: median('time') };
+}
+
+function regularizeStep(s: InputSeries): number {
+  try {
+    return regularize(s.times, s.values).step;
+  } catch {
+    return 0; // a series that cannot be regularised says nothing about the typical step; prepare() reports it
+  }
+}
+
+function prepare(
+  input: InputSeries,
+  season: number | undefined,
+  steps: Record<InputSeries['kind'], number | undefined>,
+): PreparedSeries {
+  const step = input.times.length === 1 ? steps[input.kind] : undefined;
+  if (input.times.length === 1 && step === undefined) {
+    throw new Error(
+      `series '${input.name}': a single row and no other timed series in the file: the sampling interval cannot be inferred`,
+    );
+  }
   let grid: ReturnType<typeof regularize>;
   try {
-    grid = regularize(input.times, input.values);
+    grid = regularize(input.times, input.values, step);
   } catch (err) {
     throw new Error(`series '${input.name}': ${(err as Error).message.replace(/^regularize: /, '')}`);
   }
@@ -156,7 +195,13 @@ function toCsv(prepared: PreparedSeries[], results: ForecastJobResult[], horizon
   return `${lines.join('\n')}\n`;
 }
 
-function summary(prepared: PreparedSeries[], results: ForecastJobResult[], seconds: number, workers: number): string {
+function summary(
+  prepared: PreparedSeries[],
+  results: ForecastJobResult[],
+  seconds: number,
+  cpuSeconds: number,
+  workers: number,
+): string {
   const models = new Map<string, number>();
   const fallbacks = new Map<string, number>();
   for (const r of results) {
@@ -171,7 +216,7 @@ function summary(prepared: PreparedSeries[], results: ForecastJobResult[], secon
   const filled = prepared.reduce((sum, p) => sum + p.grid.filled, 0);
   const fallbackCount = [...fallbacks.values()].reduce((a, b) => a + b, 0);
   const lines = [
-    `hydra forecast: ${prepared.length} series in ${seconds.toFixed(2)} s on ${workers} worker(s); models: ${[...models].map(([m, c]) => `${m}=${c}`).join(', ')}`,
+    `hydra forecast: ${prepared.length} series in ${seconds.toFixed(2)} s (CPU ${cpuSeconds.toFixed(2)} s) on ${workers} worker(s); models: ${[...models].map(([m, c]) => `${m}=${c}`).join(', ')}`,
     `  gaps filled by interpolation: ${filled} point(s); fallbacks to seasonal-naive: ${fallbackCount}`,
     ...[...fallbacks].map(([k, c]) => `    ${c}× ${k}`),
   ];
