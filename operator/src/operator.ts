@@ -77,6 +77,9 @@ class KindCache {
   get(namespace: string, name: string): KubeObject | undefined {
     return this.reflectorFor(namespace)?.get(objectKey(namespace, name));
   }
+  remember(obj: KubeObject): void {
+    this.reflectorFor(obj.metadata.namespace ?? '')?.remember(obj);
+  }
   list(namespace: string): KubeObject[] {
     return (this.reflectorFor(namespace)?.list() ?? []).filter((o) => o.metadata.namespace === namespace);
   }
@@ -182,6 +185,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         (o) => o.metadata.labels?.[LABEL_MONITOR] === monitorName,
       ),
     kinds: () => [...childCaches.values()].map((c) => c.resource),
+    remember: (resource, obj) => childCaches.get(resource.kind)?.remember(obj),
   };
   const reconciler = new Reconciler({
     client,
@@ -190,6 +194,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     log,
     defaultImage: options.defaultImage ?? DEFAULT_IMAGE,
     serviceMonitors: () => serviceMonitors,
+    rememberMonitor: (obj) => monitors.remember(obj),
   });
 
   const allSynced = () => Promise.all(reflectors.map((r) => r.waitForSync())).then(() => undefined);

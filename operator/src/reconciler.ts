@@ -30,6 +30,8 @@ export interface ChildCache {
   listFor(resource: ResourceKind, namespace: string, monitorName: string): KubeObject[];
   /** Kinds currently watched (ServiceMonitor only when its CRD is served). */
   kinds(): readonly ResourceKind[];
+  /** Write-through: the object an apply returned. */
+  remember(resource: ResourceKind, obj: KubeObject): void;
 }
 
 export interface ReconcilerOptions {
@@ -40,6 +42,8 @@ export interface ReconcilerOptions {
   defaultImage: string;
   /** Whether ServiceMonitors are built (the Prometheus Operator CRD is served). */
   serviceMonitors: () => boolean;
+  /** Write-through for the monitor cache: the monitor a status write returned. */
+  rememberMonitor: (monitor: KubeObject) => void;
 }
 
 export interface ReconcileOutcome {
@@ -118,6 +122,7 @@ export class Reconciler {
           version: versionOf(child.resource, result),
         });
         fresh.set(`${child.resource.kind}/${child.name}`, result);
+        this.o.children.remember(child.resource, result);
         writes++;
         log.debug('applied', { kind: child.resource.kind, name: child.name });
       }

@@ -24,6 +24,15 @@ export const MIN_HEALTHY_WATCH_MS = 1_000;
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/**
+ * Whether resourceVersion `a` is newer than `b`. resourceVersions are opaque; etcd's are increasing integers, which
+ * is all this is used for (a write-through cache never replacing a newer watched version). Unknown: not newer.
+ */
+function isNewer(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) > BigInt(b);
+}
+
 export interface ReflectorOptions<T extends KubeObject> {
   client: KubeClient;
   resource: ResourceKind;
@@ -62,6 +71,18 @@ export class Reflector<T extends KubeObject> {
   /** The cached object at `namespace/name`. */
   get(key: string): T | undefined {
     return this.cache.get(key);
+  }
+
+  /**
+   * Puts the object a write returned into the cache (write-through), unless the cache already holds a newer
+   * version, so the next reconcile does not act on the state before its own write. The watch event that follows
+   * replaces it with the same content.
+   */
+  remember(obj: T): void {
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+    const current = this.cache.get(key);
+    if (current && isNewer(current.metadata.resourceVersion, obj.metadata.resourceVersion)) return;
+    this.cache.set(key, obj);
   }
 
   /** Every cached object. */
