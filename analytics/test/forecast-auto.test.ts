@@ -109,3 +109,26 @@ describe('forecastSeries guards and degenerate series', () => {
     expect(() => forecastSeries({ values: [1, 2], periods: [] }, 0, [0.95])).toThrow(/horizon/);
   });
 });
+
+describe('forecastSeries on awkward series (regression: never throws, always finite)', () => {
+  const shapes: Record<string, (n: number) => number[]> = {
+    zeros: (n) => new Array<number>(n).fill(0),
+    huge: (n) => Array.from({ length: n }, (_, i) => 1e12 + 1e9 * Math.sin(i / 3)),
+    tiny: (n) => Array.from({ length: n }, (_, i) => 1e-12 * (2 + Math.sin(i / 3))),
+    spikes: (n) => Array.from({ length: n }, (_, i) => (i % 17 === 3 ? 1000 : 0)),
+    'late level shift': (n) => Array.from({ length: n }, (_, i) => (i < n * 0.8 ? 10 : 100)),
+    counter: (n) => Array.from({ length: n }, (_, i) => i * 1000),
+  };
+  const models = ['auto', 'seasonal-naive', 'holt-winters', 'linear-trend', 'mstl', 'arima', 'prophet'];
+  it.each(Object.keys(shapes))('%s', (shape) => {
+    for (const n of [1, 2, 3, 8, 30, 120]) {
+      for (const model of models) {
+        const values = (shapes[shape] as (n: number) => number[])(n);
+        const f = forecastSeries({ values, periods: [24] }, 12, [0.8, 0.95], { model, budgetMs: 60_000 }).forecast;
+        const all = [...f.mean, ...f.lower.flat(), ...f.upper.flat()];
+        expect(all.every(Number.isFinite), `${model} on ${n} points`).toBe(true);
+        expect(f.mean).toHaveLength(12);
+      }
+    }
+  });
+});
