@@ -5,6 +5,7 @@
  */
 import type { Ingestor } from '@hydra/collector';
 import { DEMO_SEED } from './hosts.ts';
+import { InFlightLimit } from '../runtime/in-flight.ts';
 import { demoHistory } from './history.ts';
 
 /** Resolution of the seeded history. */
@@ -34,33 +35,29 @@ export async function seedDemoHistory(
   const toMs = Math.floor((options.toMs ?? Date.now()) / SEED_STEP_MS) * SEED_STEP_MS;
   const fromMs = toMs - options.days * 86_400_000;
   const result: SeedResult = { points: 0, rejected: 0, fromMs, toMs, elapsedMs: 0 };
-  const inFlight = new Set<Promise<void>>();
-  const failures: unknown[] = [];
-  for (const chunk of demoHistory({
+  const writes = new InFlightLimit(SEED_CHUNKS_IN_FLIGHT);
+  const history = demoHistory({
     seed: options.seed ?? DEMO_SEED,
     fromMs,
     toMs,
     stepMs: SEED_STEP_MS,
     chunkSteps: SEED_CHUNK_STEPS,
-  })) {
-    if (failures.length > 0 || options.signal?.aborted) break;
-    const write: Promise<void> = ingestor.ingest(chunk).then(
-      (r) => {
+  });
+  try {
+    for (const chunk of history) {
+      if (options.signal?.aborted) break;
+      await writes.add(async () => {
+        const r = await ingestor.ingest(chunk);
         result.points += r.acceptedPoints;
         result.rejected += r.rejectedPoints;
         if (r.rejectedPoints > 0)
-          failures.push(new Error(`seed: ${r.rejectedPoints} point(s) rejected: ${r.errors.join('; ')}`));
-      },
-      (err: unknown) => {
-        failures.push(err);
-      },
-    );
-    const tracked = write.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= SEED_CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+          throw new Error(`seed: ${r.rejectedPoints} point(s) rejected: ${r.errors.join('; ')}`);
+      });
+    }
+    await writes.drain();
+  } finally {
+    await writes.settled();
   }
-  await Promise.all(inFlight);
-  if (failures.length > 0) throw failures[0];
   options.signal?.throwIfAborted();
   result.elapsedMs = performance.now() - started;
   return result;

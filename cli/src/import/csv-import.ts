@@ -7,10 +7,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import type { Ingestor } from '@hydra/collector';
+import { InFlightLimit } from '../runtime/in-flight.ts';
 import { SeriesBatch, columnLayout, parseRow, type ColumnLayout, type ImportDefaults } from './csv-points.ts';
 
 /** Points sent to the Ingestor per call. */
 export const IMPORT_BATCH_POINTS = 5_000;
+/** Batches being committed while the next is read. */
+export const IMPORT_BATCHES_IN_FLIGHT = 2;
 /** Row errors kept with their message; the rest are only counted. */
 export const MAX_ROW_ERRORS_SHOWN = 100;
 
@@ -74,12 +77,16 @@ export async function importCsv(
     }),
   );
   const batch = new SeriesBatch();
-  const flush = async () => {
-    if (batch.size === 0) return;
-    const result = await ingestor.ingest(batch.take());
-    summary.importedPoints += result.acceptedPoints;
-    summary.rejectedPoints += result.rejectedPoints;
-    for (const e of result.errors) if (summary.errors.length < MAX_ROW_ERRORS_SHOWN) summary.errors.push(e);
+  const writes = new InFlightLimit(IMPORT_BATCHES_IN_FLIGHT);
+  const flush = () => {
+    if (batch.size === 0) return Promise.resolve();
+    const series = batch.take();
+    return writes.add(async () => {
+      const result = await ingestor.ingest(series);
+      summary.importedPoints += result.acceptedPoints;
+      summary.rejectedPoints += result.rejectedPoints;
+      for (const e of result.errors) if (summary.errors.length < MAX_ROW_ERRORS_SHOWN) summary.errors.push(e);
+    });
   };
 
   let layout: ColumnLayout | null = null;
@@ -107,8 +114,10 @@ export async function importCsv(
     }
     if (!layout) throw new Error(`${file}: the file is empty (expected a header row)`);
     await flush();
+    await writes.drain();
     progress.update(size, summary.rows);
   } finally {
+    await writes.settled();
     progress.stop();
   }
   summary.elapsedMs = performance.now() - started;
