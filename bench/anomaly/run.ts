@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { format, resolveConfig } from 'prettier';
 import { ANOMALY_THRESHOLD, DEFAULT_DETECTOR, DETECTORS, detect } from '@hydra/analytics';
 import { EVENT_KINDS, generateCorpus, type EventKind } from './corpus.ts';
 import { addTally, emptyTally, scoreSeries, summarize, type Tally } from './scorer.ts';
@@ -31,7 +32,7 @@ interface DetectorResult {
   recallByKind: Record<string, number>;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const corpus = generateCorpus();
   const points = corpus.reduce((s, c) => s + c.values.length, 0);
   const only = process.argv.slice(2);
@@ -81,7 +82,7 @@ function main(): void {
     results,
   };
   writeFileSync(new URL('results.json', HERE), `${JSON.stringify(summary, null, 2)}\n`);
-  const markdown = renderMarkdown(summary);
+  const markdown = await prettyMarkdown(renderMarkdown(summary));
   writeFileSync(new URL('results.md', HERE), markdown);
   updateReadme(markdown);
   console.log(markdown);
@@ -121,6 +122,12 @@ function renderMarkdown(s: {
   return `${lines.join('\n')}\n`;
 }
 
+/** Formats markdown as the repository's prettier config does, so `npm run format:check` stays clean. */
+async function prettyMarkdown(markdown: string): Promise<string> {
+  const config = await resolveConfig(new URL('results.md', HERE));
+  return format(markdown, { ...config, parser: 'markdown' });
+}
+
 function updateReadme(markdown: string): void {
   const text = readFileSync(README, 'utf8');
   const start = text.indexOf(SECTION);
@@ -141,4 +148,7 @@ function cpuModel(): string {
   }
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
