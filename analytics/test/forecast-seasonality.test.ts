@@ -6,8 +6,10 @@ describe('calendarCandidates', () => {
   it('gives daily and weekly periods in steps for common intervals', () => {
     expect(calendarCandidates(3600)).toEqual([24, 168]);
     expect(calendarCandidates(300)).toEqual([288, 2016]);
-    expect(calendarCandidates(86_400)).toEqual([7]);
-    expect(calendarCandidates(7 * 86_400)).toEqual([]);
+    expect(calendarCandidates(86_400)).toEqual([7, 365]);
+    expect(calendarCandidates(7 * 86_400)).toEqual([52]);
+    expect(calendarCandidates(31 * 86_400)).toEqual([12]);
+    expect(calendarCandidates(91 * 86_400)).toEqual([4]);
   });
 });
 
@@ -24,6 +26,12 @@ describe('detectSeasonality', () => {
 
   it('finds the daily cycle of step-indexed data among the step candidates', () => {
     expect(detectSeasonality(seasonalSeries(600)).periods).toEqual([24]);
+  });
+
+  it('finds the yearly cycle of monthly data', () => {
+    const rand = lcg(2);
+    const monthly = Array.from({ length: 120 }, (_, i) => 100 + i + 20 * Math.sin((2 * Math.PI * i) / 12) + 3 * rand());
+    expect(detectSeasonality(monthly, { intervalSeconds: 30.4 * 86_400 }).periods).toEqual([12]);
   });
 
   it('finds nothing in white noise, a random walk, a straight line or a constant', () => {

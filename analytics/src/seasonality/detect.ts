@@ -1,6 +1,6 @@
 /**
- * Seasonal periods detected from the data: which of the candidate periods (daily and weekly cycles in
- * steps, from the sampling interval) the series actually shows.
+ * Seasonal periods detected from the data: which of the candidate periods (daily, weekly and yearly
+ * cycles in steps, from the sampling interval) the series actually shows.
  *
  * Candidates are tested shortest first. For each one the series is detrended by a centred moving average
  * of the candidate's length (which removes trend and level shifts but keeps a cycle of that length), the
@@ -17,7 +17,13 @@ import { autocorrelation } from '../stats/autocorrelation.ts';
 const SECONDS_PER_DAY = 86_400;
 const SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY;
 /** Candidate periods (in steps) when the sampling interval is unknown, e.g. step-indexed input. */
-export const STEP_INDEX_CANDIDATES: readonly number[] = [7, 12, 24, 52, 168, 288];
+export const STEP_INDEX_CANDIDATES: readonly number[] = [4, 7, 12, 24, 52, 168, 288];
+const SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY;
+/** Calendar months and quarters vary in length; a median spacing in these ranges means monthly/quarterly data. */
+const MONTHLY_SPACING_DAYS: readonly [number, number] = [28, 31];
+const QUARTERLY_SPACING_DAYS: readonly [number, number] = [89, 92];
+/** Yearly periods for sub-monthly data, as seasonal periods, are tested only up to this many steps (daily data). */
+const MAX_YEARLY_PERIOD = 366;
 const MIN_CYCLES = 2;
 const MIN_AUTOCORRELATION = 0.2;
 const MIN_PROMINENCE = 0.3;
@@ -34,13 +40,21 @@ export interface SeasonalityResult {
   tested: { period: number; autocorrelation: number; bound: number; accepted: boolean }[];
 }
 
-/** Daily and weekly periods in steps for a sampling interval, when they are whole numbers of at least 2 steps. */
+/**
+ * Calendar periods in steps for a sampling interval: daily and weekly cycles when they are whole numbers
+ * of at least 2 steps, and the yearly cycle for daily/weekly data (365, 52) and for monthly (12) and
+ * quarterly (4) data, whose spacing varies with the calendar.
+ */
 export function calendarCandidates(intervalSeconds: number): number[] {
+  const days = intervalSeconds / SECONDS_PER_DAY;
+  if (days >= MONTHLY_SPACING_DAYS[0] && days <= MONTHLY_SPACING_DAYS[1]) return [12];
+  if (days >= QUARTERLY_SPACING_DAYS[0] && days <= QUARTERLY_SPACING_DAYS[1]) return [4];
   const out: number[] = [];
-  for (const span of [SECONDS_PER_DAY, SECONDS_PER_WEEK]) {
+  for (const span of [SECONDS_PER_DAY, SECONDS_PER_WEEK, SECONDS_PER_YEAR]) {
     const steps = span / intervalSeconds;
     const rounded = Math.round(steps);
-    if (rounded >= 2 && Math.abs(steps - rounded) <= PERIOD_ROUNDING_TOLERANCE * rounded) out.push(rounded);
+    const whole = Math.abs(steps - rounded) <= PERIOD_ROUNDING_TOLERANCE * rounded;
+    if (rounded >= 2 && whole && (span !== SECONDS_PER_YEAR || rounded <= MAX_YEARLY_PERIOD)) out.push(rounded);
   }
   return out;
 }
