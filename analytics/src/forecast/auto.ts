@@ -7,10 +7,9 @@
  * that training data). The equal-weight combination of the two best candidates is scored too, from the
  * same holdout forecasts (no extra fits). The lowest mean MASE wins, except that the preferred model
  * (MSTL) is kept unless the best beats it by more than 10 %: two windows rank close models by noise.
- * Candidates run cheapest first under
- * a per-series time budget: once it is spent the remaining ones are skipped (and listed as skipped);
- * the first (the seasonal-naive baseline by default) always runs.
- * A candidate that throws or fails the guards on a window scores +∞. Too short for even one window:
+ * Candidates run in `DEFAULT_CANDIDATES` order under a per-series time budget: once it is spent the
+ * remaining ones are skipped (and listed as skipped); the first (the seasonal-naive baseline by
+ * default) always runs. A candidate that throws or fails the guards on a window scores +∞. Too short for even one window:
  * damped Holt when it can be fitted, else seasonal naive.
  * Final: the winner is refitted on all the data; if it throws or its forecast fails the guards, the
  * seasonal naive forecast is returned instead and the reason is recorded in `fallback`.
