@@ -179,7 +179,7 @@ describe('hydra forecast', () => {
       ['hydra', 'forecast', '--input', inFile, '--horizon', '5', '--output', outFile],
       { cwd: join(import.meta.dirname, '../..') },
     );
-    expect(stderr).toMatch(/2 series in .* s on 2 worker/);
+    expect(stderr).toMatch(/2 series in [\d.]+ s \(CPU [\d.]+ s\) on 2 worker/);
     expect((await readFile(outFile, 'utf8')).trim().split('\n')).toHaveLength(1 + 2 * 5);
   }, 60_000);
 });
