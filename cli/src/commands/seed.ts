@@ -66,8 +66,12 @@ export async function seedIfEmpty(
 
 export function describeSeed(r: SeedResult): string {
   const seconds = r.elapsedMs / 1000;
+  const kinds = new Map<string, number>();
+  for (const i of r.incidents) kinds.set(i.kind, (kinds.get(i.kind) ?? 0) + 1);
+  const incidents = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
   return (
     `seeded ${r.points} points from ${new Date(r.fromMs).toISOString()} to ${new Date(r.toMs).toISOString()} ` +
-    `in ${seconds.toFixed(1)} s (${Math.round(r.points / Math.max(seconds, 0.001))} points/s)`
+    `in ${seconds.toFixed(1)} s (${Math.round(r.points / Math.max(seconds, 0.001))} points/s), ` +
+    `with ${r.incidents.length} injected incident(s)${incidents ? `: ${incidents}` : ''}`
   );
 }

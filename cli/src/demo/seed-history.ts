@@ -7,6 +7,7 @@ import type { Ingestor } from '@hydra/collector';
 import { DEMO_SEED } from './hosts.ts';
 import { InFlightLimit } from '../runtime/in-flight.ts';
 import { demoHistory } from './history.ts';
+import { incidentsBetween, type Incident } from './incidents.ts';
 
 /** Resolution of the seeded history. */
 export const SEED_STEP_MS = 60_000;
@@ -21,6 +22,8 @@ export interface SeedResult {
   fromMs: number;
   toMs: number;
   elapsedMs: number;
+  /** the injected incidents the history holds */
+  incidents: Incident[];
 }
 
 /**
@@ -34,10 +37,12 @@ export async function seedDemoHistory(
   const started = performance.now();
   const toMs = Math.floor((options.toMs ?? Date.now()) / SEED_STEP_MS) * SEED_STEP_MS;
   const fromMs = toMs - options.days * 86_400_000;
-  const result: SeedResult = { points: 0, rejected: 0, fromMs, toMs, elapsedMs: 0 };
+  const seed = options.seed ?? DEMO_SEED;
+  const incidents = incidentsBetween(seed, fromMs, toMs);
+  const result: SeedResult = { points: 0, rejected: 0, fromMs, toMs, elapsedMs: 0, incidents };
   const writes = new InFlightLimit(SEED_CHUNKS_IN_FLIGHT);
   const history = demoHistory({
-    seed: options.seed ?? DEMO_SEED,
+    seed,
     fromMs,
     toMs,
     stepMs: SEED_STEP_MS,
