@@ -2,3 +2,16 @@
 export type Authenticate = (
   authorization: string | undefined,
 ) => Promise<{ ok: true } | { ok: false; status: 401 | 403; message: string }>;
+
+/** Seconds a client should wait when tokens cannot be checked for now. */
+export const AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Thrown by an `Authenticate` when the token cannot be checked right now (for
+ * example the OIDC JWKS endpoint is unreachable): the server's problem, not the
+ * client's, so receivers answer 503 with Retry-After rather than 401.
+ */
+export class AuthUnavailableError extends Error {
+  override readonly name: string = 'AuthUnavailableError';
+  readonly retryAfterSeconds = AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS;
+}

@@ -4,6 +4,7 @@
  * retrying cannot help) become 4xx; retryable ones 429/503 with Retry-After.
  */
 import { QueueFullError, StorageError } from '@hydra/storage';
+import { AuthUnavailableError } from './auth.ts';
 
 /** Seconds a client waits before retrying when the collector is shutting down. */
 export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
@@ -48,6 +49,9 @@ export function mapError(err: unknown): MappedError {
   }
   if (err instanceof CollectorClosedError) {
     return { status: 503, retryAfterSeconds: err.retryAfterSeconds, error: 'shutting_down', message: err.message };
+  }
+  if (err instanceof AuthUnavailableError) {
+    return { status: 503, retryAfterSeconds: err.retryAfterSeconds, error: 'auth_unavailable', message: err.message };
   }
   if (err instanceof QueueFullError) {
     return { status: 429, retryAfterSeconds: err.retryAfterSeconds, error: 'queue_full', message: err.message };

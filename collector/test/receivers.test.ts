@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.ts';
 import { Ingestor } from '../src/ingestor.ts';
 import { EXPORT_METHOD_PATH } from '../src/grpc/server.ts';
+import { AuthUnavailableError, AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../src/auth.ts';
 import { protobufPayload, sdkResourceMetrics } from './helpers/otlp-fixtures.ts';
 import { startPipeline, storedSamples, type Pipeline } from './helpers/pipeline.ts';
 import { decodeStatus, otlpJson } from './helpers/requests.ts';
@@ -335,6 +336,7 @@ describe('authentication', () => {
     p = await startPipeline('pglite', {
       authenticate: async (header) => {
         if (!header) return { ok: false, status: 401, message: 'missing bearer token' };
+        if (header === 'Bearer jwks-down') throw new AuthUnavailableError('cannot use the JWKS: connection refused');
         return header === 'Bearer ingest-secret'
           ? { ok: true }
           : { ok: false, status: 403, message: 'token lacks metrics:write' };
@@ -353,6 +355,16 @@ describe('authentication', () => {
     expect((await post(url, '{}', { ...JSON_TYPE, authorization: 'Bearer nope' })).status).toBe(403);
     expect((await post(url, '{}', { ...JSON_TYPE, authorization: 'Bearer ingest-secret' })).status).toBe(200);
     expect((await fetch(`${p.collector.httpUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('regression: tokens that cannot be checked (JWKS down) get 503 with Retry-After, not 500', async () => {
+    const res = await post(`${p.collector.httpUrl}/v1/metrics`, '{}', {
+      ...JSON_TYPE,
+      authorization: 'Bearer jwks-down',
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe(String(AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS));
+    expect(JSON.parse(res.text())).toMatchObject({ code: 14, message: expect.stringContaining('JWKS') }); // google.rpc UNAVAILABLE
   });
 
   it('gRPC: UNAUTHENTICATED without the authorization metadata', async () => {

@@ -4,6 +4,7 @@
  * cached by jose). One verifier, and so one JWKS cache, per config object,
  * however many authenticators (scopes, receivers) are built from it.
  */
+import { AuthUnavailableError as CollectorAuthUnavailableError } from '@hydra/collector';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from './config.ts';
@@ -34,9 +35,7 @@ export const DEFAULT_JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
  * The token could not be checked because the JWKS endpoint is unreachable or
  * broken: the server's problem, not the client's (answered 503, not 401).
  */
-export class AuthUnavailableError extends Error {
-  override readonly name = 'AuthUnavailableError';
-}
+export class AuthUnavailableError extends CollectorAuthUnavailableError {}
 
 /** The verified claims, or why the token is refused. */
 export type Verify = (token: string) => Promise<JWTPayload | string>;
