@@ -27,3 +27,4 @@ export {
   SHARED_SCHEMAS,
 } from './schemas.ts';
 export type { ErrorBody, SeriesInfoBody, RangeSeriesBody, RangeResultBody, MetricSummaryBody } from './schemas.ts';
+export * from './alerts/index.ts';

@@ -63,3 +63,4 @@ export {
   type SeriesInfo,
 } from './query/series.ts';
 export { METRIC_NAME_LABEL, validateMatchers } from './query/matchers.ts';
+export * from './analysis/index.ts';

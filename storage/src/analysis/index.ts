@@ -1,0 +1,7 @@
+/** SQL of the analysis side: anomaly scores and checkpoints, alerts, silences, the notification outbox, trends. */
+export { inTransaction, type Queryable } from './transaction.ts';
+export * from './scores.ts';
+export * from './alerts.ts';
+export * from './silences.ts';
+export * from './outbox.ts';
+export * from './trends.ts';
