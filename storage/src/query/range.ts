@@ -14,6 +14,7 @@ import type { Database } from '../database.ts';
 import { InvalidQueryError, QueryLimitError } from '../errors.ts';
 import { ROLLUP_1H, ROLLUP_1M, rollupWatermarkUs, type RollupSpec } from '../rollups.ts';
 import { AGGREGATIONS, type Aggregation, type LabelMatcher } from '../types.ts';
+import { bucketSql, FIELDS_FOR } from './bucket-sql.ts';
 import { aggregateBuckets, mergeBucket, type Bucket } from './buckets.ts';
 import { expToExplicit } from './exp-histogram.ts';
 import { selectorSql } from './matchers.ts';
@@ -37,6 +38,8 @@ export interface RangeQuery {
   maxSeries?: number;
   /** Ceiling on the total points returned (all series). */
   maxPoints?: number;
+  /** Only these series ids (besides name and matchers): the analysis jobs page through a selector by id. */
+  seriesIds?: readonly number[];
 }
 
 export interface HistogramValue {
@@ -102,7 +105,8 @@ function validate(q: RangeQuery): Validated {
 export async function queryRange(db: Database, q: RangeQuery): Promise<RangeResult> {
   const v = validate(q);
   const p = new SqlParams();
-  const where = selectorSql(q, p);
+  let where = selectorSql(q, p);
+  if (q.seriesIds !== undefined) where += ` AND s.id = ANY(${p.add(q.seriesIds.map(String))}::int8[])`;
   const rows = await runQuery<Parameters<typeof toSeriesInfo>[0]>(
     db,
     'queryRange',
@@ -240,12 +244,12 @@ export function rollupForStep(stepSeconds: number): RollupSpec | null {
 interface BucketRow {
   id: string;
   t: number;
-  min: number;
-  max: number;
-  sum: number;
-  count: string;
-  last: number;
-  lt: number;
+  min?: number;
+  max?: number;
+  sum?: number;
+  count?: string;
+  last?: number;
+  lt?: number;
 }
 
 async function fillStepped(
@@ -280,45 +284,30 @@ async function fillStepped(
   const watermark = rollup ? await rollupWatermarkUs(db, rollup.table) : null;
   const splitUs = watermark === null ? loUs : Math.min(Math.max(watermark, loUs), hiUs);
   const parts: BucketRow[][] = [];
-  const bin = (col: string): string =>
-    `(extract(epoch FROM date_bin(make_interval(secs => ${step}), ${col}, TIMESTAMPTZ '1970-01-01 00:00:00+00')) * 1000)::float8`;
+  const fields = FIELDS_FOR[v.aggregation];
   const seriesIds = ids(series);
   if (rollup && splitUs > loUs) {
-    parts.push(
-      await runQuery<BucketRow>(
-        db,
-        'queryRange',
-        `SELECT series_id AS id, ${bin('bucket')} AS t, min(min) AS min, max(max) AS max, sum(sum) AS sum, sum(count) AS count,
-                (array_agg(last ORDER BY last_time DESC))[1] AS last, (extract(epoch FROM max(last_time)) * 1000000)::float8 AS lt
-         FROM ${rollup.table} WHERE series_id = ANY($1::int8[]) AND bucket >= $2 AND bucket < $3 GROUP BY 1, 2`,
-        [seriesIds, isoUs(loUs), isoUs(splitUs)],
-      ),
-    );
+    const source = step === rollup.widthSeconds ? 'direct' : 'rebinned';
+    const sql = bucketSql(source, rollup.table, step, fields);
+    parts.push(await runQuery<BucketRow>(db, 'queryRange', sql, [seriesIds, isoUs(loUs), isoUs(splitUs)]));
   }
   if (splitUs < hiUs) {
-    parts.push(
-      await runQuery<BucketRow>(
-        db,
-        'queryRange',
-        `SELECT series_id AS id, ${bin('time')} AS t, min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count,
-                (array_agg(value ORDER BY time DESC))[1] AS last, (extract(epoch FROM max(time)) * 1000000)::float8 AS lt
-         FROM samples WHERE series_id = ANY($1::int8[]) AND time >= $2 AND time < $3 GROUP BY 1, 2`,
-        [seriesIds, isoUs(splitUs), isoUs(hiUs)],
-      ),
-    );
+    const sql = bucketSql('raw', 'samples', step, fields);
+    parts.push(await runQuery<BucketRow>(db, 'queryRange', sql, [seriesIds, isoUs(splitUs), isoUs(hiUs)]));
   }
   const buckets = new Map<number, Map<number, Bucket>>();
   for (const rows of parts) {
     for (const r of rows) {
       const id = Number(r.id);
+      // fields the aggregation does not read stay 0: they are never looked at
       const b: Bucket = {
         t: r.t,
-        min: r.min,
-        max: r.max,
-        sum: r.sum,
-        count: Number(r.count),
-        last: r.last,
-        lastTimeUs: r.lt,
+        min: r.min ?? 0,
+        max: r.max ?? 0,
+        sum: r.sum ?? 0,
+        count: r.count === undefined ? 0 : Number(r.count),
+        last: r.last ?? 0,
+        lastTimeUs: r.lt ?? 0,
       };
       let perId = buckets.get(id);
       if (!perId) buckets.set(id, (perId = new Map()));

@@ -1,0 +1,71 @@
+/**
+ * SQL that reads step buckets as partial aggregates (see buckets.ts), from
+ * raw samples, from a rollup re-binned to the step, or from a rollup whose
+ * buckets already are the step. Only the columns the aggregation needs are
+ * selected: the client's row parsing, not the database, dominates the cost
+ * of large results.
+ */
+import type { Aggregation } from '../types.ts';
+
+export type BucketField = 'min' | 'max' | 'sum' | 'count' | 'last' | 'lt';
+export type BucketSource = 'raw' | 'rebinned' | 'direct';
+
+/** Fields each aggregation reads; `last` needs its time to merge partial buckets. */
+export const FIELDS_FOR: Record<Aggregation, readonly BucketField[]> = {
+  avg: ['sum', 'count'],
+  min: ['min'],
+  max: ['max'],
+  sum: ['sum'],
+  count: ['count'],
+  last: ['last', 'lt'],
+  rate: ['sum', 'last', 'lt'],
+};
+
+const EXPRESSIONS: Record<BucketSource, Record<BucketField, string>> = {
+  raw: {
+    min: 'min(value)',
+    max: 'max(value)',
+    sum: 'sum(value)',
+    count: 'count(*)',
+    last: '(array_agg(value ORDER BY time DESC))[1]',
+    lt: '(extract(epoch FROM max(time)) * 1000000)::float8',
+  },
+  rebinned: {
+    min: 'min(min)',
+    max: 'max(max)',
+    sum: 'sum(sum)',
+    count: 'sum(count)',
+    last: '(array_agg(last ORDER BY last_time DESC))[1]',
+    lt: '(extract(epoch FROM max(last_time)) * 1000000)::float8',
+  },
+  direct: {
+    min: 'min',
+    max: 'max',
+    sum: 'sum',
+    count: 'count',
+    last: 'last',
+    lt: '(extract(epoch FROM last_time) * 1000000)::float8',
+  },
+};
+
+/**
+ * SELECT of (id, t = bucket start in epoch ms, fields…) for the series in $1
+ * over [$2, $3). `table` is 'samples' for raw, a rollup table otherwise;
+ * `stepSeconds` is a validated positive integer.
+ */
+export function bucketSql(
+  source: BucketSource,
+  table: string,
+  stepSeconds: number,
+  fields: readonly BucketField[],
+): string {
+  const timeCol = source === 'raw' ? 'time' : 'bucket';
+  const t =
+    source === 'direct'
+      ? `(extract(epoch FROM bucket) * 1000)::float8`
+      : `(extract(epoch FROM date_bin(make_interval(secs => ${stepSeconds}), ${timeCol}, TIMESTAMPTZ '1970-01-01 00:00:00+00')) * 1000)::float8`;
+  const columns = fields.map((f) => `${EXPRESSIONS[source][f]} AS ${f}`).join(', ');
+  const groupBy = source === 'direct' ? '' : ' GROUP BY 1, 2';
+  return `SELECT series_id AS id, ${t} AS t, ${columns} FROM ${table}
+    WHERE series_id = ANY($1::int8[]) AND ${timeCol} >= $2 AND ${timeCol} < $3${groupBy}`;
+}
