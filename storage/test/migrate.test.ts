@@ -32,16 +32,18 @@ describe.each(testBackends())('migrations on %s', (backend) => {
   });
 
   it('applies the postgres files in order, then nothing the second time', async () => {
+    const all = await loadMigrations('postgres', dir);
     const first = await migrate(db, { dir });
-    expect(first.applied).toEqual([
+    expect(first.applied).toEqual(all.map((m) => m.name));
+    expect(first.applied.slice(0, 4)).toEqual([
       '0001_catalog',
       '0002_samples.postgres',
       '0003_rollups.postgres',
       '0004_rollup_bucket_index.postgres',
     ]);
     expect(await migrate(db, { dir })).toEqual({ applied: [] });
-    const status = await migrationStatus(db, { dir });
-    expect(status).toEqual({ current: 4, latest: 4, pending: [] });
+    const latest = all.at(-1)!.version;
+    expect(await migrationStatus(db, { dir })).toEqual({ current: latest, latest, pending: [] });
     const tables = await db.pool.query<{ t: string }>(
       "SELECT to_regclass('samples')::text AS t UNION ALL SELECT to_regclass('samples_1h')::text UNION ALL SELECT to_regclass('series')::text",
     );
@@ -77,7 +79,7 @@ describe('migration files', () => {
     const pg = await loadMigrations('postgres');
     const ts = await loadMigrations('timescaledb');
     expect(pg.map((m) => m.version)).toEqual(ts.map((m) => m.version));
-    expect(ts.map((m) => m.name)).toEqual([
+    expect(ts.map((m) => m.name).slice(0, 4)).toEqual([
       '0001_catalog',
       '0002_samples.timescaledb',
       '0003_rollups.timescaledb',
