@@ -8,6 +8,9 @@
  *   `resolveAfter` consecutive clears the episode resolves (hysteresis:
  *   flapping around one threshold neither resolves nor re-fires).
  * - `hold` (between the two thresholds): resets the clear count, nothing else.
+ *
+ * An evaluation at or before the episode's last evaluation is ignored, so
+ * replaying the same points (a job rerun after a crash) is idempotent.
  */
 import type { AlertSeverity, AlertState } from '@hydra/storage';
 
@@ -77,7 +80,11 @@ export function advance(current: EpisodeState | null, e: Evaluation, policy: Ale
     if (policy.forMs === 0) return { episode: { ...opened, state: 'firing', firedAt: e.time }, transition: 'firing' };
     return { episode: opened, transition: 'pending' };
   }
-  const next: EpisodeState = { ...current, lastEvaluatedAt: Math.max(current.lastEvaluatedAt, e.time) };
+  // Already applied (a job rerun after a crash replays its points): evaluating again must change nothing.
+  if (e.time <= current.lastEvaluatedAt) {
+    return { episode: current, transition: null };
+  }
+  const next: EpisodeState = { ...current, lastEvaluatedAt: e.time };
   if (e.level === 'fire') {
     next.clearCount = 0;
     next.severity = e.severity;

@@ -172,19 +172,15 @@ export async function advanceCheckpoint(
   );
 }
 
-/** Writes a series' scores and advances its checkpoint to the last one, atomically. */
-export async function commitScores(
-  db: Database,
-  monitor: string,
-  seriesId: number,
-  rows: readonly ScoreRow[],
-): Promise<void> {
-  const last = rows.at(-1);
-  if (!last) return;
-  await inTransaction(db, 'commit anomaly scores', async (client: pg.PoolClient) => {
-    await upsertScores(client, monitor, rows);
-    await advanceCheckpoint(client, monitor, seriesId, last.time);
-  });
+/** Upserts a series' scores in one transaction (the checkpoint is advanced separately, afterwards). */
+export async function writeScores(db: Database, monitor: string, rows: readonly ScoreRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await inTransaction(db, 'write anomaly scores', (client: pg.PoolClient) => upsertScores(client, monitor, rows));
+}
+
+/** Advances the checkpoint of a series (never backwards). */
+export async function saveCheckpoint(db: Database, monitor: string, seriesId: number, lastTimeMs: number): Promise<void> {
+  await advanceCheckpoint(db.pool, monitor, seriesId, lastTimeMs);
 }
 
 /** Scores of one series over [fromMs, toMs], oldest first, at most `limit` rows. */

@@ -1,0 +1,245 @@
+/**
+ * One pass of the anomaly job for one monitor (`hydra job anomaly`, the
+ * Kubernetes CronJob, and `hydra up`'s scheduler all run this function):
+ *
+ * 1. pages through the monitor's series (selector → findSeries), keeping those
+ *    of this shard (stable hash of the series id);
+ * 2. reads each series at the job's step (1-minute averages; per-second rates
+ *    for cumulative counters) from its checkpoint, plus warm-up history for the
+ *    detector (capped at `maxHistoryPoints`), or only the new points when an
+ *    in-process detector that has seen up to the checkpoint is cached;
+ * 3. scores the points causally with the monitor's detector and options;
+ * 4. upserts score, expected, lower, upper per point (idempotent: a rerun
+ *    rewrites the same rows), then hands the recent points to the
+ *    AlertService, then advances the checkpoint — so a pass that dies
+ *    part-way is safe to rerun (the AlertService ignores points it has seen).
+ *
+ * Memory is bounded by one page of series × the history cap.
+ */
+import { getDetector, ANOMALY_THRESHOLD, type OnlineDetector } from '@hydra/analytics';
+import {
+  countFiring,
+  findSeries,
+  queryRange,
+  readCheckpoints,
+  saveCheckpoint,
+  ScorePartitions,
+  writeScores,
+  type Database,
+  type RangeSeries,
+  type ScoreRow,
+  type SeriesInfo,
+} from '@hydra/storage';
+import type { AlertService } from '../alerts/service.ts';
+import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/service.ts';
+import type { DetectorCache } from './detector-cache.ts';
+import { detectorOptions, durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
+import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
+
+/** Resolution the job scores at (one point per step: averages, or rates for counters). */
+export const DEFAULT_STEP_SECONDS = 60;
+/** A step's bucket is scored once it ended this long ago, so late exports are in it. */
+export const DEFAULT_SETTLE_MS = 20_000;
+/** Series read and scored together. */
+export const DEFAULT_PAGE_SIZE = 25;
+/** Most points of history read per series (warm-up and lookback are capped to it). */
+export const DEFAULT_MAX_HISTORY_POINTS = 10_000;
+/** Points older than this (before now) are scored and stored but not alerted on (a catch-up after downtime). */
+export const DEFAULT_ALERT_HORIZON_MS = 30 * 60_000;
+
+export interface AnomalyJobOptions {
+  db: Database;
+  alerts: AlertService;
+  monitor: MonitorRef;
+  shard?: Shard;
+  /** epoch ms of this pass; default the AlertService's clock */
+  now?: number;
+  stepSeconds?: number;
+  settleMs?: number;
+  pageSize?: number;
+  maxHistoryPoints?: number;
+  alertHorizonMs?: number;
+  /** detectors kept between passes (in-process scheduling) */
+  cache?: DetectorCache;
+  /** partition bookkeeping kept between passes */
+  partitions?: ScorePartitions;
+  signal?: AbortSignal;
+}
+
+export interface AnomalyJobReport {
+  monitor: string;
+  shard: string;
+  /** series of this shard the selector matched */
+  series: number;
+  /** series with new points scored */
+  scored: number;
+  /** series skipped because the job cannot score their kind (histograms) */
+  skipped: number;
+  points: number;
+  anomalies: number;
+  /** firing alerts of the monitor after the pass */
+  firing: number;
+  /** epoch ms of the newest bucket this pass could score */
+  until: number;
+  durationMs: number;
+}
+
+interface Plan {
+  series: SeriesInfo;
+  checkpoint: number | null;
+  detector: OnlineDetector | undefined;
+  readFrom: number;
+  scoreFrom: number;
+}
+
+/** Runs one pass; throws StorageUnavailableError when the database fails (rerun later: it is safe). */
+export async function runAnomalyJob(options: AnomalyJobOptions): Promise<AnomalyJobReport> {
+  const started = performance.now();
+  const { db, alerts, monitor } = options;
+  const spec = monitor.spec;
+  if (!spec.anomaly.enabled) throw new RangeError(`monitor ${monitor.key}: spec.anomaly.enabled is false`);
+  const shard = options.shard ?? ALL_SERIES;
+  const now = options.now ?? alerts.now();
+  const stepMs = (options.stepSeconds ?? DEFAULT_STEP_SECONDS) * 1000;
+  const maxHistory = options.maxHistoryPoints ?? DEFAULT_MAX_HISTORY_POINTS;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const alertFrom = now - (options.alertHorizonMs ?? DEFAULT_ALERT_HORIZON_MS);
+  const partitions = options.partitions ?? new ScorePartitions(db);
+  const lastBucket = Math.floor((now - (options.settleMs ?? DEFAULT_SETTLE_MS)) / stepMs) * stepMs - stepMs;
+  const historyMs = Math.min(durationMs('spec.anomaly.lookback', spec.anomaly.lookback), maxHistory * stepMs);
+  const windowStart = lastBucket - historyMs + stepMs;
+  const detector = getDetector(spec.anomaly.detector);
+  const detectorOpts = detectorOptions(spec, stepMs);
+  const config = JSON.stringify({ detector: detector.name, detectorOpts, stepMs });
+  const policy = {
+    forMs: durationMs('spec.alerting.for', spec.alerting.for),
+    resolveAfter: DEFAULT_RESOLVE_AFTER,
+    fireThreshold: ANOMALY_THRESHOLD,
+    resolveThreshold: DEFAULT_RESOLVE_THRESHOLD,
+  };
+  const matchers = selectorMatchers(spec);
+  const report: AnomalyJobReport = {
+    monitor: monitor.key,
+    shard: `${shard.index}/${shard.count}`,
+    series: 0,
+    scored: 0,
+    skipped: 0,
+    points: 0,
+    anomalies: 0,
+    firing: 0,
+    until: lastBucket,
+    durationMs: 0,
+  };
+
+  for (let offset = 0; ; offset += pageSize) {
+    options.signal?.throwIfAborted();
+    const page = await findSeries(db, { name: spec.selector.metric, matchers, limit: pageSize, offset });
+    const mine = page.filter((s) => shardOf(s.id, shard.count) === shard.index);
+    report.series += mine.length;
+    const numeric = mine.filter((s) => s.kind === 'gauge' || s.kind === 'sum');
+    report.skipped += mine.length - numeric.length;
+    if (numeric.length > 0) {
+      const checkpoints = await readCheckpoints(
+        db,
+        monitor.key,
+        numeric.map((s) => s.id),
+      );
+      const plans = numeric.flatMap((s): Plan[] => {
+        const checkpoint = checkpoints.get(s.id) ?? null;
+        const scoreFrom = Math.max(checkpoint === null ? windowStart : checkpoint + stepMs, windowStart);
+        if (scoreFrom > lastBucket) return [];
+        const cached = checkpoint === null ? undefined : options.cache?.take(monitor.key, s.id, config, checkpoint);
+        return [{ series: s, checkpoint, detector: cached, readFrom: cached ? scoreFrom : windowStart, scoreFrom }];
+      });
+      for (const group of groupForReading(plans)) {
+        const points = await readPoints(db, group, lastBucket, stepMs);
+        for (const plan of group) {
+          options.signal?.throwIfAborted();
+          const scored = scoreSeries(plan, points.get(plan.series.id) ?? [], lastBucket);
+          if (scored.rows.length === 0) continue;
+          await partitions.ensureFor([scored.rows[0]!.time, scored.rows.at(-1)!.time]);
+          await writeScores(db, monitor.key, scored.rows);
+          const recent = scored.rows.filter((r) => r.time >= alertFrom);
+          if (recent.length > 0) {
+            await alerts.observeAnomalies({
+              monitor: monitor.key,
+              seriesId: plan.series.id,
+              metric: plan.series.metric,
+              unit: plan.series.unit,
+              labels: plan.series.labels,
+              detector: detector.name,
+              severity: spec.alerting.severity,
+              policy,
+              observations: recent,
+            });
+          }
+          const last = scored.rows.at(-1)!.time;
+          await saveCheckpoint(db, monitor.key, plan.series.id, last);
+          options.cache?.put(monitor.key, plan.series.id, { detector: scored.detector, config, lastTime: last });
+          report.scored += 1;
+          report.points += scored.rows.length;
+          report.anomalies += scored.rows.filter((r) => r.score > ANOMALY_THRESHOLD).length;
+        }
+      }
+    }
+    if (page.length < pageSize) break;
+  }
+  report.firing = (await countFiring(db)).get(monitor.key) ?? 0;
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
+
+  function scoreSeries(
+    plan: Plan,
+    points: ReadonlyArray<[number, number]>,
+    upTo: number,
+  ): { rows: ScoreRow[]; detector: OnlineDetector } {
+    const online = plan.detector ?? detector.create(detectorOpts);
+    const rows: ScoreRow[] = [];
+    for (const [time, value] of points) {
+      if (time > upTo) break;
+      // A cached detector has learned everything up to the checkpoint already.
+      if (plan.detector && plan.checkpoint !== null && time <= plan.checkpoint) continue;
+      const r = online.push(time, value);
+      if (time >= plan.scoreFrom) rows.push({ seriesId: plan.series.id, time, value, ...r });
+    }
+    return { rows, detector: online };
+  }
+}
+
+/** Cumulative counters are scored as per-second rates, everything else as step averages. */
+function aggregationOf(s: SeriesInfo): 'rate' | 'avg' {
+  return s.kind === 'sum' && s.temporality === 'cumulative' ? 'rate' : 'avg';
+}
+
+/** Plans grouped so one range query serves each group (same aggregation; warm and cold apart). */
+function groupForReading(plans: readonly Plan[]): Plan[][] {
+  const groups = new Map<string, Plan[]>();
+  for (const p of plans) {
+    const key = `${aggregationOf(p.series)}:${p.detector ? 'warm' : 'cold'}`;
+    const group = groups.get(key) ?? [];
+    group.push(p);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+async function readPoints(
+  db: Database,
+  group: readonly Plan[],
+  lastBucket: number,
+  stepMs: number,
+): Promise<Map<number, Array<[number, number]>>> {
+  // One step earlier than needed: a rate's first bucket needs the bucket before it.
+  const from = Math.min(...group.map((p) => p.readFrom)) - stepMs;
+  const result = await queryRange(db, {
+    matchers: [],
+    seriesIds: group.map((p) => p.series.id),
+    from: new Date(from),
+    to: new Date(lastBucket),
+    stepSeconds: stepMs / 1000,
+    aggregation: aggregationOf(group[0]!.series),
+    maxSeries: group.length,
+    maxPoints: group.length * (Math.ceil((lastBucket - from) / stepMs) + 1),
+  });
+  return new Map(result.series.map((s: RangeSeries) => [s.id, s.points]));
+}

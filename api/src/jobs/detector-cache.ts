@@ -1,0 +1,53 @@
+/**
+ * Online detectors kept between runs of an in-process job (`hydra up`), so a
+ * run feeds each series only its new points instead of replaying its warm-up
+ * history. Bounded (least recently used out); an entry is only reused when it
+ * has seen exactly up to the series' checkpoint, otherwise the job rebuilds
+ * it from history (the CLI and CronJob always rebuild).
+ */
+import type { OnlineDetector } from '@hydra/analytics';
+
+/** Detectors kept by default (each holds at most ~30k points of history for the seasonal ones). */
+export const DEFAULT_DETECTOR_CACHE_SIZE = 2_000;
+
+export interface CachedDetector {
+  detector: OnlineDetector;
+  /** the configuration the detector was built with; a changed monitor spec invalidates it */
+  config: string;
+  /** epoch ms of the last point it learned */
+  lastTime: number;
+}
+
+export class DetectorCache {
+  readonly capacity: number;
+  readonly #entries = new Map<string, CachedDetector>();
+
+  constructor(capacity = DEFAULT_DETECTOR_CACHE_SIZE) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`DetectorCache capacity: must be a positive integer, got ${capacity}`);
+    this.capacity = capacity;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The cached detector of (monitor, series) if it was built with `config` and has seen exactly up to `lastTime`. */
+  take(monitor: string, seriesId: number, config: string, lastTime: number): OnlineDetector | undefined {
+    const key = `${monitor}\u0000${seriesId}`;
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    return entry.config === config && entry.lastTime === lastTime ? entry.detector : undefined;
+  }
+
+  put(monitor: string, seriesId: number, entry: CachedDetector): void {
+    const key = `${monitor}\u0000${seriesId}`;
+    this.#entries.delete(key);
+    if (this.#entries.size >= this.capacity) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(key, entry);
+  }
+}
