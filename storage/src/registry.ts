@@ -82,6 +82,12 @@ function validateRef(ref: SeriesRef, index: number): void {
   }
   if (typeof m.unit !== 'string') throw new RangeError(`refs[${index}].metric.unit: must be a string`);
   if (typeof m.monotonic !== 'boolean') throw new RangeError(`refs[${index}].metric.monotonic: must be a boolean`);
+  if (typeof ref.labels !== 'object' || ref.labels === null)
+    throw new RangeError(`refs[${index}].labels: must be an object`);
+  for (const [key, value] of Object.entries(ref.labels)) {
+    if (typeof value !== 'string')
+      throw new RangeError(`refs[${index}].labels[${JSON.stringify(key)}]: must be a string, got ${typeof value}`);
+  }
 }
 
 export class SeriesRegistry {

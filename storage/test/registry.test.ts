@@ -65,5 +65,9 @@ describe.each(testBackends())('SeriesRegistry on %s', (backend) => {
     const registry = new SeriesRegistry(m.db);
     const bad = { metric: { ...gauge('bad'), kind: 'counter' }, labels: {} } as never;
     await expect(registry.resolve([ref(gauge('ok'), {}), bad])).rejects.toThrow(/refs\[1\]\.metric\.kind: 'counter'/);
+    const numeric = { metric: gauge('bad'), labels: { port: 8080 } } as never;
+    await expect(registry.resolve([numeric])).rejects.toThrow(
+      /refs\[0\]\.labels\["port"\]: must be a string, got number/,
+    );
   });
 });
