@@ -3,12 +3,9 @@
  * resolution, incidents included) through the Ingestor. Does nothing when the
  * database already holds metrics, unless --force.
  */
-import { listMetrics } from '@hydra/storage';
-import type { Ingestor } from '@hydra/collector';
-import type { Database } from '@hydra/storage';
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { loadConfig } from '../config.ts';
-import { seedDemoHistory, type SeedResult } from '../demo/seed-history.ts';
+import { describeSeed, seedIfEmpty } from '../demo/seed-history.ts';
 import { createLogger } from '../log.ts';
 import { createPipeline } from '../runtime/pipeline.ts';
 import { openStorage } from '../runtime/storage.ts';
@@ -52,26 +49,4 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await storage.close();
   }
-}
-
-/** Seeds `days` of demo history unless metrics exist (and not `force`); null when it did nothing. */
-export async function seedIfEmpty(
-  db: Database,
-  ingestor: Ingestor,
-  options: { days: number; force?: boolean; signal?: AbortSignal },
-): Promise<SeedResult | null> {
-  if (!options.force && (await listMetrics(db)).length > 0) return null;
-  return seedDemoHistory(ingestor, { days: options.days, ...(options.signal ? { signal: options.signal } : {}) });
-}
-
-export function describeSeed(r: SeedResult): string {
-  const seconds = r.elapsedMs / 1000;
-  const kinds = new Map<string, number>();
-  for (const i of r.incidents) kinds.set(i.kind, (kinds.get(i.kind) ?? 0) + 1);
-  const incidents = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
-  return (
-    `seeded ${r.points} points from ${new Date(r.fromMs).toISOString()} to ${new Date(r.toMs).toISOString()} ` +
-    `in ${seconds.toFixed(1)} s (${Math.round(r.points / Math.max(seconds, 0.001))} points/s), ` +
-    `with ${r.incidents.length} injected incident(s)${incidents ? `: ${incidents}` : ''}`
-  );
 }

@@ -4,6 +4,7 @@
  * so the writer can group-commit while the next chunk is generated.
  */
 import type { Ingestor } from '@hydra/collector';
+import { listMetrics, type Database } from '@hydra/storage';
 import { DEMO_SEED } from './hosts.ts';
 import { InFlightLimit } from '../runtime/in-flight.ts';
 import { demoHistory } from './history.ts';
@@ -66,4 +67,26 @@ export async function seedDemoHistory(
   options.signal?.throwIfAborted();
   result.elapsedMs = performance.now() - started;
   return result;
+}
+
+/** Seeds `days` of demo history unless metrics exist (and not `force`); null when it did nothing. */
+export async function seedIfEmpty(
+  db: Database,
+  ingestor: Ingestor,
+  options: { days: number; force?: boolean; signal?: AbortSignal },
+): Promise<SeedResult | null> {
+  if (!options.force && (await listMetrics(db)).length > 0) return null;
+  return seedDemoHistory(ingestor, { days: options.days, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+export function describeSeed(r: SeedResult): string {
+  const seconds = r.elapsedMs / 1000;
+  const kinds = new Map<string, number>();
+  for (const i of r.incidents) kinds.set(i.kind, (kinds.get(i.kind) ?? 0) + 1);
+  const incidents = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  return (
+    `seeded ${r.points} points from ${new Date(r.fromMs).toISOString()} to ${new Date(r.toMs).toISOString()} ` +
+    `in ${seconds.toFixed(1)} s (${Math.round(r.points / Math.max(seconds, 0.001))} points/s), ` +
+    `with ${r.incidents.length} injected incident(s)${incidents ? `: ${incidents}` : ''}`
+  );
 }

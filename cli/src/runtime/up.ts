@@ -1,0 +1,104 @@
+/**
+ * The composition of `hydra up`: every part started in dependency order,
+ * each registering how it stops in the ShutdownPlan (which stops them in
+ * UP_SHUTDOWN_ORDER) and, when it serves something, a line of the banner.
+ *
+ * A service joining `hydra up` starts here after what it needs (the
+ * database, the pipeline, the API…), calls `plan.set(part, stop)` and adds
+ * its `BannerLine`.
+ */
+import { Maintenance } from '@hydra/storage';
+import type { HydraConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { startTelemetry } from '../telemetry.ts';
+import { runDemoUntilAborted } from './demo.ts';
+import { runShutdown } from './lifecycle.ts';
+import { createPipeline } from './pipeline.ts';
+import { authFor, startApiService, startCollectorService, VERSION } from './services.ts';
+import { ShutdownPlan } from './shutdown-plan.ts';
+import { openStorage } from './storage.ts';
+
+export interface BannerLine {
+  label: string;
+  url: string;
+  note?: string;
+}
+
+export interface RunningUp {
+  /** what is running where, for the start-up banner */
+  summary: string;
+  banner: BannerLine[];
+  /** Stops every part in UP_SHUTDOWN_ORDER; resolves with the exit code. */
+  shutdown(): Promise<number>;
+}
+
+/** Starts everything; on a failure stops what had started and rethrows. */
+export async function startUp(config: HydraConfig, log: Logger, options: { demo: boolean }): Promise<RunningUp> {
+  const plan = new ShutdownPlan();
+  const banner: BannerLine[] = [];
+  const abortDemo = new AbortController();
+  try {
+    const telemetry = await startTelemetry({
+      host: config.host,
+      port: config.metricsPort,
+      component: 'up',
+      version: VERSION,
+    });
+    plan.set('telemetry', () => telemetry.shutdown());
+    const auth = authFor(config);
+    const storage = await openStorage(config, { component: 'up', migrate: true, log: log.info });
+    plan.set('embedded PostgreSQL', () => storage.embedded?.stop() ?? Promise.resolve());
+    plan.set('database', () => storage.db.close());
+    const maintenance = new Maintenance(storage.db);
+    maintenance.start();
+    plan.set('maintenance', () => maintenance.shutdown());
+    const pipeline = createPipeline(storage.db, config);
+    plan.set('writer', (ms) => pipeline.shutdown(ms));
+    const collector = await startCollectorService(pipeline.ingestor, config, auth);
+    plan.set('collector', () => collector.shutdown());
+    const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
+    plan.set('api', () => api.close());
+
+    banner.push(
+      { label: 'API', url: api.url, note: `e.g. ${api.url}/metrics?name=system.cpu.utilization&host=web-1` },
+      { label: 'API docs', url: `${api.url}/docs` },
+      { label: 'OTLP/HTTP', url: `${collector.httpUrl}/v1/metrics` },
+      { label: 'OTLP/gRPC', url: collector.grpcAddress },
+      { label: 'exports', url: telemetry.url, note: '(Prometheus text format)' },
+    );
+    if (options.demo) {
+      const demo = runDemoUntilAborted({
+        config,
+        db: storage.db,
+        ingestor: pipeline.ingestor,
+        otlpHttpUrl: collector.httpUrl,
+        ingestToken: auth.ingestToken ?? null,
+        authOn: auth.mode === 'on',
+        log,
+        abort: abortDemo.signal,
+      });
+      plan.set('demo', async () => {
+        abortDemo.abort();
+        await demo;
+      });
+    }
+    const database = storage.embedded ? `embedded PGlite in ${config.embeddedDataDir}` : 'DATABASE_URL';
+    return {
+      summary: `hydra ${VERSION} is up (storage: ${database}, mode ${storage.db.mode}, auth ${auth.mode})`,
+      banner,
+      shutdown: () => runShutdown(plan.ordered(), log.error),
+    };
+  } catch (err) {
+    abortDemo.abort();
+    await runShutdown(plan.ordered(), log.error);
+    throw err;
+  }
+}
+
+/** The banner as printed: one aligned line per service. */
+export function formatBanner(up: RunningUp): string {
+  const width = Math.max(...up.banner.map((b) => b.label.length)) + 2;
+  const urlWidth = Math.max(...up.banner.map((b) => b.url.length)) + 2;
+  const lines = up.banner.map((b) => `  ${b.label.padEnd(width)}${b.note ? b.url.padEnd(urlWidth) + b.note : b.url}`);
+  return ['', up.summary, ...lines, 'Ctrl-C to stop.', ''].join('\n');
+}
