@@ -23,3 +23,14 @@ export {
 export { alertLabels, fingerprint, ALERT_NAMES } from './fingerprint.ts';
 export { matchesAll } from './silence-match.ts';
 export { snapshot, type AlertSnapshot, type NotifierTarget, type TargetResolver } from './targets.ts';
+export {
+  NotificationDispatcher,
+  backoffMs,
+  DEFAULT_RESEND_INTERVAL_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  type DispatcherOptions,
+  type DispatchReport,
+  type SecretResolver,
+} from './dispatcher.ts';
+export { toAlertmanagerAlert, alertmanagerLabelName, type AlertmanagerAlert } from './notifiers/alertmanager.ts';
+export { signBody, SIGNATURE_HEADER, DELIVERY_HEADER, type WebhookBody } from './notifiers/webhook.ts';

@@ -282,7 +282,7 @@ export class AlertService {
     return active.find((s) => matchesAll(s.matchers, labels)) ?? null;
   }
 
-  /** Notifications for `alert` to every target of its monitor (none while it is silenced). */
+  /** Notifications for `alert` to every target of its monitor (or only those of one notifier kind). */
   notificationsFor(alert: AlertRecord, nowMs: number, only?: NotifierTarget['kind']): NewNotification[] {
     const payload = snapshot(alert) as unknown as Record<string, unknown>;
     return this.#targets(alert.monitor)
