@@ -103,7 +103,11 @@ export function buildOpenApiSchema(): JsonSchema {
   for (const rule of CROSS_FIELD_RULES) {
     const node = nodeAt(root, rule.path);
     const list = (node['x-kubernetes-validations'] ??= []) as JsonSchema[];
-    list.push({ rule: rule.rule, message: rule.message, ...(rule.fieldPath ? { fieldPath: rule.fieldPath } : {}) });
+    list.push({
+      rule: rule.rule,
+      message: rule.message,
+      ...(rule.fieldPath && rule.celFieldPath !== false ? { fieldPath: rule.fieldPath } : {}),
+    });
   }
   return root;
 }

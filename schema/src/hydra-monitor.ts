@@ -180,7 +180,8 @@ export const CollectorPorts = Type.Object(
       description: 'Prometheus exporter port of the collector itself',
     }),
   },
-  { default: {} },
+  // A full default (not {}): the CRD's CEL rule on ports is checked against the default value itself.
+  { default: { grpc: DEFAULT_OTLP_GRPC_PORT, http: DEFAULT_OTLP_HTTP_PORT, metrics: DEFAULT_METRICS_PORT } },
 );
 
 export const CollectorLimits = Type.Object(

@@ -15,6 +15,8 @@ export interface CrossFieldRule {
   message: string;
   /** Field the message points at, relative to `path` (JSONPath-like, as the CRD's `fieldPath`). */
   fieldPath?: string;
+  /** False when `fieldPath` cannot go into the CRD (it must name a field of the schema; `metadata` has none). */
+  celFieldPath?: boolean;
   /** The TypeScript equivalent of `rule`; receives the (defaulted) value at `path`. */
   holds: (self: never) => boolean;
 }
@@ -40,6 +42,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     rule: `size(self.metadata.name) <= ${MAX_MONITOR_NAME_LENGTH}`,
     message: `metadata.name must be at most ${MAX_MONITOR_NAME_LENGTH} characters: the operator derives child names such as <name>-forecast from it`,
     fieldPath: '.metadata.name',
+    celFieldPath: false,
     holds: (self: { metadata: { name: string } }) => self.metadata.name.length <= MAX_MONITOR_NAME_LENGTH,
   },
   {

@@ -69,6 +69,8 @@ export async function watchOnce(client: KubeClient, w: WatchRequest): Promise<Wa
       res.on('data', touch);
       res.on('error', (error) => finish({ kind: 'error', error }));
       const lines = createInterface({ input: res, crlfDelay: Infinity });
+      // readline re-emits the response's errors (e.g. `aborted` when we close the watch): handle them here too.
+      lines.on('error', (error) => finish({ kind: 'error', error }));
       lines.on('line', (line) => {
         if (line.length === 0 || ended) return;
         if (line.length > MAX_EVENT_BYTES)
