@@ -18,6 +18,7 @@ export {
   SeriesRegistry,
   canonicalLabels,
   labelsHash,
+  metricIdentityKey,
   DEFAULT_MAX_SERIES_PER_METRIC,
   DEFAULT_SERIES_CACHE_SIZE,
   type SeriesRejection,
@@ -64,3 +65,4 @@ export {
 } from './query/series.ts';
 export { METRIC_NAME_LABEL, validateMatchers } from './query/matchers.ts';
 export * from './analysis/index.ts';
+export * from './forecasts/index.ts';

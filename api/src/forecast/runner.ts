@@ -1,0 +1,51 @@
+/**
+ * Where forecasts are computed. The job and the API describe each series as a
+ * `ForecastTask` and hand a batch to a `ForecastRunner`: `runInline` fits on
+ * the calling thread (yielding to the event loop between series), and the
+ * `hydra` command passes its worker-thread pool for larger batches so fits run
+ * off the event loop and on every core.
+ */
+import { forecastSeries, type SeriesForecast } from '@hydra/analytics';
+
+/** One series to forecast: a regular, gap-free history and what to forecast. */
+export interface ForecastTask {
+  values: number[];
+  periods: number[];
+  intervalSeconds: number;
+  horizon: number;
+  levels: number[];
+  /** a forecaster name or `auto` */
+  model: string;
+  /** wall-clock budget of the automatic choice for this series, ms */
+  budgetMs: number;
+}
+
+/** The forecast of a task, or why it could not be made. */
+export interface ForecastOutcome {
+  result?: SeriesForecast;
+  error?: string;
+}
+
+/** Forecasts a batch; resolves with one outcome per task, in task order, and never rejects for one bad series. */
+export type ForecastRunner = (tasks: readonly ForecastTask[], signal?: AbortSignal) => Promise<ForecastOutcome[]>;
+
+/** Forecasts one task on this thread; a failure becomes the outcome's error. */
+export function forecastTask(task: ForecastTask): ForecastOutcome {
+  try {
+    const input = { values: task.values, periods: task.periods, intervalSeconds: task.intervalSeconds };
+    return { result: forecastSeries(input, task.horizon, task.levels, { model: task.model, budgetMs: task.budgetMs }) };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Runs the tasks one by one on this thread, yielding to the event loop between them. */
+export const runInline: ForecastRunner = async (tasks, signal) => {
+  const outcomes: ForecastOutcome[] = [];
+  for (const task of tasks) {
+    signal?.throwIfAborted();
+    outcomes.push(forecastTask(task));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return outcomes;
+};

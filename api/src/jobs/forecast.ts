@@ -1,0 +1,218 @@
+/**
+ * One pass of the forecast job for one monitor (`hydra job forecast`, the
+ * Kubernetes CronJob, and `hydra up`'s scheduler all run this function):
+ *
+ * 1. pages through the monitor's series (selector → findSeries), keeping those
+ *    of this shard (the anomaly job's stable hash of the series id);
+ * 2. reads each series' history window (the monitor's lookback, capped) on the
+ *    grid `chooseGrid` picks, regularised, with its seasons detected;
+ * 3. forecasts the page with the monitor's model (auto: chosen per series by
+ *    holdout error) and level — on the caller's runner (the worker pool) when
+ *    the page has more than a few series, on this thread otherwise;
+ * 4. stores each forecast (replacing the series' previous one), then, per
+ *    threshold, raises a `forecast_threshold` alert when the crossing (the
+ *    mean or the pessimistic band edge, by severity) falls within the horizon
+ *    and is not suppressed, and resolves it otherwise;
+ * 5. prunes the monitor's forecasts older than the horizon (series no longer
+ *    forecast).
+ *
+ * Safe to rerun: a forecast replaces the previous one and the AlertService
+ * de-duplicates raises. Memory is bounded by one page × the history cap.
+ */
+import { DEFAULT_MAX_MASE } from '@hydra/analytics';
+import {
+  countFiring,
+  findSeries,
+  pruneForecasts,
+  writeForecasts,
+  type Database,
+  type StoredForecast,
+} from '@hydra/storage';
+import type { AlertService } from '../alerts/service.ts';
+import { chooseGrid, DEFAULT_MAX_HISTORY_POINTS } from '../forecast/grid.ts';
+import { readHistories, type SeriesHistory } from '../forecast/history.ts';
+import { runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
+import { thresholdAlert, thresholdIdentity } from './forecast-alerts.ts';
+import { durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
+import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
+
+/** Series read and forecast together (one range query and one runner batch per page). */
+export const DEFAULT_FORECAST_PAGE_SIZE = 200;
+/** Pages with more series than this go to the caller's runner (the worker pool) instead of this thread. */
+export const DEFAULT_INLINE_MAX_SERIES = 4;
+/** Wall-clock budget of the automatic model choice per series, ms. */
+export const DEFAULT_SERIES_BUDGET_MS = 250;
+/** Reasons for skipped series kept in the report (the counts are complete). */
+export const MAX_REPORTED_REASONS = 10;
+
+export interface ForecastJobOptions {
+  db: Database;
+  alerts: AlertService;
+  monitor: MonitorRef;
+  shard?: Shard;
+  /** epoch ms of this pass; default the AlertService's clock */
+  now?: number;
+  pageSize?: number;
+  maxHistoryPoints?: number;
+  budgetMs?: number;
+  /** holdout MASE above which crossings are suppressed (default analytics' DEFAULT_MAX_MASE, 1) */
+  maxMase?: number;
+  /** runs pages larger than `inlineMaxSeries` off the event loop (the `hydra` command's worker pool) */
+  runner?: ForecastRunner;
+  inlineMaxSeries?: number;
+  signal?: AbortSignal;
+}
+
+export interface ForecastJobReport {
+  monitor: string;
+  shard: string;
+  /** series of this shard the selector matched */
+  series: number;
+  /** series forecast and stored */
+  forecast: number;
+  /** series without a usable history (reasons in `skippedReasons`) */
+  skipped: number;
+  /** series whose forecast failed outright */
+  failed: number;
+  /** forecasts that fell back to seasonal naive after the chosen model failed its guards */
+  fallbacks: number;
+  /** forecasts per model */
+  models: Record<string, number>;
+  /** threshold evaluations that raised (or kept) a forecast_threshold alert */
+  raised: number;
+  /** threshold evaluations that resolved one */
+  resolved: number;
+  /** firing alerts of the monitor after the pass */
+  firing: number;
+  /** stored forecasts pruned (series no longer forecast) */
+  pruned: number;
+  stepSeconds: number;
+  horizonSteps: number;
+  skippedReasons: string[];
+  durationMs: number;
+}
+
+/** Runs one pass; throws StorageUnavailableError when the database fails (rerun later: it is safe). */
+export async function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobReport> {
+  const started = performance.now();
+  const { db, alerts, monitor } = options;
+  const spec = monitor.spec;
+  if (!spec.forecast.enabled) throw new RangeError(`monitor ${monitor.key}: spec.forecast.enabled is false`);
+  const shard = options.shard ?? ALL_SERIES;
+  const now = options.now ?? alerts.now();
+  const horizonMs = durationMs('spec.forecast.horizon', spec.forecast.horizon);
+  const lookbackMs = durationMs('spec.forecast.lookback', spec.forecast.lookback);
+  const grid = chooseGrid(lookbackMs, horizonMs, {
+    maxHistoryPoints: options.maxHistoryPoints ?? DEFAULT_MAX_HISTORY_POINTS,
+  });
+  const pageSize = options.pageSize ?? DEFAULT_FORECAST_PAGE_SIZE;
+  const inlineMax = options.inlineMaxSeries ?? DEFAULT_INLINE_MAX_SERIES;
+  const maxMase = options.maxMase ?? DEFAULT_MAX_MASE;
+  const matchers = selectorMatchers(spec);
+  const report: ForecastJobReport = {
+    monitor: monitor.key,
+    shard: `${shard.index}/${shard.count}`,
+    series: 0,
+    forecast: 0,
+    skipped: 0,
+    failed: 0,
+    fallbacks: 0,
+    models: {},
+    raised: 0,
+    resolved: 0,
+    firing: 0,
+    pruned: 0,
+    stepSeconds: grid.stepMs / 1000,
+    horizonSteps: grid.horizonSteps,
+    skippedReasons: [],
+    durationMs: 0,
+  };
+  const note = (reason: string): void => {
+    if (report.skippedReasons.length < MAX_REPORTED_REASONS) report.skippedReasons.push(reason);
+  };
+
+  for (let offset = 0; ; offset += pageSize) {
+    options.signal?.throwIfAborted();
+    const page = await findSeries(db, { name: spec.selector.metric, matchers, limit: pageSize, offset });
+    const mine = page.filter((s) => shardOf(s.id, shard.count) === shard.index);
+    report.series += mine.length;
+    const histories: SeriesHistory[] = [];
+    for (const outcome of await readHistories(db, mine, grid, now)) {
+      if ('history' in outcome) {
+        histories.push(outcome.history);
+        continue;
+      }
+      report.skipped += 1;
+      note(`series ${outcome.series.id}: ${outcome.skipped}`);
+      // No usable history (e.g. it stopped reporting): nothing is predicted any more.
+      for (const t of spec.forecast.thresholds) {
+        const r = await alerts.resolve({ ...thresholdIdentity(monitor, outcome.series, t), time: now });
+        if (r?.state === 'resolved') report.resolved += 1;
+      }
+    }
+    const tasks: ForecastTask[] = histories.map((h) => ({
+      values: h.values,
+      periods: h.periods,
+      intervalSeconds: h.stepMs / 1000,
+      horizon: grid.horizonSteps,
+      levels: [spec.forecast.level],
+      model: spec.forecast.model,
+      budgetMs: options.budgetMs ?? DEFAULT_SERIES_BUDGET_MS,
+    }));
+    const runner = tasks.length > inlineMax && options.runner ? options.runner : runInline;
+    const outcomes = tasks.length === 0 ? [] : await runner(tasks, options.signal);
+    const stored: StoredForecast[] = [];
+    histories.forEach((h, i) => {
+      const outcome = outcomes[i];
+      const result = outcome?.result;
+      if (!result) {
+        report.failed += 1;
+        note(`series ${h.series.id}: forecast failed: ${outcome?.error ?? 'no result from the runner'}`);
+        return;
+      }
+      const f = result.forecast;
+      stored.push({
+        monitor: monitor.key,
+        seriesId: h.series.id,
+        createdAt: now,
+        model: result.model,
+        description: result.description,
+        holdoutMase: result.holdoutMase,
+        fallback: result.fallback ?? null,
+        level: spec.forecast.level,
+        stepMs: h.stepMs,
+        firstTime: h.lastTime + h.stepMs,
+        lastObservedTime: h.lastTime,
+        lastValue: h.lastValue,
+        historyPoints: h.values.length,
+        periods: h.periods,
+        mean: f.mean,
+        lower: f.lower[0] ?? f.mean,
+        upper: f.upper[0] ?? f.mean,
+      });
+      report.models[result.model] = (report.models[result.model] ?? 0) + 1;
+      if (result.fallback) report.fallbacks += 1;
+    });
+    await writeForecasts(db, stored);
+    report.forecast += stored.length;
+    for (const forecast of stored) {
+      const series = histories.find((h) => h.series.id === forecast.seriesId)!.series;
+      for (const t of spec.forecast.thresholds) {
+        options.signal?.throwIfAborted();
+        const decision = thresholdAlert({ monitor, series, forecast, threshold: t, now, horizonMs, maxMase });
+        if (decision.action === 'raise') {
+          await alerts.raise(decision.input);
+          report.raised += 1;
+        } else if (decision.action === 'resolve') {
+          const r = await alerts.resolve({ ...decision.identity, time: now });
+          if (r?.state === 'resolved') report.resolved += 1;
+        }
+      }
+    }
+    if (page.length < pageSize) break;
+  }
+  report.pruned = await pruneForecasts(db, monitor.key, now - horizonMs);
+  report.firing = (await countFiring(db)).get(monitor.key) ?? 0;
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
+}
