@@ -73,6 +73,13 @@ describe('resilience', () => {
       `/apis/batch/v1/namespaces/${ns}/cronjobs/before-anomaly`,
     );
     expect(job?.spec.schedule).toBe('*/10 * * * *');
+
+    // The restart shows in the operator's own metrics; its probes answer.
+    const metrics = await (await fetch(`${operator.url}/metrics`)).text();
+    expect(metrics).toMatch(/hydra_operator_watch_restarts_total\{[^}]*resource="hydramonitors"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/hydra_operator_reconcile_total\{[^}]*result="applied"[^}]*\} [1-9]/);
+    expect((await fetch(`${operator.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${operator.url}/readyz`)).status).toBe(200);
   });
 
   it('elects one leader among two replicas, and the other takes over when it stops', async () => {
