@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.hydra/**', 'test-results/**', 'dashboard/dist/**'] },
@@ -12,4 +13,6 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  // The dashboard's React code: the rules of hooks.
+  { files: ['dashboard/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },
 );

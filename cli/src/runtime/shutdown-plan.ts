@@ -10,6 +10,7 @@ import type { ShutdownStep } from './lifecycle.ts';
 
 export const UP_SHUTDOWN_ORDER = [
   'demo',
+  'dashboard',
   'collector',
   'writer',
   'api',

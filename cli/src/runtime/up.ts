@@ -11,6 +11,8 @@ import { Maintenance } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { startTelemetry } from '../telemetry.ts';
+import { ensureDashboardBundle } from './dashboard-bundle.ts';
+import { startDashboardService } from './dashboard.ts';
 import { runDemoUntilAborted } from './demo.ts';
 import { runShutdown } from './lifecycle.ts';
 import { createPipeline } from './pipeline.ts';
@@ -45,6 +47,9 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
       version: VERSION,
     });
     plan.set('telemetry', () => telemetry.shutdown());
+    // Built (when missing or stale) while the database opens; the dashboard serves it when ready.
+    const dashboardBundle = ensureDashboardBundle(log.info);
+    dashboardBundle.catch(() => undefined); // reported by the dashboard server, which shows the error page
     const auth = authFor(config);
     const storage = await openStorage(config, { component: 'up', migrate: true, log: log.info });
     plan.set('embedded PostgreSQL', () => storage.embedded?.stop() ?? Promise.resolve());
@@ -58,8 +63,11 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     plan.set('collector', () => collector.shutdown());
     const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
     plan.set('api', () => api.close());
+    const dashboard = await startDashboardService({ config, apiUrl: api.url, bundle: dashboardBundle, log });
+    plan.set('dashboard', () => dashboard.close());
 
     banner.push(
+      { label: 'dashboard', url: dashboard.url },
       { label: 'API', url: api.url, note: `e.g. ${api.url}/metrics?name=system.cpu.utilization&host=web-1` },
       { label: 'API docs', url: `${api.url}/docs` },
       { label: 'OTLP/HTTP', url: `${collector.httpUrl}/v1/metrics` },

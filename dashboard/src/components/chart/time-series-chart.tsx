@@ -1,0 +1,261 @@
+/**
+ * The time-series chart of every view: lines per series, the detector's
+ * expected band, anomaly markers, the forecast and its band past "now",
+ * threshold lines and alert spans; drag across it to zoom, hover for exact
+ * values. Colours come from the theme's CSS variables.
+ */
+import { useMemo, useState } from 'react';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { formatDateTime, formatTick, formatValue } from '../../lib/format.ts';
+import {
+  seriesColor,
+  toRows,
+  valueExtent,
+  type AnomalyMarker,
+  type BandPoint,
+  type ChartRow,
+  type ChartSeries,
+  type ForecastPoint,
+} from './chart-data.ts';
+
+/** A drag narrower than this (ms of the x axis) is a click, not a zoom. */
+export const MIN_ZOOM_MS = 60_000;
+/** Series drawn at most; the rest are left out and counted in the legend. */
+export const MAX_LINES = 12;
+
+export interface Threshold {
+  value: number;
+  label: string;
+}
+
+export interface AlertSpan {
+  from: number;
+  to: number;
+  severity: string;
+}
+
+export interface TimeSeriesChartProps {
+  series: readonly ChartSeries[];
+  unit: string;
+  domain: [number, number];
+  band?: readonly BandPoint[];
+  anomalies?: readonly AnomalyMarker[];
+  forecast?: readonly ForecastPoint[];
+  thresholds?: readonly Threshold[];
+  alertSpans?: readonly AlertSpan[];
+  /** where "now" is drawn when the forecast continues past it */
+  now?: number;
+  height?: number;
+  /** called with the dragged interval; absent = no zoom */
+  onZoom?: (fromMs: number, toMs: number) => void;
+  /** accessible description of what the chart shows */
+  ariaLabel: string;
+}
+
+function ChartTooltip({
+  active,
+  payload,
+  label,
+  unit,
+  names,
+}: {
+  active?: boolean;
+  payload?: readonly { dataKey?: unknown; value?: unknown; color?: string }[];
+  label?: unknown;
+  unit: string;
+  names: Map<string, string>;
+}) {
+  if (!active || !payload?.length || typeof label !== 'number') return null;
+  return (
+    <div className="rounded-md border bg-popover px-2.5 py-1.5 text-xs text-popover-foreground shadow-md">
+      <div className="mb-1 font-medium">{formatDateTime(label)}</div>
+      {payload.map((p) => {
+        const key = String(p.dataKey);
+        const value = p.value;
+        const text = Array.isArray(value)
+          ? `${formatValue(value[0] as number, unit)} – ${formatValue(value[1] as number, unit)}`
+          : formatValue(value as number | null, unit);
+        return (
+          <div key={key} className="flex items-center justify-between gap-3">
+            <span className="flex items-center gap-1.5">
+              <span aria-hidden className="inline-block size-2 rounded-full" style={{ background: p.color }} />
+              {names.get(key) ?? key}
+            </span>
+            <span className="font-mono tabular-nums">{text}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Time-series chart with bands, anomalies, forecast, thresholds and drag-to-zoom. */
+export function TimeSeriesChart(props: TimeSeriesChartProps) {
+  const { unit, domain, thresholds = [], alertSpans = [], height = 220, onZoom } = props;
+  const drawn = useMemo(() => props.series.slice(0, MAX_LINES), [props.series]);
+  const rows: ChartRow[] = useMemo(
+    () =>
+      toRows({
+        series: drawn,
+        ...(props.band ? { band: props.band } : {}),
+        ...(props.anomalies ? { anomalies: props.anomalies } : {}),
+        ...(props.forecast ? { forecast: props.forecast } : {}),
+      }),
+    [drawn, props.band, props.anomalies, props.forecast],
+  );
+  const names = useMemo(() => {
+    const m = new Map<string, string>(drawn.map((s) => [s.key, s.label]));
+    m.set('band', 'expected band').set('expected', 'expected').set('anomaly', 'anomaly');
+    m.set('forecast', 'forecast').set('forecastBand', 'forecast interval');
+    return m;
+  }, [drawn]);
+  const extent = valueExtent(
+    rows,
+    thresholds.map((t) => t.value),
+  );
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const xMax = Math.max(domain[1], rows.at(-1)?.t ?? domain[1]);
+
+  return (
+    <figure aria-label={props.ariaLabel} className="m-0 select-none" style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart
+          data={rows}
+          margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
+          onMouseDown={(e) => {
+            if (onZoom && typeof e?.activeLabel === 'number') setDrag({ from: e.activeLabel, to: e.activeLabel });
+          }}
+          onMouseMove={(e) => {
+            if (drag && typeof e?.activeLabel === 'number') setDrag({ ...drag, to: e.activeLabel });
+          }}
+          onMouseUp={() => {
+            if (drag && onZoom && Math.abs(drag.to - drag.from) >= MIN_ZOOM_MS) {
+              onZoom(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
+            }
+            setDrag(null);
+          }}
+          onMouseLeave={() => setDrag(null)}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[domain[0], xMax]}
+            allowDataOverflow
+            tickFormatter={(t: number) => formatTick(t, xMax - domain[0])}
+            tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
+            stroke="var(--border)"
+            minTickGap={40}
+          />
+          <YAxis
+            width={64}
+            domain={extent ? ['auto', 'auto'] : [0, 1]}
+            tickFormatter={(v: number) => formatValue(v, unit)}
+            tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
+            stroke="var(--border)"
+            tickCount={4}
+          />
+          <Tooltip
+            isAnimationActive={false}
+            content={(p) => (
+              <ChartTooltip active={p.active} payload={p.payload as never} label={p.label} unit={unit} names={names} />
+            )}
+          />
+          {alertSpans.map((s, i) => (
+            <ReferenceArea
+              key={`span-${i}`}
+              x1={Math.max(s.from, domain[0])}
+              x2={Math.min(s.to, xMax)}
+              fill={`var(--sev-${s.severity})`}
+              fillOpacity={0.08}
+              ifOverflow="hidden"
+            />
+          ))}
+          {props.band && (
+            <Area
+              dataKey="band"
+              stroke="none"
+              fill="var(--band)"
+              isAnimationActive={false}
+              connectNulls
+              activeDot={false}
+            />
+          )}
+          {props.forecast && (
+            <Area
+              dataKey="forecastBand"
+              stroke="none"
+              fill="var(--forecast-band)"
+              isAnimationActive={false}
+              activeDot={false}
+            />
+          )}
+          {drawn.map((s, i) => (
+            <Line
+              key={s.key}
+              dataKey={s.key}
+              stroke={seriesColor(i)}
+              strokeWidth={1.5}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ))}
+          {props.forecast && (
+            <Line
+              dataKey="forecast"
+              stroke="var(--forecast)"
+              strokeDasharray="5 3"
+              strokeWidth={1.5}
+              dot={false}
+              isAnimationActive={false}
+            />
+          )}
+          {props.anomalies && (
+            <Line
+              dataKey="anomaly"
+              stroke="none"
+              dot={{ r: 3, fill: 'var(--anomaly)', stroke: 'var(--background)', strokeWidth: 1 }}
+              activeDot={{ r: 5, fill: 'var(--anomaly)' }}
+              isAnimationActive={false}
+              legendType="circle"
+            />
+          )}
+          {thresholds.map((t) => (
+            <ReferenceLine
+              key={`th-${t.label}`}
+              y={t.value}
+              stroke="var(--threshold)"
+              strokeDasharray="6 3"
+              ifOverflow="extendDomain"
+              label={{ value: t.label, position: 'insideTopRight', fontSize: 10, fill: 'var(--threshold)' }}
+            />
+          ))}
+          {props.now !== undefined && props.forecast && (
+            <ReferenceLine x={props.now} stroke="var(--muted-foreground)" strokeDasharray="2 2" />
+          )}
+          {drag && drag.from !== drag.to && (
+            <ReferenceArea x1={drag.from} x2={drag.to} fill="var(--ring)" fillOpacity={0.2} />
+          )}
+        </ComposedChart>
+      </ResponsiveContainer>
+      {props.series.length > MAX_LINES && (
+        <figcaption className="text-xs text-muted-foreground">
+          showing {MAX_LINES} of {props.series.length} series — narrow the selector to see the rest
+        </figcaption>
+      )}
+    </figure>
+  );
+}

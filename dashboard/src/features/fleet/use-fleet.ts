@@ -1,0 +1,60 @@
+/**
+ * The fleet's data: one range query per key metric for all hosts (not one
+ * per host and metric), and the open alerts, grouped by host.
+ */
+import { useQueries, useQuery } from '@tanstack/react-query';
+import type { RangeSeriesBody } from '@hydra/api';
+import type { AlertBody } from '../../api/analysis-types.ts';
+import { resolveRange, stepFor, type TimeRange } from '../../lib/time-range.ts';
+import { alertListQueryOptions } from '../../queries/alerts.ts';
+import { HOST_LABEL, hostsQueryOptions, rangeQueryOptions } from '../../queries/metrics.ts';
+import { KEY_METRICS, SPARKLINE_POINTS } from './key-metrics.ts';
+
+export type Health = 'critical' | 'warning' | 'ok' | 'stale' | 'unknown';
+
+export interface HostRow {
+  host: string;
+  /** per key metric name: the host's series (first one when several, e.g. per mountpoint) */
+  series: Map<string, RangeSeriesBody>;
+  alerts: AlertBody[];
+  lastSeen: number | null;
+}
+
+/** Most open alerts read for the fleet view (counts beyond it are shown as "≥"). */
+export const FLEET_ALERT_LIMIT = 500;
+
+export function useFleet(range: TimeRange) {
+  const hosts = useQuery(hostsQueryOptions());
+  const { fromMs, toMs } = resolveRange(range);
+  const step = stepFor(toMs - fromMs, SPARKLINE_POINTS);
+  const metrics = useQueries({
+    queries: KEY_METRICS.map((m) => rangeQueryOptions({ name: m.name, range, step, aggregation: m.aggregation })),
+  });
+  const alerts = useQuery(alertListQueryOptions({ state: 'active', limit: FLEET_ALERT_LIMIT }));
+
+  const rows: HostRow[] = (hosts.data ?? []).map((host) => {
+    const series = new Map<string, RangeSeriesBody>();
+    let lastSeen: number | null = null;
+    KEY_METRICS.forEach((m, i) => {
+      const s = metrics[i]?.data?.series.find((x) => x.labels[HOST_LABEL] === host);
+      if (!s) return;
+      series.set(m.name, s);
+      const last = s.points.findLast((p) => p[1] !== null)?.[0];
+      if (typeof last === 'number' && (lastSeen === null || last > lastSeen)) lastSeen = last;
+    });
+    const hostAlerts = (alerts.data?.alerts ?? []).filter((a) => a.labels[HOST_LABEL] === host);
+    return { host, series, alerts: hostAlerts, lastSeen };
+  });
+  return { hosts, metrics, alerts, rows, step };
+}
+
+/** Health of a host: its worst firing alert, else stale when it stopped reporting, else ok. */
+export function hostHealth(row: HostRow, now: number, staleAfterMs: number): Health {
+  const firing = row.alerts.filter((a) => a.state === 'firing');
+  if (firing.some((a) => a.severity === 'critical')) return 'critical';
+  if (firing.some((a) => a.severity === 'warning')) return 'warning';
+  if (row.lastSeen === null) return 'unknown';
+  // A step-aligned bucket starts up to one step before its newest point.
+  if (now - row.lastSeen > staleAfterMs) return 'stale';
+  return 'ok';
+}
