@@ -17,10 +17,14 @@ import databasePlugin from './plugins/database.ts';
 import errorHandlerPlugin from './plugins/error-handler.ts';
 import openApiPlugin from './plugins/openapi.ts';
 import telemetryPlugin from './plugins/telemetry.ts';
+import { AlertService } from './alerts/service.ts';
+import alertRoutes from './routes/alerts/index.ts';
+import analyticsRoutes from './routes/analytics/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import labelsRoutes from './routes/labels/index.ts';
 import metricsRoutes from './routes/metrics/index.ts';
 import seriesRoutes from './routes/series/index.ts';
+import silenceRoutes from './routes/silences/index.ts';
 import { addSharedSchemas } from './schemas.ts';
 
 /** Largest request body (the seed JSON ingest is the only route with one). */
@@ -41,6 +45,8 @@ export interface AppOptions {
   logger?: boolean | object;
   queryLimits?: Partial<QueryLimits>;
   version?: string;
+  /** The AlertService behind acknowledge and silences; one on `db` without notification targets when omitted. */
+  alerts?: AlertService;
 }
 
 /**
@@ -75,6 +81,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(metricsRoutes, { limits, ...(options.ingestor ? { ingestor: options.ingestor } : {}) });
     await secured.register(seriesRoutes, { limits });
     await secured.register(labelsRoutes, { limits });
+    const alerts = options.alerts ?? new AlertService({ db: options.db });
+    await secured.register(alertRoutes, { alerts });
+    await secured.register(silenceRoutes, { alerts });
+    await secured.register(analyticsRoutes, { limits });
   });
   return app;
 }

@@ -95,6 +95,10 @@ export const Errors = {
   notFound(method: string, url: string): ApiError {
     return make('not_found', `no route for ${method} ${url}`, { method, url });
   },
+  /** A resource named in the path (an alert, a silence) does not exist. */
+  resourceNotFound(resource: string, id: number | string): ApiError {
+    return make('not_found', `${resource} ${id} does not exist`, { resource, id });
+  },
   payloadTooLarge(limitBytes: number): ApiError {
     return make('payload_too_large', `request body exceeds the ${limitBytes}-byte limit`, { limitBytes });
   },

@@ -28,3 +28,4 @@ export {
 } from './schemas.ts';
 export type { ErrorBody, SeriesInfoBody, RangeSeriesBody, RangeResultBody, MetricSummaryBody } from './schemas.ts';
 export * from './alerts/index.ts';
+export * from './jobs/index.ts';

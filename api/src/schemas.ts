@@ -120,6 +120,7 @@ export const ERROR_STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid parameter or query too large (error: invalid_parameter, invalid_request, query_too_large)',
   401: 'Missing or invalid bearer token (error: unauthorized)',
   403: 'Token lacks the scope (error: forbidden)',
+  404: 'No such resource (error: not_found)',
   503: 'Database or JWKS unreachable, or not ready (error: storage_unavailable, auth_unavailable, not_ready)',
 };
 

@@ -53,6 +53,14 @@ describe('OpenAPI document', () => {
         'GET /series',
         'GET /labels',
         'GET /labels/{name}/values',
+        'GET /alerts',
+        'GET /alerts/{id}',
+        'POST /alerts/{id}/ack',
+        'GET /silences',
+        'POST /silences',
+        'DELETE /silences/{id}',
+        'GET /analytics/trends',
+        'GET /analytics/anomalies',
       ].sort(),
     );
   });
@@ -66,6 +74,9 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/metrics']?.get?.security).toEqual([{ bearerAuth: [] }]);
     expect(JSON.stringify(doc.paths['/metrics']?.get)).toContain('Requires a bearer token with scope metrics:read.');
     expect(doc.paths['/healthz']?.get?.security).toBeUndefined();
+    expect(JSON.stringify(doc.paths['/alerts/{id}/ack']?.post)).toContain(
+      'Requires a bearer token with scope alerts:write.',
+    );
   });
 
   it('documents parameters, shared schemas and error responses', () => {

@@ -17,7 +17,8 @@ export { AuthUnavailableError } from './verifier.ts';
 /** The collector's hook type: the raw Authorization header in, a verdict out. */
 export type { Authenticate };
 export type AuthResult = Awaited<ReturnType<Authenticate>>;
-export type Scope = 'metrics:read' | 'metrics:write';
+/** `alerts:write` guards acknowledging alerts and managing silences. */
+export type Scope = 'metrics:read' | 'metrics:write' | 'alerts:write';
 
 /** `Bearer <token68>` (RFC 6750 §2.1), scheme case-insensitive. */
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;

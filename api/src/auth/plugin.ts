@@ -1,7 +1,8 @@
 /**
  * Bearer authentication for every route registered in the context that
  * registers this plugin: reads (GET, HEAD) need metrics:read, everything else
- * metrics:write. Public routes (health, docs) are registered outside it.
+ * metrics:write, unless the route names its scope in `config.scope` (the
+ * alert acknowledge and silence routes need alerts:write). Public routes (health, docs) are registered outside it.
  * Routes also get the OpenAPI `security` requirement and the scope in their
  * description, so the document says which operations need which token.
  */
@@ -17,12 +18,20 @@ export const BEARER_SCHEME = 'bearerAuth';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope the route needs, when not the method's default. */
+    scope?: Scope;
+  }
+}
+
 export interface AuthPluginOptions {
   config: AuthConfig;
 }
 
-/** The scope a request needs, from its method. */
-export function scopeFor(method: string): Scope {
+/** The scope a request needs: the route's own, or from its method. */
+export function scopeFor(method: string, routeScope?: Scope): Scope {
+  if (routeScope !== undefined) return routeScope;
   return READ_METHODS.has(method.toUpperCase()) ? 'metrics:read' : 'metrics:write';
 }
 
@@ -30,12 +39,14 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
   const checks: Record<Scope, Authenticate> = {
     'metrics:read': createAuthenticator(options.config, 'metrics:read'),
     'metrics:write': createAuthenticator(options.config, 'metrics:write'),
+    'alerts:write': createAuthenticator(options.config, 'alerts:write'),
   };
 
   // OpenAPI 3.0 lists scopes only for oauth2/openIdConnect schemes, so the scope goes in the description.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const scopes = [...new Set(methods.map(scopeFor))].join(', ');
+    const routeScope = (route.config as { scope?: Scope } | undefined)?.scope;
+    const scopes = [...new Set(methods.map((m) => scopeFor(m, routeScope)))].join(', ');
     const description = [route.schema?.description, `Requires a bearer token with scope ${scopes}.`]
       .filter(Boolean)
       .join(' ');
@@ -45,7 +56,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
   if (options.config.mode === 'off') return;
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    const scope = scopeFor(request.method);
+    const scope = scopeFor(request.method, request.routeOptions.config.scope);
     const verdict = await checks[scope](request.headers.authorization);
     if (verdict.ok) return;
     throw verdict.status === 401 ? Errors.unauthorized(verdict.message) : Errors.forbidden(verdict.message, scope);

@@ -1,0 +1,104 @@
+/** Request and response schemas of the alert and silence routes (TypeBox → JSON Schema → OpenAPI). */
+import { Type } from 'typebox';
+import type { Static } from 'typebox';
+import type { AlertEvent, AlertRecord, SilenceRecord } from '@hydra/storage';
+import { nullable } from '../../schemas.ts';
+
+const isoTime = (description: string) => Type.String({ format: 'date-time', description });
+const labels = Type.Record(Type.String(), Type.String());
+
+export const AlertBody = Type.Object({
+  id: Type.Integer(),
+  fingerprint: Type.String({ description: 'hash of kind + monitor + labels; the same condition keeps it' }),
+  kind: Type.String({ description: 'anomaly, forecast_threshold, …' }),
+  monitor: Type.String({ description: 'namespace/name of the monitor' }),
+  severity: Type.String({ enum: ['info', 'warning', 'critical'] }),
+  state: Type.String({ enum: ['pending', 'firing', 'resolved'] }),
+  labels,
+  seriesId: nullable(Type.Integer()),
+  summary: Type.String({ description: 'one line for people' }),
+  explanation: Type.Record(Type.String(), Type.Unknown(), {
+    description:
+      'metric, labels, observed, expected, lower, upper, score, peakScore, detector, direction, at (anomalies)',
+  }),
+  startsAt: isoTime('when the condition was first seen'),
+  firedAt: nullable(isoTime('when it started firing')),
+  resolvedAt: nullable(isoTime('when it resolved')),
+  lastEvaluatedAt: isoTime('last evaluation'),
+  acknowledged: nullable(
+    Type.Object({ at: isoTime('when'), by: Type.String(), comment: Type.String() }, { description: 'acknowledgement' }),
+  ),
+  silencedBy: nullable(Type.Integer({ description: 'silence that kept it from being notified' })),
+});
+
+export const AlertEventBody = Type.Object({
+  time: isoTime('when'),
+  event: Type.String({ description: 'pending, firing, resolved, acknowledged, silenced' }),
+  message: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const AlertDetailBody = Type.Object({ ...AlertBody.properties, history: Type.Array(AlertEventBody) });
+
+export const MatcherBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 256 }),
+  op: Type.Unsafe<'=' | '!=' | '=~' | '!~'>({ type: 'string', enum: ['=', '!=', '=~', '!~'], default: '=' }),
+  value: Type.String({ maxLength: 1024 }),
+});
+
+export const SilenceBody = Type.Object({
+  id: Type.Integer(),
+  matchers: Type.Array(MatcherBody),
+  startsAt: isoTime('start of the window'),
+  endsAt: isoTime('end of the window (exclusive)'),
+  createdBy: Type.String(),
+  comment: Type.String(),
+  createdAt: isoTime('when it was created'),
+  expiredAt: nullable(isoTime('when it was deleted (expired early)')),
+  active: Type.Boolean({ description: 'in force now' }),
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function alertBody(a: AlertRecord): Static<typeof AlertBody> {
+  return {
+    id: a.id,
+    fingerprint: a.fingerprint,
+    kind: a.kind,
+    monitor: a.monitor,
+    severity: a.severity,
+    state: a.state,
+    labels: a.labels,
+    seriesId: a.seriesId,
+    summary: a.summary,
+    explanation: a.explanation,
+    startsAt: iso(a.startedAt),
+    firedAt: isoOrNull(a.firedAt),
+    resolvedAt: isoOrNull(a.resolvedAt),
+    lastEvaluatedAt: iso(a.lastEvaluatedAt),
+    acknowledged:
+      a.acknowledgedAt === null
+        ? null
+        : { at: iso(a.acknowledgedAt), by: a.acknowledgedBy ?? '', comment: a.ackComment ?? '' },
+    silencedBy: a.silencedBy,
+  };
+}
+
+export function eventBody(e: AlertEvent): Static<typeof AlertEventBody> {
+  return { time: iso(e.time), event: e.event, message: e.message, details: e.details };
+}
+
+export function silenceBody(s: SilenceRecord, nowMs: number): Static<typeof SilenceBody> {
+  return {
+    id: s.id,
+    matchers: s.matchers,
+    startsAt: iso(s.startsAt),
+    endsAt: iso(s.endsAt),
+    createdBy: s.createdBy,
+    comment: s.comment,
+    createdAt: iso(s.createdAt),
+    expiredAt: isoOrNull(s.expiredAt),
+    active: s.startsAt <= nowMs && nowMs < s.endsAt,
+  };
+}
