@@ -34,7 +34,7 @@ export class OperatorMetrics {
     });
     const meter = this.provider.getMeter('hydra-operator');
     this.reconciles = meter.createCounter('hydra_operator_reconcile', { description: 'reconciles by result' });
-    this.reconcileSeconds = meter.createHistogram('hydra_operator_reconcile_duration', {
+    this.reconcileSeconds = meter.createHistogram('hydra_operator_reconcile_duration_seconds', {
       unit: 's',
       description: 'time of one reconcile',
       advice: { explicitBucketBoundaries: RECONCILE_BUCKETS },
