@@ -74,7 +74,7 @@ describe.each(testBackends())('forecast job on %s', (backend) => {
     await migrate(db);
     alerts = new AlertService({ db, clock: () => now });
     const registry = new SeriesRegistry(db);
-    ids = await registry.resolve(
+    const resolved = await registry.resolve(
       HOSTS.map((host) => ({
         metric: {
           name: DISK,
@@ -86,6 +86,10 @@ describe.each(testBackends())('forecast job on %s', (backend) => {
         labels: { 'host.name': host, 'system.filesystem.mountpoint': '/' },
       })),
     );
+    ids = resolved.map((r) => {
+      if (typeof r !== 'number') throw new Error(`series refused: ${JSON.stringify(r)}`);
+      return r;
+    });
     const writer = new BatchWriter(db);
     writer.start();
     const samples: SamplePoint[] = [];

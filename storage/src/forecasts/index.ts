@@ -195,3 +195,4 @@ function fromRow(r: ForecastRow): StoredForecast {
     upper: r.upper,
   };
 }
+export { seriesByIds, MAX_SERIES_BY_IDS } from './series.ts';

@@ -1,0 +1,215 @@
+/**
+ * GET /predictions' work: for each selected series, the stored forecast when
+ * it is fresh (made recently, at the requested level, covering the requested
+ * horizon), else a forecast computed for the request — bounded by a ceiling on
+ * the series to compute and a time budget, both answered with a 400 naming the
+ * limit — then the points up to the horizon and time-to-threshold per threshold.
+ */
+import { readForecasts, type Database, type SeriesInfo, type StoredForecast } from '@hydra/storage';
+import { Errors } from '../../errors.ts';
+import { chooseGrid } from '../../forecast/grid.ts';
+import { readHistories } from '../../forecast/history.ts';
+import { forecastTask } from '../../forecast/runner.ts';
+import { crossingOf, formatDuration, type ThresholdSpec } from '../../forecast/thresholds.ts';
+import type { PredictionBody, ThresholdAnswerBody } from './schemas.ts';
+
+/** A stored forecast older than this is recomputed (the forecast job runs hourly by default). */
+export const DEFAULT_FRESH_MS = 2 * 3_600_000;
+/** History read for a forecast computed on request (two weekly cycles). */
+export const DEFAULT_ON_DEMAND_LOOKBACK_MS = 14 * 86_400_000;
+/** Most series one request may forecast on the spot (series with a fresh stored forecast do not count). */
+export const DEFAULT_MAX_ON_DEMAND_SERIES = 10;
+/** Wall-clock budget for all the forecasts one request computes. */
+export const DEFAULT_ON_DEMAND_BUDGET_MS = 5_000;
+/** Budget of the automatic model choice per series computed on request. */
+export const DEFAULT_ON_DEMAND_SERIES_BUDGET_MS = 250;
+/** Holdout MASE above which crossing estimates are suppressed. */
+const MAX_MASE = 1;
+
+export interface PredictionLimits {
+  freshMs: number;
+  maxOnDemandSeries: number;
+  onDemandBudgetMs: number;
+}
+
+export const DEFAULT_PREDICTION_LIMITS: PredictionLimits = Object.freeze({
+  freshMs: DEFAULT_FRESH_MS,
+  maxOnDemandSeries: DEFAULT_MAX_ON_DEMAND_SERIES,
+  onDemandBudgetMs: DEFAULT_ON_DEMAND_BUDGET_MS,
+});
+
+export interface PredictionRequest {
+  series: readonly SeriesInfo[];
+  monitor?: string;
+  thresholds: readonly ThresholdSpec[];
+  horizonMs: number;
+  level: number;
+  now: number;
+}
+
+/** Whether a stored forecast can answer the request: recent, at the requested level, made for at least the horizon. */
+function isFresh(f: StoredForecast, r: PredictionRequest, limits: PredictionLimits): boolean {
+  return (
+    r.now - f.createdAt <= limits.freshMs &&
+    Math.abs(f.level - r.level) < 1e-9 &&
+    f.mean.length * f.stepMs >= r.horizonMs
+  );
+}
+
+/**
+ * The predictions of the request's series.
+ * @throws ApiError query_too_large when more series need computing than allowed, or the time budget runs out
+ */
+export async function predict(
+  db: Database,
+  r: PredictionRequest,
+  limits: PredictionLimits,
+): Promise<{ predictions: PredictionBody[]; unavailable: Array<{ series: SeriesInfo; reason: string }> }> {
+  const stored = await readForecasts(db, {
+    seriesIds: r.series.map((s) => s.id),
+    ...(r.monitor ? { monitor: r.monitor } : {}),
+  });
+  const forecasts = new Map<number, { f: StoredForecast; source: 'stored' | 'computed' }>();
+  const toCompute: SeriesInfo[] = [];
+  for (const s of r.series) {
+    const f = stored.get(s.id);
+    if (f && isFresh(f, r, limits)) forecasts.set(s.id, { f, source: 'stored' });
+    else toCompute.push(s);
+  }
+  if (toCompute.length > limits.maxOnDemandSeries) {
+    throw Errors.queryTooLarge(
+      `${toCompute.length} series have no fresh stored forecast, and at most ${limits.maxOnDemandSeries} can be forecast per request; narrow the selector (name, host, match), or ask for series a monitor forecasts`,
+      { limit: 'maxOnDemandSeries', max: limits.maxOnDemandSeries, requested: toCompute.length },
+    );
+  }
+  const unavailable: Array<{ series: SeriesInfo; reason: string }> = [];
+  if (toCompute.length > 0) {
+    const started = performance.now();
+    const grid = chooseGrid(DEFAULT_ON_DEMAND_LOOKBACK_MS, r.horizonMs);
+    for (const outcome of await readHistories(db, toCompute, grid, r.now)) {
+      if (!('history' in outcome)) {
+        unavailable.push({ series: outcome.series, reason: outcome.skipped });
+        continue;
+      }
+      const elapsed = performance.now() - started;
+      if (elapsed > limits.onDemandBudgetMs) {
+        throw Errors.queryTooLarge(
+          `forecasting on request took more than the time budget of ${limits.onDemandBudgetMs} ms; narrow the selector or ask for a shorter horizon`,
+          { limit: 'onDemandBudgetMs', max: limits.onDemandBudgetMs, elapsedMs: Math.round(elapsed) },
+        );
+      }
+      const h = outcome.history;
+      const result = forecastTask({
+        values: h.values,
+        periods: h.periods,
+        intervalSeconds: h.stepMs / 1000,
+        horizon: grid.horizonSteps,
+        levels: [r.level],
+        model: 'auto',
+        budgetMs: DEFAULT_ON_DEMAND_SERIES_BUDGET_MS,
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!result.result) {
+        unavailable.push({ series: h.series, reason: `forecast failed: ${result.error ?? 'unknown error'}` });
+        continue;
+      }
+      const { forecast } = result.result;
+      forecasts.set(h.series.id, {
+        source: 'computed',
+        f: {
+          monitor: '',
+          seriesId: h.series.id,
+          createdAt: r.now,
+          model: result.result.model,
+          description: result.result.description,
+          holdoutMase: result.result.holdoutMase,
+          fallback: result.result.fallback ?? null,
+          level: r.level,
+          stepMs: h.stepMs,
+          firstTime: h.lastTime + h.stepMs,
+          lastObservedTime: h.lastTime,
+          lastValue: h.lastValue,
+          historyPoints: h.values.length,
+          periods: h.periods,
+          mean: forecast.mean,
+          lower: forecast.lower[0] ?? forecast.mean,
+          upper: forecast.upper[0] ?? forecast.mean,
+        },
+      });
+    }
+  }
+  const predictions = r.series.flatMap((s): PredictionBody[] => {
+    const entry = forecasts.get(s.id);
+    return entry ? [toBody(s, entry.f, entry.source, r)] : [];
+  });
+  return { predictions, unavailable };
+}
+
+function toBody(
+  series: SeriesInfo,
+  f: StoredForecast,
+  source: 'stored' | 'computed',
+  r: PredictionRequest,
+): PredictionBody {
+  const end = r.now + r.horizonMs;
+  const points: PredictionBody['points'] = [];
+  for (let k = 0; k < f.mean.length; k++) {
+    const time = f.firstTime + k * f.stepMs;
+    if (time > end) break;
+    points.push({ time, mean: f.mean[k] ?? null, lower: f.lower[k] ?? null, upper: f.upper[k] ?? null });
+  }
+  return {
+    series,
+    source,
+    monitor: source === 'stored' ? f.monitor : null,
+    createdAt: f.createdAt,
+    model: f.model,
+    description: f.description,
+    fit: { holdoutMase: f.holdoutMase, fallback: f.fallback, historyPoints: f.historyPoints, periods: f.periods },
+    level: f.level,
+    stepSeconds: f.stepMs / 1000,
+    lastObserved: { time: f.lastObservedTime, value: f.lastValue },
+    points,
+    thresholds: r.thresholds.map((t) => thresholdAnswer(f, t, r.now, end)),
+  };
+}
+
+/** Time-to-threshold for one threshold, with "not within horizon" explicit. */
+export function thresholdAnswer(f: StoredForecast, t: ThresholdSpec, now: number, end: number): ThresholdAnswerBody {
+  const c = crossingOf(f, t, MAX_MASE);
+  const within = (at: number | null) =>
+    at !== null && at <= end ? { at, inSeconds: Math.max(0, Math.round((at - now) / 1000)) } : null;
+  const mean = within(c.mean);
+  const early = within(c.early);
+  const late = within(c.late);
+  const verb = t.direction === 'above' ? 'reaches' : 'falls to';
+  let message: string;
+  let status: ThresholdAnswerBody['status'];
+  if (c.suppressed) {
+    status = 'suppressed';
+    message = {
+      'poor-fit': `no estimate: the model fits poorly (holdout MASE ${f.holdoutMase?.toFixed(2) ?? '?'} > ${MAX_MASE})`,
+      'fallback-model': `no estimate: the forecast is the seasonal-naive fallback (${f.fallback?.reason ?? 'model failed'})`,
+      'already-crossed': `already ${t.direction} ${t.value} (last value ${f.lastValue ?? '?'})`,
+    }[c.suppressed];
+  } else if (early === null) {
+    status = 'not_within_horizon';
+    message = `not within the horizon (${formatDuration(end - now)}): ${t.value} is not ${verb === 'reaches' ? 'reached' : 'reached from above'} even by the ${Math.round(f.level * 100)}% band`;
+  } else {
+    status = 'within_horizon';
+    const band = `band: ${formatDuration(early.at - now)} – ${late ? formatDuration(late.at - now) : 'beyond the horizon'}`;
+    message = mean
+      ? `${verb} ${t.value} in ${formatDuration(mean.at - now)} (${band})`
+      : `may ${verb === 'reaches' ? 'reach' : 'fall to'} ${t.value}: the band edge crosses in ${formatDuration(early.at - now)}, the mean not within the horizon`;
+  }
+  return {
+    threshold: t.value,
+    direction: t.direction,
+    status,
+    suppressed: c.suppressed,
+    mean,
+    early,
+    late,
+    message,
+  };
+}
