@@ -23,6 +23,7 @@ import analyticsRoutes from './routes/analytics/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import labelsRoutes from './routes/labels/index.ts';
 import metricsRoutes from './routes/metrics/index.ts';
+import predictionRoutes from './routes/predictions/index.ts';
 import seriesRoutes from './routes/series/index.ts';
 import silenceRoutes from './routes/silences/index.ts';
 import { addSharedSchemas } from './schemas.ts';
@@ -81,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(metricsRoutes, { limits, ...(options.ingestor ? { ingestor: options.ingestor } : {}) });
     await secured.register(seriesRoutes, { limits });
     await secured.register(labelsRoutes, { limits });
+    await secured.register(predictionRoutes, { limits });
     const alerts = options.alerts ?? new AlertService({ db: options.db });
     await secured.register(alertRoutes, { alerts });
     await secured.register(silenceRoutes, { alerts });
