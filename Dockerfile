@@ -152,7 +152,7 @@ COPY docker/dashboard/default.conf.template /etc/nginx/templates/default.conf.te
 COPY docker/dashboard/nginx.conf /etc/nginx/nginx.conf
 COPY --from=dashboard-build /app/dashboard/dist /usr/share/nginx/html
 ENV HYDRA_API_URL=http://api:8080 \
-    NGINX_ENVSUBST_OUTPUT_DIR=/tmp/nginx/conf.d \
+    NGINX_ENVSUBST_OUTPUT_DIR=/tmp \
     NGINX_ENVSUBST_FILTER=^HYDRA_
 USER 101:101
 EXPOSE 8080

@@ -79,6 +79,12 @@ export async function runToolOk(
   return result.stdout;
 }
 
+/**
+ * Kubernetes version `helm template` renders for: the test control plane's. A helm built with `go install` has no
+ * version stamped in and would assume v1.20, below the chart's kubeVersion.
+ */
+export const RENDER_KUBE_VERSION = '1.34.4';
+
 /** A realistic values file of deploy/test/values (name without .yaml), or the chart's defaults for 'default'. */
 export const RENDER_CASES = ['default', 'external-database', 'observability', 'auth-given'] as const;
 export type RenderCase = (typeof RENDER_CASES)[number];
@@ -86,7 +92,17 @@ export type RenderCase = (typeof RENDER_CASES)[number];
 /** `helm template` of one case as release `hydra` in `namespace`. */
 export function renderChart(renderCase: RenderCase, namespace = 'hydra', extraArgs: string[] = []): Promise<string> {
   const values = renderCase === 'default' ? [] : ['--values', path.join(VALUES_DIR, `${renderCase}.yaml`)];
-  return runToolOk('helm', ['template', 'hydra', CHART_DIR, '--namespace', namespace, ...values, ...extraArgs]);
+  return runToolOk('helm', [
+    'template',
+    'hydra',
+    CHART_DIR,
+    '--namespace',
+    namespace,
+    '--kube-version',
+    RENDER_KUBE_VERSION,
+    ...values,
+    ...extraArgs,
+  ]);
 }
 
 /** A Kubernetes object as far as these tests look into it. */
