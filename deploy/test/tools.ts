@@ -25,6 +25,7 @@ const INSTALL_HINTS: Record<string, string> = {
   helm: 'GOFLAGS= go install helm.sh/helm/v3/cmd/helm@v3.22.0',
   kubectl: 'apt-get install -y kubernetes-client',
   actionlint: 'GOFLAGS= go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
+  shellcheck: 'apt-get install -y shellcheck',
 };
 
 /** The absolute path of `name` on PATH or in ~/go/bin; throws naming the install command when absent. */
