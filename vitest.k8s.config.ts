@@ -6,7 +6,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** The integration test files; the root config collects them only when HYDRA_TEST_KUBECONFIG is set. */
-export const K8S_TEST_GLOB = 'operator/test/k8s/**/*.test.ts';
+export const K8S_TEST_GLOB = '{operator,deploy}/test/k8s/**/*.test.ts';
 
 /** Options of the k8s test project (shared with the root config's `k8s` project). */
 export const K8S_TEST_OPTIONS = {
