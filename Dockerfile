@@ -104,7 +104,9 @@ CMD ["--help"]
 # ---- development (Tilt live update): the sources are writable by the runtime user so changes can be synced ----
 FROM hydra AS dev
 USER root
-RUN chown -R 10001:10001 /app/storage/src /app/analytics/src /app/collector/src /app/api/src /app/cli/src \
+# /app/.tilt holds Tilt's restart trigger file: outside /tmp, which the chart mounts as an empty volume.
+RUN mkdir /app/.tilt \
+ && chown -R 10001:10001 /app/.tilt /app/storage/src /app/analytics/src /app/collector/src /app/api/src /app/cli/src \
       /app/cli/bin /app/schema/src /app/operator/src
 USER 10001:10001
 
