@@ -13,3 +13,4 @@ export {
   type ValidationResult,
 } from './validate.ts';
 export { buildCrd, buildOpenApiSchema, renderCrdYaml, CRD_FILE, PRINTER_COLUMNS } from './crd.ts';
+export { parseMonitorsYaml, MAX_MONITORS_PER_FILE, type MonitorsFileOptions } from './monitors-file.ts';
