@@ -29,6 +29,7 @@ const RECONCILE_TIMEOUT_MS = 90_000;
 const POLL_INTERVAL_MS = 500;
 const OPERATOR_STOP_TIMEOUT_MS = 25_000;
 const TOKEN_DURATION = '1h';
+const CRD_DELETE_TIMEOUT = '60s';
 
 const suffix = randomBytes(3).toString('hex');
 const namespaces: string[] = [];
@@ -84,7 +85,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(namespaces.map((ns) => kubectl(['delete', 'namespace', ns, '--wait=false'])));
-  await kubectl(['delete', '-f', MONITORING_CRDS, '--ignore-not-found', '--wait=false']);
+  // Wait until the CRDs are gone: the next test file (the operator's ServiceMonitor test) installs its own, which
+  // fails while these are still terminating, and operators started meanwhile would see monitoring.coreos.com served.
+  await kubectlOk([
+    'delete',
+    '-f',
+    MONITORING_CRDS,
+    '--ignore-not-found',
+    '--wait=true',
+    `--timeout=${CRD_DELETE_TIMEOUT}`,
+  ]);
 });
 
 describe('kubectl apply --dry-run=server', () => {
