@@ -88,7 +88,8 @@ COPY schema/src schema/src
 COPY operator/package.json operator/
 COPY operator/src operator/src
 COPY dashboard/package.json dashboard/
-RUN ln -s /app/cli/bin/hydra.js /usr/local/bin/hydra
+# `hydra` on PATH: the operator's collector Deployments and CronJobs run `command: [hydra]`.
+RUN chmod 0755 /app/cli/bin/hydra.js && ln -s /app/cli/bin/hydra.js /usr/local/bin/hydra
 # Read-only root filesystem: everything hydra writes goes under /data (embedded database) and /tmp (tsx's
 # transform cache); mount writable volumes there (the chart uses emptyDirs).
 ENV NODE_ENV=production \
