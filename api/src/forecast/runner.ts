@@ -5,7 +5,7 @@
  * `hydra` command passes its worker-thread pool for larger batches so fits run
  * off the event loop and on every core.
  */
-import { forecastSeries, type SeriesForecast } from '@hydra/analytics';
+import { forecastSeries, seasonalNaive, type SeriesForecast } from '@hydra/analytics';
 
 /** One series to forecast: a regular, gap-free history and what to forecast. */
 export interface ForecastTask {
@@ -49,3 +49,9 @@ export const runInline: ForecastRunner = async (tasks, signal) => {
   }
   return outcomes;
 };
+
+/** The seasonal-naive baseline's holdout MASE among a result's candidate scores (null when it was not scored). */
+export function baselineMaseOf(result: SeriesForecast): number | null {
+  const mase = result.scores.find((s) => s.model === seasonalNaive.name)?.mase ?? null;
+  return mase !== null && Number.isFinite(mase) ? mase : null;
+}

@@ -4,7 +4,13 @@
  * band, with the fit-quality and fallback suppression, turned into times and
  * into the one crossing an alert of a given severity acts on.
  */
-import { timeToThreshold, DEFAULT_MAX_MASE, type Crossing, type ForecastResult } from '@hydra/analytics';
+import {
+  timeToThreshold,
+  DEFAULT_MAX_MASE,
+  DEFAULT_PREFERENCE_MARGIN,
+  type Crossing,
+  type ForecastResult,
+} from '@hydra/analytics';
 import type { StoredForecast } from '@hydra/storage';
 
 export type Direction = 'above' | 'below';
@@ -50,6 +56,18 @@ export function asForecastResult(f: StoredForecast): ForecastResult {
   return { mean: nums(f.mean), levels: [f.level], lower: [nums(f.lower)], upper: [nums(f.upper)] };
 }
 
+/**
+ * Whether the model's fit is good enough to report crossings: its holdout MASE is at most `maxMase` (it beat
+ * the in-sample seasonal-naive scale), or it is within `margin` of the seasonal-naive baseline's holdout MASE on
+ * the same windows. The second test matters on nearly periodic series (a disk that fills and is cleaned up
+ * daily): there the in-sample scale is tiny and every model, the baseline included, scores far above 1 although
+ * its forecast is good. An unmeasured fit (a model named explicitly) is not judged.
+ */
+export function fitIsGood(f: StoredForecast, maxMase = DEFAULT_MAX_MASE, margin = DEFAULT_PREFERENCE_MARGIN): boolean {
+  if (f.holdoutMase === null || f.holdoutMase <= maxMase) return true;
+  return f.baselineMase !== null && f.holdoutMase <= f.baselineMase * (1 + margin);
+}
+
 /** When `f` crosses `t` (see the module comment); `maxMase` is the fit quality above which nothing is reported. */
 export function crossingOf(f: StoredForecast, t: ThresholdSpec, maxMase = DEFAULT_MAX_MASE): ThresholdCrossing {
   const r = timeToThreshold(asForecastResult(f), t.value, {
@@ -57,7 +75,8 @@ export function crossingOf(f: StoredForecast, t: ThresholdSpec, maxMase = DEFAUL
     level: f.level,
     ...(f.lastValue === null ? {} : { lastObserved: f.lastValue }),
     time: { first: f.firstTime, step: f.stepMs },
-    holdoutMase: f.holdoutMase,
+    // timeToThreshold suppresses a poor fit by holdout MASE alone; fitIsGood also accepts one close to the baseline.
+    holdoutMase: fitIsGood(f, maxMase) ? null : f.holdoutMase,
     maxMase,
     fallback: f.fallback !== null,
   });

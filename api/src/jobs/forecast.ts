@@ -31,7 +31,7 @@ import {
 import type { AlertService } from '../alerts/service.ts';
 import { chooseGrid, DEFAULT_MAX_HISTORY_POINTS } from '../forecast/grid.ts';
 import { readHistories, type SeriesHistory } from '../forecast/history.ts';
-import { runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
+import { baselineMaseOf, runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
 import { thresholdAlert, thresholdIdentity } from './forecast-alerts.ts';
 import { durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
 import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
@@ -178,6 +178,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         model: result.model,
         description: result.description,
         holdoutMase: result.holdoutMase,
+        baselineMase: baselineMaseOf(result),
         fallback: result.fallback ?? null,
         level: spec.forecast.level,
         stepMs: h.stepMs,
@@ -215,4 +216,22 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
   report.firing = (await countFiring(db)).get(monitor.key) ?? 0;
   report.durationMs = Math.round(performance.now() - started);
   return report;
+}
+
+/**
+ * The forecast job of `monitor` as a JobScheduler `ScheduledJob` (`hydra up`): named `forecast <namespace/name>`, on
+ * the monitor's `spec.forecast.schedule`; each run is one `runForecastJob` pass whose report goes to `onReport`.
+ */
+export function scheduledForecastJob(
+  options: Omit<ForecastJobOptions, 'signal' | 'now'> & { onReport?: (report: ForecastJobReport) => void },
+): { name: string; schedule: string; run(signal: AbortSignal): Promise<void> } {
+  const { onReport, ...jobOptions } = options;
+  return {
+    name: `forecast ${options.monitor.key}`,
+    schedule: options.monitor.spec.forecast.schedule,
+    async run(signal) {
+      const report = await runForecastJob({ ...jobOptions, signal });
+      onReport?.(report);
+    },
+  };
 }

@@ -19,3 +19,21 @@ export {
   notifierTargets,
   type MonitorRef,
 } from './monitor.ts';
+export {
+  runForecastJob,
+  scheduledForecastJob,
+  DEFAULT_FORECAST_PAGE_SIZE,
+  DEFAULT_INLINE_MAX_SERIES,
+  DEFAULT_SERIES_BUDGET_MS,
+  type ForecastJobOptions,
+  type ForecastJobReport,
+} from './forecast.ts';
+export { FORECAST_ALERT_KIND, thresholdIdentity } from './forecast-alerts.ts';
+export {
+  runInline,
+  forecastTask,
+  type ForecastRunner,
+  type ForecastTask,
+  type ForecastOutcome,
+} from '../forecast/runner.ts';
+export { chooseGrid, type ForecastGrid } from '../forecast/grid.ts';

@@ -25,6 +25,8 @@ export interface StoredForecast {
   description: string;
   /** holdout MASE of the model (fit quality); null when it was not measured */
   holdoutMase: number | null;
+  /** holdout MASE of the seasonal-naive baseline on the same windows; null when not measured */
+  baselineMase: number | null;
   /** set when the chosen model failed and the baseline was stored instead */
   fallback: { from: string; reason: string } | null;
   /** central coverage of the band, e.g. 0.95 */
@@ -52,6 +54,7 @@ interface ForecastRow {
   model: string;
   description: string;
   holdout_mase: number | null;
+  baseline_mase: number | null;
   fallback_from: string | null;
   fallback_reason: string | null;
   level: number;
@@ -94,16 +97,16 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
   await client.query(
     `INSERT INTO ${FORECAST_TABLE} (monitor, series_id, created_at, model, description, holdout_mase, fallback_from,
        fallback_reason, level, step_ms, first_time, last_observed_time, last_value, history_points, periods, mean,
-       lower, upper)
+       lower, upper, baseline_mase)
      VALUES ($1, $2, ${msToTimestamp(3)}, $4, $5, $6, $7, $8, $9, $10, ${msToTimestamp(11)}, ${msToTimestamp(12)},
-       $13, $14, $15::int4[], $16::float8[], $17::float8[], $18::float8[])
+       $13, $14, $15::int4[], $16::float8[], $17::float8[], $18::float8[], $19)
      ON CONFLICT (monitor, series_id) DO UPDATE SET created_at = EXCLUDED.created_at, model = EXCLUDED.model,
        description = EXCLUDED.description, holdout_mase = EXCLUDED.holdout_mase,
        fallback_from = EXCLUDED.fallback_from, fallback_reason = EXCLUDED.fallback_reason, level = EXCLUDED.level,
        step_ms = EXCLUDED.step_ms, first_time = EXCLUDED.first_time,
        last_observed_time = EXCLUDED.last_observed_time, last_value = EXCLUDED.last_value,
        history_points = EXCLUDED.history_points, periods = EXCLUDED.periods, mean = EXCLUDED.mean,
-       lower = EXCLUDED.lower, upper = EXCLUDED.upper`,
+       lower = EXCLUDED.lower, upper = EXCLUDED.upper, baseline_mase = EXCLUDED.baseline_mase`,
     [
       f.monitor,
       String(f.seriesId),
@@ -123,6 +126,7 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
       f.mean.map(finiteOrNull),
       f.lower.map(finiteOrNull),
       f.upper.map(finiteOrNull),
+      finiteOrNull(f.baselineMase),
     ],
   );
 }
@@ -151,7 +155,7 @@ export async function readForecasts(
   const rows = await query<ForecastRow>(
     db,
     'read forecasts',
-    `SELECT DISTINCT ON (series_id) monitor, series_id, ${epochMs('created_at')}, model, description, holdout_mase,
+    `SELECT DISTINCT ON (series_id) monitor, series_id, ${epochMs('created_at')}, model, description, holdout_mase, baseline_mase,
        fallback_from, fallback_reason, level, step_ms, ${epochMs('first_time')}, ${epochMs('last_observed_time')},
        last_value, history_points, periods, mean, lower, upper
      FROM ${FORECAST_TABLE}
@@ -182,6 +186,7 @@ function fromRow(r: ForecastRow): StoredForecast {
     model: r.model,
     description: r.description,
     holdoutMase: r.holdout_mase,
+    baselineMase: r.baseline_mase,
     fallback: r.fallback_from === null ? null : { from: r.fallback_from, reason: r.fallback_reason ?? '' },
     level: r.level,
     stepMs: Number(r.step_ms),

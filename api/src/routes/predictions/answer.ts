@@ -9,7 +9,7 @@ import { readForecasts, type Database, type SeriesInfo, type StoredForecast } fr
 import { Errors } from '../../errors.ts';
 import { chooseGrid } from '../../forecast/grid.ts';
 import { readHistories } from '../../forecast/history.ts';
-import { forecastTask } from '../../forecast/runner.ts';
+import { baselineMaseOf, forecastTask } from '../../forecast/runner.ts';
 import { crossingOf, formatDuration, type ThresholdSpec } from '../../forecast/thresholds.ts';
 import type { PredictionBody, ThresholdAnswerBody } from './schemas.ts';
 
@@ -123,6 +123,7 @@ export async function predict(
           model: result.result.model,
           description: result.result.description,
           holdoutMase: result.result.holdoutMase,
+          baselineMase: baselineMaseOf(result.result),
           fallback: result.result.fallback ?? null,
           level: r.level,
           stepMs: h.stepMs,
@@ -165,7 +166,13 @@ function toBody(
     createdAt: f.createdAt,
     model: f.model,
     description: f.description,
-    fit: { holdoutMase: f.holdoutMase, fallback: f.fallback, historyPoints: f.historyPoints, periods: f.periods },
+    fit: {
+      holdoutMase: f.holdoutMase,
+      baselineMase: f.baselineMase,
+      fallback: f.fallback,
+      historyPoints: f.historyPoints,
+      periods: f.periods,
+    },
     level: f.level,
     stepSeconds: f.stepMs / 1000,
     lastObserved: { time: f.lastObservedTime, value: f.lastValue },
@@ -188,7 +195,7 @@ export function thresholdAnswer(f: StoredForecast, t: ThresholdSpec, now: number
   if (c.suppressed) {
     status = 'suppressed';
     message = {
-      'poor-fit': `no estimate: the model fits poorly (holdout MASE ${f.holdoutMase?.toFixed(2) ?? '?'} > ${MAX_MASE})`,
+      'poor-fit': `no estimate: the model fits poorly (holdout MASE ${f.holdoutMase?.toFixed(2) ?? '?'} > ${MAX_MASE}, baseline ${f.baselineMase?.toFixed(2) ?? 'not measured'})`,
       'fallback-model': `no estimate: the forecast is the seasonal-naive fallback (${f.fallback?.reason ?? 'model failed'})`,
       'already-crossed': `already ${t.direction} ${t.value} (last value ${f.lastValue ?? '?'})`,
     }[c.suppressed];

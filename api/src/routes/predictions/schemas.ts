@@ -61,7 +61,8 @@ export const ThresholdAnswer = Type.Object({
   suppressed: nullable(
     Type.String({
       enum: ['poor-fit', 'fallback-model', 'already-crossed'],
-      description: 'why no estimate is given: holdout MASE above 1, the baseline after a failed model, or already past',
+      description:
+        'why no estimate is given: a poor fit (holdout MASE above 1 and worse than the seasonal-naive baseline by more than 10 %), the baseline after a failed model, or already past',
     }),
   ),
   mean: Crossing,
@@ -92,6 +93,9 @@ export const Prediction = Type.Object({
       Type.Number({
         description: "mean absolute scaled error on the series' own recent past (below 1 beats seasonal naive)",
       }),
+    ),
+    baselineMase: nullable(
+      Type.Number({ description: 'holdout MASE of the seasonal-naive baseline on the same windows' }),
     ),
     fallback: nullable(Type.Object({ from: Type.String(), reason: Type.String() })),
     historyPoints: Type.Integer(),
