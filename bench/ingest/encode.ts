@@ -32,7 +32,11 @@ export const DEFAULT_SHAPE: Omit<WorkloadShape, 'startUs'> = {
 function keyValue(w: protobuf.Writer, field: number, key: string, value: string): void {
   w.uint32((field << 3) | 2).fork();
   w.uint32((1 << 3) | 2).string(key);
-  w.uint32((2 << 3) | 2).fork().uint32((1 << 3) | 2).string(value).ldelim();
+  w.uint32((2 << 3) | 2)
+    .fork()
+    .uint32((1 << 3) | 2)
+    .string(value)
+    .ldelim();
   w.ldelim();
 }
 
@@ -48,7 +52,11 @@ export function encodeRequest(shape: WorkloadShape, round: number, firstSeries: 
   keyValue(w, 1, 'host.name', 'bench-host');
   w.ldelim();
   w.uint32((2 << 3) | 2).fork(); // scope_metrics
-  w.uint32((1 << 3) | 2).fork().uint32((1 << 3) | 2).string('hydra-bench').ldelim(); // scope
+  w.uint32((1 << 3) | 2)
+    .fork()
+    .uint32((1 << 3) | 2)
+    .string('hydra-bench')
+    .ldelim(); // scope
   let s = firstSeries;
   const end = firstSeries + count;
   while (s < end) {
@@ -60,7 +68,9 @@ export function encodeRequest(shape: WorkloadShape, round: number, firstSeries: 
     for (; s < metricEnd; s++) {
       w.uint32((1 << 3) | 2).fork(); // data point
       keyValue(w, 7, 'series.id', String(s));
-      w.uint32((3 << 3) | 1).fixed32(lo).fixed32(hi); // fixed64, little-endian words
+      w.uint32((3 << 3) | 1)
+        .fixed32(lo)
+        .fixed32(hi); // fixed64, little-endian words
       w.uint32((4 << 3) | 1).double(valueOf(s, round));
       w.ldelim();
     }

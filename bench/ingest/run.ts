@@ -2,7 +2,7 @@
  * Ingest benchmark: committed OTLP points per second end to end, against the raw
  * binary-COPY rate into the same schema measured in the same run (the ceiling).
  *
- *   npx tsx bench/ingest/run.ts [--database-url URL] [--rounds 200] [--concurrency 8]
+ *   npx tsx bench/ingest/run.ts [--database-url URL] [--rounds 200] [--concurrency 4] [--runs 3]
  *
  * End to end = a separate sender process POSTs pre-encoded OTLP protobuf requests
  * (1,000 points each, 10,000 series) over loopback to a collector in this
@@ -10,7 +10,12 @@
  * a point counts once its request is answered 200 (i.e. after COMMIT).
  * Ceiling = the same rows, as (time, series_id, value), streamed by one binary
  * COPY into the same `samples` table (same partitions and index) of a fresh
- * database. Results go to bench/ingest/results/<date>.json.
+ * database. Each run measures both, one after the other, so their ratio
+ * compares like with like on a shared machine; `--runs` repeats the pair and
+ * reports medians. CPU time is accounted per party (sender, collector,
+ * PostgreSQL backends, everything else on the machine) from /proc, so a noisy
+ * run still shows where the time went. Results go to
+ * bench/ingest/results/<timestamp>.json.
  */
 import { fork } from 'node:child_process';
 import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises';
@@ -24,16 +29,27 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Database, migrate, SeriesRegistry, BatchWriter, Maintenance, freePort } from '@hydra/storage';
 import { Ingestor, startCollector } from '@hydra/collector';
 import { DEFAULT_SHAPE, encodeRound, totalSeries, valueOf, type WorkloadShape } from './encode.ts';
+import { startCpuMeter } from './cpu.ts';
 import type { SenderReport } from './sender.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const PG_EPOCH_US = 946_684_800_000_000;
+/**
+ * Requests in flight from the sender. Four keep both writer connections fed
+ * (two batches committing while two more requests are decoded) without making
+ * the sender, which shares the two cores, compete harder than an exporter would.
+ */
+const DEFAULT_CONCURRENCY = 4;
 
 const { values: args } = parseArgs({
   options: {
-    'database-url': { type: 'string', default: process.env.HYDRA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    'database-url': {
+      type: 'string',
+      default: process.env.HYDRA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    },
     rounds: { type: 'string', default: String(DEFAULT_SHAPE.rounds) },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
+    runs: { type: 'string', default: '1' },
   },
 });
 
@@ -111,7 +127,9 @@ async function endToEnd(url: string, shape: WorkloadShape, dir: string, concurre
     const bodies: Uint8Array[] = [];
     for (let r = 1; r < shape.rounds; r++) bodies.push(...encodeRound(shape, r));
     await writeBodies(timedFile, bodies);
+    const meter = await startCpuMeter(url);
     const timed = await runSender(timedFile, target, concurrency);
+    const cpu = await meter.stop();
     const pointsPerRequest = shape.pointsPerRequest;
     const stored = await countSamples(url);
     return {
@@ -119,6 +137,7 @@ async function endToEnd(url: string, shape: WorkloadShape, dir: string, concurre
       timed: { ...timed, pointsPerSecond: (timed.acknowledged * pointsPerRequest) / (timed.elapsedMs / 1000) },
       storedRows: stored,
       expectedRows: shape.rounds * totalSeries(shape),
+      cpu: { ...cpu, senderMs: timed.cpuMs },
     };
   } finally {
     await collector.shutdown();
@@ -135,7 +154,9 @@ async function rawCopy(url: string, shape: WorkloadShape) {
   const maintenance = new Maintenance(db);
   await maintenance.runOnce();
   // The same series rows the collector would register, so ids are comparable.
-  await db.pool.query(`INSERT INTO metric (name, kind, unit, temporality, monotonic) VALUES ('bench.raw', 'gauge', '', 'unspecified', false)`);
+  await db.pool.query(
+    `INSERT INTO metric (name, kind, unit, temporality, monotonic) VALUES ('bench.raw', 'gauge', '', 'unspecified', false)`,
+  );
   await db.close();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -170,53 +191,121 @@ async function rawCopy(url: string, shape: WorkloadShape) {
     trailer.writeInt16BE(-1);
     yield Buffer.concat([buf.subarray(0, off), trailer]);
   }
+  const meter = await startCpuMeter(url);
   const started = performance.now();
   await client.query('BEGIN');
-  await pipeline(Readable.from(chunks()), client.query(copyFrom('COPY samples (time, series_id, value) FROM STDIN (FORMAT binary)')));
+  await pipeline(
+    Readable.from(chunks()),
+    client.query(copyFrom('COPY samples (time, series_id, value) FROM STDIN (FORMAT binary)')),
+  );
   await client.query('COMMIT');
   const elapsedMs = performance.now() - started;
+  const cpu = await meter.stop();
   await client.end();
   const stored = await countSamples(url);
-  return { rows, storedRows: stored, elapsedMs, rowsPerSecond: rows / (elapsedMs / 1000) };
+  return { rows, storedRows: stored, elapsedMs, rowsPerSecond: rows / (elapsedMs / 1000), cpu };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** CPU ms per million points, by party, from one measured phase. */
+function cpuPerMillion(
+  cpu: { selfMs: number; postgresMs: number | null; machineBusyMs: number },
+  points: number,
+  senderMs = 0,
+) {
+  const per = (ms: number | null) => (ms === null ? null : Math.round((ms / points) * 1e6));
+  const other = cpu.postgresMs === null ? null : cpu.machineBusyMs - cpu.selfMs - cpu.postgresMs - senderMs;
+  return { client: per(cpu.selfMs), sender: per(senderMs), postgres: per(cpu.postgresMs), otherProcesses: per(other) };
 }
 
 async function main(): Promise<void> {
   const serverUrl = args['database-url']!;
   const rounds = Number(args.rounds);
   const concurrency = Number(args.concurrency);
+  const runs = Number(args.runs);
+  for (const [name, v] of [
+    ['rounds', rounds],
+    ['concurrency', concurrency],
+    ['runs', runs],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name}: must be a positive integer, got ${v}`);
+  }
   const shape: WorkloadShape = {
     ...DEFAULT_SHAPE,
     rounds,
-    startUs: (Date.now() - rounds * DEFAULT_SHAPE.intervalUs / 1000 - 60_000) * 1000,
+    startUs: (Date.now() - (rounds * DEFAULT_SHAPE.intervalUs) / 1000 - 60_000) * 1000,
   };
   const dir = await mkdtemp(path.join(tmpdir(), 'hydra-bench-'));
   const e2eName = 'hydra_bench_e2e';
   const rawName = 'hydra_bench_raw';
+  const results = [];
+  let valid = true;
   try {
-    console.log(`shape: ${totalSeries(shape)} series, ${shape.pointsPerRequest} points/request, ${rounds} rounds, concurrency ${concurrency}`);
-    const raw = await rawCopy(await createDatabase(serverUrl, rawName), shape);
-    console.log(`raw binary COPY: ${Math.round(raw.rowsPerSecond).toLocaleString('en')} rows/s (${raw.rows} rows in ${(raw.elapsedMs / 1000).toFixed(2)} s)`);
-    const e2e = await endToEnd(await createDatabase(serverUrl, e2eName), shape, dir, concurrency);
-    console.log(`end to end (cold round, registers series): ${Math.round(e2e.warm.pointsPerSecond).toLocaleString('en')} points/s`);
-    console.log(`end to end (steady): ${Math.round(e2e.timed.pointsPerSecond).toLocaleString('en')} points/s, retries ${e2e.timed.retries}, failures ${e2e.timed.failures}${e2e.timed.firstError ? ` (${e2e.timed.firstError})` : ''}`);
-    console.log(`stored ${e2e.storedRows} of ${e2e.expectedRows} rows`);
-    const ratio = e2e.timed.pointsPerSecond / raw.rowsPerSecond;
-    console.log(`ratio end-to-end / raw COPY: ${(ratio * 100).toFixed(1)} %`);
+    console.log(
+      `shape: ${totalSeries(shape)} series, ${shape.pointsPerRequest} points/request, ${rounds} rounds, concurrency ${concurrency}, ${runs} run(s)`,
+    );
+    for (let run = 1; run <= runs; run++) {
+      const raw = await rawCopy(await createDatabase(serverUrl, rawName), shape);
+      await dropDatabase(serverUrl, rawName);
+      console.log(
+        `[${run}] raw binary COPY: ${Math.round(raw.rowsPerSecond).toLocaleString('en')} rows/s (${raw.rows} rows in ${(raw.elapsedMs / 1000).toFixed(2)} s)`,
+      );
+      const e2e = await endToEnd(await createDatabase(serverUrl, e2eName), shape, dir, concurrency);
+      await dropDatabase(serverUrl, e2eName);
+      console.log(
+        `[${run}] end to end (cold round, registers series): ${Math.round(e2e.warm.pointsPerSecond).toLocaleString('en')} points/s`,
+      );
+      console.log(
+        `[${run}] end to end (steady): ${Math.round(e2e.timed.pointsPerSecond).toLocaleString('en')} points/s, retries ${e2e.timed.retries}, failures ${e2e.timed.failures}${e2e.timed.firstError ? ` (${e2e.timed.firstError})` : ''}`,
+      );
+      const timedPoints = e2e.timed.acknowledged * shape.pointsPerRequest;
+      const e2eCpu = cpuPerMillion(e2e.cpu, timedPoints, e2e.cpu.senderMs);
+      const rawCpu = cpuPerMillion(raw.cpu, raw.rows);
+      console.log(
+        `[${run}] CPU ms per million points: end to end ${JSON.stringify(e2eCpu)}; raw COPY ${JSON.stringify(rawCpu)}; load average ${e2e.cpu.loadAverage1mStart.toFixed(1)}`,
+      );
+      const ratio = e2e.timed.pointsPerSecond / raw.rowsPerSecond;
+      console.log(`[${run}] ratio end-to-end / raw COPY: ${(ratio * 100).toFixed(1)} %`);
+      if (e2e.storedRows !== e2e.expectedRows || raw.storedRows !== raw.rows) {
+        console.error(
+          `[${run}] row count mismatch (stored ${e2e.storedRows} of ${e2e.expectedRows}): the benchmark is invalid`,
+        );
+        valid = false;
+      }
+      results.push({ raw, endToEnd: e2e, cpuPerMillionPoints: { endToEnd: e2eCpu, raw: rawCpu }, ratio });
+    }
+    const summary = {
+      rawRowsPerSecond: median(results.map((r) => r.raw.rowsPerSecond)),
+      endToEndPointsPerSecond: median(results.map((r) => r.endToEnd.timed.pointsPerSecond)),
+      ratio: median(results.map((r) => r.ratio)),
+    };
+    console.log(
+      `median of ${runs}: raw ${Math.round(summary.rawRowsPerSecond).toLocaleString('en')} rows/s, end to end ${Math.round(summary.endToEndPointsPerSecond).toLocaleString('en')} points/s, ratio ${(summary.ratio * 100).toFixed(1)} %`,
+    );
+    const date = new Date().toISOString();
     const result = {
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      date,
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
       shape,
       concurrency,
-      raw,
-      endToEnd: e2e,
-      ratio,
+      summary,
+      runs: results,
     };
     await mkdir(path.join(here, 'results'), { recursive: true });
-    await writeFile(path.join(here, 'results', `${result.date.slice(0, 10)}.json`), JSON.stringify(result, null, 2) + '\n');
-    if (e2e.storedRows !== e2e.expectedRows || raw.storedRows !== raw.rows) {
-      console.error('row count mismatch: the benchmark is invalid');
-      process.exitCode = 1;
-    }
+    const file = path.join(here, 'results', `${date.slice(0, 19).replaceAll(':', '')}.json`);
+    await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+    console.log(`results: ${path.relative(process.cwd(), file)}`);
+    if (!valid) process.exitCode = 1;
   } finally {
     await rm(dir, { recursive: true, force: true });
     await dropDatabase(serverUrl, e2eName);

@@ -16,6 +16,8 @@ export interface SenderReport {
   retries: number;
   failures: number;
   elapsedMs: number;
+  /** CPU time (user + system) this sender process spent while sending, in ms. */
+  cpuMs: number;
   firstError?: string;
 }
 
@@ -24,7 +26,7 @@ const MAX_RETRIES = 20;
 export function readBodies(file: string): Buffer[] {
   const all = readFileSync(file);
   const bodies: Buffer[] = [];
-  for (let off = 0; off < all.length; ) {
+  for (let off = 0; off < all.length;) {
     const len = all.readUInt32LE(off);
     bodies.push(all.subarray(off + 4, off + 4 + len));
     off += 4 + len;
@@ -32,7 +34,11 @@ export function readBodies(file: string): Buffer[] {
   return bodies;
 }
 
-function post(agent: http.Agent, url: URL, body: Buffer): Promise<{ status: number; retryAfter: number; text: string }> {
+function post(
+  agent: http.Agent,
+  url: URL,
+  body: Buffer,
+): Promise<{ status: number; retryAfter: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -62,8 +68,16 @@ function post(agent: http.Agent, url: URL, body: Buffer): Promise<{ status: numb
 export async function send(bodies: Buffer[], target: string, concurrency: number): Promise<SenderReport> {
   const url = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const report: SenderReport = { requests: bodies.length, acknowledged: 0, retries: 0, failures: 0, elapsedMs: 0 };
+  const report: SenderReport = {
+    requests: bodies.length,
+    acknowledged: 0,
+    retries: 0,
+    failures: 0,
+    elapsedMs: 0,
+    cpuMs: 0,
+  };
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   async function lane(): Promise<void> {
     while (next < bodies.length) {
@@ -87,6 +101,8 @@ export async function send(bodies: Buffer[], target: string, concurrency: number
   }
   await Promise.all(Array.from({ length: concurrency }, lane));
   report.elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  report.cpuMs = (cpu.user + cpu.system) / 1000;
   agent.destroy();
   return report;
 }

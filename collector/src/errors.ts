@@ -3,7 +3,7 @@
  * turns any error into a protocol status. Permanent errors (the data is wrong,
  * retrying cannot help) become 4xx; retryable ones 429/503 with Retry-After.
  */
-import { QueueFullError, StorageError } from '@hydra/storage';
+import { BatchTooLargeError, QueueFullError, StorageError } from '@hydra/storage';
 import { AuthUnavailableError } from './auth.ts';
 
 /** Seconds a client waits before retrying when the collector is shutting down. */
@@ -43,7 +43,9 @@ const INTERNAL_MESSAGE = 'internal error; the collector logged the cause';
 /** Classify `err` and give the HTTP status, the Retry-After for retryable errors, a code and a message. */
 export function mapError(err: unknown): MappedError {
   if (err instanceof InvalidRequestError) return { status: 400, error: 'invalid_request', message: err.message };
-  if (err instanceof PayloadTooLargeError) return { status: 413, error: 'payload_too_large', message: err.message };
+  if (err instanceof PayloadTooLargeError || err instanceof BatchTooLargeError) {
+    return { status: 413, error: 'payload_too_large', message: err.message };
+  }
   if (err instanceof UnsupportedMediaTypeError) {
     return { status: 415, error: 'unsupported_media_type', message: err.message };
   }

@@ -3,6 +3,7 @@
  * limit has a named default and an environment variable; `resolveLimits`
  * validates a configuration once, at start-up, and fails fast.
  */
+import { DEFAULT_MAX_SERIES_PER_METRIC as STORAGE_MAX_SERIES_PER_METRIC } from '@hydra/storage';
 
 /** OTLP's recommended cap on a request body after decompression. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -10,8 +11,8 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_ATTRIBUTES = 128;
 /** Bytes (UTF-8) of one label name or value, and of a metric name. */
 export const DEFAULT_MAX_LABEL_LENGTH = 2048;
-/** Distinct series one metric may create; enforced by the SeriesRegistry. */
-export const DEFAULT_MAX_SERIES_PER_METRIC = 50_000;
+/** Distinct series one metric may create; enforced by the SeriesRegistry, whose default this is. */
+export const DEFAULT_MAX_SERIES_PER_METRIC = STORAGE_MAX_SERIES_PER_METRIC;
 /** Points older than this are refused: it matches the default retention (30 days). */
 export const DEFAULT_MAX_POINT_AGE_SECONDS = 30 * 24 * 3600;
 /** Points further than this in the future are refused (clock skew allowance). */

@@ -55,9 +55,12 @@ describe.each(decoders)('OTLP decoder, %s', (_name, decode) => {
         description: 'air temperature',
       },
       labels: { ...BASE_LABELS, room: 'kitchen' },
+      identityKey: expect.any(String),
     });
     expect(kitchen.samples).toEqual([{ timeUs: END_TIME_US, value: 21.5 }]);
     const cellar = find(d, 'room.temperature', { room: 'cellar' });
+    // the registry's cache key: different series never share one
+    expect(cellar.ref.identityKey).not.toBe(kitchen.ref.identityKey);
     expect(cellar.ref.labels['host.name']).toBe('sensor-9');
     expect(cellar.samples).toEqual([{ timeUs: END_TIME_US, value: -3.25 }]);
   });

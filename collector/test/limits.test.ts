@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { QueueFullError, QueryLimitError, StorageUnavailableError, WriterClosedError } from '@hydra/storage';
+import {
+  BatchTooLargeError,
+  InvalidDataError,
+  QueueFullError,
+  QueryLimitError,
+  StorageUnavailableError,
+  WriterClosedError,
+} from '@hydra/storage';
 import {
   CollectorClosedError,
   InvalidRequestError,
@@ -52,6 +59,15 @@ describe('mapError', () => {
     [new WriterClosedError('closing'), 503, 'storage_unavailable', 1],
     [new CollectorClosedError('closing'), 503, 'shutting_down', 5],
     [new QueryLimitError('max_points', 'too many points'), 400, 'rejected_by_storage', undefined],
+    // regression: data the database refuses is permanent (400), never a 503 the exporter retries forever
+    [
+      new InvalidDataError('22P05', 'series registry: unsupported Unicode escape sequence'),
+      400,
+      'rejected_by_storage',
+      undefined,
+    ],
+    // regression: a write larger than the writer's whole queue can never succeed (413), it is not a 500
+    [new BatchTooLargeError(2_000_000, 1_000_000), 413, 'payload_too_large', undefined],
     [Object.assign(new Error('Body is too large'), { statusCode: 413 }), 413, 'payload_too_large', undefined],
     [Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), 415, 'unsupported_media_type', undefined],
     [Object.assign(new Error('Unexpected end of JSON'), { statusCode: 400 }), 400, 'invalid_request', undefined],

@@ -37,6 +37,67 @@ export class WriterClosedError extends StorageError {
   override readonly name = 'WriterClosedError';
 }
 
+/**
+ * The database refused the data itself: a value it cannot store (SQLSTATE
+ * class 22, e.g. U+0000 in text or jsonb, invalid UTF-8, a timestamp out of
+ * range), a constraint the rows break (class 23), or a row too large for an
+ * index (54000). Permanent: the same data fails the same way on every retry,
+ * so the collector answers 400 rather than 503.
+ */
+export class InvalidDataError extends StorageError {
+  readonly retryable = false;
+  override readonly name = 'InvalidDataError';
+  /** The SQLSTATE the database gave. */
+  readonly sqlState: string;
+  constructor(sqlState: string, message: string, options?: { cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.sqlState = sqlState;
+  }
+}
+
+/**
+ * One write holds more rows than the writer's whole queue can ever take.
+ * Permanent: retrying the same batch cannot succeed; split it (HTTP 413).
+ */
+export class BatchTooLargeError extends StorageError {
+  readonly retryable = false;
+  override readonly name = 'BatchTooLargeError';
+  readonly rows: number;
+  readonly capacity: number;
+  constructor(rows: number, capacity: number) {
+    super(`batch: ${rows} rows exceed the writer's queue capacity of ${capacity}; split it`);
+    this.rows = rows;
+    this.capacity = capacity;
+  }
+}
+
+/** SQLSTATE classes and codes that mean "this data can never be stored", not "try again later". */
+const PERMANENT_SQLSTATE_CLASSES = ['22', '23'];
+const PERMANENT_SQLSTATES = ['54000'];
+
+/** The SQLSTATE of a pg error, if it has one. */
+export function sqlStateOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Classifies a database error once: InvalidDataError (permanent) for data the
+ * database refuses, StorageUnavailableError (retryable) for anything else
+ * (lost connections, timeouts, serialization failures, the server shutting
+ * down). `context` starts the message, e.g. 'series registry'. StorageErrors
+ * pass through unchanged.
+ */
+export function classifyDatabaseError(context: string, err: unknown): StorageError {
+  if (err instanceof StorageError) return err;
+  const message = `${context}: ${(err as Error)?.message ?? String(err)}`;
+  const state = sqlStateOf(err);
+  if (state && (PERMANENT_SQLSTATE_CLASSES.includes(state.slice(0, 2)) || PERMANENT_SQLSTATES.includes(state))) {
+    return new InvalidDataError(state, `${message} (SQLSTATE ${state})`, { cause: err });
+  }
+  return new StorageUnavailableError(message, { cause: err });
+}
+
 export function isRetryable(err: unknown): boolean {
   return err instanceof StorageError && err.retryable;
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { metrics } from '@opentelemetry/api';
 import type pg from 'pg';
 import type { Database } from './database.ts';
-import { StorageUnavailableError } from './errors.ts';
+import { classifyDatabaseError, StorageUnavailableError } from './errors.ts';
 import { LruCache } from './lru.ts';
 import type { Labels, MetricDescriptor, MetricKind, SeriesRef, Temporality } from './types.ts';
 
@@ -65,9 +65,15 @@ export function labelsHash(canonical: string): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-function metricKeyOf(m: MetricDescriptor): string {
+/**
+ * The identifying part of a metric descriptor as a string (name, kind, unit,
+ * temporality, monotonic; not the description): the prefix of every series
+ * cache key, and of `SeriesRef.identityKey`s.
+ */
+export function metricIdentityKey(m: MetricDescriptor): string {
   return JSON.stringify([m.name, m.kind, m.unit, m.temporality, m.monotonic]);
 }
+const metricKeyOf = metricIdentityKey;
 
 function validateRef(ref: SeriesRef, index: number): void {
   const m = ref.metric;
@@ -94,6 +100,8 @@ export class SeriesRegistry {
   readonly options: SeriesRegistryOptions;
   readonly #db: Database;
   readonly #series: LruCache<string, number>;
+  /** Producer-computed identity keys (SeriesRef.identityKey) → id: hits skip validation and canonicalisation. */
+  readonly #aliases: LruCache<string, number>;
   readonly #metrics: LruCache<string, MetricEntry>;
   /** Lookups in progress, by series key; each resolves to the outcomes of its whole batch. */
   readonly #inflight = new Map<string, Promise<Map<string, Outcome>>>();
@@ -117,6 +125,7 @@ export class SeriesRegistry {
     }
     this.#db = db;
     this.#series = new LruCache(this.options.cacheSize);
+    this.#aliases = new LruCache(this.options.cacheSize);
     this.#metrics = new LruCache(this.options.metricCacheSize);
   }
 
@@ -128,16 +137,27 @@ export class SeriesRegistry {
   /**
    * The id of every ref, in the same order; a SeriesRejection for a new series
    * of a metric that already has maxSeriesPerMetric series. Throws RangeError
-   * naming the ref on a malformed descriptor, StorageUnavailableError when the
-   * database cannot answer.
+   * naming the ref on a malformed descriptor, InvalidDataError (permanent)
+   * when the database refuses the labels or names themselves (e.g. U+0000),
+   * StorageUnavailableError when the database cannot answer.
    */
   async resolve(refs: SeriesRef[]): Promise<Array<number | SeriesRejection>> {
     const results: Array<Outcome | undefined> = new Array(refs.length);
     const misses = new Map<string, Miss>();
     const waitFor = new Map<string, Promise<Map<string, Outcome>>>();
     const keys: string[] = new Array(refs.length);
+    let aliasMisses = 0;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i] as SeriesRef;
+      if (ref.identityKey !== undefined) {
+        // An alias is cached only after its ref was validated and resolved: a hit needs nothing else.
+        const aliased = this.#aliases.get(ref.identityKey);
+        if (aliased !== undefined) {
+          results[i] = aliased;
+          continue;
+        }
+        aliasMisses++;
+      }
       validateRef(ref, i);
       const metricKey = metricKeyOf(ref.metric);
       const labelsJson = canonicalLabels(ref.labels);
@@ -146,6 +166,7 @@ export class SeriesRegistry {
       const id = this.#series.get(key);
       if (id !== undefined) {
         results[i] = id;
+        if (ref.identityKey !== undefined) this.#aliases.set(ref.identityKey, id);
         continue;
       }
       const pending = this.#inflight.get(key);
@@ -153,6 +174,7 @@ export class SeriesRegistry {
       else if (!misses.has(key))
         misses.set(key, { key, metricKey, metric: ref.metric, labelsJson, hashHex: labelsHash(labelsJson) });
     }
+    if (misses.size === 0 && waitFor.size === 0) return results as Outcome[];
     if (misses.size > 0) {
       const lookup = this.#lookup([...misses.values()]);
       for (const key of misses.keys()) {
@@ -171,7 +193,13 @@ export class SeriesRegistry {
       if (outcome === undefined) throw new StorageUnavailableError(`series lookup returned no id for ${key}`);
       outcomes.set(key, outcome);
     }
-    for (let i = 0; i < refs.length; i++) results[i] ??= outcomes.get(keys[i] as string);
+    for (let i = 0; i < refs.length; i++) {
+      if (results[i] !== undefined) continue;
+      const outcome = outcomes.get(keys[i] as string);
+      results[i] = outcome;
+      const alias = (refs[i] as SeriesRef).identityKey;
+      if (aliasMisses > 0 && alias !== undefined && typeof outcome === 'number') this.#aliases.set(alias, outcome);
+    }
     return results as Outcome[];
   }
 
@@ -187,8 +215,7 @@ export class SeriesRegistry {
       return await this.#lookupWith(client, misses);
     } catch (err) {
       failed = err as Error;
-      if (err instanceof StorageUnavailableError) throw err;
-      throw new StorageUnavailableError(`series registry: ${(err as Error).message}`, { cause: err });
+      throw classifyDatabaseError('series registry', err);
     } finally {
       client.release(failed);
     }

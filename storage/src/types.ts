@@ -27,6 +27,13 @@ export type Labels = Record<string, string>;
 export interface SeriesRef {
   metric: MetricDescriptor;
   labels: Labels;
+  /**
+   * Optional cache key the producer computed cheaply (e.g. from the request's
+   * raw attribute layers), so that a registry hit skips canonicalising the
+   * labels. Contract: two refs with the same identityKey MUST have the same
+   * metric identity and label set. Build it with `seriesIdentityKey`.
+   */
+  identityKey?: string;
 }
 
 export interface SamplePoint {

@@ -6,15 +6,24 @@
  * flight at once, so one batch encodes while another commits, and requests
  * that arrive meanwhile form the next, larger batch. Each batch is ONE
  * transaction; every request in it resolves only after COMMIT, and all of
- * them reject with StorageUnavailableError (retryable) if anything fails:
- * nothing is acknowledged that is not committed.
+ * them reject with StorageUnavailableError (retryable) if the commit fails
+ * for a transient reason: nothing is acknowledged that is not committed.
+ * When the database refuses the data itself (InvalidDataError, permanent),
+ * the batch's requests are committed one by one, so only the request that
+ * holds the bad data is refused.
  */
 import { metrics } from '@opentelemetry/api';
 import type { ObservableResult } from '@opentelemetry/api';
 import type pg from 'pg';
 import { commitBatch } from './batch-commit.ts';
 import type { Database } from './database.ts';
-import { QueueFullError, StorageUnavailableError, WriterClosedError } from './errors.ts';
+import {
+  BatchTooLargeError,
+  classifyDatabaseError,
+  InvalidDataError,
+  QueueFullError,
+  WriterClosedError,
+} from './errors.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
 import type { WriteBatch } from './types.ts';
 
@@ -144,9 +153,10 @@ export class BatchWriter {
    * Queues the batch; resolves once it is committed. Rejects with
    * QueueFullError when the queue is full (retry later), WriterClosedError
    * when not started or shutting down, StorageUnavailableError when the
-   * commit failed (nothing of the batch was stored), RangeError on a point
-   * whose time or series id is not an integer or a batch larger than the
-   * whole queue.
+   * commit failed (nothing of the batch was stored), InvalidDataError
+   * (permanent) when the database refuses this batch's data, BatchTooLargeError
+   * (permanent) for a batch larger than the whole queue, RangeError on a point
+   * whose time or series id is not an integer.
    */
   write(batch: WriteBatch): Promise<void> {
     if (this.#state !== 'running') {
@@ -164,11 +174,7 @@ export class BatchWriter {
     if (rows === 0) return Promise.resolve();
     if (rows > this.options.maxQueuedRows) {
       this.#refused.add(1, { reason: 'too_large' });
-      return Promise.reject(
-        new RangeError(
-          `batch: ${rows} rows exceed the writer's queue capacity of ${this.options.maxQueuedRows}; split it`,
-        ),
-      );
+      return Promise.reject(new BatchTooLargeError(rows, this.options.maxQueuedRows));
     }
     if (this.#queuedRows + this.#inFlightRows + rows > this.options.maxQueuedRows) {
       this.#refused.add(1, { reason: 'queue_full' });
@@ -278,20 +284,12 @@ export class BatchWriter {
       for (const p of r.batch.expHistograms) merged.expHistograms.push(p);
     }
     try {
-      await this.#commit(merged);
-      this.#rowsWritten.add(merged.samples.length, { table: 'samples' });
-      if (merged.histograms.length > 0) this.#rowsWritten.add(merged.histograms.length, { table: 'histogram_samples' });
-      if (merged.expHistograms.length > 0)
-        this.#rowsWritten.add(merged.expHistograms.length, { table: 'exp_histogram_samples' });
-      this.#batches.add(1, { outcome: 'committed' });
+      await this.#commitCounted(merged);
       for (const r of requests) r.resolve();
     } catch (err) {
-      this.#batches.add(1, { outcome: 'failed' });
-      this.#failures.add(1);
-      const failure = new StorageUnavailableError(`batch of ${rows} rows not stored: ${(err as Error).message}`, {
-        cause: err,
-      });
-      for (const r of requests) r.reject(failure);
+      const failure = classifyDatabaseError(`batch of ${rows} rows not stored`, err);
+      if (failure instanceof InvalidDataError && requests.length > 1) await this.#commitEach(requests);
+      else for (const r of requests) r.reject(failure);
     } finally {
       this.#latency.record((performance.now() - started) / 1000);
       this.#inFlightRows -= rows;
@@ -300,6 +298,38 @@ export class BatchWriter {
       if (this.#queue.length === 0 && this.#inFlightBatches === 0) {
         const waiters = this.#drainWaiters.splice(0);
         for (const w of waiters) w();
+      }
+    }
+  }
+
+  /** Commits the batch and counts the outcome; throws what the commit threw. */
+  async #commitCounted(batch: WriteBatch): Promise<void> {
+    try {
+      await this.#commit(batch);
+    } catch (err) {
+      this.#batches.add(1, { outcome: 'failed' });
+      this.#failures.add(1);
+      throw err;
+    }
+    this.#rowsWritten.add(batch.samples.length, { table: 'samples' });
+    if (batch.histograms.length > 0) this.#rowsWritten.add(batch.histograms.length, { table: 'histogram_samples' });
+    if (batch.expHistograms.length > 0)
+      this.#rowsWritten.add(batch.expHistograms.length, { table: 'exp_histogram_samples' });
+    this.#batches.add(1, { outcome: 'committed' });
+  }
+
+  /**
+   * After the database refused a merged batch's data: each request in its own
+   * transaction, so the requests without bad data are stored and acknowledged
+   * and only the guilty ones get the permanent error.
+   */
+  async #commitEach(requests: Request[]): Promise<void> {
+    for (const r of requests) {
+      try {
+        await this.#commitCounted(r.batch);
+        r.resolve();
+      } catch (err) {
+        r.reject(classifyDatabaseError(`batch of ${r.rows} rows not stored`, err));
       }
     }
   }

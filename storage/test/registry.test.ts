@@ -25,6 +25,22 @@ describe.each(testBackends())('SeriesRegistry on %s', (backend) => {
     expect(other).not.toBe(ida);
   });
 
+  it('answers refs carrying an identityKey from its alias cache, with the same ids as canonical lookups', async () => {
+    const registry = new SeriesRegistry(m.db);
+    const plain = [ref(gauge('alias'), { host: 'h1', region: 'eu' }), ref(gauge('alias'), { host: 'h2' })];
+    const ids = await registry.resolve(plain);
+    const keyed = plain.map((r, i) => ({ ...r, identityKey: `k${i}` }));
+    expect(await registry.resolve(keyed)).toEqual(ids); // alias misses, canonical hits
+    expect(await registry.resolve(keyed)).toEqual(ids); // alias hits
+    // a second key for the same identity (labels in another order) resolves to the same id
+    const reordered = { ...ref(gauge('alias'), { region: 'eu', host: 'h1' }), identityKey: 'other' };
+    expect(await registry.resolve([reordered])).toEqual([ids[0]]);
+    // a fresh registry fills its alias cache from the database
+    const fresh = new SeriesRegistry(m.db);
+    expect(await fresh.resolve(keyed)).toEqual(ids);
+    expect(await fresh.resolve(keyed)).toEqual(ids);
+  });
+
   it('keeps its cache within the bound', async () => {
     const registry = new SeriesRegistry(m.db, { cacheSize: 10 });
     const refs = Array.from({ length: 50 }, (_, i) => ref(gauge('bounded'), { i: String(i) }));

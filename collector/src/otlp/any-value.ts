@@ -20,6 +20,46 @@ const ANY_KVLIST = tag(6, WIRE_LEN);
 const ANY_BYTES = tag(7, WIRE_LEN);
 const LIST_VALUES = tag(1, WIRE_LEN);
 
+/**
+ * Attribute keys repeat on every point ("service.name", "http.route", …):
+ * the last few distinct keys are remembered with their bytes, so a repeated
+ * key is compared, not decoded and allocated again.
+ */
+export const KEY_CACHE_ENTRIES = 16;
+/** Longer keys are always decoded. */
+export const MAX_CACHED_KEY_BYTES = 64;
+const cachedKeyBytes: Uint8Array[] = [];
+const cachedKeys: string[] = [];
+let keyCacheCursor = 0;
+
+/** A string field, from the key cache when its bytes match a remembered key. */
+function readKey(r: Reader): string {
+  const lengthAt = r.pos;
+  const len = r.uint32();
+  const start = r.pos;
+  if (len <= MAX_CACHED_KEY_BYTES && start + len <= r.len) {
+    const buf = r.buf;
+    for (let i = 0; i < cachedKeyBytes.length; i++) {
+      const bytes = cachedKeyBytes[i]!;
+      if (bytes.length !== len) continue;
+      let j = 0;
+      while (j < len && buf[start + j] === bytes[j]) j++;
+      if (j === len) {
+        r.pos = start + len;
+        return cachedKeys[i]!;
+      }
+    }
+    r.pos = lengthAt;
+    const key = r.string();
+    cachedKeyBytes[keyCacheCursor] = new Uint8Array(buf.subarray(start, start + len)); // a copy: never pin the request
+    cachedKeys[keyCacheCursor] = key;
+    keyCacheCursor = (keyCacheCursor + 1) % KEY_CACHE_ENTRIES;
+    return key;
+  }
+  r.pos = lengthAt;
+  return r.string();
+}
+
 /** Decode one KeyValue (the reader is at its length prefix) into `into[key]`. */
 export function readKeyValue(r: Reader, limit: number, into: Labels): void {
   const end = subEnd(r, limit);
@@ -27,7 +67,7 @@ export function readKeyValue(r: Reader, limit: number, into: Labels): void {
   let value = '';
   while (r.pos < end) {
     const t = r.uint32();
-    if (t === KV_KEY) key = r.string();
+    if (t === KV_KEY) key = readKey(r);
     else if (t === KV_VALUE) value = anyValueString(r, subEnd(r, end));
     else r.skipType(t & 7);
   }
