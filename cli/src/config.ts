@@ -25,7 +25,7 @@ export const DEFAULT_MAX_LABEL_LENGTH = 2048;
 export const DEFAULT_MAX_SERIES_PER_METRIC = 50_000;
 export const DEFAULT_MAX_FUTURE_SECONDS = 600;
 export const DEFAULT_WRITER_BATCH_ROWS = 50_000;
-export const DEFAULT_WRITER_FLUSH_MS = 50;
+export const DEFAULT_WRITER_FLUSH_MS = 0;
 export const DEFAULT_WRITER_QUEUE_ROWS = 1_000_000;
 export const DEFAULT_WRITER_CONNECTIONS = 2;
 
@@ -142,7 +142,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     env: 'HYDRA_WRITER_FLUSH_MS',
     default: String(DEFAULT_WRITER_FLUSH_MS),
-    description: 'longest wait before a partial batch is committed',
+    description: 'longest wait before a partial batch is committed (0: commit as soon as a writer connection is free)',
   },
   {
     env: 'HYDRA_WRITER_QUEUE_ROWS',
@@ -238,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
     },
     writer: {
       batchRows: read.integer('HYDRA_WRITER_BATCH_ROWS', 1, 10_000_000),
-      flushMs: read.integer('HYDRA_WRITER_FLUSH_MS', 1, 60_000),
+      flushMs: read.integer('HYDRA_WRITER_FLUSH_MS', 0, 60_000),
       queueRows: read.integer('HYDRA_WRITER_QUEUE_ROWS', 1, 100_000_000),
       connections: read.integer('HYDRA_WRITER_CONNECTIONS', 1, 64),
     },
