@@ -28,6 +28,7 @@ export const DEFAULT_WRITER_BATCH_ROWS = 50_000;
 export const DEFAULT_WRITER_FLUSH_MS = 0;
 export const DEFAULT_WRITER_QUEUE_ROWS = 1_000_000;
 export const DEFAULT_WRITER_CONNECTIONS = 2;
+export const DEFAULT_MONITORS_FILE = 'hydra.yaml';
 
 const MAX_SEED_DAYS = 90;
 const MAX_RETENTION_DAYS = 36_500;
@@ -154,6 +155,11 @@ export const SETTINGS: readonly Setting[] = [
     default: String(DEFAULT_WRITER_CONNECTIONS),
     description: 'concurrent writer connections (1 on the embedded database)',
   },
+  {
+    env: 'HYDRA_MONITORS',
+    default: DEFAULT_MONITORS_FILE,
+    description: 'HydraMonitor YAML file whose anomaly jobs `hydra up` runs and `hydra job` reads',
+  },
   { env: 'HYDRA_LOG_LEVEL', default: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
 ];
 
@@ -189,6 +195,8 @@ export interface HydraConfig {
     maxFutureSeconds: number;
   };
   writer: { batchRows: number; flushMs: number; queueRows: number; connections: number };
+  /** the HydraMonitor file (hydra.yaml) */
+  monitorsFile: string;
   logLevel: LogLevel;
 }
 
@@ -242,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
       queueRows: read.integer('HYDRA_WRITER_QUEUE_ROWS', 1, 100_000_000),
       connections: read.integer('HYDRA_WRITER_CONNECTIONS', 1, 64),
     },
+    monitorsFile: read.text('HYDRA_MONITORS'),
     logLevel: read.oneOf('HYDRA_LOG_LEVEL', LOG_LEVELS),
   };
   if (config.writer.queueRows < config.writer.batchRows) {

@@ -33,6 +33,10 @@ export const COMMANDS: Record<string, Command> = {
   api: { summary: 'run the HTTP API alone', load: () => import('./commands/api.ts') },
   analyze: { summary: 'score a CSV series for anomalies (backtesting)', load: () => import('./commands/analyze.ts') },
   forecast: { summary: 'forecast the series of a CSV file', load: () => import('./commands/forecast.ts') },
+  job: {
+    summary: "run one pass of a monitor's analysis job (anomaly), as the Kubernetes CronJob does",
+    load: () => import('./commands/job.ts'),
+  },
   operator: {
     summary: 'run the HydraMonitor Kubernetes operator against KUBECONFIG',
     load: () => import('./commands/operator.ts'),

@@ -157,7 +157,7 @@ export async function runAnomalyJob(options: AnomalyJobOptions): Promise<Anomaly
           options.signal?.throwIfAborted();
           const scored = scoreSeries(plan, points.get(plan.series.id) ?? [], lastBucket);
           if (scored.rows.length === 0) continue;
-          await partitions.ensureFor([scored.rows[0]!.time, scored.rows.at(-1)!.time]);
+          await partitions.ensureFor(scored.rows.map((r) => r.time));
           await writeScores(db, monitor.key, scored.rows);
           const recent = scored.rows.filter((r) => r.time >= alertFrom);
           if (recent.length > 0) {

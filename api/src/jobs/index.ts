@@ -19,6 +19,7 @@ export {
   notifierTargets,
   type MonitorRef,
 } from './monitor.ts';
+export { JobScheduler, SCHEDULE_TIME_ZONE, type ScheduledJob, type SchedulerOptions } from './scheduler.ts';
 export {
   runForecastJob,
   scheduledForecastJob,

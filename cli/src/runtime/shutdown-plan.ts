@@ -10,6 +10,7 @@ import type { ShutdownStep } from './lifecycle.ts';
 
 export const UP_SHUTDOWN_ORDER = [
   'demo',
+  'analysis',
   'dashboard',
   'collector',
   'writer',

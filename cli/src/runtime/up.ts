@@ -10,11 +10,13 @@
 import { Maintenance } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { loadMonitors } from '../monitors.ts';
 import { startTelemetry } from '../telemetry.ts';
 import { ensureDashboardBundle } from './dashboard-bundle.ts';
 import { startDashboardService } from './dashboard.ts';
 import { runDemoUntilAborted } from './demo.ts';
 import { runShutdown } from './lifecycle.ts';
+import { startAnalysis } from './analysis.ts';
 import { createPipeline } from './pipeline.ts';
 import { authFor, startApiService, startCollectorService, VERSION } from './services.ts';
 import { ShutdownPlan } from './shutdown-plan.ts';
@@ -40,6 +42,8 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
   const banner: BannerLine[] = [];
   const abortDemo = new AbortController();
   try {
+    // hydra.yaml is validated before anything starts: a bad monitor stops `hydra up` at once.
+    const monitors = await loadMonitors(config.monitorsFile, { optional: true });
     const telemetry = await startTelemetry({
       host: config.host,
       port: config.metricsPort,
@@ -63,6 +67,8 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     plan.set('collector', () => collector.shutdown());
     const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
     plan.set('api', () => api.close());
+    const analysis = startAnalysis({ db: storage.db, monitors, log, apiUrl: api.url });
+    plan.set('analysis', (ms) => analysis.shutdown(ms));
     const dashboard = await startDashboardService({ config, apiUrl: api.url, bundle: dashboardBundle, log });
     plan.set('dashboard', () => dashboard.close());
 
@@ -70,6 +76,14 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
       { label: 'dashboard', url: dashboard.url },
       { label: 'API', url: api.url, note: `e.g. ${api.url}/metrics?name=system.cpu.utilization&host=web-1` },
       { label: 'API docs', url: `${api.url}/docs` },
+      {
+        label: 'alerts',
+        url: `${api.url}/alerts`,
+        note:
+          monitors.length > 0
+            ? `(${monitors.length} monitors from ${config.monitorsFile})`
+            : `(no monitors: ${config.monitorsFile} not found)`,
+      },
       { label: 'OTLP/HTTP', url: `${collector.httpUrl}/v1/metrics` },
       { label: 'OTLP/gRPC', url: collector.grpcAddress },
       { label: 'exports', url: telemetry.url, note: '(Prometheus text format)' },

@@ -1,0 +1,89 @@
+/**
+ * `hydra job anomaly --monitor NAME [--shard i/n]`: one pass of a monitor's
+ * anomaly job — what the Kubernetes CronJob runs and what `hydra up` runs on
+ * the monitor's schedule. Prints the pass's report as JSON on stdout, then
+ * delivers the notifications it queued (one dispatcher pass; what cannot be
+ * delivered stays in the outbox for the next one). Safe to rerun.
+ */
+import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } from '@hydra/api';
+import { parseCommandArgs, UsageError } from '../args.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { alertServiceFor, envSecrets, findMonitor, loadMonitors } from '../monitors.ts';
+import { openStorage } from '../runtime/storage.ts';
+import { poolRunner } from '../runtime/forecast-jobs.ts';
+
+/** Analysis jobs this command runs. */
+export const JOB_KINDS = ['anomaly', 'forecast'] as const;
+
+const USAGE = `usage: hydra job anomaly|forecast --monitor NAME [--shard i/n] [--file FILE] [--no-dispatch]
+
+Runs one pass of the monitor's anomaly job: scores every series the monitor
+selects from its checkpoint to now (with warm-up history), stores the scores,
+expected values and bands, and hands anomalies to the AlertService. A pass
+that dies part-way is safe to rerun.
+
+The forecast job forecasts every series the monitor selects (its model,
+horizon and level; the history window on a grid of at most 1,000 points),
+stores the forecasts with model and fit quality (the latest per series), and
+raises or resolves a forecast_threshold alert per threshold ("reaches 0.9 in
+5h 20m"). Pages of more than a few series are forecast on worker threads.
+
+options:
+  --monitor NAME   the monitor (name or namespace/name) in the monitors file
+  --shard i/n      score only the series of shard i of n (by a stable hash of the series id)
+  --file FILE      the monitors file (default HYDRA_MONITORS, hydra.yaml)
+  --no-dispatch    do not deliver the queued notifications at the end
+  -h, --help       show this help`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [kind, ...rest] = argv;
+  if (kind === undefined || kind === '--help' || kind === '-h') {
+    console.log(USAGE);
+    return kind === undefined ? 2 : 0;
+  }
+  if (!(JOB_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`unknown job '${kind}' (known: ${JOB_KINDS.join(', ')})\n\n${USAGE}`);
+  }
+  const args = parseCommandArgs(rest, {
+    usage: USAGE,
+    options: {
+      monitor: { type: 'string' },
+      shard: { type: 'string' },
+      file: { type: 'string' },
+      'no-dispatch': { type: 'boolean' },
+    },
+  });
+  if (!args) return 0;
+  if (!args.monitor) throw new UsageError(`--monitor is required\n\n${USAGE}`);
+  let shard;
+  try {
+    shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const config = loadConfig();
+  const log = createLogger('job', config.logLevel);
+  const monitors = await loadMonitors(args.file ?? config.monitorsFile);
+  const monitor = findMonitor(monitors, args.monitor);
+  if (!monitor.spec[kind as (typeof JOB_KINDS)[number]].enabled)
+    throw new Error(`monitor ${monitor.key}: spec.${kind}.enabled is false`);
+  const storage = await openStorage(config, { component: 'job', migrate: true, log: log.info });
+  try {
+    const alerts = alertServiceFor(storage.db, monitors);
+    const options = { db: storage.db, alerts, monitor, ...(shard ? { shard } : {}) };
+    const report =
+      kind === 'forecast' ? await runForecastJob({ ...options, runner: poolRunner() }) : await runAnomalyJob(options);
+    console.log(JSON.stringify(report));
+    if (!args['no-dispatch']) {
+      const dispatch = await new NotificationDispatcher({ db: storage.db, alerts, secrets: envSecrets() }).runOnce();
+      log.info(
+        `notifications: ${dispatch.delivered} delivered, ${dispatch.retried} to retry, ${dispatch.dead} dead, ` +
+          `${dispatch.suppressed} silenced, ${dispatch.resent} re-sent to Alertmanager`,
+      );
+    }
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The monitors of a local `hydra.yaml`: one or more HydraMonitor documents
+ * (`---`-separated, exactly what `kubectl apply -f` takes), each validated
+ * with @hydra/schema's `validateMonitor` (defaults filled in, unknown fields
+ * refused) and reported with its document number and the field path. Also
+ * what follows from them: the AlertService's notification targets and the
+ * webhook secrets, read from the environment.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseAllDocuments } from 'yaml';
+import { formatErrors, validateMonitor } from '@hydra/schema';
+import {
+  AlertService,
+  monitorRef,
+  notifierTargets,
+  type MonitorRef,
+  type NotifierTarget,
+  type SecretResolver,
+} from '@hydra/api';
+import type { Database } from '@hydra/storage';
+
+/** Most monitors one file may hold. */
+export const MAX_LOCAL_MONITORS = 200;
+/** Environment variable prefix of webhook secrets: `secretRef {name: hooks, key: token}` → HYDRA_SECRET_HOOKS_TOKEN. */
+export const SECRET_ENV_PREFIX = 'HYDRA_SECRET_';
+
+/** A monitors file that cannot be used; the message names the file, the document and the field. */
+export class MonitorFileError extends Error {
+  override readonly name = 'MonitorFileError';
+}
+
+/**
+ * Parses and validates the monitors in `text` (the contents of `file`).
+ * @throws MonitorFileError listing every problem
+ */
+export function parseMonitors(text: string, file: string): MonitorRef[] {
+  const docs = parseAllDocuments(text);
+  const problems: string[] = [];
+  const monitors: MonitorRef[] = [];
+  const keys = new Map<string, number>();
+  docs.forEach((doc, i) => {
+    const where = `${file}: document ${i + 1}`;
+    if (doc.errors.length > 0) {
+      problems.push(...doc.errors.map((e) => `${where}: ${e.message}`));
+      return;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return; // an empty document (a trailing ---)
+    const result = validateMonitor(value);
+    const name = (value as { metadata?: { name?: unknown } }).metadata?.name;
+    const label = typeof name === 'string' ? ` (${name})` : '';
+    if (!result.ok) {
+      problems.push(
+        ...formatErrors(result.errors)
+          .split('\n')
+          .map((line) => `${where}${label}: ${line}`),
+      );
+      return;
+    }
+    const ref = monitorRef(result.value);
+    const first = keys.get(ref.key);
+    if (first !== undefined)
+      problems.push(`${where}${label}: monitor ${ref.key} is already defined in document ${first}`);
+    keys.set(ref.key, i + 1);
+    monitors.push(ref);
+  });
+  if (monitors.length > MAX_LOCAL_MONITORS)
+    problems.push(`${file}: at most ${MAX_LOCAL_MONITORS} monitors, got ${monitors.length}`);
+  if (problems.length > 0) throw new MonitorFileError(problems.join('\n'));
+  return monitors;
+}
+
+/**
+ * Reads the monitors of `file`. A missing file gives no monitors when
+ * `optional`; otherwise it is an error naming the file.
+ * @throws MonitorFileError
+ */
+export async function loadMonitors(file: string, options: { optional?: boolean } = {}): Promise<MonitorRef[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.optional) return [];
+    throw new MonitorFileError(`${file}: cannot read the monitors file: ${(err as Error).message}`);
+  }
+  return parseMonitors(text, file);
+}
+
+/**
+ * The monitor `name` (`name` or `namespace/name`) among `monitors`.
+ * @throws MonitorFileError listing the known ones
+ */
+export function findMonitor(monitors: readonly MonitorRef[], name: string): MonitorRef {
+  const found = monitors.find((m) => m.key === name || (!name.includes('/') && m.name === name));
+  if (!found) {
+    const known = monitors.map((m) => m.key).join(', ') || 'none';
+    throw new MonitorFileError(`no monitor '${name}' (known: ${known})`);
+  }
+  return found;
+}
+
+/** Notification targets by monitor key. */
+export function targetsOf(monitors: readonly MonitorRef[]): (monitor: string) => readonly NotifierTarget[] {
+  const byKey = new Map(monitors.map((m) => [m.key, notifierTargets(m.spec)]));
+  return (monitor) => byKey.get(monitor) ?? [];
+}
+
+/** The environment variable that holds the secret `<name>/<key>`. */
+export function secretEnvName(ref: string): string {
+  return `${SECRET_ENV_PREFIX}${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** Resolves webhook secrets from `env` (HYDRA_SECRET_<NAME>_<KEY>). */
+export function envSecrets(env: NodeJS.ProcessEnv = process.env): SecretResolver {
+  return (ref) => {
+    const value = env[secretEnvName(ref)];
+    return value === undefined || value === '' ? undefined : value;
+  };
+}
+
+/** The AlertService of a process that runs `monitors`. */
+export function alertServiceFor(db: Database, monitors: readonly MonitorRef[], clock?: () => number): AlertService {
+  return new AlertService({ db, targets: targetsOf(monitors), ...(clock ? { clock } : {}) });
+}

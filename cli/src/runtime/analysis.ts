@@ -1,0 +1,100 @@
+/**
+ * The analysis side of `hydra up`: the monitors of hydra.yaml, their anomaly
+ * jobs on their cron schedules (the same `runAnomalyJob` the CLI and the
+ * Kubernetes CronJob run, with detectors kept in memory between runs), the
+ * AlertService and the notification dispatcher.
+ */
+import {
+  DetectorCache,
+  DEFAULT_SETTLE_MS,
+  JobScheduler,
+  NotificationDispatcher,
+  runAnomalyJob,
+  type AlertService,
+  type AnomalyJobReport,
+  type MonitorRef,
+  type ScheduledJob,
+} from '@hydra/api';
+import { ScorePartitions, type Database } from '@hydra/storage';
+import type { Logger } from '../log.ts';
+import { alertServiceFor, envSecrets } from '../monitors.ts';
+
+/** A pass that scores more points than this (a backfill) is logged even without anomalies. */
+export const LOG_POINTS_ABOVE = 1_000;
+
+export interface AnalysisRuntime {
+  alerts: AlertService;
+  scheduler: JobScheduler;
+  dispatcher: NotificationDispatcher;
+  /** Stops the schedules and the dispatcher, waiting for runs in progress; idempotent. */
+  shutdown(deadlineMs: number): Promise<void>;
+}
+
+/** One line about a pass, for the log. */
+export function describeReport(r: AnomalyJobReport): string {
+  return (
+    `anomaly ${r.monitor} [${r.shard}]: ${r.scored}/${r.series} series scored, ${r.points} points, ` +
+    `${r.anomalies} anomalous, ${r.firing} alert(s) firing (${r.durationMs} ms)`
+  );
+}
+
+/** The scheduled anomaly jobs of `monitors` (those with anomaly detection enabled). */
+export function anomalyJobs(
+  db: Database,
+  alerts: AlertService,
+  monitors: readonly MonitorRef[],
+  log: Logger,
+  cache = new DetectorCache(),
+): ScheduledJob[] {
+  const partitions = new ScorePartitions(db);
+  return monitors
+    .filter((m) => m.spec.anomaly.enabled)
+    .map((monitor) => ({
+      name: `anomaly ${monitor.key}`,
+      schedule: monitor.spec.anomaly.schedule,
+      // the step that just ended gets its last exports before it is scored
+      delayMs: DEFAULT_SETTLE_MS,
+      async run(signal: AbortSignal) {
+        const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal });
+        if (report.anomalies > 0 || report.points > LOG_POINTS_ABOVE) log.info(describeReport(report));
+      },
+    }));
+}
+
+/** Starts the schedules and the dispatcher for `monitors`. */
+export function startAnalysis(options: {
+  db: Database;
+  monitors: readonly MonitorRef[];
+  log: Logger;
+  /** base URL of the API, for links from Alertmanager to an alert */
+  apiUrl?: string;
+  /** more scheduled jobs that share this AlertService (e.g. the forecast jobs) */
+  extraJobs?: (alerts: AlertService) => ScheduledJob[];
+}): AnalysisRuntime {
+  const { db, monitors, log } = options;
+  const alerts = alertServiceFor(db, monitors);
+  const scheduler = new JobScheduler({
+    jobs: [...anomalyJobs(db, alerts, monitors, log), ...(options.extraJobs?.(alerts) ?? [])],
+    onError: (job, err) => log.error(`${job}: ${(err as Error).message}`),
+    onSkip: (job) => log.warn(`${job}: skipped, the previous run is still going`),
+  });
+  const dispatcher = new NotificationDispatcher({
+    db,
+    alerts,
+    secrets: envSecrets(),
+    ...(options.apiUrl ? { alertUrl: (id: number) => `${options.apiUrl}/alerts/${id}` } : {}),
+    onError: (err) => log.error(`notification dispatcher: ${(err as Error).message}`),
+  });
+  scheduler.start();
+  dispatcher.start();
+  let stopping: Promise<void> | null = null;
+  return {
+    alerts,
+    scheduler,
+    dispatcher,
+    shutdown(deadlineMs) {
+      stopping ??= Promise.all([scheduler.shutdown(deadlineMs), dispatcher.shutdown(deadlineMs)]).then(() => undefined);
+      return stopping;
+    },
+  };
+}
