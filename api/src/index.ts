@@ -29,3 +29,14 @@ export {
 export type { ErrorBody, SeriesInfoBody, RangeSeriesBody, RangeResultBody, MetricSummaryBody } from './schemas.ts';
 export * from './alerts/index.ts';
 export * from './jobs/index.ts';
+// Response schemas of the alert, silence, analytics and prediction routes, for clients
+// such as the dashboard (which imports them type-only: `Static<typeof AlertSchema>`).
+export {
+  AlertBody as AlertSchema,
+  AlertDetailBody as AlertDetailSchema,
+  AlertEventBody as AlertEventSchema,
+  SilenceBody as SilenceSchema,
+  MatcherBody as SilenceMatcherSchema,
+} from './routes/alerts/schemas.ts';
+export { ScorePoint as AnomalyScorePointSchema } from './routes/analytics/index.ts';
+export type { PredictionsBody, PredictionBody, ThresholdAnswerBody } from './routes/predictions/schemas.ts';

@@ -27,7 +27,8 @@ describe('hydra up', () => {
     { timeout: STARTUP_TIMEOUT_MS + SHUTDOWN_TIMEOUT_MS + 10_000 },
     async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-up-'));
-      const [api, otlpHttp, otlpGrpc, exportsPort] = [
+      const [api, otlpHttp, otlpGrpc, exportsPort, dashboard] = [
+        await freePort(),
         await freePort(),
         await freePort(),
         await freePort(),
@@ -42,6 +43,7 @@ describe('hydra up', () => {
         HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
         HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
         HYDRA_METRICS_PORT: String(exportsPort),
+        HYDRA_DASHBOARD_PORT: String(dashboard),
         HYDRA_SEED_DAYS: '1',
         HYDRA_AUTH: 'auto',
         HYDRA_LOG_LEVEL: 'warn',

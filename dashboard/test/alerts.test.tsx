@@ -2,14 +2,14 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { AlertBody } from '../src/api/analysis-types.ts';
+import type { AlertWire } from '../src/api/analysis-types.ts';
 import { server } from './msw-server.ts';
 import { alert, range } from './fixtures.ts';
 import { renderApp } from './render.tsx';
 
 describe('alerts view', () => {
   it('filters through the URL, opens an alert, and acknowledges it', async () => {
-    const stored: AlertBody[] = [
+    const stored: AlertWire[] = [
       alert(),
       alert({
         id: 2,
@@ -36,12 +36,12 @@ describe('alerts view', () => {
         });
       }),
       http.get('/api/alerts/:id', ({ params }) =>
-        HttpResponse.json({ ...stored.find((a) => a.id === Number(params.id)), events: [] }),
+        HttpResponse.json({ ...stored.find((a) => a.id === Number(params.id)), history: [] }),
       ),
       http.post('/api/alerts/:id/ack', async ({ params, request }) => {
         acks.push(await request.json());
         const a = stored.find((x) => x.id === Number(params.id))!;
-        Object.assign(a, { acknowledgedAt: Date.now(), acknowledgedBy: 'dashboard' });
+        a.acknowledged = { at: new Date().toISOString(), by: 'dashboard', comment: 'rolling back' };
         return HttpResponse.json(a);
       }),
       http.get('/api/metrics', () => HttpResponse.json(range('system.cpu.utilization', '1', { 'web-2': [0.4, 0.97] }))),

@@ -1,6 +1,6 @@
 /** API bodies for the component tests, typed by the API's own schemas. */
 import type { RangeResultBody } from '@hydra/api';
-import type { AlertBody } from '../src/api/analysis-types.ts';
+import type { AlertWire } from '../src/api/analysis-types.ts';
 
 export const NOW = Date.now();
 
@@ -22,7 +22,8 @@ export function range(metric: string, unit: string, hosts: Record<string, number
   };
 }
 
-export function alert(overrides: Partial<AlertBody> = {}): AlertBody {
+/** An alert as GET /alerts sends it (RFC 3339 times). */
+export function alert(overrides: Partial<AlertWire> = {}): AlertWire {
   return {
     id: 1,
     fingerprint: 'abcd1234abcd1234',
@@ -42,13 +43,11 @@ export function alert(overrides: Partial<AlertBody> = {}): AlertBody {
       unit: '1',
       detector: 'ensemble',
     },
-    startedAt: NOW - 10 * 60_000,
-    firedAt: NOW - 8 * 60_000,
+    startsAt: new Date(NOW - 10 * 60_000).toISOString(),
+    firedAt: new Date(NOW - 8 * 60_000).toISOString(),
     resolvedAt: null,
-    lastEvaluatedAt: NOW - 30_000,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    ackComment: null,
+    lastEvaluatedAt: new Date(NOW - 30_000).toISOString(),
+    acknowledged: null,
     silencedBy: null,
     ...overrides,
   };

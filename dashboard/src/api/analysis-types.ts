@@ -1,11 +1,29 @@
 /**
- * Response bodies of the alerting, analytics and forecasting routes. The
- * metrics routes' types come from @hydra/api's exported schemas; these
- * routes were being built while the dashboard was written, so their bodies
- * are declared here, once, from the documented contract (docs/alerts.md and
- * the storage records the routes serialise). Replace each with the schema
- * type from @hydra/api when it is exported.
+ * Alerts, silences, anomaly scores and forecasts as the dashboard uses them.
+ * The wire types come from the API's response schemas (`Static<typeof …>`,
+ * imported type-only so no API code reaches the bundle); alerts are turned
+ * into a view with epoch-ms times by `toAlert` in queries/alerts.ts.
  */
+import type {
+  AlertDetailSchema,
+  AlertEventSchema,
+  AlertSchema,
+  AnomalyScorePointSchema,
+  PredictionBody,
+  PredictionsBody,
+  SilenceMatcherSchema,
+  SilenceSchema,
+  ThresholdAnswerBody,
+} from '@hydra/api';
+import type { Static } from 'typebox';
+
+export type AlertWire = Static<typeof AlertSchema>;
+export type AlertDetailWire = Static<typeof AlertDetailSchema>;
+export type AlertEventWire = Static<typeof AlertEventSchema>;
+export type SilenceWire = Static<typeof SilenceSchema>;
+export type SilenceMatcher = Static<typeof SilenceMatcherSchema>;
+export type AnomalyScorePoint = Static<typeof AnomalyScorePointSchema>;
+export type { PredictionBody, PredictionsBody, ThresholdAnswerBody };
 
 export type AlertState = 'pending' | 'firing' | 'resolved';
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -13,8 +31,8 @@ export type AlertSeverity = 'info' | 'warning' | 'critical';
 export const ALERT_STATES: readonly AlertState[] = ['firing', 'pending', 'resolved'];
 export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
 
-/** One alert episode (docs/alerts.md, "The model"). */
-export interface AlertBody {
+/** An alert with its times as epoch ms (the wire carries RFC 3339). */
+export interface Alert {
   id: number;
   fingerprint: string;
   kind: string;
@@ -35,66 +53,25 @@ export interface AlertBody {
   silencedBy: number | null;
 }
 
-export interface AlertEventBody {
-  id: number;
+export interface AlertEvent {
   time: number;
   event: string;
   message: string;
-  details: Record<string, unknown>;
 }
 
-export interface AlertListBody {
-  alerts: AlertBody[];
-  total?: number;
+export interface AlertDetail extends Alert {
+  history: AlertEvent[];
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  total: number;
   limit: number;
   offset: number;
 }
 
-export interface AlertDetailBody extends AlertBody {
-  events?: AlertEventBody[];
-}
-
-export interface SilenceMatcher {
-  name: string;
-  op: '=' | '!=' | '=~' | '!~';
-  value: string;
-}
-
-export interface SilenceBody {
-  id: number;
-  matchers: SilenceMatcher[];
-  startsAt: number;
-  endsAt: number;
-  createdBy: string;
-  comment: string;
-  createdAt: number;
-  expiredAt: number | null;
-}
-
-/** Scored points of one series over a range: observed value, expected value and band, score in [0, 1]. */
-export interface AnomalySeriesBody {
-  seriesId: number;
-  metric: string;
-  labels: Record<string, string>;
-  monitor?: string;
-  points: { time: number; value: number | null; score: number; expected: number; lower: number; upper: number }[];
-}
-
-export interface AnomaliesBody {
-  series: AnomalySeriesBody[];
-}
-
-/** A forecast of one series: mean and interval per future step, the model, and threshold crossings. */
-export interface PredictionBody {
-  seriesId: number;
-  metric: string;
-  labels: Record<string, string>;
-  model: string;
-  fitQuality?: Record<string, number>;
-  points: { time: number; mean: number; lower: number; upper: number }[];
-  thresholds?: { value: number; direction: 'above' | 'below'; crossingAt: number | null; severity?: string }[];
-}
-
-export interface PredictionsBody {
-  predictions: PredictionBody[];
+/** Scores of one series over a range, as GET /analytics/anomalies answers. */
+export interface AnomalyScores {
+  series: number;
+  points: AnomalyScorePoint[];
 }

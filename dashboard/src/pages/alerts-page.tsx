@@ -5,7 +5,7 @@ import { AlertFilters } from '../features/alerts/alert-filters.tsx';
 import { AlertsTable } from '../features/alerts/alerts-table.tsx';
 import type { AlertSeverity, AlertState } from '../api/analysis-types.ts';
 import { useTimeRange, useUrlParam } from '../hooks/use-url-state.ts';
-import { describeRange, resolveRange } from '../lib/time-range.ts';
+import { describeRange } from '../lib/time-range.ts';
 import { ALERTS_PAGE_SIZE, alertListQueryOptions, type AlertFilters as Filters } from '../queries/alerts.ts';
 import { Card, CardContent } from '../components/ui/card.tsx';
 
@@ -19,14 +19,13 @@ export function AlertsPage() {
   const [idParam, setId] = useUrlParam('id');
   const offset = Math.max(0, Number(offsetParam ?? 0) || 0);
   const history = state === 'all' || state === 'resolved';
-  const { fromMs, toMs } = resolveRange(range);
   const filters: Filters = {
     state: (state ?? 'active') as Filters['state'],
     ...(severity ? { severity: severity as AlertSeverity } : {}),
     ...(monitor ? { monitor } : {}),
     ...(host ? { host } : {}),
     // The time range narrows history; open alerts are open whenever they started.
-    ...(history ? { from: fromMs, to: toMs } : {}),
+    ...(history ? { from: range.from, to: range.to } : {}),
     limit: ALERTS_PAGE_SIZE,
     offset,
   };

@@ -9,7 +9,6 @@ import { MetricChartCard, type MetricOfHost } from '../features/details/metric-c
 import { useTimeRange } from '../hooks/use-url-state.ts';
 import { describeRange, resolveRange } from '../lib/time-range.ts';
 import { alertListQueryOptions } from '../queries/alerts.ts';
-import { anomaliesQueryOptions, predictionsQueryOptions } from '../queries/analysis.ts';
 import { seriesListQueryOptions } from '../queries/series.ts';
 
 /** Histogram series are drawn through their `_count` and `_sum` series. */
@@ -21,9 +20,7 @@ export function HostDetailsPage() {
   const [range, setRange] = useTimeRange();
   const { fromMs, toMs } = resolveRange(range);
   const series = useQuery(seriesListQueryOptions({ host }));
-  const anomalies = useQuery(anomaliesQueryOptions({ host }, range));
-  const predictions = useQuery(predictionsQueryOptions({ host }));
-  const alerts = useQuery(alertListQueryOptions({ state: 'all', host, from: fromMs, to: toMs, limit: 200 }));
+  const alerts = useQuery(alertListQueryOptions({ state: 'all', host, from: range.from, to: range.to, limit: 200 }));
 
   const metrics = new Map<string, MetricOfHost>();
   for (const s of series.data ?? []) {
@@ -53,13 +50,7 @@ export function HostDetailsPage() {
         <h1 className="text-base font-semibold">{host}</h1>
         <span className="text-sm text-muted-foreground">· {describeRange(range)} · drag across a chart to zoom</span>
         <span className="ml-auto text-xs text-muted-foreground">
-          {anomalies.isError ? 'anomaly bands: not available' : anomalies.data ? 'anomaly bands shown' : ''}
-          {' · '}
-          {predictions.isError
-            ? 'forecasts: not available'
-            : predictions.data
-              ? `${predictions.data.predictions.length} forecasts`
-              : ''}
+          shaded: expected band · dots: anomalies · dashed: forecast (live ranges)
         </span>
       </div>
       <Card>
@@ -94,8 +85,6 @@ export function HostDetailsPage() {
               metric={m}
               range={range}
               onRange={setRange}
-              anomalies={anomalies.data?.series ?? []}
-              predictions={predictions.data?.predictions ?? []}
               alerts={alerts.data?.alerts ?? []}
             />
           ))}

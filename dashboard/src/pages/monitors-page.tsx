@@ -5,14 +5,14 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import type { AlertBody } from '../api/analysis-types.ts';
+import type { Alert } from '../api/analysis-types.ts';
 import { PanelEmpty, PanelError, PanelLoading } from '../components/panel-state.tsx';
 import { Badge } from '../components/ui/badge.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table.tsx';
 import { useTimeRange } from '../hooks/use-url-state.ts';
 import { formatRelative } from '../lib/format.ts';
-import { describeRange, resolveRange } from '../lib/time-range.ts';
+import { describeRange } from '../lib/time-range.ts';
 import { alertListQueryOptions } from '../queries/alerts.ts';
 
 /** Most alerts read to summarise monitors over the range. */
@@ -21,12 +21,12 @@ export const MONITOR_ALERT_LIMIT = 1000;
 interface MonitorRow {
   name: string;
   kinds: Set<string>;
-  open: AlertBody[];
+  open: Alert[];
   total: number;
   last: number;
 }
 
-function summarise(alerts: AlertBody[]): MonitorRow[] {
+function summarise(alerts: Alert[]): MonitorRow[] {
   const byName = new Map<string, MonitorRow>();
   for (const a of alerts) {
     const row = byName.get(a.monitor) ?? { name: a.monitor, kinds: new Set(), open: [], total: 0, last: 0 };
@@ -39,7 +39,7 @@ function summarise(alerts: AlertBody[]): MonitorRow[] {
   return [...byName.values()].sort((a, b) => b.open.length - a.open.length || a.name.localeCompare(b.name));
 }
 
-function Status({ open }: { open: AlertBody[] }) {
+function Status({ open }: { open: Alert[] }) {
   const firing = open.filter((a) => a.state === 'firing');
   if (firing.some((a) => a.severity === 'critical')) return <Badge variant="critical">critical</Badge>;
   if (firing.some((a) => a.severity === 'warning')) return <Badge variant="warning">warning</Badge>;
@@ -50,8 +50,9 @@ function Status({ open }: { open: AlertBody[] }) {
 
 export function MonitorsPage() {
   const [range] = useTimeRange();
-  const { fromMs, toMs } = resolveRange(range);
-  const alerts = useQuery(alertListQueryOptions({ state: 'all', from: fromMs, to: toMs, limit: MONITOR_ALERT_LIMIT }));
+  const alerts = useQuery(
+    alertListQueryOptions({ state: 'all', from: range.from, to: range.to, limit: MONITOR_ALERT_LIMIT }),
+  );
   const open = useQuery(alertListQueryOptions({ state: 'active', limit: MONITOR_ALERT_LIMIT }));
   const rows = summarise([
     ...(open.data?.alerts ?? []),

@@ -1,16 +1,20 @@
 /**
- * Queries and mutations of alerts and silences. Mutations invalidate by key
- * prefix so every list, count and detail refreshes.
+ * Queries and mutations of alerts and silences (GET /alerts, GET /alerts/:id,
+ * POST /alerts/:id/ack, GET/POST /silences, DELETE /silences/:id).
+ * Mutations invalidate by key prefix so every list, count and detail refreshes.
  */
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '../api/client.ts';
 import type {
-  AlertDetailBody,
-  AlertListBody,
+  Alert,
+  AlertDetail,
+  AlertDetailWire,
+  AlertPage,
   AlertSeverity,
   AlertState,
-  SilenceBody,
+  AlertWire,
   SilenceMatcher,
+  SilenceWire,
 } from '../api/analysis-types.ts';
 
 /** Alerts change with every anomaly pass; lists refresh this often. */
@@ -19,12 +23,15 @@ export const ALERTS_REFETCH_MS = 15_000;
 export const ALERTS_PAGE_SIZE = 50;
 
 export interface AlertFilters {
+  /** `active` (pending + firing, the API's default), one state, or `all` (with history) */
   state?: AlertState | 'active' | 'all';
   severity?: AlertSeverity;
   monitor?: string;
   host?: string;
-  from?: number;
-  to?: number;
+  /** alerts not resolved before this time, as in the URL (`now-6h`, epoch ms): stable query keys */
+  from?: string;
+  /** alerts started at or before this time (`now`, epoch ms) */
+  to?: string;
   limit?: number;
   offset?: number;
 }
@@ -42,19 +49,46 @@ export const silenceKeys = {
   list: () => [...silenceKeys.all, 'list'] as const,
 };
 
-/** `state=active` is the API's default (pending + firing); `all` includes resolved history. */
-function stateParam(state: AlertFilters['state']): string | undefined {
-  if (state === undefined || state === 'active') return undefined;
-  return state;
+const ms = (iso: string) => Date.parse(iso);
+const msOrNull = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+
+/** The wire alert (RFC 3339 times, nested acknowledgement) as the view uses it. */
+export function toAlert(w: AlertWire): Alert {
+  return {
+    id: w.id,
+    fingerprint: w.fingerprint,
+    kind: w.kind,
+    monitor: w.monitor,
+    severity: w.severity as AlertSeverity,
+    state: w.state as AlertState,
+    labels: w.labels,
+    seriesId: w.seriesId,
+    summary: w.summary,
+    explanation: w.explanation,
+    startedAt: ms(w.startsAt),
+    firedAt: msOrNull(w.firedAt),
+    resolvedAt: msOrNull(w.resolvedAt),
+    lastEvaluatedAt: ms(w.lastEvaluatedAt),
+    acknowledgedAt: w.acknowledged ? ms(w.acknowledged.at) : null,
+    acknowledgedBy: w.acknowledged?.by ?? null,
+    ackComment: w.acknowledged?.comment ?? null,
+    silencedBy: w.silencedBy,
+  };
+}
+
+function stateParams(state: AlertFilters['state']): { state?: string; history?: boolean } {
+  if (state === undefined || state === 'active') return {};
+  if (state === 'all') return { history: true };
+  return { state, history: state === 'resolved' };
 }
 
 export function alertListQueryOptions(filters: AlertFilters) {
   return queryOptions({
     queryKey: alertKeys.list(filters),
-    queryFn: ({ signal }) =>
-      apiFetch<AlertListBody>('/alerts', {
+    queryFn: async ({ signal }): Promise<AlertPage> => {
+      const page = await apiFetch<{ alerts: AlertWire[]; total: number; limit: number; offset: number }>('/alerts', {
         params: {
-          state: stateParam(filters.state),
+          ...stateParams(filters.state),
           severity: filters.severity,
           monitor: filters.monitor,
           host: filters.host,
@@ -64,7 +98,9 @@ export function alertListQueryOptions(filters: AlertFilters) {
           offset: filters.offset,
         },
         signal,
-      }),
+      });
+      return { ...page, alerts: page.alerts.map(toAlert) };
+    },
     refetchInterval: ALERTS_REFETCH_MS,
     placeholderData: keepPreviousData,
   });
@@ -73,7 +109,13 @@ export function alertListQueryOptions(filters: AlertFilters) {
 export function alertDetailQueryOptions(id: number) {
   return queryOptions({
     queryKey: alertKeys.detail(id),
-    queryFn: ({ signal }) => apiFetch<AlertDetailBody>(`/alerts/${id}`, { signal }),
+    queryFn: async ({ signal }): Promise<AlertDetail> => {
+      const w = await apiFetch<AlertDetailWire>(`/alerts/${id}`, { signal });
+      return {
+        ...toAlert(w),
+        history: w.history.map((e) => ({ time: ms(e.time), event: e.event, message: e.message })),
+      };
+    },
     refetchInterval: ALERTS_REFETCH_MS,
   });
 }
@@ -81,7 +123,7 @@ export function alertDetailQueryOptions(id: number) {
 export function silenceListQueryOptions() {
   return queryOptions({
     queryKey: silenceKeys.list(),
-    queryFn: ({ signal }) => apiFetch<{ silences: SilenceBody[] }>('/silences', { signal }).then((r) => r.silences),
+    queryFn: ({ signal }) => apiFetch<{ silences: SilenceWire[] }>('/silences', { signal }).then((r) => r.silences),
     refetchInterval: ALERTS_REFETCH_MS,
   });
 }
@@ -91,10 +133,10 @@ export function useAcknowledgeAlert() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: { id: number; by: string; comment: string }) =>
-      apiFetch<AlertDetailBody>(`/alerts/${input.id}/ack`, {
+      apiFetch<AlertWire>(`/alerts/${input.id}/ack`, {
         method: 'POST',
-        body: { by: input.by, comment: input.comment },
-      }),
+        body: { by: input.by, ...(input.comment ? { comment: input.comment } : {}) },
+      }).then(toAlert),
     onSettled: () => client.invalidateQueries({ queryKey: alertKeys.all }),
   });
 }
@@ -111,7 +153,17 @@ export interface NewSilence {
 export function useCreateSilence() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (silence: NewSilence) => apiFetch<SilenceBody>('/silences', { method: 'POST', body: silence }),
+    mutationFn: (s: NewSilence) =>
+      apiFetch<SilenceWire>('/silences', {
+        method: 'POST',
+        body: {
+          matchers: s.matchers,
+          startsAt: new Date(s.startsAt).toISOString(),
+          endsAt: new Date(s.endsAt).toISOString(),
+          createdBy: s.createdBy,
+          comment: s.comment,
+        },
+      }),
     onSettled: async () => {
       await Promise.all([
         client.invalidateQueries({ queryKey: silenceKeys.all }),

@@ -61,7 +61,7 @@ const AnomaliesQuerystring = Type.Object(
   { additionalProperties: false },
 );
 
-const ScorePoint = Type.Object({
+export const ScorePoint = Type.Object({
   t: Type.Number({ description: 'epoch ms' }),
   monitor: Type.String(),
   value: num('observed (step average, or rate for counters)'),

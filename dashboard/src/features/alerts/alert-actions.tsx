@@ -1,6 +1,6 @@
 /** Acknowledge an alert, or silence alerts like it for a while (matchers from its labels). */
 import { useState } from 'react';
-import type { AlertBody, SilenceMatcher } from '../../api/analysis-types.ts';
+import type { Alert, SilenceMatcher } from '../../api/analysis-types.ts';
 import { describeError } from '../../components/panel-state.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Input, Label } from '../../components/ui/input.tsx';
@@ -15,14 +15,14 @@ const SILENCE_HOURS = [1, 4, 12, 24];
 /** Labels that identify "alerts like this one" for a silence. */
 const SILENCE_LABELS = ['alertname', 'monitor', '__name__', HOST_LABEL];
 
-export function silenceMatchersFor(alert: AlertBody): SilenceMatcher[] {
+export function silenceMatchersFor(alert: Alert): SilenceMatcher[] {
   return SILENCE_LABELS.flatMap((name) => {
     const value = alert.labels[name];
     return value === undefined ? [] : [{ name, op: '=' as const, value }];
   });
 }
 
-export function AlertActions({ alert }: { alert: AlertBody }) {
+export function AlertActions({ alert }: { alert: Alert }) {
   const ack = useAcknowledgeAlert();
   const silence = useCreateSilence();
   const [comment, setComment] = useState('');

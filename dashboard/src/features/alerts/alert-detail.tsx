@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { X } from 'lucide-react';
 import { motion } from 'motion/react';
-import type { AlertBody } from '../../api/analysis-types.ts';
+import type { Alert } from '../../api/analysis-types.ts';
 import { TimeSeriesChart } from '../../components/chart/time-series-chart.tsx';
 import { PanelError, PanelLoading, QueryPanel } from '../../components/panel-state.tsx';
 import { Badge } from '../../components/ui/badge.tsx';
@@ -19,13 +19,13 @@ export const CONTEXT_MS = 60 * 60_000;
 /** Labels of an alert that are not series labels. */
 const ALERT_ONLY_LABELS = new Set(['__name__', 'monitor', 'alertname', 'threshold', 'direction', HOST_LABEL]);
 
-function seriesMatchers(alert: AlertBody): string[] {
+function seriesMatchers(alert: Alert): string[] {
   return Object.entries(alert.labels)
     .filter(([k]) => !ALERT_ONLY_LABELS.has(k))
     .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
 }
 
-function AlertContextChart({ alert }: { alert: AlertBody }) {
+function AlertContextChart({ alert }: { alert: Alert }) {
   const metric = alert.labels.__name__;
   const now = useNow();
   const end = Math.min(now, (alert.resolvedAt ?? now) + CONTEXT_MS);
@@ -68,7 +68,7 @@ function AlertContextChart({ alert }: { alert: AlertBody }) {
   );
 }
 
-function Explanation({ alert }: { alert: AlertBody }) {
+function Explanation({ alert }: { alert: Alert }) {
   const unit = typeof alert.explanation.unit === 'string' ? alert.explanation.unit : '';
   const entries = Object.entries(alert.explanation).filter(([, v]) => typeof v !== 'object' || v === null);
   return (
@@ -140,12 +140,12 @@ export function AlertDetail({ id, onClose }: { id: number; onClose: () => void }
                     <h3 className="mb-1 text-xs font-semibold">Actions</h3>
                     <AlertActions alert={a} />
                   </section>
-                  {a.events && a.events.length > 0 && (
+                  {a.history.length > 0 && (
                     <section aria-label="history">
                       <h3 className="mb-1 text-xs font-semibold">History</h3>
                       <ol className="space-y-0.5 text-xs">
-                        {a.events.map((ev) => (
-                          <li key={ev.id} className="flex gap-2">
+                        {a.history.map((ev, i) => (
+                          <li key={i} className="flex gap-2">
                             <span className="shrink-0 text-muted-foreground tabular-nums">
                               {formatDateTime(ev.time)}
                             </span>

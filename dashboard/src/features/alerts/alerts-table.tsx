@@ -2,7 +2,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ArrowDown, ArrowUp, BellOff, Check } from 'lucide-react';
 import { useState } from 'react';
-import type { AlertBody, AlertListBody } from '../../api/analysis-types.ts';
+import type { Alert, AlertPage } from '../../api/analysis-types.ts';
 import { PanelEmpty, PanelError, PanelLoading } from '../../components/panel-state.tsx';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
@@ -16,7 +16,7 @@ type SortKey = 'severity' | 'state' | 'startedAt' | 'monitor' | 'host';
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
 const STATE_RANK = { firing: 0, pending: 1, resolved: 2 } as const;
 
-function compare(key: SortKey, a: AlertBody, b: AlertBody): number {
+function compare(key: SortKey, a: Alert, b: Alert): number {
   switch (key) {
     case 'severity':
       return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
@@ -41,7 +41,7 @@ export function AlertsTable({
   pageSize,
   onPage,
 }: {
-  query: UseQueryResult<AlertListBody>;
+  query: UseQueryResult<AlertPage>;
   selected: number | null;
   onSelect: (id: number) => void;
   offset: number;

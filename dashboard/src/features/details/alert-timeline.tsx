@@ -1,12 +1,12 @@
 /** The host's alerts over the range on one time axis: a bar per episode, coloured by severity. */
 import { Link } from 'react-router';
-import type { AlertBody } from '../../api/analysis-types.ts';
+import type { Alert } from '../../api/analysis-types.ts';
 import { PanelEmpty } from '../../components/panel-state.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 
 const BAR = { critical: 'bg-sev-critical', warning: 'bg-sev-warning', info: 'bg-sev-info' } as const;
 
-export function AlertTimeline({ alerts, fromMs, toMs }: { alerts: AlertBody[]; fromMs: number; toMs: number }) {
+export function AlertTimeline({ alerts, fromMs, toMs }: { alerts: Alert[]; fromMs: number; toMs: number }) {
   const visible = alerts.filter((a) => a.startedAt <= toMs && (a.resolvedAt ?? Infinity) >= fromMs);
   if (visible.length === 0) return <PanelEmpty>no alerts on this host in the range</PanelEmpty>;
   const span = toMs - fromMs;

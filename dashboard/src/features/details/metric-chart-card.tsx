@@ -1,20 +1,26 @@
 /**
- * One metric of a host: its series over the range, with the detector's band
- * and anomaly markers, the forecast past "now", threshold lines, and the
- * spans of the host's alerts on this metric.
+ * One metric of a host: its series over the range, with the anomaly job's
+ * expected band and anomaly markers, the forecast and its band past "now",
+ * threshold lines with time-to-threshold, and the spans of the host's alerts.
  */
-import { useQuery } from '@tanstack/react-query';
-import type { AlertBody, AnomalySeriesBody, PredictionBody } from '../../api/analysis-types.ts';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import type { Alert } from '../../api/analysis-types.ts';
 import type { AnomalyMarker, BandPoint, ForecastPoint } from '../../components/chart/chart-data.ts';
 import { TimeSeriesChart, type AlertSpan, type Threshold } from '../../components/chart/time-series-chart.tsx';
 import { QueryPanel } from '../../components/panel-state.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { useNow } from '../../hooks/use-now.ts';
-import { absoluteRange, type TimeRange } from '../../lib/time-range.ts';
+import { formatValue } from '../../lib/format.ts';
+import { absoluteRange, isLive, resolveRange, type TimeRange } from '../../lib/time-range.ts';
+import { anomaliesQueryOptions, predictionsQueryOptions } from '../../queries/analysis.ts';
 import { rangeQueryOptions, type Aggregation } from '../../queries/metrics.ts';
 
 /** Anomaly score above which a point is marked (the detectors' ANOMALY_THRESHOLD). */
 export const ANOMALY_MARK_SCORE = 0.5;
+/** Threshold asked of forecasts of utilisation ratios (unit `1`): "when does this reach 90 %". */
+export const UTILIZATION_THRESHOLD = 0.9;
+/** Series of one metric whose scores are fetched (a host usually has one per metric). */
+export const MAX_SCORED_SERIES = 4;
 
 export interface MetricOfHost {
   name: string;
@@ -31,47 +37,83 @@ function labelOf(labels: Record<string, string>, metric: string): string {
   return extra.length ? extra.map(([k, v]) => `${k}=${v}`).join(', ') : metric;
 }
 
+/** Forecast horizon for a range: a quarter of it, between 1 h and 2 d. */
+export function horizonFor(range: TimeRange): string {
+  const { fromMs, toMs } = resolveRange(range);
+  const hours = Math.min(48, Math.max(1, Math.round((toMs - fromMs) / 3_600_000 / 4)));
+  return `${hours}h`;
+}
+
 export function MetricChartCard({
   host,
   metric,
   range,
   onRange,
-  anomalies,
-  predictions,
   alerts,
 }: {
   host: string;
   metric: MetricOfHost;
   range: TimeRange;
   onRange: (r: TimeRange) => void;
-  anomalies: AnomalySeriesBody[];
-  predictions: PredictionBody[];
-  alerts: AlertBody[];
+  alerts: Alert[];
 }) {
   const now = useNow();
   const aggregation: Aggregation = metric.kind === 'sum' && metric.monotonic ? 'rate' : 'avg';
   const query = useQuery(rangeQueryOptions({ name: metric.name, host, range, aggregation }));
-  const mine = new Set(metric.seriesIds);
-  const scored = anomalies.filter((a) => mine.has(a.seriesId));
+  const scores = useQueries({
+    queries: metric.seriesIds.slice(0, MAX_SCORED_SERIES).map((id) => anomaliesQueryOptions(id, range)),
+  });
+  const ratio = metric.unit === '1';
+  const prediction = useQuery({
+    ...predictionsQueryOptions({
+      name: metric.name,
+      host,
+      horizon: horizonFor(range),
+      ...(ratio ? { thresholds: [{ value: UTILIZATION_THRESHOLD, direction: 'above' as const }] } : {}),
+    }),
+    // A forecast continues "now": it is drawn only on live ranges, and for gauges (rates of counters are not forecast here).
+    enabled: isLive(range) && aggregation === 'avg',
+  });
+
+  const scored = scores.flatMap((q) => (q.data ? [q.data] : []));
   const band: BandPoint[] =
     scored.length === 1
-      ? scored[0]!.points.map((p) => ({ t: p.time, lower: p.lower, upper: p.upper, expected: p.expected }))
+      ? scored[0]!.points.flatMap((p) =>
+          p.lower !== null && p.upper !== null
+            ? [{ t: p.t, lower: p.lower, upper: p.upper, expected: p.expected }]
+            : [],
+        )
       : [];
   const markers: AnomalyMarker[] = scored.flatMap((a) =>
-    a.points
-      .filter((p) => p.score >= ANOMALY_MARK_SCORE && p.value !== null)
-      .map((p) => ({ t: p.time, value: p.value as number, score: p.score })),
+    a.points.flatMap((p) =>
+      p.score !== null && p.score >= ANOMALY_MARK_SCORE && p.value !== null
+        ? [{ t: p.t, value: p.value, score: p.score }]
+        : [],
+    ),
   );
-  const forecast = predictions.find((p) => mine.has(p.seriesId));
-  const forecastPoints: ForecastPoint[] = forecast?.points.map((p) => ({ t: p.time, ...p })) ?? [];
+  const forecast = prediction.data?.predictions[0];
+  const forecastPoints: ForecastPoint[] =
+    forecast?.points.flatMap((p) =>
+      p.mean !== null && p.lower !== null && p.upper !== null
+        ? [{ t: p.time, mean: p.mean, lower: p.lower, upper: p.upper }]
+        : [],
+    ) ?? [];
   const thresholds: Threshold[] = (forecast?.thresholds ?? []).map((t) => ({
-    value: t.value,
-    label: `${t.direction} ${t.value}`,
+    value: t.threshold,
+    label: `${formatValue(t.threshold, metric.unit)}: ${t.message}`,
   }));
+  const mine = new Set(metric.seriesIds);
   const spans: AlertSpan[] = alerts
     .filter((a) => a.seriesId !== null && mine.has(a.seriesId))
     .map((a) => ({ from: a.startedAt, to: a.resolvedAt ?? now, severity: a.severity }));
   const unitLabel = aggregation === 'rate' ? `${metric.unit}/s` : metric.unit;
+  const scoreState = scores.some((q) => q.isError)
+    ? 'scores unavailable'
+    : scored.length === 0
+      ? ''
+      : scored.every((s) => s.points.length === 0)
+        ? 'not scored yet'
+        : '';
   return (
     <Card>
       <CardHeader>
@@ -82,6 +124,7 @@ export function MetricChartCard({
             {query.data?.stepSeconds ? ` · step ${query.data.stepSeconds}s` : ''}
             {forecast ? ` · forecast ${forecast.model}` : ''}
             {markers.length ? ` · ${markers.length} anomalous points` : ''}
+            {scoreState ? ` · ${scoreState}` : ''}
           </CardDescription>
         </div>
       </CardHeader>

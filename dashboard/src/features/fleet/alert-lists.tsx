@@ -5,7 +5,7 @@
  */
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import type { AlertBody, AlertListBody } from '../../api/analysis-types.ts';
+import type { Alert, AlertPage } from '../../api/analysis-types.ts';
 import { describeError, PanelEmpty, PanelLoading } from '../../components/panel-state.tsx';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
@@ -19,7 +19,7 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-function AlertRows({ alerts, right }: { alerts: AlertBody[]; right: (a: AlertBody) => string }) {
+function AlertRows({ alerts, right }: { alerts: Alert[]; right: (a: Alert) => string }) {
   return (
     <ul className="divide-y text-sm">
       {alerts.map((a) => (
@@ -49,10 +49,10 @@ function ListCard({
 }: {
   title: string;
   description: string;
-  alerts: UseQueryResult<AlertListBody>;
-  pick: (all: AlertBody[]) => AlertBody[];
+  alerts: UseQueryResult<AlertPage>;
+  pick: (all: Alert[]) => Alert[];
   empty: string;
-  right: (a: AlertBody) => string;
+  right: (a: Alert) => string;
 }) {
   const rows = pick(alerts.data?.alerts ?? []).slice(0, LIST_ROWS);
   return (
@@ -78,7 +78,7 @@ function ListCard({
   );
 }
 
-export function TopAnomalies({ alerts }: { alerts: UseQueryResult<AlertListBody> }) {
+export function TopAnomalies({ alerts }: { alerts: UseQueryResult<AlertPage> }) {
   return (
     <ListCard
       title="Most anomalous now"
@@ -95,8 +95,8 @@ export function TopAnomalies({ alerts }: { alerts: UseQueryResult<AlertListBody>
   );
 }
 
-export function ForecastCrossings({ alerts }: { alerts: UseQueryResult<AlertListBody> }) {
-  const crossing = (a: AlertBody) => num(a.explanation.crossingAt);
+export function ForecastCrossings({ alerts }: { alerts: UseQueryResult<AlertPage> }) {
+  const crossing = (a: Alert) => num(a.explanation.crossingAt);
   return (
     <ListCard
       title="Forecast to cross a threshold"

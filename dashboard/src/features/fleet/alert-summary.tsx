@@ -1,14 +1,14 @@
 /** Open alerts by severity, each count a link to the filtered alerts table. */
 import { Link } from 'react-router';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { ALERT_SEVERITIES, type AlertListBody } from '../../api/analysis-types.ts';
+import { ALERT_SEVERITIES, type AlertPage } from '../../api/analysis-types.ts';
 import { describeError, PanelLoading } from '../../components/panel-state.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { cn } from '../../lib/utils.ts';
 
 const COLOR = { critical: 'text-sev-critical', warning: 'text-sev-warning', info: 'text-sev-info' } as const;
 
-export function AlertSummary({ alerts }: { alerts: UseQueryResult<AlertListBody> }) {
+export function AlertSummary({ alerts }: { alerts: UseQueryResult<AlertPage> }) {
   const list = alerts.data?.alerts ?? [];
   return (
     <Card>

@@ -4,7 +4,7 @@
  */
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { RangeSeriesBody } from '@hydra/api';
-import type { AlertBody } from '../../api/analysis-types.ts';
+import type { Alert } from '../../api/analysis-types.ts';
 import { resolveRange, stepFor, type TimeRange } from '../../lib/time-range.ts';
 import { alertListQueryOptions } from '../../queries/alerts.ts';
 import { HOST_LABEL, hostsQueryOptions, rangeQueryOptions } from '../../queries/metrics.ts';
@@ -16,7 +16,7 @@ export interface HostRow {
   host: string;
   /** per key metric name: the host's series (first one when several, e.g. per mountpoint) */
   series: Map<string, RangeSeriesBody>;
-  alerts: AlertBody[];
+  alerts: Alert[];
   lastSeen: number | null;
 }
 

@@ -1,0 +1,1 @@
+var e=[`firing`,`pending`,`resolved`],t=[`critical`,`warning`,`info`];export{e as n,t};

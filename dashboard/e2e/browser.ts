@@ -1,0 +1,15 @@
+/** Debian's Chromium through playwright-core, headless, for the browser tests and the benchmark. */
+import { chromium, type Browser } from 'playwright-core';
+
+/** Where Debian's `chromium` package installs the browser (`apt-get install chromium`). */
+export const CHROMIUM_PATH = process.env.HYDRA_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A chart "with data": a Recharts line inside the figure whose path has drawn segments. */
+export const DRAWN_LINE = '.recharts-line-curve[d*="L"]';
