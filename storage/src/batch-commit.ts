@@ -16,6 +16,7 @@ import {
   HISTOGRAM_COLUMNS,
   SAMPLE_COLUMNS,
 } from './copy-binary.ts';
+import { recordBackfill } from './rollup-backfill.ts';
 import type { ExpHistogramPoint, HistogramPoint, SamplePoint, WriteBatch } from './types.ts';
 
 /** Rows per INSERT … unnest statement on PGlite (bounds the statement's parameter size). */
@@ -25,12 +26,22 @@ export const UNNEST_CHUNK_ROWS = 10_000;
 const TS = (col: string): string =>
   `CASE WHEN ${col} IS NULL THEN NULL ELSE 'epoch'::timestamptz + ${col} * interval '1 microsecond' END`;
 
-/** Commits the batch in one transaction; throws whatever the database throws (after ROLLBACK). */
-export async function commitBatch(client: pg.PoolClient, batch: WriteBatch, useCopy: boolean): Promise<void> {
+/**
+ * Commits the batch in one transaction; throws whatever the database throws
+ * (after ROLLBACK). `backfill`, when set, is the range of samples below the
+ * rollups' reach, recorded in the same transaction (see rollup-backfill.ts).
+ */
+export async function commitBatch(
+  client: pg.PoolClient,
+  batch: WriteBatch,
+  useCopy: boolean,
+  backfill: [number, number] | null = null,
+): Promise<void> {
   await client.query('BEGIN');
   try {
     if (useCopy) await copyBatch(client, batch);
     else await insertBatch(client, batch);
+    if (backfill) await recordBackfill(client, backfill);
     await client.query('COMMIT');
   } catch (err) {
     try {

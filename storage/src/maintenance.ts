@@ -1,14 +1,23 @@
 /**
  * Maintenance: the periodic job of plain PostgreSQL mode. Each run creates
  * daily partitions ahead, drops partitions past retention, brings the 1m and
- * 1h rollups up to date and prunes old rollup rows. In TimescaleDB mode those
+ * 1h rollups up to date, recomputes the buckets of backfilled ranges the
+ * writer recorded (see rollup-backfill.ts) and prunes old rollup rows. In TimescaleDB mode those
  * are policies inside the database; a run only makes the retention policies
  * match the configured days (once per process).
  */
 import { metrics } from '@opentelemetry/api';
 import type { Database } from './database.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
-import { DEFAULT_ROLLUP_SETTLE_SECONDS, pruneRollup, refreshRollup, ROLLUP_1H, ROLLUP_1M } from './rollups.ts';
+import { loadBackfillRecords, refreshBackfilledRollups } from './rollup-backfill.ts';
+import {
+  DEFAULT_ROLLUP_SETTLE_SECONDS,
+  pruneRollup,
+  refreshRollup,
+  ROLLUP_1H,
+  ROLLUP_1M,
+  rollupWatermarkUs,
+} from './rollups.ts';
 import { retentionPolicyStatements } from './timescale.ts';
 
 export const DEFAULT_MAINTENANCE_INTERVAL_MS = 60_000;
@@ -36,6 +45,8 @@ export interface MaintenanceReport {
   partitionsCreated: number[];
   partitionsDropped: string[];
   rollupSpans: number;
+  /** Spans of backfilled data whose 1m and 1h buckets were recomputed. */
+  backfillSpans: number;
   rollupRowsPruned: number;
 }
 
@@ -118,6 +129,7 @@ export class Maintenance {
       partitionsCreated: [],
       partitionsDropped: [],
       rollupSpans: 0,
+      backfillSpans: 0,
       rollupRowsPruned: 0,
     };
     const nowMs = this.options.now();
@@ -136,6 +148,9 @@ export class Maintenance {
     const days = Array.from({ length: this.options.partitionsAheadDays + 1 }, (_, i) => today + i);
     report.partitionsCreated = await this.#partitions.ensure(days);
     report.partitionsDropped = await this.#partitions.dropBefore(rawCutoffUs);
+    // Read before the regular refresh, so that what it recomputes is known (see refreshBackfilledRollups).
+    const backfill = await loadBackfillRecords(this.#db);
+    const minuteWatermarkBefore = await rollupWatermarkUs(this.#db, 'samples_1m');
     const minuteSpans = await refreshRollup(this.#db, ROLLUP_1M, nowUs, this.options.rollupSettleSeconds);
     const hourSpans = await refreshRollup(
       this.#db,
@@ -144,7 +159,9 @@ export class Maintenance {
       this.options.rollupSettleSeconds,
       minuteSpans[0]?.[0],
     );
+    const backfillSpans = await refreshBackfilledRollups(this.#db, backfill, minuteWatermarkBefore);
     report.rollupSpans = minuteSpans.length + hourSpans.length;
+    report.backfillSpans = backfillSpans.length;
     report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_1M, rawCutoffUs);
     report.rollupRowsPruned += await pruneRollup(
       this.#db,

@@ -58,11 +58,13 @@ export function rollupSql(spec: RollupSpec): string {
     FROM samples_1m WHERE bucket >= $1 AND bucket < $2 GROUP BY 1, 2 ${MERGE}`;
 }
 
-function iso(us: number): string {
+/** ISO string of a µs timestamp (millisecond precision: rollup bounds are whole buckets). */
+export function iso(us: number): string {
   return new Date(us / 1000).toISOString();
 }
 
-function floorTo(us: number, seconds: number): number {
+/** `us` floored to a multiple of `seconds` since the epoch. */
+export function floorTo(us: number, seconds: number): number {
   const width = seconds * 1e6;
   return Math.floor(us / width) * width;
 }

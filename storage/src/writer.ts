@@ -25,6 +25,7 @@ import {
   WriterClosedError,
 } from './errors.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
+import { backfillRange } from './rollup-backfill.ts';
 import type { WriteBatch } from './types.ts';
 
 export const DEFAULT_BATCH_SIZE = 50_000;
@@ -350,7 +351,9 @@ export class BatchWriter {
   }
 
   async #commitOnce(batch: WriteBatch): Promise<void> {
+    let backfill: [number, number] | null = null;
     if (this.#db.mode === 'postgres') {
+      backfill = backfillRange(batch.samples, Date.now() * 1000);
       const days = new Set<number>();
       for (const p of batch.samples) days.add(dayOfMicros(p.timeUs));
       for (const p of batch.histograms) days.add(dayOfMicros(p.timeUs));
@@ -365,7 +368,7 @@ export class BatchWriter {
     }
     let failed: Error | undefined;
     try {
-      await commitBatch(client, batch, !this.#db.embedded);
+      await commitBatch(client, batch, !this.#db.embedded, backfill);
     } catch (err) {
       failed = err as Error;
       throw err;
