@@ -34,17 +34,22 @@ describe.each(testBackends())('the demo disk forecast on %s', (backend) => {
   let test: TestDatabase;
   let db: Database;
   let alerts: AlertService;
-  /** The demo's disk monitor: the forecast section hydra.yaml gives it (90 % threshold, a day ahead). */
+  /** The demo's disk monitor as hydra.yaml defines it (demo-disk): 90 % warning, 95 % critical, 12 h ahead. */
   const monitor: MonitorRef = {
     key: 'default/disk',
     name: 'disk',
     namespace: 'default',
     spec: parseMonitorSpec({
-      selector: { metric: DEMO_METRICS.disk.name },
+      selector: { metric: DEMO_METRICS.disk.name, matchers: [{ name: 'service.name', value: 'demo-shop' }] },
+      anomaly: { enabled: false },
       forecast: {
         enabled: true,
-        horizon: '24h',
-        thresholds: [{ value: 0.9, direction: 'above', severity: 'warning' }],
+        horizon: '12h',
+        lookback: '14d',
+        thresholds: [
+          { value: 0.9, direction: 'above', severity: 'warning' },
+          { value: 0.95, direction: 'above', severity: 'critical' },
+        ],
       },
     }),
   };
@@ -68,15 +73,18 @@ describe.each(testBackends())('the demo disk forecast on %s', (backend) => {
 
   it('forecasts every disk and alerts on web-4 before it fills', async () => {
     const report = await runForecastJob({ db, alerts, monitor, now: NOW });
-    expect(report).toMatchObject({ series: 4, forecast: 4, skipped: 0, failed: 0, raised: 1, firing: 1 });
+    expect(report).toMatchObject({ series: 4, forecast: 4, skipped: 0, failed: 0, raised: 2, firing: 2 });
 
     const disks = await findSeries(db, { name: DEMO_METRICS.disk.name, matchers: [] });
     const stored = await readForecasts(db, { seriesIds: disks.map((s) => s.id), monitor: monitor.key });
     expect(stored.size).toBe(4);
 
     const { alerts: open } = await listAlerts(db, { monitor: monitor.key, limit: 10, offset: 0 });
-    expect(open).toHaveLength(1);
-    const alert = open[0]!;
+    expect(open.map((a) => [a.labels['host.name'], a.labels.threshold, a.severity]).sort()).toEqual([
+      ['web-4', '0.9', 'warning'],
+      ['web-4', '0.95', 'critical'],
+    ]);
+    const alert = open.find((a) => a.labels.threshold === '0.9')!;
     expect(alert.labels['host.name']).toBe('web-4');
     expect(alert).toMatchObject({ kind: 'forecast_threshold', state: 'firing' });
     expect(alert.summary).toMatch(/^system\.filesystem\.utilization on web-4 reaches 0\.9 in \d+h/);
@@ -85,5 +93,11 @@ describe.each(testBackends())('the demo disk forecast on %s', (backend) => {
     expect(crossingAt).toBeGreaterThan(NOW);
     expect(crossingAt).toBeLessThan(FULL_AT);
     expect(Math.abs(crossingAt - REACHES_90)).toBeLessThan(2 * HOUR);
+    // The critical alert acts on the mean forecast: 95 % is reached after 90 % and before the disk is full.
+    const critical = open.find((a) => a.labels.threshold === '0.95')!;
+    const meanAt = Date.parse((critical.explanation as { crossingAt: string }).crossingAt);
+    expect(meanAt).toBeGreaterThan(crossingAt);
+    expect(meanAt).toBeLessThan(FULL_AT);
+    expect(critical.summary).toMatch(/reaches 0\.95 in \d+h.*mean forecast/);
   });
 });

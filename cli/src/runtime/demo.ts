@@ -20,6 +20,8 @@ export interface DemoContext {
   authOn: boolean;
   log: Logger;
   abort: AbortSignal;
+  /** called once the history is in (seeded, or already there), before the live workload starts */
+  onHistoryReady?: () => void;
 }
 
 /**
@@ -53,6 +55,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     }
   }
   if (ctx.abort.aborted) return;
+  ctx.onHistoryReady?.();
   const workload = startDemoWorkload({
     otlpHttpUrl: ctx.otlpHttpUrl,
     seed: DEMO_SEED,

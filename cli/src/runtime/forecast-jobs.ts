@@ -1,0 +1,63 @@
+/**
+ * The forecast side of `hydra up` and `hydra job forecast`: the monitors'
+ * forecast jobs (the same `runForecastJob` the Kubernetes CronJob runs) with
+ * pages of more than a few series forecast on the worker-thread pool, so fits
+ * run off the event loop and on every core.
+ */
+import {
+  scheduledForecastJob,
+  type AlertService,
+  type ForecastJobReport,
+  type ForecastRunner,
+  type MonitorRef,
+} from '@hydra/api';
+import type { Database } from '@hydra/storage';
+import { defaultWorkerCount, runForecastPool } from '../forecast-pool.ts';
+import type { Logger } from '../log.ts';
+
+/** A ForecastRunner on `workers` worker threads (started per batch, terminated after it). */
+export function poolRunner(workers = defaultWorkerCount()): ForecastRunner {
+  return async (tasks, signal) => {
+    signal?.throwIfAborted();
+    const results = await runForecastPool(
+      tasks.map((t, index) => ({ index, ...t })),
+      workers,
+    );
+    return results.map((r) =>
+      r.result ? { result: r.result } : { error: r.error ?? 'the worker returned no result' },
+    );
+  };
+}
+
+/** One line about a pass, for the log. */
+export function describeForecastReport(r: ForecastJobReport): string {
+  const models = Object.entries(r.models)
+    .map(([m, n]) => `${m} ${n}`)
+    .join(', ');
+  return (
+    `forecast ${r.monitor} [${r.shard}]: ${r.forecast}/${r.series} series forecast (${models || 'none'}), ` +
+    `${r.skipped} skipped, ${r.failed} failed, ${r.fallbacks} fallback(s); ${r.raised} threshold alert(s) raised, ` +
+    `${r.resolved} resolved, ${r.firing} firing (${r.durationMs} ms)`
+  );
+}
+
+/** The scheduled forecast jobs of `monitors` (those with forecasting enabled), logging each pass. */
+export function forecastJobs(
+  db: Database,
+  alerts: AlertService,
+  monitors: readonly MonitorRef[],
+  log: Logger,
+): Array<ReturnType<typeof scheduledForecastJob>> {
+  const runner = poolRunner();
+  return monitors
+    .filter((m) => m.spec.forecast.enabled)
+    .map((monitor) =>
+      scheduledForecastJob({
+        db,
+        alerts,
+        monitor,
+        runner,
+        onReport: (report) => log.info(describeForecastReport(report)),
+      }),
+    );
+}
