@@ -90,19 +90,18 @@ export const RENDER_KUBE_VERSION = '1.34.4';
 export const RENDER_CASES = ['default', 'external-database', 'observability', 'auth-given'] as const;
 export type RenderCase = (typeof RENDER_CASES)[number];
 
-/** `helm template` of one case as release `hydra` in `namespace`. */
-export function renderChart(renderCase: RenderCase, namespace = 'hydra', extraArgs: string[] = []): Promise<string> {
+/** `helm template` of one case as `release` (default `hydra`) in `namespace`. */
+export function renderChart(renderCase: RenderCase, namespace = 'hydra', release = 'hydra'): Promise<string> {
   const values = renderCase === 'default' ? [] : ['--values', path.join(VALUES_DIR, `${renderCase}.yaml`)];
   return runToolOk('helm', [
     'template',
-    'hydra',
+    release,
     CHART_DIR,
     '--namespace',
     namespace,
     '--kube-version',
     RENDER_KUBE_VERSION,
     ...values,
-    ...extraArgs,
   ]);
 }
 
