@@ -30,6 +30,7 @@ const POLL_INTERVAL_MS = 500;
 const OPERATOR_STOP_TIMEOUT_MS = 25_000;
 const TOKEN_DURATION = '1h';
 const CRD_DELETE_TIMEOUT = '60s';
+const NAMESPACE_DELETE_TIMEOUT = '90s';
 
 const suffix = randomBytes(3).toString('hex');
 const namespaces: string[] = [];
@@ -84,7 +85,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(namespaces.map((ns) => kubectl(['delete', 'namespace', ns, '--wait=false'])));
+  // Gone before the next test file starts: an operator watching every namespace must not meet these monitors.
+  await Promise.all(
+    namespaces.map((ns) =>
+      kubectl(['delete', 'namespace', ns, '--wait=true', `--timeout=${NAMESPACE_DELETE_TIMEOUT}`]),
+    ),
+  );
   // Wait until the CRDs are gone: the next test file (the operator's ServiceMonitor test) installs its own, which
   // fails while these are still terminating, and operators started meanwhile would see monitoring.coreos.com served.
   await kubectlOk([
