@@ -88,7 +88,7 @@ afterAll(async () => {
   // Gone before the next test file starts: an operator watching every namespace must not meet these monitors.
   await Promise.all(
     namespaces.map((ns) =>
-      kubectl(['delete', 'namespace', ns, '--wait=true', `--timeout=${NAMESPACE_DELETE_TIMEOUT}`]),
+      kubectlOk(['delete', 'namespace', ns, '--wait=true', `--timeout=${NAMESPACE_DELETE_TIMEOUT}`]),
     ),
   );
   // Wait until the CRDs are gone: the next test file (the operator's ServiceMonitor test) installs its own, which
