@@ -11,6 +11,7 @@ import {
   listAlerts,
   migrate,
   readScores,
+  ScorePartitions,
   SeriesRegistry,
   type SamplePoint,
 } from '@hydra/storage';
@@ -224,5 +225,12 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
       );
     expect(reports.reduce((n, r) => n + r.series, 0)).toBe(5);
     expect(reports.reduce((n, r) => n + r.scored, 0)).toBe(4);
+  });
+
+  it('drops score partitions whose whole day is past the retention', async () => {
+    const partitions = new ScorePartitions(db);
+    expect(await partitions.dropBefore(START)).toEqual([]);
+    expect(await partitions.dropBefore(START + 86_400_000)).toEqual(['anomaly_score_p20261116']);
+    expect(await readScores(db, { seriesId: 1, fromMs: START, toMs: START + 86_400_000, limit: 10 })).toEqual([]);
   });
 });

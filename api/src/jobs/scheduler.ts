@@ -2,7 +2,9 @@
  * Runs jobs in process on their cron schedules (what `hydra up` does instead
  * of Kubernetes CronJobs): croner computes the times (five-field cron or
  * macros, UTC); a job whose previous run is still going is skipped, as with a
- * CronJob's `concurrencyPolicy: Forbid`. Failures are reported, never thrown:
+ * CronJob's `concurrencyPolicy: Forbid`; different jobs run one at a time
+ * (they share the process's database pool and, on a 2-core machine, its CPU).
+ * Failures are reported, never thrown:
  * the next run is a fresh attempt (the jobs are safe to rerun).
  *
  * Component contract: `start()`, `shutdown(deadlineMs)` (stops the timers,
@@ -43,6 +45,8 @@ export class JobScheduler {
   readonly #runs = metrics.getMeter('hydra').createCounter('hydra.jobs.runs', {
     description: 'In-process job runs, by job kind and outcome',
   });
+  /** Runs of different jobs queue here, one at a time. */
+  #lane: Promise<void> = Promise.resolve();
   #started = false;
   #stopped = false;
 
@@ -87,15 +91,30 @@ export class JobScheduler {
     if (this.#stopped) return Promise.resolve();
     const signal = this.#abort.signal;
     const run = (job.delayMs ? sleep(job.delayMs, undefined, { signal }) : Promise.resolve())
-      .then(() => job.run(signal))
+      .then(() => this.#inLane(() => (signal.aborted ? Promise.resolve() : job.run(signal))))
       .then(() => this.#runs.add(1, { job: kindOf(name), outcome: 'success' }))
       .catch((err: unknown) => {
+        // A run cut short by shutdown is not a failure: the next start reruns it (jobs are safe to rerun).
+        if (signal.aborted) {
+          this.#runs.add(1, { job: kindOf(name), outcome: 'aborted' });
+          return;
+        }
         this.#runs.add(1, { job: kindOf(name), outcome: 'failure' });
         this.#options.onError?.(name, err);
       })
       .finally(() => this.#running.delete(name));
     this.#running.set(name, run);
     return run;
+  }
+
+  /** Runs `fn` after every run queued before it has ended. */
+  #inLane(fn: () => Promise<void>): Promise<void> {
+    const result = this.#lane.then(fn);
+    this.#lane = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /** When `name` runs next, or null. */

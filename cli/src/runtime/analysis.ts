@@ -21,6 +21,9 @@ import { alertServiceFor, envSecrets } from '../monitors.ts';
 
 /** A pass that scores more points than this (a backfill) is logged even without anomalies. */
 export const LOG_POINTS_ABOVE = 1_000;
+/** When score partitions past the retention are dropped (hourly, off the minute the jobs crowd). */
+export const SCORE_RETENTION_SCHEDULE = '17 * * * *';
+const DAY_MS = 86_400_000;
 
 export interface AnalysisRuntime {
   alerts: AlertService;
@@ -45,8 +48,8 @@ export function anomalyJobs(
   monitors: readonly MonitorRef[],
   log: Logger,
   cache = new DetectorCache(),
+  partitions = new ScorePartitions(db),
 ): ScheduledJob[] {
-  const partitions = new ScorePartitions(db);
   return monitors
     .filter((m) => m.spec.anomaly.enabled)
     .map((monitor) => ({
@@ -73,8 +76,22 @@ export function startAnalysis(options: {
 }): AnalysisRuntime {
   const { db, monitors, log } = options;
   const alerts = alertServiceFor(db, monitors);
+  const partitions = new ScorePartitions(db);
+  const retention: ScheduledJob = {
+    name: 'retention anomaly-scores',
+    schedule: SCORE_RETENTION_SCHEDULE,
+    async run() {
+      const dropped = await partitions.dropBefore(alerts.now() - db.retentionDays * DAY_MS);
+      if (dropped.length > 0)
+        log.info(`anomaly scores past the ${db.retentionDays}-day retention dropped: ${dropped.join(', ')}`);
+    },
+  };
   const scheduler = new JobScheduler({
-    jobs: [...anomalyJobs(db, alerts, monitors, log), ...(options.extraJobs?.(alerts) ?? [])],
+    jobs: [
+      ...anomalyJobs(db, alerts, monitors, log, new DetectorCache(), partitions),
+      retention,
+      ...(options.extraJobs?.(alerts) ?? []),
+    ],
     onError: (job, err) => log.error(`${job}: ${(err as Error).message}`),
     onSkip: (job) => log.warn(`${job}: skipped, the previous run is still going`),
   });
