@@ -34,6 +34,7 @@ import type { AlertService } from '../alerts/service.ts';
 import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/service.ts';
 import type { DetectorCache } from './detector-cache.ts';
 import { detectorOptions, durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
+import { recordScore } from './score-gauge.ts';
 import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
 
 /** Resolution the job scores at (one point per step: averages, or rates for counters). */
@@ -173,7 +174,9 @@ export async function runAnomalyJob(options: AnomalyJobOptions): Promise<Anomaly
               observations: recent,
             });
           }
-          const last = scored.rows.at(-1)!.time;
+          const lastRow = scored.rows.at(-1)!;
+          const last = lastRow.time;
+          recordScore(monitor.key, plan.series, lastRow.score);
           await saveCheckpoint(db, monitor.key, plan.series.id, last);
           options.cache?.put(monitor.key, plan.series.id, { detector: scored.detector, config, lastTime: last });
           report.scored += 1;

@@ -38,3 +38,4 @@ export {
   type ForecastOutcome,
 } from '../forecast/runner.ts';
 export { chooseGrid, type ForecastGrid } from '../forecast/grid.ts';
+export { recordScore, MAX_SCORED_SERIES } from './score-gauge.ts';
