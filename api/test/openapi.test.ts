@@ -61,6 +61,7 @@ describe('OpenAPI document', () => {
         'DELETE /silences/{id}',
         'GET /analytics/trends',
         'GET /analytics/anomalies',
+        'GET /predictions',
       ].sort(),
     );
   });
