@@ -2,7 +2,7 @@
  * Ingest benchmark: committed OTLP points per second end to end, against the raw
  * binary-COPY rate into the same schema measured in the same run (the ceiling).
  *
- *   npx tsx bench/ingest/run.ts [--database-url URL] [--rounds 200] [--concurrency 4] [--runs 3]
+ *   npx tsx bench/ingest/run.ts [--database-url URL] [--rounds 200] [--concurrency 8] [--runs 3]
  *
  * End to end = a separate sender process POSTs pre-encoded OTLP protobuf requests
  * (1,000 points each, 10,000 series) over loopback to a collector in this
@@ -18,6 +18,7 @@
  * bench/ingest/results/<timestamp>.json.
  */
 import { fork } from 'node:child_process';
+import inspector from 'node:inspector';
 import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { Database, migrate, SeriesRegistry, BatchWriter, Maintenance, freePort } from '@hydra/storage';
+import {
+  Database,
+  migrate,
+  SeriesRegistry,
+  BatchWriter,
+  Maintenance,
+  freePort,
+  type WriterOptions,
+} from '@hydra/storage';
 import { Ingestor, startCollector } from '@hydra/collector';
 import { DEFAULT_SHAPE, encodeRound, totalSeries, valueOf, type WorkloadShape } from './encode.ts';
 import { startCpuMeter } from './cpu.ts';
@@ -35,11 +44,12 @@ import type { SenderReport } from './sender.ts';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const PG_EPOCH_US = 946_684_800_000_000;
 /**
- * Requests in flight from the sender. Four keep both writer connections fed
- * (two batches committing while two more requests are decoded) without making
- * the sender, which shares the two cores, compete harder than an exporter would.
+ * Requests in flight from the sender, as from eight exporters. Fewer leave a
+ * writer connection idle between batches and make batches small (more commits
+ * per point); the sender itself costs ~0.5 µs of CPU per point, so it does not
+ * crowd out the collector on two cores.
  */
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 8;
 
 const { values: args } = parseArgs({
   options: {
@@ -50,6 +60,10 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: String(DEFAULT_SHAPE.rounds) },
     concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     runs: { type: 'string', default: '1' },
+    /** Writer connections; default: the BatchWriter's own default. */
+    connections: { type: 'string' },
+    /** Write a V8 CPU profile of this process (the collector) during the timed end-to-end phase to this file. */
+    profile: { type: 'string' },
   },
 });
 
@@ -97,6 +111,25 @@ async function runSender(file: string, target: string, concurrency: number): Pro
   });
 }
 
+/** A V8 CPU profiler on this process, through the inspector protocol. */
+async function startProfiler(): Promise<{ stop(): Promise<object> }> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
 async function countSamples(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -105,13 +138,19 @@ async function countSamples(url: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-async function endToEnd(url: string, shape: WorkloadShape, dir: string, concurrency: number) {
+async function endToEnd(
+  url: string,
+  shape: WorkloadShape,
+  dir: string,
+  concurrency: number,
+  writerOptions: Partial<WriterOptions>,
+) {
   const db = await Database.connect({ url, mode: 'postgres' });
   await migrate(db);
   const maintenance = new Maintenance(db);
   await maintenance.runOnce();
   const registry = new SeriesRegistry(db);
-  const writer = new BatchWriter(db);
+  const writer = new BatchWriter(db, writerOptions);
   writer.start();
   const ingestor = new Ingestor({ registry, writer });
   const httpPort = await freePort();
@@ -127,9 +166,11 @@ async function endToEnd(url: string, shape: WorkloadShape, dir: string, concurre
     const bodies: Uint8Array[] = [];
     for (let r = 1; r < shape.rounds; r++) bodies.push(...encodeRound(shape, r));
     await writeBodies(timedFile, bodies);
+    const profiler = args.profile ? await startProfiler() : null;
     const meter = await startCpuMeter(url);
     const timed = await runSender(timedFile, target, concurrency);
     const cpu = await meter.stop();
+    if (profiler) await writeFile(args.profile!, JSON.stringify(await profiler.stop()));
     const pointsPerRequest = shape.pointsPerRequest;
     const stored = await countSamples(url);
     return {
@@ -137,6 +178,7 @@ async function endToEnd(url: string, shape: WorkloadShape, dir: string, concurre
       timed: { ...timed, pointsPerSecond: (timed.acknowledged * pointsPerRequest) / (timed.elapsedMs / 1000) },
       storedRows: stored,
       expectedRows: shape.rounds * totalSeries(shape),
+      writer: writer.options,
       cpu: { ...cpu, senderMs: timed.cpuMs },
     };
   } finally {
@@ -228,6 +270,7 @@ async function main(): Promise<void> {
   const rounds = Number(args.rounds);
   const concurrency = Number(args.concurrency);
   const runs = Number(args.runs);
+  const writerOptions: Partial<WriterOptions> = args.connections ? { connections: Number(args.connections) } : {};
   for (const [name, v] of [
     ['rounds', rounds],
     ['concurrency', concurrency],
@@ -255,7 +298,7 @@ async function main(): Promise<void> {
       console.log(
         `[${run}] raw binary COPY: ${Math.round(raw.rowsPerSecond).toLocaleString('en')} rows/s (${raw.rows} rows in ${(raw.elapsedMs / 1000).toFixed(2)} s)`,
       );
-      const e2e = await endToEnd(await createDatabase(serverUrl, e2eName), shape, dir, concurrency);
+      const e2e = await endToEnd(await createDatabase(serverUrl, e2eName), shape, dir, concurrency, writerOptions);
       await dropDatabase(serverUrl, e2eName);
       console.log(
         `[${run}] end to end (cold round, registers series): ${Math.round(e2e.warm.pointsPerSecond).toLocaleString('en')} points/s`,

@@ -16,7 +16,7 @@ import type {
   Temporality,
 } from '@hydra/storage';
 import { Rejections } from './rejections.ts';
-import type { IngestSeries, RejectReason } from './types.ts';
+import type { IngestPoint, IngestSeries, RejectReason } from './types.ts';
 
 export const SCOPE_NAME_LABEL = 'otel.scope.name';
 export const SCOPE_VERSION_LABEL = 'otel.scope.version';
@@ -142,7 +142,7 @@ export class SeriesBuilder {
   number(attributes: Labels, timeUs: number, value: number): void {
     const m = this.current();
     this.points++;
-    this.seriesOf(m.main, attributes).samples.push({ timeUs: this.time(timeUs), value });
+    addSample(this.seriesOf(m.main, attributes), { timeUs: this.time(timeUs), value });
   }
 
   histogram(attributes: Labels, point: HistogramInput): void {
@@ -158,7 +158,9 @@ export class SeriesBuilder {
       return;
     }
     point.timeUs = this.time(point.timeUs);
-    this.seriesOf(m.main, attributes).histograms.push(point);
+    const s = this.seriesOf(m.main, attributes);
+    if (s.histograms === NO_POINTS) s.histograms = [point];
+    else s.histograms.push(point);
     this.countAndSum(m, attributes, point.timeUs, point.count, point.sum);
   }
 
@@ -166,7 +168,9 @@ export class SeriesBuilder {
     const m = this.current();
     this.points++;
     point.timeUs = this.time(point.timeUs);
-    this.seriesOf(m.main, attributes).expHistograms.push(point);
+    const s = this.seriesOf(m.main, attributes);
+    if (s.expHistograms === NO_POINTS) s.expHistograms = [point];
+    else s.expHistograms.push(point);
     this.countAndSum(m, attributes, point.timeUs, point.count, point.sum);
   }
 
@@ -177,7 +181,7 @@ export class SeriesBuilder {
     const t = this.time(timeUs);
     for (const [q, v] of quantiles) {
       const labels: Labels = Object.assign({}, attributes, { [QUANTILE_LABEL]: String(q) });
-      this.seriesOf(m.main, labels, true).samples.push({ timeUs: t, value: v });
+      addSample(this.seriesOf(m.main, labels, true), { timeUs: t, value: v });
     }
     this.countAndSum(m, attributes, t, count, sum);
   }
@@ -215,10 +219,10 @@ export class SeriesBuilder {
     const { name, unit } = m.main.descriptor;
     const temporality = temporalityOf(m);
     m.count ??= this.keyed({ name: name + COUNT_SUFFIX, kind: 'sum', unit: '', temporality, monotonic: true });
-    this.seriesOf(m.count, attributes, !m.summary).samples.push({ timeUs, value: count });
+    addSample(this.seriesOf(m.count, attributes, !m.summary), { timeUs, value: count });
     if (sum === null) return;
     m.sum ??= this.keyed({ name: name + SUM_SUFFIX, kind: 'sum', unit, temporality, monotonic: true });
-    this.seriesOf(m.sum, attributes, true).samples.push({ timeUs, value: sum });
+    addSample(this.seriesOf(m.sum, attributes, true), { timeUs, value: sum });
   }
 
   private keyed(descriptor: MetricDescriptor): KeyedDescriptor {
@@ -238,13 +242,26 @@ export class SeriesBuilder {
     if (!s) {
       // Object.assign, not spread: spreading objects with dotted keys is an order of magnitude slower in V8 12
       const labels: Labels = Object.assign({}, this.base, attributes);
-      s = { ref: { metric: d.descriptor, labels, identityKey: key }, samples: [], histograms: [], expHistograms: [] };
+      const ref = { metric: d.descriptor, labels, identityKey: key };
+      s = { ref, samples: NO_POINTS, histograms: NO_POINTS, expHistograms: NO_POINTS };
       m.series.set(key, s);
       if (isDerived) derived.add(s);
       this.out.push(s);
     }
     return s;
   }
+}
+
+/**
+ * The point lists of a new series, shared and frozen until its first point:
+ * most series get one point per request, and an array grown by push from
+ * empty reserves room for 17, allocated per point on the hot path.
+ */
+const NO_POINTS: never[] = Object.freeze([]) as unknown as never[];
+
+function addSample(s: IngestSeries, point: IngestPoint): void {
+  if (s.samples === NO_POINTS) s.samples = [point];
+  else s.samples.push(point);
 }
 
 /** Summaries carry no temporality on the wire; their count and sum are cumulative. */
