@@ -17,7 +17,7 @@
  * run still shows where the time went. Results go to
  * bench/ingest/results/<timestamp>.json.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import inspector from 'node:inspector';
 import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -109,6 +109,15 @@ async function runSender(file: string, target: string, concurrency: number): Pro
     child.on('error', reject);
     child.on('exit', (code) => code !== 0 && reject(new Error(`sender exited with ${code}`)));
   });
+}
+
+/** The checked-out commit the benchmark ran on, or null outside a git checkout. */
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
 }
 
 /** A V8 CPU profiler on this process, through the inspector protocol. */
@@ -333,6 +342,8 @@ async function main(): Promise<void> {
     const date = new Date().toISOString();
     const result = {
       date,
+      commit: gitCommit(),
+      nodeOptions: process.env.NODE_OPTIONS ?? '',
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model,

@@ -32,6 +32,9 @@ describe('series identity keys', () => {
       { 'service.name': 's', 'otel.scope.name': 'scope', 'otel.scope.version': '1', a: 'x', b: 'y' },
     ]);
     expect(series[0]!.ref.identityKey).not.toBe(series[1]!.ref.identityKey);
+    // values that spell out the length-prefixed form of other attributes stay apart too
+    const spelled = build([{ a: 'x1:b1:y' }, { a: 'x', b: 'y' }, { 'a1:x1:b': 'y' }]);
+    expect(new Set(spelled.map((s) => s.ref.identityKey)).size).toBe(3);
   });
 
   it('gives the same key to the same series in the next request, and another key under another resource', () => {
