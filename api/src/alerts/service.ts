@@ -188,7 +188,7 @@ export class AlertService {
           lower: finite(o.lower),
           upper: finite(o.upper),
           score: finite(o.score),
-          direction: o.value > o.expected ? 'above' : 'below',
+          direction: directionOf(o),
           at: new Date(o.time).toISOString(),
         },
       });
@@ -454,13 +454,29 @@ function fmt(x: number): string {
   return Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 }
 
+/**
+ * Where the point lies: `above` or `below` the band, or `level` when it is
+ * inside the band yet scored anomalous (a detector that scores the recent
+ * level, such as level-shift or the ensemble, saw the level move).
+ */
+function directionOf(o: AnomalyObservation): 'above' | 'below' | 'level' {
+  if (o.value > o.upper) return 'above';
+  if (o.value < o.lower) return 'below';
+  return 'level';
+}
+
 function anomalySummary(input: ObserveAnomaliesInput, o: AnomalyObservation): string {
   const host = input.labels['host.name'];
   const where = host ? ` on ${host}` : '';
-  const side = o.value > o.expected ? 'above' : 'below';
   const unit = input.unit && input.unit !== '1' ? ` ${input.unit}` : '';
-  return (
-    `${input.metric}${where} is ${fmt(o.value)}${unit}, ${side} the expected ${fmt(o.expected)}${unit} ` +
-    `(band ${fmt(o.lower)}–${fmt(o.upper)}); anomaly score ${fmt(o.score)} (${input.detector})`
-  );
+  const band = `band ${fmt(o.lower)}–${fmt(o.upper)}`;
+  const score = `anomaly score ${fmt(o.score)} (${input.detector})`;
+  const direction = directionOf(o);
+  if (direction === 'level') {
+    return (
+      `${input.metric}${where}: its recent level moved away from the expected ${fmt(o.expected)}${unit} ` +
+      `(last value ${fmt(o.value)}${unit}, ${band}); ${score}`
+    );
+  }
+  return `${input.metric}${where} is ${fmt(o.value)}${unit}, ${direction} the expected ${fmt(o.expected)}${unit} (${band}); ${score}`;
 }

@@ -8,7 +8,14 @@ import type { HydraConfig } from '../config.ts';
 
 /** Connections of the command's pool on a real server; PGlite runs one query at a time anyway. */
 export const SERVER_POOL_SIZE = 10;
-export const EMBEDDED_POOL_SIZE = 4;
+/**
+ * One connection to the embedded PGlite: pglite-socket interleaves the extended-protocol messages of
+ * concurrent connections outside transactions (electric-sql/pglite#1046), which in `hydra up` failed
+ * the demo seed ("metric … was neither inserted nor found"), maintenance and the analysis jobs with
+ * "bind message supplies 1 parameters, but prepared statement \"\" requires 6". PGlite runs one
+ * query at a time anyway, so one connection costs no throughput.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
 /** The embedded server listens on loopback only, on a free port. */
 export const EMBEDDED_HOST = '127.0.0.1';
 
