@@ -5,7 +5,7 @@
  * 1. pages through the monitor's series (selector → findSeries), keeping those
  *    of this shard (stable hash of the series id);
  * 2. reads each series at the job's step (1-minute averages; per-second rates
- *    for cumulative counters) from its checkpoint, plus warm-up history for the
+ *    for counters) from its checkpoint, plus warm-up history for the
  *    detector (capped at `maxHistoryPoints`), or only the new points when an
  *    in-process detector that has seen up to the checkpoint is cached;
  * 3. scores the points causally with the monitor's detector and options;
@@ -209,9 +209,9 @@ export async function runAnomalyJob(options: AnomalyJobOptions): Promise<Anomaly
   }
 }
 
-/** Cumulative counters are scored as per-second rates, everything else as step averages. */
+/** Counters (monotonic sums, cumulative or delta) are scored as per-second rates, everything else as step averages. */
 function aggregationOf(s: SeriesInfo): 'rate' | 'avg' {
-  return s.kind === 'sum' && s.temporality === 'cumulative' ? 'rate' : 'avg';
+  return s.kind === 'sum' && s.monotonic ? 'rate' : 'avg';
 }
 
 /** Plans grouped so one range query serves each group (same aggregation; warm and cold apart). */
