@@ -13,3 +13,5 @@ export function launchChromium(): Promise<Browser> {
 
 /** A chart "with data": a Recharts line inside the figure whose path has drawn segments. */
 export const DRAWN_LINE = '.recharts-line-curve[d*="L"]';
+/** A sparkline (plain SVG, the fleet view) with at least two points joined. */
+export const DRAWN_SPARKLINE = 'path.sparkline-line[d*="L"]';

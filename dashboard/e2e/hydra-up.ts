@@ -95,6 +95,18 @@ export async function startHydraUp(env: Record<string, string> = {}): Promise<Hy
       child,
       () => out,
     );
+    // The seeded history and a live point of every demo host, through the dashboard's own proxy.
+    await poll(
+      'demo data of the four hosts',
+      async () => {
+        const res = await fetch(`${dashboardUrl}/api/metrics?name=system.cpu.utilization&from=now-2m`);
+        const body = (await res.json()) as { series?: { points: unknown[] }[] };
+        return body.series?.length === 4 && body.series.every((s) => s.points.length > 0) ? true : undefined;
+      },
+      UP_TIMEOUT_MS,
+      child,
+      () => out,
+    );
   } catch (err) {
     await stop();
     throw err;

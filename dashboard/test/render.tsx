@@ -2,6 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
+import { MotionProvider } from '../src/app/motion-provider.tsx';
 import { routes } from '../src/app/router.tsx';
 
 export function renderApp(url: string) {
@@ -9,7 +10,9 @@ export function renderApp(url: string) {
   const router = createMemoryRouter(routes, { initialEntries: [url] });
   const view = render(
     <QueryClientProvider client={client}>
-      <RouterProvider router={router} />
+      <MotionProvider>
+        <RouterProvider router={router} />
+      </MotionProvider>
     </QueryClientProvider>,
   );
   return { ...view, client, router };

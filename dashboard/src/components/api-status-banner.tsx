@@ -3,7 +3,8 @@
  * away by itself when /readyz answers again (polled every few seconds).
  */
 import { useQuery } from '@tanstack/react-query';
-import { AnimatePresence, motion } from 'motion/react';
+import { AnimatePresence } from 'motion/react';
+import * as m from 'motion/react-m';
 import { WifiOff } from 'lucide-react';
 import { readyQueryOptions } from '../queries/health.ts';
 import { describeError } from './panel-state.tsx';
@@ -14,7 +15,7 @@ export function ApiStatusBanner() {
   return (
     <AnimatePresence initial={false}>
       {down && (
-        <motion.div
+        <m.div
           role="alert"
           initial={{ height: 0, opacity: 0 }}
           animate={{ height: 'auto', opacity: 1 }}
@@ -28,7 +29,7 @@ export function ApiStatusBanner() {
             <span className="truncate text-destructive/90">{describeError(ready.error)}</span>
             <span className="ml-auto shrink-0 text-xs">retrying every few seconds; panels keep their last data</span>
           </div>
-        </motion.div>
+        </m.div>
       )}
     </AnimatePresence>
   );

@@ -59,19 +59,27 @@ export function formatRate(value: number | null | undefined, unit: string): stri
   return base === '—' ? base : `${base}/s`;
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
+  hourCycle: 'h23',
+});
+
+const dayHourFmt = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  hourCycle: 'h23',
 });
 
 /** Axis tick: hh:mm for ranges up to a day, "Nov 26 14:00" beyond. */
 export function formatTick(ms: number, rangeMs: number): string {
   if (rangeMs <= 86_400_000) return timeFmt.format(ms);
-  return new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit' }).format(ms);
+  return dayHourFmt.format(ms);
 }
 
 /** Full timestamp for tooltips and tables. */

@@ -11,6 +11,14 @@ import { isLive, resolveRange, stepFor, type TimeRange } from '../lib/time-range
 export const LIVE_REFETCH_MS = 15_000;
 /** Metric names and label values change rarely. */
 export const DISCOVERY_STALE_MS = 60_000;
+/** New hosts and metrics appear without a reload; faster while there is nothing yet (a fresh start). */
+export const DISCOVERY_REFETCH_MS = 30_000;
+export const DISCOVERY_REFETCH_EMPTY_MS = 5_000;
+
+/** Refetch interval of a discovery list: short while it is empty. */
+export function discoveryRefetch(data: readonly unknown[] | undefined): number {
+  return data && data.length > 0 ? DISCOVERY_REFETCH_MS : DISCOVERY_REFETCH_EMPTY_MS;
+}
 
 export type Aggregation = NonNullable<RangeResultBody['aggregation']>;
 export const AGGREGATIONS: readonly Aggregation[] = ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'];
@@ -76,6 +84,7 @@ export function metricNamesQueryOptions() {
     queryFn: ({ signal }) =>
       apiFetch<{ metrics: MetricSummaryBody[] }>('/metrics/names', { signal }).then((r) => r.metrics),
     staleTime: DISCOVERY_STALE_MS,
+    refetchInterval: (query) => discoveryRefetch(query.state.data),
   });
 }
 
@@ -86,6 +95,7 @@ export function labelNamesQueryOptions(metric?: string) {
     queryFn: ({ signal }) =>
       apiFetch<{ labels: string[] }>('/labels', { params: { metric }, signal }).then((r) => r.labels),
     staleTime: DISCOVERY_STALE_MS,
+    refetchInterval: (query) => discoveryRefetch(query.state.data),
   });
 }
 
@@ -99,6 +109,7 @@ export function labelValuesQueryOptions(label: string, metric?: string) {
         signal,
       }).then((r) => r.values),
     staleTime: DISCOVERY_STALE_MS,
+    refetchInterval: (query) => discoveryRefetch(query.state.data),
   });
 }
 

@@ -2,7 +2,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { SeriesInfoBody } from '@hydra/api';
 import { apiFetch } from '../api/client.ts';
-import { DISCOVERY_STALE_MS } from './metrics.ts';
+import { discoveryRefetch, DISCOVERY_STALE_MS } from './metrics.ts';
 
 /** Most series listed for one host (the API's page ceiling). */
 export const HOST_SERIES_LIMIT = 1000;
@@ -21,5 +21,6 @@ export function seriesListQueryOptions(sel: { name?: string; host?: string; matc
         signal,
       }).then((r) => r.series),
     staleTime: DISCOVERY_STALE_MS,
+    refetchInterval: (query) => discoveryRefetch(query.state.data),
   });
 }

@@ -100,6 +100,12 @@ function ChartTooltip({
   );
 }
 
+/** The time under the pointer: Recharts reports the active x value as a number or its string form. */
+function labelTime(label: unknown): number | null {
+  const t = typeof label === 'string' ? Number(label) : label;
+  return typeof t === 'number' && Number.isFinite(t) ? t : null;
+}
+
 /** Time-series chart with bands, anomalies, forecast, thresholds and drag-to-zoom. */
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const { unit, domain, thresholds = [], alertSpans = [], height = 220, onZoom } = props;
@@ -134,10 +140,12 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
           data={rows}
           margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
           onMouseDown={(e) => {
-            if (onZoom && typeof e?.activeLabel === 'number') setDrag({ from: e.activeLabel, to: e.activeLabel });
+            const t = labelTime(e?.activeLabel);
+            if (onZoom && t !== null) setDrag({ from: t, to: t });
           }}
           onMouseMove={(e) => {
-            if (drag && typeof e?.activeLabel === 'number') setDrag({ ...drag, to: e.activeLabel });
+            const t = labelTime(e?.activeLabel);
+            if (drag && t !== null) setDrag({ ...drag, to: t });
           }}
           onMouseUp={() => {
             if (drag && onZoom && Math.abs(drag.to - drag.from) >= MIN_ZOOM_MS) {

@@ -1,7 +1,7 @@
 /** One alert: what and why (the explanation), the series around it, its history, and the actions. */
 import { useQuery } from '@tanstack/react-query';
 import { X } from 'lucide-react';
-import { motion } from 'motion/react';
+import * as m from 'motion/react-m';
 import type { Alert } from '../../api/analysis-types.ts';
 import { TimeSeriesChart } from '../../components/chart/time-series-chart.tsx';
 import { PanelError, PanelLoading, QueryPanel } from '../../components/panel-state.tsx';
@@ -94,7 +94,7 @@ function Explanation({ alert }: { alert: Alert }) {
 export function AlertDetail({ id, onClose }: { id: number; onClose: () => void }) {
   const query = useQuery(alertDetailQueryOptions(id));
   return (
-    <motion.div initial={{ opacity: 0, x: 16 }} animate={{ opacity: 1, x: 0 }} transition={{ duration: 0.15 }}>
+    <m.div initial={{ opacity: 0, x: 16 }} animate={{ opacity: 1, x: 0 }} transition={{ duration: 0.15 }}>
       <Card aria-label={`alert ${id}`}>
         <CardHeader>
           <CardTitle>Alert {id}</CardTitle>
@@ -162,6 +162,6 @@ export function AlertDetail({ id, onClose }: { id: number; onClose: () => void }
           )}
         </CardContent>
       </Card>
-    </motion.div>
+    </m.div>
   );
 }

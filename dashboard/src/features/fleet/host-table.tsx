@@ -1,6 +1,6 @@
 /** Every host with its health, open alerts, and a sparkline and latest value of each key metric. */
 import { Link } from 'react-router';
-import { motion } from 'motion/react';
+import * as m from 'motion/react-m';
 import { Sparkline } from '../../components/chart/sparkline.tsx';
 import { PanelEmpty, PanelError, PanelLoading } from '../../components/panel-state.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
@@ -53,7 +53,7 @@ export function HostTable({ fleet, search }: { fleet: ReturnType<typeof useFleet
             </TableHeader>
             <TableBody>
               {sorted.map(({ row, health }) => (
-                <motion.tr
+                <m.tr
                   key={row.host}
                   layout="position"
                   transition={{ duration: 0.25 }}
@@ -101,7 +101,7 @@ export function HostTable({ fleet, search }: { fleet: ReturnType<typeof useFleet
                   <TableCell className="text-xs whitespace-nowrap text-muted-foreground">
                     {row.lastSeen === null ? '—' : formatRelative(row.lastSeen, now)}
                   </TableCell>
-                </motion.tr>
+                </m.tr>
               ))}
             </TableBody>
           </Table>

@@ -4,7 +4,7 @@
  * reached the database, so a stalled writer shows here as a drop.
  */
 import { useQuery } from '@tanstack/react-query';
-import { TimeSeriesChart } from '../../components/chart/time-series-chart.tsx';
+import { Sparkline } from '../../components/chart/sparkline.tsx';
 import { QueryPanel } from '../../components/panel-state.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { formatValue } from '../../lib/format.ts';
@@ -48,15 +48,19 @@ export function IngestRate({ range }: { range: TimeRange }) {
           empty="nothing stored in this range"
           className="h-28"
         >
-          {(d) => (
-            <TimeSeriesChart
-              ariaLabel="points stored per second"
-              series={[{ key: 'rate', label: 'points/s', points: ingestRate(d) }]}
-              unit=""
-              domain={[d.fromMs, d.toMs]}
-              height={112}
-            />
-          )}
+          {(d) => {
+            const rate = ingestRate(d);
+            const peak = Math.max(0, ...rate.map((p) => p[1]));
+            return (
+              <div className="space-y-1">
+                <Sparkline points={rate} label="points stored per second" height={88} fill />
+                <p className="flex justify-between text-xs text-muted-foreground">
+                  <span>step {d.stepSeconds ?? '—'}s</span>
+                  <span>peak {formatValue(peak, '')}/s</span>
+                </p>
+              </div>
+            );
+          }}
         </QueryPanel>
       </CardContent>
     </Card>

@@ -1,1 +1,0 @@
-var e=[`firing`,`pending`,`resolved`],t=[`critical`,`warning`,`info`];export{e as n,t};

@@ -1,1 +1,0 @@
-import{_ as e,m as t}from"./chunk-YDNE64FV-CSYDGghd.js";var n=e(t(),1),r=15e3;function i(e=r){let[t,i]=(0,n.useState)(()=>Date.now());return(0,n.useEffect)(()=>{let t=setInterval(()=>i(Date.now()),e);return()=>clearInterval(t)},[e]),t}export{i as t};
