@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.hydra/**', 'test-results/**', 'dashboard/dist/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.hydra/**', 'test-results/**', 'dashboard/dist*/**', 'docs/screenshots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
