@@ -12,6 +12,8 @@ import pg from 'pg';
 /** Kernel clock ticks per second (USER_HZ): 100 on every Linux architecture Node supports. */
 const CLOCK_TICKS_PER_SECOND = 100;
 const MS_PER_TICK = 1000 / CLOCK_TICKS_PER_SECOND;
+/** PostgreSQL 15 backends flush their statistics at most once a second when idle. */
+const STATS_FLUSH_WAIT_MS = 1_500;
 
 /** utime + stime of one process in ms, or null when it is gone or not visible. */
 function processCpuMs(pid: number): number | null {
@@ -32,6 +34,20 @@ function machineCpuMs(): { busy: number; total: number } {
   const total = ticks.reduce((a, b) => a + b, 0);
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   return { busy: (total - idle) * MS_PER_TICK, total: total * MS_PER_TICK };
+}
+
+/** Transactions committed in the database so far (pg_stat_database; flushed by the server within about a second). */
+async function committedTransactions(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
 }
 
 async function backendPids(url: string): Promise<number[]> {
@@ -58,11 +74,14 @@ export interface CpuReport {
   machineTotalMs: number;
   loadAverage1mStart: number;
   loadAverage1mEnd: number;
+  /** Transactions the database committed meanwhile (approximate: the server flushes its counters lazily). */
+  transactions: number;
 }
 
 /** Starts measuring; `stop()` returns the CPU spent since, by whom. */
 export async function startCpuMeter(databaseUrl: string): Promise<{ stop(): Promise<CpuReport> }> {
   const pidsBefore = await backendPids(databaseUrl);
+  const transactionsBefore = await committedTransactions(databaseUrl);
   const pgBefore = new Map(pidsBefore.map((pid) => [pid, processCpuMs(pid)]));
   const machineBefore = machineCpuMs();
   const selfBefore = process.cpuUsage();
@@ -74,6 +93,9 @@ export async function startCpuMeter(databaseUrl: string): Promise<{ stop(): Prom
       const self = process.cpuUsage(selfBefore);
       const machine = machineCpuMs();
       const pidsAfter = await backendPids(databaseUrl);
+      // Let the backends flush their statistics before the counter is read.
+      await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_WAIT_MS));
+      const transactions = (await committedTransactions(databaseUrl)) - transactionsBefore;
       let postgresMs: number | null = 0;
       for (const pid of new Set([...pidsBefore, ...pidsAfter])) {
         const after = processCpuMs(pid);
@@ -91,6 +113,7 @@ export async function startCpuMeter(databaseUrl: string): Promise<{ stop(): Prom
         machineTotalMs: machine.total - machineBefore.total,
         loadAverage1mStart: load,
         loadAverage1mEnd: loadavg()[0]!,
+        transactions,
       };
     },
   };

@@ -318,6 +318,8 @@ async function main(): Promise<void> {
       const timedPoints = e2e.timed.acknowledged * shape.pointsPerRequest;
       const e2eCpu = cpuPerMillion(e2e.cpu, timedPoints, e2e.cpu.senderMs);
       const rawCpu = cpuPerMillion(raw.cpu, raw.rows);
+      const rowsPerTransaction = Math.round(timedPoints / Math.max(1, e2e.cpu.transactions));
+      console.log(`[${run}] end-to-end transactions: ${e2e.cpu.transactions} (~${rowsPerTransaction} rows each)`);
       console.log(
         `[${run}] CPU ms per million points: end to end ${JSON.stringify(e2eCpu)}; raw COPY ${JSON.stringify(rawCpu)}; load average ${e2e.cpu.loadAverage1mStart.toFixed(1)}`,
       );
@@ -329,15 +331,31 @@ async function main(): Promise<void> {
         );
         valid = false;
       }
-      results.push({ raw, endToEnd: e2e, cpuPerMillionPoints: { endToEnd: e2eCpu, raw: rawCpu }, ratio });
+      // CPU a point costs on the raw path over what it costs end to end: what the ratio would be if both had the
+      // same CPU to themselves; unlike the wall-clock ratio, other users' jobs hardly move it.
+      const cpuCostRatio =
+        e2eCpu.postgres === null || rawCpu.postgres === null
+          ? null
+          : (rawCpu.client! + rawCpu.postgres) / (e2eCpu.client! + e2eCpu.sender! + e2eCpu.postgres);
+      if (cpuCostRatio !== null)
+        console.log(`[${run}] CPU-cost ratio raw / end-to-end: ${(cpuCostRatio * 100).toFixed(1)} %`);
+      results.push({
+        raw,
+        endToEnd: e2e,
+        cpuPerMillionPoints: { endToEnd: e2eCpu, raw: rawCpu },
+        ratio,
+        cpuCostRatio,
+      });
     }
     const summary = {
       rawRowsPerSecond: median(results.map((r) => r.raw.rowsPerSecond)),
       endToEndPointsPerSecond: median(results.map((r) => r.endToEnd.timed.pointsPerSecond)),
       ratio: median(results.map((r) => r.ratio)),
+      cpuCostRatio: results.every((r) => r.cpuCostRatio !== null) ? median(results.map((r) => r.cpuCostRatio!)) : null,
+      collectorCpuUsPerPoint: median(results.map((r) => r.cpuPerMillionPoints.endToEnd.client! / 1000)),
     };
     console.log(
-      `median of ${runs}: raw ${Math.round(summary.rawRowsPerSecond).toLocaleString('en')} rows/s, end to end ${Math.round(summary.endToEndPointsPerSecond).toLocaleString('en')} points/s, ratio ${(summary.ratio * 100).toFixed(1)} %`,
+      `median of ${runs}: raw ${Math.round(summary.rawRowsPerSecond).toLocaleString('en')} rows/s, end to end ${Math.round(summary.endToEndPointsPerSecond).toLocaleString('en')} points/s, ratio ${(summary.ratio * 100).toFixed(1)} %, CPU-cost ratio ${summary.cpuCostRatio === null ? 'n/a' : (summary.cpuCostRatio * 100).toFixed(1) + ' %'}, collector ${summary.collectorCpuUsPerPoint.toFixed(2)} µs CPU/point`,
     );
     const date = new Date().toISOString();
     const result = {
