@@ -54,7 +54,8 @@ describe('dashboard in Chromium against hydra up', () => {
     });
     await page
       .locator(`svg[aria-label="points stored per second"] ${DRAWN_SPARKLINE}`)
-      .waitFor({ timeout: DRAW_TIMEOUT_MS });
+      // attached, not visible: a steady rate is a flat line, which has no height
+      .waitFor({ state: 'attached', timeout: DRAW_TIMEOUT_MS });
     expect(await page.getByText('no data').count()).toBeLessThan(16);
     await shot('dashboard');
     // the dark theme, for the README
@@ -64,13 +65,14 @@ describe('dashboard in Chromium against hydra up', () => {
   });
 
   it('host details: every metric of web-4 charted, drag-to-zoom puts an absolute range in the URL', async () => {
-    await page.getByRole('link', { name: 'web-4' }).click();
+    await page.getByRole('table').getByRole('link', { name: 'web-4', exact: true }).click();
     expect(new URL(page.url()).searchParams.get('from')).toBe(RANGE);
     await page.waitForURL(/\/details\/web-4/);
     const cpu = page.locator(`figure[aria-label="system.cpu.utilization of web-4"]`);
-    await cpu.locator(DRAWN_LINE).waitFor({ timeout: DRAW_TIMEOUT_MS });
+    await cpu.locator(DRAWN_LINE).first().waitFor({ timeout: DRAW_TIMEOUT_MS });
     await page
       .locator(`figure[aria-label="system.filesystem.utilization of web-4"] ${DRAWN_LINE}`)
+      .first()
       .waitFor({ timeout: DRAW_TIMEOUT_MS });
     await expect
       .poll(() => page.locator(`figure ${DRAWN_LINE}`).count(), { timeout: DRAW_TIMEOUT_MS })
@@ -83,7 +85,7 @@ describe('dashboard in Chromium against hydra up', () => {
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
     await page.mouse.up();
     await page.waitForURL((url) => /^\d+$/.test(url.searchParams.get('from') ?? ''));
-    await cpu.locator(DRAWN_LINE).waitFor({ timeout: DRAW_TIMEOUT_MS });
+    await cpu.locator(DRAWN_LINE).first().waitFor({ timeout: DRAW_TIMEOUT_MS });
     await expect.poll(() => page.getByRole('button', { name: 'live' }).isVisible()).toBe(true);
   });
 

@@ -10,11 +10,14 @@ import './index.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
+const queryClient = createQueryClient();
+const router = createRouter(queryClient);
+
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={createQueryClient()}>
+    <QueryClientProvider client={queryClient}>
       <MotionProvider>
-        <RouterProvider router={createRouter()} />
+        <RouterProvider router={router} />
       </MotionProvider>
     </QueryClientProvider>
   </StrictMode>,

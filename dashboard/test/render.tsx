@@ -3,11 +3,11 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { MotionProvider } from '../src/app/motion-provider.tsx';
-import { routes } from '../src/app/router.tsx';
+import { createRoutes } from '../src/app/router.tsx';
 
 export function renderApp(url: string) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const router = createMemoryRouter(routes, { initialEntries: [url] });
+  const router = createMemoryRouter(createRoutes(client), { initialEntries: [url] });
   const view = render(
     <QueryClientProvider client={client}>
       <MotionProvider>

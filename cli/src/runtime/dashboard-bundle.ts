@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -20,6 +20,8 @@ export const BUILD_TIMEOUT_MS = 180_000;
 const MAX_BUILD_OUTPUT = 8_192;
 /** Files and folders of the dashboard whose changes call for a rebuild. */
 const SOURCE_ENTRIES = ['src', 'index.html', 'vite.config.ts', 'package.json'];
+/** Written last by a complete build here (a bare `vite build` leaves none, so it is redone with the .gz files). */
+const STAMP_FILE = '.hydra-build';
 /** Extensions written gzipped next to the original. */
 const GZIP_EXTENSIONS = /\.(js|css|html|svg|json)$/;
 
@@ -45,9 +47,9 @@ async function newestMtime(path: string): Promise<number> {
   return newest;
 }
 
-/** True when dist/index.html exists and is newer than every source file. */
+/** True when dist/ holds a complete build of ours that is newer than every source file. */
 export async function isBundleFresh(root: string): Promise<boolean> {
-  const built = await stat(join(root, 'dist', 'index.html')).catch(() => null);
+  const built = await stat(join(root, 'dist', STAMP_FILE)).catch(() => null);
   if (!built) return false;
   let sources = 0;
   for (const entry of SOURCE_ENTRIES) sources = Math.max(sources, await newestMtime(join(root, entry)));
@@ -116,6 +118,7 @@ export async function ensureDashboardBundle(
     await mkdir(building, { recursive: true });
     await runViteBuild(root, building);
     await gzipTree(building);
+    await writeFile(join(building, STAMP_FILE), `${new Date().toISOString()}\n`);
     const old = join(root, `dist.old-${process.pid}`);
     await rename(dist, old).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;

@@ -1,34 +1,50 @@
 /** Routes; every view is its own chunk (route-level code splitting). */
+import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { prefetchFleet } from '../features/fleet/fleet-queries.ts';
+import { rangeFromParams } from '../lib/time-range.ts';
 import { Layout } from './layout.tsx';
 import { RouteError } from './route-error.tsx';
 
-/** The route table (also used by the component tests with a memory router). */
-export const routes: RouteObject[] = [
-  {
-    element: <Layout />,
-    errorElement: <RouteError />,
-    children: [
-      { index: true, element: <Navigate to="/dashboard" replace /> },
-      { path: 'dashboard', lazy: () => import('../pages/fleet-page.tsx').then((m) => ({ Component: m.FleetPage })) },
-      {
-        path: 'details/:host',
-        lazy: () => import('../pages/host-details-page.tsx').then((m) => ({ Component: m.HostDetailsPage })),
-      },
-      { path: 'alerts', lazy: () => import('../pages/alerts-page.tsx').then((m) => ({ Component: m.AlertsPage })) },
-      {
-        path: 'explore',
-        lazy: () => import('../pages/explorer-page.tsx').then((m) => ({ Component: m.ExplorerPage })),
-      },
-      {
-        path: 'monitors',
-        lazy: () => import('../pages/monitors-page.tsx').then((m) => ({ Component: m.MonitorsPage })),
-      },
-      { path: '*', lazy: () => import('../pages/not-found-page.tsx').then((m) => ({ Component: m.NotFoundPage })) },
-    ],
-  },
-];
+/**
+ * The route table (also used by the component tests with a memory router).
+ * The fleet route's loader starts its queries while its chunk downloads; it
+ * does not wait for them (each panel shows its own loading state).
+ */
+export function createRoutes(client: QueryClient): RouteObject[] {
+  return [
+    {
+      element: <Layout />,
+      errorElement: <RouteError />,
+      children: [
+        { index: true, element: <Navigate to="/dashboard" replace /> },
+        {
+          path: 'dashboard',
+          loader: ({ request }) => {
+            prefetchFleet(client, rangeFromParams(new URL(request.url).searchParams)).catch(() => undefined);
+            return null;
+          },
+          lazy: () => import('../pages/fleet-page.tsx').then((m) => ({ Component: m.FleetPage })),
+        },
+        {
+          path: 'details/:host',
+          lazy: () => import('../pages/host-details-page.tsx').then((m) => ({ Component: m.HostDetailsPage })),
+        },
+        { path: 'alerts', lazy: () => import('../pages/alerts-page.tsx').then((m) => ({ Component: m.AlertsPage })) },
+        {
+          path: 'explore',
+          lazy: () => import('../pages/explorer-page.tsx').then((m) => ({ Component: m.ExplorerPage })),
+        },
+        {
+          path: 'monitors',
+          lazy: () => import('../pages/monitors-page.tsx').then((m) => ({ Component: m.MonitorsPage })),
+        },
+        { path: '*', lazy: () => import('../pages/not-found-page.tsx').then((m) => ({ Component: m.NotFoundPage })) },
+      ],
+    },
+  ];
+}
 
-export function createRouter() {
-  return createBrowserRouter(routes);
+export function createRouter(client: QueryClient) {
+  return createBrowserRouter(createRoutes(client));
 }

@@ -19,6 +19,15 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** A time of the explanation: epoch ms or RFC 3339 (the forecast job writes `crossingAt` as RFC 3339). */
+function time(v: unknown): number | null {
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? null : t;
+  }
+  return num(v);
+}
+
 function AlertRows({ alerts, right }: { alerts: Alert[]; right: (a: Alert) => string }) {
   return (
     <ul className="divide-y text-sm">
@@ -96,7 +105,7 @@ export function TopAnomalies({ alerts }: { alerts: UseQueryResult<AlertPage> }) 
 }
 
 export function ForecastCrossings({ alerts }: { alerts: UseQueryResult<AlertPage> }) {
-  const crossing = (a: Alert) => num(a.explanation.crossingAt);
+  const crossing = (a: Alert) => time(a.explanation.crossingAt);
   return (
     <ListCard
       title="Forecast to cross a threshold"

@@ -5,10 +5,10 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { RangeSeriesBody } from '@hydra/api';
 import type { Alert } from '../../api/analysis-types.ts';
-import { resolveRange, stepFor, type TimeRange } from '../../lib/time-range.ts';
-import { alertListQueryOptions } from '../../queries/alerts.ts';
-import { HOST_LABEL, hostsQueryOptions, rangeQueryOptions } from '../../queries/metrics.ts';
-import { KEY_METRICS, SPARKLINE_POINTS } from './key-metrics.ts';
+import type { TimeRange } from '../../lib/time-range.ts';
+import { HOST_LABEL } from '../../queries/metrics.ts';
+import { fleetQueries } from './fleet-queries.ts';
+import { KEY_METRICS } from './key-metrics.ts';
 
 export type Health = 'critical' | 'warning' | 'ok' | 'stale' | 'unknown';
 
@@ -20,17 +20,12 @@ export interface HostRow {
   lastSeen: number | null;
 }
 
-/** Most open alerts read for the fleet view (counts beyond it are shown as "≥"). */
-export const FLEET_ALERT_LIMIT = 500;
-
 export function useFleet(range: TimeRange) {
-  const hosts = useQuery(hostsQueryOptions());
-  const { fromMs, toMs } = resolveRange(range);
-  const step = stepFor(toMs - fromMs, SPARKLINE_POINTS);
-  const metrics = useQueries({
-    queries: KEY_METRICS.map((m) => rangeQueryOptions({ name: m.name, range, step, aggregation: m.aggregation })),
-  });
-  const alerts = useQuery(alertListQueryOptions({ state: 'active', limit: FLEET_ALERT_LIMIT }));
+  const q = fleetQueries(range);
+  const step = q.step;
+  const hosts = useQuery(q.hosts);
+  const metrics = useQueries({ queries: q.metrics });
+  const alerts = useQuery(q.alerts);
 
   const rows: HostRow[] = (hosts.data ?? []).map((host) => {
     const series = new Map<string, RangeSeriesBody>();
