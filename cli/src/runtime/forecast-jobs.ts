@@ -37,7 +37,8 @@ export function describeForecastReport(r: ForecastJobReport): string {
   return (
     `forecast ${r.monitor} [${r.shard}]: ${r.forecast}/${r.series} series forecast (${models || 'none'}), ` +
     `${r.skipped} skipped, ${r.failed} failed, ${r.fallbacks} fallback(s); ${r.raised} threshold alert(s) raised, ` +
-    `${r.resolved} resolved, ${r.firing} firing (${r.durationMs} ms)`
+    `${r.resolved} resolved, ${r.firing} firing (${r.durationMs} ms)` +
+    (r.skippedReasons.length > 0 ? `; e.g. ${r.skippedReasons[0]}` : '')
   );
 }
 

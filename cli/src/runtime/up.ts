@@ -17,6 +17,7 @@ import { startDashboardService } from './dashboard.ts';
 import { runDemoUntilAborted } from './demo.ts';
 import { runShutdown } from './lifecycle.ts';
 import { startAnalysis } from './analysis.ts';
+import { forecastJobs } from './forecast-jobs.ts';
 import { createPipeline } from './pipeline.ts';
 import { authFor, startApiService, startCollectorService, VERSION } from './services.ts';
 import { ShutdownPlan } from './shutdown-plan.ts';
@@ -67,8 +68,28 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     plan.set('collector', () => collector.shutdown());
     const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
     plan.set('api', () => api.close());
-    const analysis = startAnalysis({ db: storage.db, monitors, log, apiUrl: api.url });
+    const forecastJobNames: string[] = [];
+    const analysis = startAnalysis({
+      db: storage.db,
+      monitors,
+      log,
+      apiUrl: api.url,
+      extraJobs: (alerts) => {
+        const jobs = forecastJobs(storage.db, alerts, monitors, log);
+        forecastJobNames.push(...jobs.map((j) => j.name));
+        return jobs;
+      },
+    });
     plan.set('analysis', (ms) => analysis.shutdown(ms));
+    // Forecasts run hourly; the first pass runs once the history is in (after the demo's seed), not an hour later,
+    // and after a maintenance pass, which brings seeded history into the rollups the forecasts read.
+    const forecastNow = (): void => {
+      maintenance
+        .runOnce()
+        .then(() => Promise.all(forecastJobNames.map((name) => analysis.scheduler.trigger(name))))
+        .catch((err: unknown) => log.error(`first forecast pass: ${(err as Error).message}`));
+    };
+    if (!options.demo) forecastNow();
     const dashboard = await startDashboardService({ config, apiUrl: api.url, bundle: dashboardBundle, log });
     plan.set('dashboard', () => dashboard.close());
 
@@ -98,6 +119,7 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
         authOn: auth.mode === 'on',
         log,
         abort: abortDemo.signal,
+        onHistoryReady: forecastNow,
       });
       plan.set('demo', async () => {
         abortDemo.abort();
