@@ -123,7 +123,14 @@ export async function ensureDashboardBundle(
     await rename(dist, old).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
-    await rename(building, dist);
+    try {
+      await rename(building, dist);
+    } catch (err) {
+      // Another hydra finished its build first and put its dist/ in place: use that one.
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !(await isBundleFresh(root))) throw err;
+      await rm(building, { recursive: true, force: true });
+    }
     await rm(old, { recursive: true, force: true });
   } catch (err) {
     await rm(building, { recursive: true, force: true });
