@@ -9,11 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, listAlerts, migrate, readForecasts, findSeries } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { AlertService, runForecastJob, type MonitorRef } from '@hydra/api';
-import { parseMonitorSpec } from '@hydra/schema';
+import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { seedDemoHistory } from '../src/demo/seed-history.ts';
 import { DEMO_HOSTS, DEMO_METRICS } from '../src/demo/hosts.ts';
 import { createPipeline } from '../src/runtime/pipeline.ts';
+import { findMonitor, loadMonitors } from '../src/monitors.ts';
+import { REPO_ROOT } from './helpers.ts';
 
 const HOUR = 3_600_000;
 const web4 = DEMO_HOSTS.find((h) => h.name === 'web-4')!;
@@ -34,27 +36,11 @@ describe.each(testBackends())('the demo disk forecast on %s', (backend) => {
   let test: TestDatabase;
   let db: Database;
   let alerts: AlertService;
-  /** The demo's disk monitor as hydra.yaml defines it (demo-disk): 90 % warning, 95 % critical, 12 h ahead. */
-  const monitor: MonitorRef = {
-    key: 'default/disk',
-    name: 'disk',
-    namespace: 'default',
-    spec: parseMonitorSpec({
-      selector: { metric: DEMO_METRICS.disk.name, matchers: [{ name: 'service.name', value: 'demo-shop' }] },
-      anomaly: { enabled: false },
-      forecast: {
-        enabled: true,
-        horizon: '12h',
-        lookback: '14d',
-        thresholds: [
-          { value: 0.9, direction: 'above', severity: 'warning' },
-          { value: 0.95, direction: 'above', severity: 'critical' },
-        ],
-      },
-    }),
-  };
+  /** The demo's disk monitor as `hydra up` runs it: demo-disk of hydra.yaml (90 % warning, 95 % critical, 12 h). */
+  let monitor: MonitorRef;
 
   beforeAll(async () => {
+    monitor = findMonitor(await loadMonitors(path.join(REPO_ROOT, 'hydra.yaml')), 'demo-disk');
     test = await openTestDatabase(backend);
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
