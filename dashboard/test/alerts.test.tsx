@@ -20,7 +20,21 @@ describe('alerts view', () => {
     ];
     const listRequests: URLSearchParams[] = [];
     const acks: unknown[] = [];
+    const silences: Record<string, unknown>[] = [];
     server.use(
+      http.get('/api/silences', () => HttpResponse.json({ silences })),
+      http.post('/api/silences', async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        const created = {
+          id: silences.length + 1,
+          ...body,
+          createdAt: new Date().toISOString(),
+          expiredAt: null,
+          active: true,
+        };
+        silences.push(created);
+        return HttpResponse.json(created);
+      }),
       http.get('/api/readyz', () => HttpResponse.json({ status: 'ready', checks: {} })),
       http.get('/api/labels/host.name/values', () =>
         HttpResponse.json({ label: 'host.name', values: ['web-2', 'web-3'] }),
@@ -68,5 +82,18 @@ describe('alerts view', () => {
     await user.click(within(detail).getByRole('button', { name: 'Acknowledge' }));
     await waitFor(() => expect(acks).toEqual([{ by: 'dashboard', comment: 'rolling back' }]));
     expect(await within(detail).findByRole('button', { name: 'Acknowledged' })).toBeDisabled();
+
+    // silence alerts like it: matchers from the alert's identifying labels, listed once created
+    const panel = screen.getByRole('region', { name: 'active silences' });
+    expect(within(panel).getByText('no silence is in force')).toBeInTheDocument();
+    await user.click(within(detail).getByRole('button', { name: 'Silence' }));
+    await waitFor(() => expect(silences).toHaveLength(1));
+    expect(silences[0]!.matchers).toEqual([
+      { name: 'alertname', op: '=', value: 'HydraAnomaly' },
+      { name: 'monitor', op: '=', value: 'demo' },
+      { name: '__name__', op: '=', value: 'system.cpu.utilization' },
+      { name: 'host.name', op: '=', value: 'web-2' },
+    ]);
+    expect(await within(panel).findByText(/alertname="HydraAnomaly"/)).toBeInTheDocument();
   });
 });

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { AlertDetail } from '../features/alerts/alert-detail.tsx';
 import { AlertFilters } from '../features/alerts/alert-filters.tsx';
 import { AlertsTable } from '../features/alerts/alerts-table.tsx';
+import { SilencesPanel } from '../features/alerts/silences-panel.tsx';
 import type { AlertSeverity, AlertState } from '../api/analysis-types.ts';
 import { useTimeRange, useUrlParam } from '../hooks/use-url-state.ts';
 import { describeRange } from '../lib/time-range.ts';
@@ -57,7 +58,10 @@ export function AlertsPage() {
             />
           </CardContent>
         </Card>
-        {selected !== null && Number.isInteger(selected) && <AlertDetail id={selected} onClose={() => setId(null)} />}
+        <div className="space-y-3">
+          {selected !== null && Number.isInteger(selected) && <AlertDetail id={selected} onClose={() => setId(null)} />}
+          <SilencesPanel />
+        </div>
       </div>
     </div>
   );
