@@ -82,10 +82,12 @@ export async function buildDashboardServer(options: {
     }
     const path = (request.params as { '*': string })['*'];
     if (path.startsWith('assets/')) {
-      return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(path, bundle.dir);
+      return reply
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .sendFile(path, bundle.dir, { cacheControl: false });
     }
     // Every other path is a route of the single-page app.
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', bundle.dir);
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', bundle.dir, { cacheControl: false });
   });
   return app;
 }
