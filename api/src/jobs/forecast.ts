@@ -19,6 +19,7 @@
  * Safe to rerun: a forecast replaces the previous one and the AlertService
  * de-duplicates raises. Memory is bounded by one page × the history cap.
  */
+import { metrics } from '@opentelemetry/api';
 import { DEFAULT_MAX_MASE } from '@hydra/analytics';
 import {
   countFiring,
@@ -44,6 +45,16 @@ export const DEFAULT_INLINE_MAX_SERIES = 4;
 export const DEFAULT_SERIES_BUDGET_MS = 250;
 /** Reasons for skipped series kept in the report (the counts are complete). */
 export const MAX_REPORTED_REASONS = 10;
+
+const meter = metrics.getMeter('hydra');
+/** Series handled by forecast passes, by monitor and outcome (forecast, fallback, skipped, failed). */
+const seriesCounter = meter.createCounter('hydra.forecast.series', {
+  description: 'Series handled by forecast job passes, by monitor and outcome',
+});
+/** Threshold evaluations that raised or resolved a forecast_threshold alert. */
+const thresholdCounter = meter.createCounter('hydra.forecast.threshold_alerts', {
+  description: 'forecast_threshold alerts raised (or kept raised) and resolved, by monitor and action',
+});
 
 export interface ForecastJobOptions {
   db: Database;
@@ -213,6 +224,13 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     if (page.length < pageSize) break;
   }
   report.pruned = await pruneForecasts(db, monitor.key, now - horizonMs);
+  const attrs = { monitor: monitor.key };
+  seriesCounter.add(report.forecast - report.fallbacks, { ...attrs, outcome: 'forecast' });
+  seriesCounter.add(report.fallbacks, { ...attrs, outcome: 'fallback' });
+  seriesCounter.add(report.skipped, { ...attrs, outcome: 'skipped' });
+  seriesCounter.add(report.failed, { ...attrs, outcome: 'failed' });
+  thresholdCounter.add(report.raised, { ...attrs, action: 'raise' });
+  thresholdCounter.add(report.resolved, { ...attrs, action: 'resolve' });
   report.firing = (await countFiring(db)).get(monitor.key) ?? 0;
   report.durationMs = Math.round(performance.now() - started);
   return report;
