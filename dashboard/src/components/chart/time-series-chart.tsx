@@ -4,7 +4,7 @@
  * threshold lines and alert spans; drag across it to zoom, hover for exact
  * values. Colours come from the theme's CSS variables.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type PointerEvent } from 'react';
 import {
   Area,
   CartesianGrid,
@@ -100,11 +100,9 @@ function ChartTooltip({
   );
 }
 
-/** The time under the pointer: Recharts reports the active x value as a number or its string form. */
-function labelTime(label: unknown): number | null {
-  const t = typeof label === 'string' ? Number(label) : label;
-  return typeof t === 'number' && Number.isFinite(t) ? t : null;
-}
+/** Width of the y axis and right margin: the plot area between them maps x pixels to time. */
+const Y_AXIS_WIDTH = 64;
+const RIGHT_MARGIN = 8;
 
 /** Time-series chart with bands, anomalies, forecast, thresholds and drag-to-zoom. */
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
@@ -132,29 +130,38 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   );
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const xMax = Math.max(domain[1], rows.at(-1)?.t ?? domain[1]);
+  // Drag-to-zoom from the pointer's position over the plot area (not Recharts' nearest data point,
+  // which snaps to sparse forecast rows and needs a hover first).
+  const timeAt = (e: PointerEvent<HTMLElement>): number => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const plot = Math.max(1, box.width - Y_AXIS_WIDTH - RIGHT_MARGIN);
+    const f = Math.min(1, Math.max(0, (e.clientX - box.left - Y_AXIS_WIDTH) / plot));
+    return domain[0] + f * (xMax - domain[0]);
+  };
+  const zoomHandlers = onZoom
+    ? {
+        onPointerDown: (e: PointerEvent<HTMLElement>) => {
+          if (e.button !== 0) return;
+          const t = timeAt(e);
+          setDrag({ from: t, to: t });
+        },
+        onPointerMove: (e: PointerEvent<HTMLElement>) => {
+          if (drag) setDrag({ ...drag, to: timeAt(e) });
+        },
+        onPointerUp: () => {
+          if (drag && Math.abs(drag.to - drag.from) >= MIN_ZOOM_MS) {
+            onZoom(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
+          }
+          setDrag(null);
+        },
+        onPointerLeave: () => setDrag(null),
+      }
+    : {};
 
   return (
-    <figure aria-label={props.ariaLabel} className="m-0 select-none" style={{ height }}>
+    <figure aria-label={props.ariaLabel} className="m-0 select-none" style={{ height }} {...zoomHandlers}>
       <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart
-          data={rows}
-          margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
-          onMouseDown={(e) => {
-            const t = labelTime(e?.activeLabel);
-            if (onZoom && t !== null) setDrag({ from: t, to: t });
-          }}
-          onMouseMove={(e) => {
-            const t = labelTime(e?.activeLabel);
-            if (drag && t !== null) setDrag({ ...drag, to: t });
-          }}
-          onMouseUp={() => {
-            if (drag && onZoom && Math.abs(drag.to - drag.from) >= MIN_ZOOM_MS) {
-              onZoom(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
-            }
-            setDrag(null);
-          }}
-          onMouseLeave={() => setDrag(null)}
-        >
+        <ComposedChart data={rows} margin={{ top: 6, right: RIGHT_MARGIN, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
           <XAxis
             dataKey="t"
@@ -168,7 +175,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             minTickGap={40}
           />
           <YAxis
-            width={64}
+            width={Y_AXIS_WIDTH}
             domain={extent ? ['auto', 'auto'] : [0, 1]}
             tickFormatter={(v: number) => formatValue(v, unit)}
             tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
