@@ -37,7 +37,7 @@ export function IngestRate({ range }: { range: TimeRange }) {
       <CardHeader>
         <div>
           <CardTitle>Ingest rate</CardTitle>
-          <CardDescription>points stored per second, all series</CardDescription>
+          <CardDescription>samples stored per second, all number series (histogram points not counted)</CardDescription>
         </div>
         <span className="font-mono text-lg font-semibold tabular-nums">{formatValue(latest, '')}/s</span>
       </CardHeader>
