@@ -9,6 +9,8 @@ import { MigrationError, StorageUnavailableError } from './errors.ts';
 import type { StorageMode, StorageModeSetting } from './types.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
+/** Connections to an embedded PGlite, whatever `poolSize` asks for (see connect). */
+export const EMBEDDED_POOL_SIZE = 1;
 export const DEFAULT_APPLICATION_NAME = 'hydra';
 export const DEFAULT_RETENTION_DAYS = 30;
 /** How long a new connection may take before the attempt counts as an outage. */
@@ -103,6 +105,10 @@ export class Database {
       const row = probe.rows[0];
       if (!row) throw new Error('server returned no row for the probe query');
       const embedded = row.version.includes('PGlite');
+      // pglite-socket interleaves the extended-protocol messages of concurrent connections
+      // (electric-sql/pglite#1046: "bind message supplies 1 parameters, but prepared statement
+      // requires 6"), and PGlite runs one query at a time anyway: one connection, whatever was asked.
+      if (embedded) pool.options.max = EMBEDDED_POOL_SIZE;
       const usable = row.tsdb_installed || (row.tsdb_available && (row.preload ?? '').includes('timescaledb'));
       const recorded = row.migrations_table ? await recordedMode(pool) : null;
       const mode = resolveMode(setting, usable, recorded);

@@ -10,6 +10,7 @@ export {
   Database,
   parseStorageMode,
   DEFAULT_POOL_SIZE,
+  EMBEDDED_POOL_SIZE,
   DEFAULT_RETENTION_DAYS,
   type DatabaseOptions,
 } from './database.ts';

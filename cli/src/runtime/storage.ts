@@ -6,16 +6,11 @@
 import { Database, migrate, startEmbeddedPostgres, type EmbeddedPostgres } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
 
-/** Connections of the command's pool on a real server; PGlite runs one query at a time anyway. */
-export const SERVER_POOL_SIZE = 10;
 /**
- * One connection to the embedded PGlite: pglite-socket interleaves the extended-protocol messages of
- * concurrent connections outside transactions (electric-sql/pglite#1046), which in `hydra up` failed
- * the demo seed ("metric … was neither inserted nor found"), maintenance and the analysis jobs with
- * "bind message supplies 1 parameters, but prepared statement \"\" requires 6". PGlite runs one
- * query at a time anyway, so one connection costs no throughput.
+ * Connections of the command's pool on a real server; against the embedded PGlite the storage layer
+ * caps it at one (storage's EMBEDDED_POOL_SIZE: pglite-socket interleaves concurrent connections).
  */
-export const EMBEDDED_POOL_SIZE = 1;
+export const POOL_SIZE = 10;
 /** The embedded server listens on loopback only, on a free port. */
 export const EMBEDDED_HOST = '127.0.0.1';
 
@@ -43,7 +38,7 @@ export async function openStorage(
     db = await Database.connect({
       url,
       mode: config.storage,
-      poolSize: embedded ? EMBEDDED_POOL_SIZE : SERVER_POOL_SIZE,
+      poolSize: POOL_SIZE,
       applicationName: `hydra-${options.component}`,
       retentionDays: config.retentionDays,
     });
