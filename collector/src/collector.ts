@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Authenticate } from './auth.ts';
 import { startGrpcReceiver, type RunningGrpcReceiver } from './grpc/server.ts';
 import { otlpHttpRoute } from './http/otlp-route.ts';
+import { remoteWriteRoute } from './http/remote-write-route.ts';
 import { seedErrorHandler, seedJsonRoute } from './http/seed-route.ts';
 import type { Ingestor } from './ingestor.ts';
 import type { IngestLimits } from './limits.ts';
@@ -95,6 +96,7 @@ export async function buildHttpReceiver(
     options.isClosing?.() ? reply.code(503).send({ status: 'shutting_down' }) : { status: 'ok' },
   );
   await app.register(otlpHttpRoute, { ingestor, telemetry });
+  await app.register(remoteWriteRoute, { ingestor, telemetry });
   await app.register(async (scope) => {
     scope.setErrorHandler(seedErrorHandler);
     await scope.register(seedJsonRoute, { ingestor });

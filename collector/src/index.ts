@@ -26,3 +26,5 @@ export {
 export { decodeProtobufRequest } from './otlp/protobuf-decoder.ts';
 export { decodeJsonRequest } from './otlp/json-decoder.ts';
 export type { DecodedRequest } from './series-builder.ts';
+export { decodeWriteRequest, decompressSnappy, METRIC_NAME_LABEL } from './remote-write/decoder.ts';
+export { remoteWriteRoute, checkRemoteWriteHeaders, REMOTE_WRITE_PATH } from './http/remote-write-route.ts';
