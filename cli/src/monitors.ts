@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { formatErrors, validateMonitor } from '@hydra/schema';
+import { API_GROUP_VERSION, formatErrors, KIND, validateMonitor } from '@hydra/schema';
 import {
   AlertService,
   monitorRef,
@@ -23,6 +23,12 @@ import type { Database } from '@hydra/storage';
 export const MAX_LOCAL_MONITORS = 200;
 /** Environment variable prefix of webhook secrets: `secretRef {name: hooks, key: token}` → HYDRA_SECRET_HOOKS_TOKEN. */
 export const SECRET_ENV_PREFIX = 'HYDRA_SECRET_';
+
+/**
+ * Where the operator's CronJobs put the monitor's defaulted spec (JSON): a job
+ * pod has no monitors file, only `--monitor namespace/name` and this variable.
+ */
+export const MONITOR_SPEC_ENV = 'HYDRA_MONITOR_SPEC';
 
 /** A monitors file that cannot be used; the message names the file, the document and the field. */
 export class MonitorFileError extends Error {
@@ -84,6 +90,47 @@ export async function loadMonitors(file: string, options: { optional?: boolean }
     throw new MonitorFileError(`${file}: cannot read the monitors file: ${(err as Error).message}`);
   }
   return parseMonitors(text, file);
+}
+
+/**
+ * The monitor `target` (`namespace/name`, or `name` in `default`) whose spec
+ * is the JSON in `specJson` (what the operator puts in HYDRA_MONITOR_SPEC),
+ * validated with the same schema as a monitors file document.
+ * @throws MonitorFileError naming the variable and the field at fault
+ */
+export function monitorFromSpecJson(target: string, specJson: string): MonitorRef {
+  const where = `${MONITOR_SPEC_ENV} (monitor ${target})`;
+  let spec: unknown;
+  try {
+    spec = JSON.parse(specJson);
+  } catch (err) {
+    throw new MonitorFileError(`${where}: not valid JSON: ${(err as Error).message}`);
+  }
+  const slash = target.indexOf('/');
+  const metadata = slash < 0 ? { name: target } : { namespace: target.slice(0, slash), name: target.slice(slash + 1) };
+  const result = validateMonitor({ apiVersion: API_GROUP_VERSION, kind: KIND, metadata, spec });
+  if (!result.ok) {
+    const lines = formatErrors(result.errors).split('\n');
+    throw new MonitorFileError(lines.map((line) => `${where}: ${line}`).join('\n'));
+  }
+  return monitorRef(result.value);
+}
+
+/**
+ * The monitors a `hydra job` pass runs with: the monitor in HYDRA_MONITOR_SPEC
+ * when that is set and no `--file` was given (a Kubernetes job pod), else the
+ * monitors file (`file`, or `defaultFile`).
+ * @throws MonitorFileError
+ */
+export async function jobMonitors(
+  target: string,
+  file: string | undefined,
+  defaultFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<MonitorRef[]> {
+  const specJson = env[MONITOR_SPEC_ENV];
+  if (file === undefined && specJson !== undefined && specJson !== '') return [monitorFromSpecJson(target, specJson)];
+  return loadMonitors(file ?? defaultFile);
 }
 
 /**

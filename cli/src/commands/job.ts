@@ -9,7 +9,7 @@ import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } fro
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { alertServiceFor, envSecrets, findMonitor, loadMonitors } from '../monitors.ts';
+import { alertServiceFor, envSecrets, findMonitor, jobMonitors } from '../monitors.ts';
 import { openStorage } from '../runtime/storage.ts';
 import { poolRunner } from '../runtime/forecast-jobs.ts';
 
@@ -32,7 +32,8 @@ raises or resolves a forecast_threshold alert per threshold ("reaches 0.9 in
 options:
   --monitor NAME   the monitor (name or namespace/name) in the monitors file
   --shard i/n      score only the series of shard i of n (by a stable hash of the series id)
-  --file FILE      the monitors file (default HYDRA_MONITORS, hydra.yaml)
+  --file FILE      the monitors file (default: the spec in HYDRA_MONITOR_SPEC, as the operator's
+                   CronJobs set it, else HYDRA_MONITORS, hydra.yaml)
   --no-dispatch    do not deliver the queued notifications at the end
   -h, --help       show this help`;
 
@@ -64,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const log = createLogger('job', config.logLevel);
-  const monitors = await loadMonitors(args.file ?? config.monitorsFile);
+  const monitors = await jobMonitors(args.monitor, args.file, config.monitorsFile);
   const monitor = findMonitor(monitors, args.monitor);
   if (!monitor.spec[kind as (typeof JOB_KINDS)[number]].enabled)
     throw new Error(`monitor ${monitor.key}: spec.${kind}.enabled is false`);
