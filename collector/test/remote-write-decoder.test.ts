@@ -9,9 +9,33 @@ import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../src/errors.ts';
 import { checkRemoteWriteHeaders } from '../src/http/remote-write-route.ts';
 import { decodeWriteRequest, decompressSnappy } from '../src/remote-write/decoder.ts';
-import { encodeWriteRequest, snappyWriteRequest } from './helpers/remote-write.ts';
+import { encodeWriteRequest, snappyWriteRequest, type RwSeries } from './helpers/remote-write.ts';
 
 const MAX_MESSAGES = 10;
+const FUZZ_CASES = 2000;
+const FUZZ_SEED = 0x7e11;
+const FUZZ_MAX_BYTES = 1 << 20;
+
+/** mulberry32: a small deterministic PRNG, so a failing case reproduces. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `base` with a few bytes flipped, or truncated. */
+function mutate(base: Uint8Array, rand: () => number): Uint8Array {
+  const out = Uint8Array.from(base);
+  if (rand() < 0.3) return out.subarray(0, Math.floor(rand() * out.length));
+  const flips = 1 + Math.floor(rand() * 4);
+  for (let i = 0; i < flips; i++) out[Math.floor(rand() * out.length)] = Math.floor(rand() * 256);
+  return out;
+}
 const T0_MS = 1_764_000_000_123;
 
 describe('remote-write decoder', () => {
@@ -104,6 +128,32 @@ describe('remote-write decoder', () => {
     expect(() => decompressSnappy(big, 50_000)).toThrow(
       /declares 100000 bytes after snappy decompression; the limit is 50000/,
     );
+  });
+});
+
+describe('remote-write decoder under mutation', () => {
+  it(`${FUZZ_CASES} mutated bodies (snappy and protobuf) decode or fail with a 400/413 error, never another`, () => {
+    const rand = prng(FUZZ_SEED);
+    const series: RwSeries[] = [
+      { labels: { __name__: 'a', job: 'j', instance: 'i' }, samples: [{ value: 1.5, timestampMs: T0_MS }] },
+      { labels: { __name__: 'b' }, samples: [{ value: 0, timestampMs: T0_MS, stale: true }], histograms: 1 },
+    ];
+    const raw = encodeWriteRequest(series);
+    const compressed = snappyWriteRequest(series);
+    let refused = 0;
+    for (let i = 0; i < FUZZ_CASES; i++) {
+      const viaSnappy = i % 2 === 0;
+      const input = mutate(viaSnappy ? compressed : raw, rand);
+      try {
+        decodeWriteRequest(viaSnappy ? decompressSnappy(input, FUZZ_MAX_BYTES) : input, MAX_MESSAGES);
+      } catch (err) {
+        if (!(err instanceof InvalidRequestError) && !(err instanceof PayloadTooLargeError)) {
+          throw new Error(`case ${i}: ${String(err)} for ${Buffer.from(input).toString('hex')}`);
+        }
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
   });
 });
 
