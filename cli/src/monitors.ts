@@ -152,6 +152,11 @@ export function targetsOf(monitors: readonly MonitorRef[]): (monitor: string) =>
   return (monitor) => byKey.get(monitor) ?? [];
 }
 
+/** The webhook `secretRef`s (`<name>/<key>`) the monitor's notifications need. */
+export function notifierSecretRefs(monitor: MonitorRef): string[] {
+  return notifierTargets(monitor.spec).flatMap((t) => (t.kind === 'webhook' && t.secretRef ? [t.secretRef] : []));
+}
+
 /** The environment variable that holds the secret `<name>/<key>`. */
 export function secretEnvName(ref: string): string {
   return `${SECRET_ENV_PREFIX}${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;

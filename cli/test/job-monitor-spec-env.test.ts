@@ -10,19 +10,27 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { desiredChildren } from '@hydra/operator';
 import { parseMonitor } from '@hydra/schema';
-import { findMonitor, jobMonitors, MONITOR_SPEC_ENV, MonitorFileError, monitorFromSpecJson } from '../src/monitors.ts';
+import {
+  envSecrets,
+  findMonitor,
+  jobMonitors,
+  notifierSecretRefs,
+  MONITOR_SPEC_ENV,
+  MonitorFileError,
+  monitorFromSpecJson,
+} from '../src/monitors.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NO_FILE = path.join(repoRoot, 'no-such-dir', 'hydra.yaml');
 
 interface JobContainer {
   args: string[];
-  env: Array<{ name: string; value?: string }>;
+  env: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
 }
 
 /** The args and environment of the operator's CronJobs for the example monitor. */
-function operatorJobs(): { monitorSpec: unknown; containers: JobContainer[] } {
-  const file = path.join(repoRoot, 'k8s/examples/checkout-latency.yaml');
+function operatorJobs(example = 'checkout-latency.yaml'): { monitorSpec: unknown; containers: JobContainer[] } {
+  const file = path.join(repoRoot, 'k8s/examples', example);
   const parsed = parseMonitor(parse(readFileSync(file, 'utf8')));
   // as the API server gives it to the operator
   const monitor = { ...parsed, metadata: { ...parsed.metadata, uid: '0e3b9a4c-1111-4c2d-9e7a-000000000001' } };
@@ -49,6 +57,26 @@ describe('hydra job monitors in a job pod (HYDRA_MONITOR_SPEC)', () => {
       const monitor = findMonitor(monitors, target);
       expect(monitor.key).toBe(target);
       expect(monitor.spec).toEqual(monitorSpec);
+    }
+  });
+
+  it('gets every webhook secret the monitor names from its Secret, under the variable the job resolves', async () => {
+    const { containers } = operatorJobs('disk-usage-forecast.yaml');
+    expect(containers.length).toBeGreaterThan(0);
+    for (const c of containers) {
+      const target = c.args[c.args.indexOf('--monitor') + 1]!;
+      const env = Object.fromEntries(c.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+      const [monitor] = await jobMonitors(target, undefined, NO_FILE, env);
+      const refs = notifierSecretRefs(monitor!);
+      expect(refs.length).toBeGreaterThan(0);
+      // the kubelet fills each secretKeyRef variable from the Secret: stand in for it
+      const podEnv: NodeJS.ProcessEnv = { ...env };
+      for (const e of c.env) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (ref) podEnv[e.name] = `value of ${ref.name}/${ref.key}`;
+      }
+      const resolve = envSecrets(podEnv);
+      for (const ref of refs) expect(resolve(ref)).toBe(`value of ${ref}`);
     }
   });
 

@@ -32,3 +32,8 @@ export const COMPONENT_FORECAST = 'forecast-job';
 
 /** Environment variable carrying the defaulted monitor spec (JSON) into the job pods. */
 export const ENV_MONITOR_SPEC = 'HYDRA_MONITOR_SPEC';
+/**
+ * Prefix of the variables carrying webhook secrets into the job pods: `secretRef {name: hooks, key: token}` →
+ * HYDRA_SECRET_HOOKS_TOKEN, the name `hydra job` resolves (cli/src/monitors.ts secretEnvName).
+ */
+export const ENV_SECRET_PREFIX = 'HYDRA_SECRET_';

@@ -1,7 +1,7 @@
 /** The anomaly and forecast CronJobs: one `hydra job anomaly|forecast --monitor <ns>/<name>` pass per schedule. */
-import type { V1CronJob } from '@kubernetes/client-node';
+import type { V1CronJob, V1EnvVar } from '@kubernetes/client-node';
 import type { HydraMonitor } from '@hydra/schema';
-import { COMPONENT_ANOMALY, COMPONENT_FORECAST, ENV_MONITOR_SPEC } from '../constants.ts';
+import { COMPONENT_ANOMALY, COMPONENT_FORECAST, ENV_MONITOR_SPEC, ENV_SECRET_PREFIX } from '../constants.ts';
 import { databaseEnv, imageOf, type BuildOptions } from './deployment.ts';
 import { anomalyJobName, childLabels, childMeta, forecastJobName } from './meta.ts';
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from './pod-security.ts';
@@ -19,6 +19,22 @@ export const FAILED_JOBS_HISTORY = 3;
 export const JOB_RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } };
 
 export type JobKind = 'anomaly' | 'forecast';
+
+/**
+ * One variable per webhook `secretRef`, from its Secret: the job delivers the
+ * notifications it raises and signs them with these. `optional`: a missing Secret leaves only those
+ * webhooks undeliverable (the dispatcher says which), not the whole pass unable to start.
+ */
+export function webhookSecretEnv(monitor: HydraMonitor): V1EnvVar[] {
+  const env = new Map<string, V1EnvVar>();
+  for (const w of monitor.spec.alerting.webhooks) {
+    if (!w.secretRef) continue;
+    const { name, key } = w.secretRef;
+    const variable = `${ENV_SECRET_PREFIX}${`${name}/${key}`.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    env.set(variable, { name: variable, valueFrom: { secretKeyRef: { name, key, optional: true } } });
+  }
+  return [...env.values()];
+}
 
 function buildJob(monitor: HydraMonitor, options: BuildOptions, kind: JobKind): V1CronJob {
   const component = kind === 'anomaly' ? COMPONENT_ANOMALY : COMPONENT_FORECAST;
@@ -54,7 +70,11 @@ function buildJob(monitor: HydraMonitor, options: BuildOptions, kind: JobKind): 
                   imagePullPolicy: monitor.spec.collector.imagePullPolicy,
                   command: ['hydra'],
                   args: ['job', kind, '--monitor', target],
-                  env: [databaseEnv(monitor), { name: ENV_MONITOR_SPEC, value: JSON.stringify(monitor.spec) }],
+                  env: [
+                    databaseEnv(monitor),
+                    { name: ENV_MONITOR_SPEC, value: JSON.stringify(monitor.spec) },
+                    ...webhookSecretEnv(monitor),
+                  ],
                   resources: JOB_RESOURCES,
                   securityContext: CONTAINER_SECURITY_CONTEXT,
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
