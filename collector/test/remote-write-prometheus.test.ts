@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { queryRange } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, storedSamples, type Pipeline, type StoredSample } from './helpers/pipeline.ts';
@@ -22,6 +23,7 @@ const EXPOSITION = [`# TYPE ${METRIC} gauge`, `${METRIC}{room="a"} 21.5`, `${MET
 const POLL_MS = 250;
 const ARRIVAL_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
+const QUERY_WINDOW_MS = 5 * 60_000;
 
 /** One backend is enough here: the receiver suite covers both. */
 const backend = testBackends().at(-1)!;
@@ -103,6 +105,19 @@ describe(`a real Prometheus remote-writing into the collector (${backend})`, () 
       expect(s.labels).toEqual({ job: JOB, instance: `127.0.0.1:${instance}`, room: s.labels.room });
       expect(s.value).toBe(s.labels.room === 'a' ? 21.5 : -3.25);
       expect(Math.abs(s.timeUs / 1000 - Date.now())).toBeLessThan(ARRIVAL_TIMEOUT_MS + 5_000);
+    }
+    // what GET /metrics?name=… serves: the API answers from queryRange
+    const now = Date.now();
+    const range = await queryRange(p.db, {
+      name: METRIC,
+      matchers: [],
+      from: new Date(now - QUERY_WINDOW_MS),
+      to: new Date(now + QUERY_WINDOW_MS),
+    });
+    expect(range.series.map((s) => s.labels.room).sort()).toEqual(['a', 'b']);
+    for (const s of range.series) {
+      expect(s.metric).toBe(METRIC);
+      expect(new Set(s.points.map(([, v]) => v))).toEqual(new Set([s.labels.room === 'a' ? 21.5 : -3.25]));
     }
     const up = await storedSamples(p.db, 'up');
     expect(up.length).toBeGreaterThan(0);
