@@ -110,6 +110,21 @@ describe('POST /metrics (seed JSON ingest)', () => {
     });
   });
 
+  it('refuses a text/plain body with 415 too (fastify parses text/plain by default)', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'text/plain' },
+      payload: 'queue.depth 12',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toEqual({
+      error: 'unsupported_media_type',
+      message: "content type 'text/plain' is not supported; send application/json",
+      details: { contentType: 'text/plain' },
+    });
+  });
+
   it('refuses malformed JSON and an oversized body in the catalogue shape', async () => {
     const headers = { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' };
     const malformed = await app.inject({ method: 'POST', url: '/metrics', headers, payload: '[{"name":' });

@@ -58,6 +58,9 @@ interface SeedRouteOptions {
 export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, options) => {
   const { ingestor } = options;
   const telemetry = createTelemetry();
+  // Fastify parses text/plain by default: the body would reach parseSeedPoints as a string and get a 400
+  // about point [0]. Without the parser a non-JSON body is a 415, as for every other media type.
+  app.removeContentTypeParser('text/plain');
   // Our own validation names the index and field; the schema documents the shape.
   app.post(SEED_METRICS_PATH, { schema: routeSchema, attachValidation: true }, async (request, reply) => {
     const started = performance.now();
