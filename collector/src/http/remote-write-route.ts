@@ -17,7 +17,7 @@ import type { CollectorTelemetry } from '../telemetry.ts';
 export const REMOTE_WRITE_PATH = '/api/v1/write';
 export const REMOTE_WRITE_CONTENT_TYPE = 'application/x-protobuf';
 export const REMOTE_WRITE_ENCODING = 'snappy';
-/** The `proto` parameter remote write 2.0 senders put on the Content-Type. */
+/** The `proto` Content-Type parameter that names remote write 1.0 (2.0 senders name io.prometheus.write.v2.Request). */
 export const REMOTE_WRITE_V1_PROTO = 'prometheus.WriteRequest';
 const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
@@ -55,7 +55,11 @@ export const remoteWriteRoute: FastifyPluginAsync<RemoteWriteRouteOptions> = asy
 
   // Every body arrives as a Buffer (the compressed size capped at maxBytes); the headers are checked in the handler.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, async (_request: FastifyRequest, body: Buffer) => body);
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: maxBytes },
+    async (_request: FastifyRequest, body: Buffer) => body,
+  );
 
   app.setErrorHandler(async (err, request, reply) => {
     const mapped = mapError(err);

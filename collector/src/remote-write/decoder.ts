@@ -173,8 +173,25 @@ function readSample(r: Reader, end: number): IngestPoint | 'stale' | null {
 
 /** Merge a series into the request's map: the same label set sent twice becomes one series. */
 function addSeries(bySeries: Map<string, IngestSeries>, s: IngestSeries): void {
-  const key = JSON.stringify([s.ref.metric.name, Object.entries(s.ref.labels).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  const key = labelSetKey(s.ref.metric.name, s.ref.labels);
   const existing = bySeries.get(key);
   if (existing) existing.samples.push(...s.samples);
   else bySeries.set(key, s);
+}
+
+/** A key of the name and label set; Prometheus sends labels sorted, so sorting is needed only when they are not. */
+function labelSetKey(name: string, labels: Labels): string {
+  let keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys = keys.sort();
+      break;
+    }
+  }
+  let key = `${name.length}:${name}`;
+  for (const k of keys) {
+    const v = labels[k]!;
+    key += `|${k.length}:${k}${v.length}:${v}`;
+  }
+  return key;
 }
