@@ -151,6 +151,12 @@ describe.each(testBackends())('GET /predictions on %s', (backend) => {
     expect(body.unavailable[0]!.reason).toMatch(/fewer than 4/);
   });
 
+  it('answers 404 for a series id that does not exist (was 200 with nothing in it)', async () => {
+    const { status, body } = await get('series=987654321');
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ error: 'not_found', details: { resource: 'series', id: 987654321 } });
+  });
+
   it.each([
     ['threshold=0.9', 'series'],
     [`series=1&name=${DISK}`, 'series'],

@@ -47,7 +47,10 @@ async function selectSeries(app: Parameters<FastifyPluginAsyncTypebox>[0], q: Pr
   if (q.series !== undefined) {
     if (q.name !== undefined || q.host !== undefined || q.match !== undefined)
       throw Errors.invalidParameter('series', 'give either series or name/host/match, not both');
-    return seriesByIds(app.db, [q.series]);
+    const byId = await seriesByIds(app.db, [q.series]);
+    // a series named by id that does not exist is a 404, as for GET /alerts/{id}; a selector may match nothing
+    if (byId.length === 0) throw Errors.resourceNotFound('series', q.series);
+    return byId;
   }
   if (q.name === undefined && q.host === undefined && q.match === undefined)
     throw Errors.invalidParameter('series', 'give series=ID, or name (with host and match to narrow it)');
