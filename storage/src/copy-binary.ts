@@ -130,19 +130,24 @@ export const HISTOGRAM_COLUMNS = '(time, series_id, start_time, count, sum, min,
 export const EXP_HISTOGRAM_COLUMNS =
   '(time, series_id, start_time, count, sum, min, max, scale, zero_count, zero_threshold, positive_offset, positive_counts, negative_offset, negative_counts)';
 
+/** The seven columns both histogram tables start with: time, series_id, start_time, count, sum, min, max. */
+function writeHistogramHead(w: Writer, p: HistogramPoint | ExpHistogramPoint): void {
+  w.fieldTimestamp(p.timeUs);
+  w.fieldInt64(p.seriesId);
+  w.fieldTimestampOrNull(p.startTimeUs);
+  w.fieldInt64(p.count);
+  w.fieldFloat64OrNull(p.sum);
+  w.fieldFloat64OrNull(p.min);
+  w.fieldFloat64OrNull(p.max);
+}
+
 /** COPY histogram_samples HISTOGRAM_COLUMNS FROM STDIN (FORMAT binary) payload. */
 export function encodeHistograms(points: readonly HistogramPoint[]): Buffer {
   const w = new Writer(21 + points.length * 160);
   w.header();
   for (const p of points) {
     w.int16(9);
-    w.fieldTimestamp(p.timeUs);
-    w.fieldInt64(p.seriesId);
-    w.fieldTimestampOrNull(p.startTimeUs);
-    w.fieldInt64(p.count);
-    w.fieldFloat64OrNull(p.sum);
-    w.fieldFloat64OrNull(p.min);
-    w.fieldFloat64OrNull(p.max);
+    writeHistogramHead(w, p);
     w.fieldArray(p.bounds, OID_FLOAT8);
     w.fieldArray(p.bucketCounts, OID_INT8);
   }
@@ -155,13 +160,7 @@ export function encodeExpHistograms(points: readonly ExpHistogramPoint[]): Buffe
   w.header();
   for (const p of points) {
     w.int16(14);
-    w.fieldTimestamp(p.timeUs);
-    w.fieldInt64(p.seriesId);
-    w.fieldTimestampOrNull(p.startTimeUs);
-    w.fieldInt64(p.count);
-    w.fieldFloat64OrNull(p.sum);
-    w.fieldFloat64OrNull(p.min);
-    w.fieldFloat64OrNull(p.max);
+    writeHistogramHead(w, p);
     w.fieldInt32(p.scale);
     w.fieldInt64(p.zeroCount);
     w.fieldFloat64(p.zeroThreshold);
