@@ -1,0 +1,203 @@
+/**
+ * A live `hydra up` scraped by a real Prometheus (Debian's `prometheus`, 2.42),
+ * for tests that check what hydra exports through Prometheus's HTTP API:
+ * cli/test/prometheus-scrape.test.ts and the Grafana dashboard test.
+ *
+ * `startHydraWithPrometheus()` spawns `hydra up` (demo workload, one day of
+ * seeded history, free ports, a fresh data directory; the real PostgreSQL of
+ * HYDRA_TEST_DATABASE_URL when it is set) with the analysis exporter refreshing
+ * every second, starts Prometheus in a temp dir scraping hydra's exports port
+ * every second, and resolves once Prometheus answers `hydra_anomaly_score` and
+ * `hydra_forecast_value` (the demo's anomaly jobs and demo-disk's first forecast
+ * pass have run and the exporter has published them). `stop()` stops both
+ * processes and removes what they wrote; call it in afterAll.
+ *
+ *   const h = await startHydraWithPrometheus();
+ *   const series = await h.query('hydra_anomaly_score{monitor="demo-cpu"}');
+ *   await h.stop();
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@hydra/storage';
+import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
+import { spawnHydra, type HydraProcess } from './helpers.ts';
+
+export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? 'prometheus';
+export const PROMTOOL_BINARY = process.env.PROMTOOL_BINARY ?? 'promtool';
+/** The scrape job's name (Prometheus's `job` label on every hydra series). */
+export const SCRAPE_JOB = 'hydra';
+/** Start-up, the seed, the first anomaly passes, the first forecast pass, a refresh and a scrape. */
+export const DEFAULT_READY_TIMEOUT_MS = 110_000;
+/** The families startHydraWithPrometheus waits for by default. */
+export const DEFAULT_READY_METRICS = ['hydra_anomaly_score', 'hydra_forecast_value'] as const;
+const STOP_TIMEOUT_MS = 15_000;
+const POLL_MS = 1_000;
+const LOG_TAIL_CHARS = 4_000;
+
+/** One series of an instant vector from /api/v1/query. */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface HydraWithPrometheus {
+  /** e.g. http://127.0.0.1:39123 (the HTTP API: /api/v1/query, /api/v1/series, /api/v1/targets …) */
+  prometheusUrl: string;
+  /** hydra's exposition, e.g. http://127.0.0.1:39124/metrics */
+  metricsUrl: string;
+  /** hydra's HTTP API */
+  apiUrl: string;
+  /** the database backend hydra up runs on */
+  backend: 'pglite' | 'postgres';
+  /** An instant query through Prometheus's HTTP API; throws on an error answer. */
+  query(expr: string): Promise<PromSample[]>;
+  /** The last lines hydra up and Prometheus wrote (for assertion messages). */
+  logs(): string;
+  /** Stops Prometheus and hydra up and deletes their directories (and the test database); idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface HydraWithPrometheusOptions {
+  /** metric names that must have a series in Prometheus before the promise resolves */
+  waitFor?: readonly string[];
+  timeoutMs?: number;
+  /** extra environment for hydra up */
+  env?: Record<string, string>;
+}
+
+/** Runs an instant query; throws with Prometheus's error text when it is not a vector answer. */
+export async function promQuery(prometheusUrl: string, expr: string): Promise<PromSample[]> {
+  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: PromSample[] };
+  };
+  if (body.status !== 'success' || body.data?.resultType !== 'vector')
+    throw new Error(`query ${expr}: ${res.status} ${body.error ?? JSON.stringify(body).slice(0, 300)}`);
+  return body.data.result;
+}
+
+/** Sends SIGTERM (then SIGKILL after `ms`) and waits for the exit. */
+async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, ms: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startHydraWithPrometheus(options: HydraWithPrometheusOptions = {}): Promise<HydraWithPrometheus> {
+  const backend = testBackends().includes('postgres') ? 'postgres' : 'pglite';
+  const dir = await mkdtemp(path.join(tmpdir(), 'hydra-prom-'));
+  let database: TestDatabase | undefined;
+  let hydra: HydraProcess | undefined;
+  let prometheus: ChildProcess | undefined;
+  let prometheusLog = '';
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await stopChild(prometheus, 'SIGTERM', STOP_TIMEOUT_MS);
+      await stopChild(hydra?.child, 'SIGINT', STOP_TIMEOUT_MS);
+      await database?.close();
+      await rm(dir, { recursive: true, force: true });
+    })());
+  const logs = (): string =>
+    `hydra up (request logs left out):\n${(hydra?.output() ?? '')
+      .split('\n')
+      .filter((line) => !line.startsWith('{'))
+      .join('\n')
+      .slice(-LOG_TAIL_CHARS)}\nprometheus:\n${prometheusLog.slice(-LOG_TAIL_CHARS)}`;
+  try {
+    database = backend === 'postgres' ? await openTestDatabase('postgres') : undefined;
+    const [api, otlpHttp, otlpGrpc, exportsPort, dashboard, prometheusPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    hydra = spawnHydra(['up'], {
+      DATABASE_URL: database?.url ?? '',
+      HYDRA_DATA_DIR: path.join(dir, 'hydra'),
+      HYDRA_HOST: '127.0.0.1',
+      HYDRA_API_PORT: String(api),
+      HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
+      HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
+      HYDRA_METRICS_PORT: String(exportsPort),
+      HYDRA_DASHBOARD_PORT: String(dashboard),
+      HYDRA_SEED_DAYS: '1',
+      HYDRA_AUTH: 'off',
+      HYDRA_LOG_LEVEL: 'info',
+      HYDRA_EXPORT_INTERVAL: '1s',
+      ...options.env,
+    });
+    const config = [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      'scrape_configs:',
+      `  - job_name: ${SCRAPE_JOB}`,
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${exportsPort}']`,
+      '',
+    ].join('\n');
+    await writeFile(path.join(dir, 'prometheus.yml'), config);
+    prometheus = spawn(
+      PROMETHEUS_BINARY,
+      [
+        `--config.file=${path.join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(dir, 'prometheus-data')}`,
+        `--web.listen-address=127.0.0.1:${prometheusPort}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    prometheus.stderr?.on('data', (chunk: Buffer) => {
+      prometheusLog = (prometheusLog + chunk.toString('utf8')).slice(-20_000);
+    });
+    let spawnError: Error | undefined;
+    prometheus.once('error', (err) => (spawnError = err));
+    const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+    const running = hydra;
+    const wanted = options.waitFor ?? DEFAULT_READY_METRICS;
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    let missing: string[] = [...wanted];
+    let lastError = '';
+    for (;;) {
+      if (spawnError) throw new Error(`cannot run ${PROMETHEUS_BINARY}: ${spawnError.message} (apt install prometheus)`);
+      if (running.child.exitCode !== null) throw new Error(`hydra up exited with ${running.child.exitCode}\n${logs()}`);
+      if (prometheus.exitCode !== null) throw new Error(`prometheus exited with ${prometheus.exitCode}\n${logs()}`);
+      try {
+        const answers = await Promise.all(wanted.map((name) => promQuery(prometheusUrl, name)));
+        missing = wanted.filter((_, i) => answers[i]!.length === 0);
+        lastError = '';
+      } catch (err) {
+        lastError = (err as Error).message; // Prometheus not listening yet
+      }
+      if (missing.length === 0) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for Prometheus to have ${missing.join(' and ')} from hydra up` +
+            `${lastError ? ` (${lastError})` : ''}\n${logs()}`,
+        );
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    return {
+      prometheusUrl,
+      metricsUrl: `http://127.0.0.1:${exportsPort}/metrics`,
+      apiUrl: `http://127.0.0.1:${api}`,
+      backend,
+      query: (expr) => promQuery(prometheusUrl, expr),
+      logs,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
