@@ -2,7 +2,8 @@
  * A real Prometheus (Debian's `prometheus` package) scrapes a tiny target this
  * test serves, with known gauge values, and remote-writes into the collector:
  * the series arrive in storage with Prometheus's job/instance labels and the
- * exact values.
+ * exact values, and the API's real `GET /metrics?name=…` route (buildApp on the
+ * same database) returns them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queryRange } from '@hydra/storage';
+import { buildApp } from '@hydra/api';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, storedSamples, type Pipeline, type StoredSample } from './helpers/pipeline.ts';
@@ -23,10 +24,22 @@ const EXPOSITION = [`# TYPE ${METRIC} gauge`, `${METRIC}{room="a"} 21.5`, `${MET
 const POLL_MS = 250;
 const ARRIVAL_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
-const QUERY_WINDOW_MS = 5 * 60_000;
 
 /** One backend is enough here: the receiver suite covers both. */
 const backend = testBackends().at(-1)!;
+
+/** The part of GET /metrics's RangeResult this test reads. */
+interface RangeBody {
+  stepSeconds: number | null;
+  series: {
+    metric: string;
+    kind: string;
+    temporality: string;
+    monotonic: boolean;
+    labels: Record<string, string>;
+    points: [number, number | null][];
+  }[];
+}
 
 describe(`a real Prometheus remote-writing into the collector (${backend})`, () => {
   let p: Pipeline;
@@ -106,18 +119,38 @@ describe(`a real Prometheus remote-writing into the collector (${backend})`, () 
       expect(s.value).toBe(s.labels.room === 'a' ? 21.5 : -3.25);
       expect(Math.abs(s.timeUs / 1000 - Date.now())).toBeLessThan(ARRIVAL_TIMEOUT_MS + 5_000);
     }
-    // what GET /metrics?name=… serves: the API answers from queryRange
-    const now = Date.now();
-    const range = await queryRange(p.db, {
-      name: METRIC,
-      matchers: [],
-      from: new Date(now - QUERY_WINDOW_MS),
-      to: new Date(now + QUERY_WINDOW_MS),
-    });
-    expect(range.series.map((s) => s.labels.room).sort()).toEqual(['a', 'b']);
-    for (const s of range.series) {
-      expect(s.metric).toBe(METRIC);
-      expect(new Set(s.points.map(([, v]) => v))).toEqual(new Set([s.labels.room === 'a' ? 21.5 : -3.25]));
+    // the same series through the API's real route, as a user of hydra reads them
+    const app = await buildApp({ db: p.db, auth: { mode: 'off' } });
+    try {
+      const res = await app.inject({ method: 'GET', url: `/metrics?name=${METRIC}&from=now-5m` });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json<RangeBody>();
+      expect(body.stepSeconds).toBeNull();
+      expect(body.series.map((s) => s.labels.room).sort()).toEqual(['a', 'b']);
+      for (const s of body.series) {
+        const value = s.labels.room === 'a' ? 21.5 : -3.25;
+        expect(s).toMatchObject({ metric: METRIC, kind: 'gauge', temporality: 'unspecified', monotonic: false });
+        expect(s.labels).toEqual({ job: JOB, instance: `127.0.0.1:${instance}`, room: s.labels.room });
+        expect(s.points.length).toBeGreaterThan(0);
+        for (const [t, v] of s.points) {
+          expect(v).toBe(value);
+          expect(Math.abs(t - Date.now())).toBeLessThan(5 * 60_000);
+        }
+        // every point the route returns is a point remote write stored, at the same millisecond
+        const storedTimes = stored.filter((x) => x.labels.room === s.labels.room).map((x) => x.timeUs / 1000);
+        expect(s.points.map(([t]) => t)).toEqual(expect.arrayContaining(storedTimes));
+      }
+      // selecting by a Prometheus label works through the route's matchers
+      const one = await app.inject({
+        method: 'GET',
+        url: `/metrics?name=${METRIC}&from=now-5m&match=${encodeURIComponent(`job="${JOB}"`)}&match=room=b`,
+      });
+      expect(one.statusCode, one.body).toBe(200);
+      expect(one.json<RangeBody>().series.map((s) => s.labels)).toEqual([
+        { job: JOB, instance: `127.0.0.1:${instance}`, room: 'b' },
+      ]);
+    } finally {
+      await app.close();
     }
     const up = await storedSamples(p.db, 'up');
     expect(up.length).toBeGreaterThan(0);
