@@ -22,6 +22,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
+COPY logging/package.json logging/
 COPY storage/package.json storage/
 COPY analytics/package.json analytics/
 COPY collector/package.json collector/
@@ -37,6 +38,7 @@ FROM ${NODE_IMAGE} AS dashboard-build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
+COPY logging/package.json logging/
 COPY storage/package.json storage/
 COPY analytics/package.json analytics/
 COPY collector/package.json collector/
@@ -72,6 +74,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY package.json tsconfig.json ./
+COPY logging/package.json logging/
+COPY logging/src logging/src
 COPY storage/package.json storage/
 COPY storage/src storage/src
 COPY analytics/package.json analytics/
@@ -107,7 +111,7 @@ FROM hydra AS dev
 USER root
 # /app/.tilt holds Tilt's restart trigger file: outside /tmp, which the chart mounts as an empty volume.
 RUN mkdir /app/.tilt \
- && chown -R 10001:10001 /app/.tilt /app/storage/src /app/analytics/src /app/collector/src /app/api/src /app/cli/src \
+ && chown -R 10001:10001 /app/.tilt /app/logging/src /app/storage/src /app/analytics/src /app/collector/src /app/api/src /app/cli/src \
       /app/cli/bin /app/schema/src /app/operator/src
 USER 10001:10001
 

@@ -1,0 +1,121 @@
+/**
+ * The one logger of every hydra process (collector, api, jobs, operator, the
+ * `hydra` commands): pino writing one JSON object per line to stderr, so a
+ * log stack (Loki, Elasticsearch) can parse every line without a grok
+ * pattern. stdout stays for what a command prints as its result.
+ *
+ * A line:
+ *   {"level":"info","time":"2026-11-26T08:00:00.000Z","pid":1,"hostname":"api-0","service":"hydra",
+ *    "component":"api","version":"0.1.0","msg":"…"}
+ *
+ * `level` is the label (not pino's number), `time` ISO 8601 (UTC); errors go
+ * under `err` as {type, message, stack}; secrets (authorization headers,
+ * cookies, passwords, tokens) are replaced by "[Redacted]". docs/logs.md
+ * describes the format and how to ship it.
+ */
+import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
+import pino, { type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
+
+export type Logger = PinoLogger;
+
+/** Levels accepted by HYDRA_LOG_LEVEL, most to least severe; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `json` for machines (the default), `pretty` for a human at a terminal (HYDRA_LOG_FORMAT). */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
+export const DEFAULT_LOG_FORMAT: LogFormat = 'json';
+/** The `service` field of every line: what a log stack selects hydra's lines by. */
+export const SERVICE_NAME = 'hydra';
+/** What a redacted value is replaced by. */
+export const REDACTED = '[Redacted]';
+
+/**
+ * Paths whose values never reach a log line (pino `redact`, fast-redact
+ * syntax; `*` is one level of any key). Request and response headers as
+ * fastify's serializers or a caller log them, and secrets at the top level
+ * or one level down of any logged object.
+ */
+export const REDACT_PATHS: readonly string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  ...['password', 'token', 'accessToken', 'refreshToken', 'secret', 'jwtSecret', 'ingestToken', 'apiKey'].flatMap(
+    (key) => [key, `*.${key}`],
+  ),
+];
+
+export interface CreateLoggerOptions {
+  /** What this process or part is: collector, api, operator, job, up, migrate… (the `component` field). */
+  component: string;
+  /** Lines below this level are dropped; default info. */
+  level?: LogLevel;
+  /** json (default) or pretty (pino-pretty, loaded only then). */
+  format?: LogFormat;
+  /** hydra's version (the `version` field); default this package's. */
+  version?: string;
+  /** Where lines go; default stderr (fd 2), written synchronously so nothing is lost at exit. */
+  destination?: DestinationStream | NodeJS.WritableStream;
+}
+
+const require = createRequire(import.meta.url);
+const PACKAGE_VERSION = (require('../package.json') as { version: string }).version;
+
+/**
+ * A pino logger with hydra's fields. Add fields with `logger.child({ monitor })`.
+ *
+ * @throws Error naming the option when the level, format or component is invalid
+ */
+export function createLogger(options: CreateLoggerOptions): Logger {
+  const level = options.level ?? DEFAULT_LOG_LEVEL;
+  const format = options.format ?? DEFAULT_LOG_FORMAT;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new Error(`createLogger: level must be one of ${LOG_LEVELS.join(', ')}, got '${String(level)}'`);
+  }
+  if (!LOG_FORMATS.includes(format)) {
+    throw new Error(`createLogger: format must be one of ${LOG_FORMATS.join(', ')}, got '${String(format)}'`);
+  }
+  if (typeof options.component !== 'string' || options.component === '') {
+    throw new Error('createLogger: component must be a non-empty string');
+  }
+  const settings: LoggerOptions = {
+    level,
+    base: {
+      pid: process.pid,
+      hostname: hostname(),
+      service: SERVICE_NAME,
+      component: options.component,
+      version: options.version ?? PACKAGE_VERSION,
+    },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+  };
+  if (format === 'pretty') return pino(settings, prettyStream(options.destination));
+  // The level's label ("info"), not its number: what Loki labels and Elasticsearch keywords want.
+  settings.formatters = { level: (label) => ({ level: label }) };
+  const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
+  return pino(settings, destination as DestinationStream);
+}
+
+/** pino-pretty as a synchronous stream, required only when HYDRA_LOG_FORMAT=pretty. */
+function prettyStream(destination: CreateLoggerOptions['destination']): DestinationStream {
+  const pretty = require('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+  return pretty({
+    destination: destination ?? 2,
+    sync: true,
+    colorize: destination === undefined && process.stderr.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service,version,component',
+    messageFormat: '[{component}] {msg}',
+  });
+}
