@@ -123,6 +123,11 @@ export class BatchWriter {
     description: 'Rows waiting for a batch',
   });
   readonly #observeQueue = (result: ObservableResult): void => result.observe(this.#queuedRows);
+  /** maxQueuedRows, so "queue near full" is `queue.rows / queue.capacity` in Prometheus. */
+  readonly #capacityGauge = this.#meter.createObservableGauge('hydra.storage.writer.queue.capacity', {
+    description: 'Rows the write queue holds before write() refuses (maxQueuedRows)',
+  });
+  readonly #observeCapacity = (result: ObservableResult): void => result.observe(this.options.maxQueuedRows);
 
   constructor(db: Database, options: Partial<WriterOptions> = {}) {
     this.options = {
@@ -148,6 +153,7 @@ export class BatchWriter {
     if (this.#state !== 'new') return;
     this.#state = 'running';
     this.#queueGauge.addCallback(this.#observeQueue);
+    this.#capacityGauge.addCallback(this.#observeCapacity);
   }
 
   /**
@@ -228,7 +234,10 @@ export class BatchWriter {
         );
     }
     this.#clearTimer();
-    if (wasRunning) this.#queueGauge.removeCallback(this.#observeQueue);
+    if (wasRunning) {
+      this.#queueGauge.removeCallback(this.#observeQueue);
+      this.#capacityGauge.removeCallback(this.#observeCapacity);
+    }
     this.#state = 'closed';
   }
 

@@ -264,6 +264,7 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     await expect(refused).rejects.toBeInstanceOf(QueueFullError);
     const during = (await reader.collect()).resourceMetrics;
     expect(total(during, 'hydra.storage.writer.queue.rows')).toBeGreaterThan(0);
+    expect(total(during, 'hydra.storage.writer.queue.capacity')).toBe(20_000);
     await Promise.all(writes);
     const after = (await reader.collect()).resourceMetrics;
     const delta = (name: string, attrs?: Record<string, string>) =>
