@@ -16,14 +16,19 @@ const SOURCE_DIRS = ['storage', 'collector', 'api', 'analytics', 'cli', 'operato
 );
 /** Files that query hydra's exports. */
 const QUERY_FILES = [
-  path.join(CHART_DIR, 'templates', 'prometheusrule.yaml'),
-  path.join(REPO_ROOT, 'deploy', 'compose', 'prometheus', 'rules.yml'),
+  // the one rules file (the chart's PrometheusRule and docker compose both load it) and its promtool tests' series
+  path.join(CHART_DIR, 'rules', 'hydra.rules.yml'),
+  path.join(CHART_DIR, 'rules', 'hydra.rules.test.yml'),
 ];
 const DASHBOARD_DIR = path.join(CHART_DIR, 'dashboards');
 
+/** An instrument created with a literal name, or with a constant (`createHistogram(JOB_DURATION_METRIC, …)`). */
 const INSTRUMENT =
-  /create(Counter|UpDownCounter|Histogram|Gauge|ObservableGauge|ObservableCounter|ObservableUpDownCounter)\(\s*'([^']+)'/g;
-const QUERIED = /\bhydra_[a-z0-9_]+/g;
+  /create(Counter|UpDownCounter|Histogram|Gauge|ObservableGauge|ObservableCounter|ObservableUpDownCounter)\(\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*)\s*[,)])/g;
+/** `const NAME = 'hydra.…'` (exported or not): what a constant instrument name stands for. */
+const NAME_CONSTANT = /\bconst ([A-Z][A-Z0-9_]*)\s*=\s*'(hydra[._][^']+)'/g;
+/** A metric name; not a glob in prose (`hydra_anomaly_*`). */
+const QUERIED = /\bhydra_[a-z0-9_]+(?![a-z0-9_*])/g;
 
 async function tsFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -32,28 +37,35 @@ async function tsFiles(dir: string): Promise<string[]> {
 
 /** Every sample name the Prometheus exporter can emit for hydra's instruments. */
 async function exportedNames(): Promise<Set<string>> {
+  const sources: string[] = [];
+  for (const dir of SOURCE_DIRS) for (const file of await tsFiles(dir)) sources.push(await readFile(file, 'utf8'));
+  const constants = new Map<string, string>();
+  for (const text of sources) for (const [, id, value] of text.matchAll(NAME_CONSTANT)) constants.set(id!, value!);
   const names = new Set<string>();
-  for (const dir of SOURCE_DIRS) {
-    for (const file of await tsFiles(dir)) {
-      for (const [, kind, name] of (await readFile(file, 'utf8')).matchAll(INSTRUMENT)) {
-        const base = name!.replace(/[^a-zA-Z0-9_]/g, '_');
-        if (kind === 'Counter' || kind === 'ObservableCounter')
-          names.add(base.endsWith('_total') ? base : `${base}_total`);
-        else if (kind === 'Histogram') for (const s of ['_bucket', '_count', '_sum']) names.add(base + s);
-        else names.add(base);
-      }
+  for (const text of sources) {
+    for (const [, kind, literal, constant] of text.matchAll(INSTRUMENT)) {
+      const name = literal ?? constants.get(constant!);
+      if (name === undefined) throw new Error(`instrument named by ${constant}, a constant not found in the source`);
+      const base = name.replace(/[^a-zA-Z0-9_]/g, '_');
+      if (kind === 'Counter' || kind === 'ObservableCounter')
+        names.add(base.endsWith('_total') ? base : `${base}_total`);
+      else if (kind === 'Histogram') for (const s of ['_bucket', '_count', '_sum']) names.add(base + s);
+      else names.add(base);
     }
   }
   return names;
 }
 
-async function queriedNames(): Promise<Map<string, string>> {
+/** Every queried name with the files that name it. */
+async function queriedNames(): Promise<Map<string, Set<string>>> {
   const files = [...QUERY_FILES];
   for (const f of await readdir(DASHBOARD_DIR)) if (f.endsWith('.json')) files.push(path.join(DASHBOARD_DIR, f));
-  const queried = new Map<string, string>();
+  const queried = new Map<string, Set<string>>();
   for (const file of files) {
     for (const [name] of (await readFile(file, 'utf8')).matchAll(QUERIED)) {
-      queried.set(name, path.relative(REPO_ROOT, file));
+      const where = queried.get(name) ?? new Set<string>();
+      where.add(path.relative(REPO_ROOT, file));
+      queried.set(name, where);
     }
   }
   return queried;
@@ -64,7 +76,9 @@ describe('dashboards and alert rules', () => {
     const exported = await exportedNames();
     const queried = await queriedNames();
     expect(queried.size).toBeGreaterThan(0);
-    const missing = [...queried].filter(([name]) => !exported.has(name)).map(([name, file]) => `${file}: ${name}`);
+    const missing = [...queried]
+      .filter(([name]) => !exported.has(name))
+      .flatMap(([name, files]) => [...files].map((file) => `${file}: ${name}`));
     expect(missing).toEqual([]);
   });
 });
