@@ -29,6 +29,7 @@ export {
 export type { ErrorBody, SeriesInfoBody, RangeSeriesBody, RangeResultBody, MetricSummaryBody } from './schemas.ts';
 export * from './alerts/index.ts';
 export * from './jobs/index.ts';
+export * from './exports/index.ts';
 // Response schemas of the alert, silence, analytics and prediction routes, for clients
 // such as the dashboard (which imports them type-only: `Static<typeof AlertSchema>`).
 export {

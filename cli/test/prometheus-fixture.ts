@@ -169,7 +169,8 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
     let missing: string[] = [...wanted];
     let lastError = '';
     for (;;) {
-      if (spawnError) throw new Error(`cannot run ${PROMETHEUS_BINARY}: ${spawnError.message} (apt install prometheus)`);
+      if (spawnError)
+        throw new Error(`cannot run ${PROMETHEUS_BINARY}: ${spawnError.message} (apt install prometheus)`);
       if (running.child.exitCode !== null) throw new Error(`hydra up exited with ${running.child.exitCode}\n${logs()}`);
       if (prometheus.exitCode !== null) throw new Error(`prometheus exited with ${prometheus.exitCode}\n${logs()}`);
       try {

@@ -67,3 +67,4 @@ export {
 export { METRIC_NAME_LABEL, validateMatchers } from './query/matchers.ts';
 export * from './analysis/index.ts';
 export * from './forecasts/index.ts';
+export * from './exports/index.ts';

@@ -34,7 +34,7 @@ import type { AlertService } from '../alerts/service.ts';
 import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/service.ts';
 import type { DetectorCache } from './detector-cache.ts';
 import { detectorOptions, durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
-import { recordScore } from './score-gauge.ts';
+import { timedPass } from './duration.ts';
 import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
 
 /** Resolution the job scores at (one point per step: averages, or rates for counters). */
@@ -93,8 +93,15 @@ interface Plan {
   scoreFrom: number;
 }
 
-/** Runs one pass; throws StorageUnavailableError when the database fails (rerun later: it is safe). */
-export async function runAnomalyJob(options: AnomalyJobOptions): Promise<AnomalyJobReport> {
+/**
+ * Runs one pass (its duration goes to `hydra.jobs.duration`); throws StorageUnavailableError when the database
+ * fails (rerun later: it is safe).
+ */
+export function runAnomalyJob(options: AnomalyJobOptions): Promise<AnomalyJobReport> {
+  return timedPass('anomaly', options.monitor, options.signal, () => anomalyPass(options));
+}
+
+async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport> {
   const started = performance.now();
   const { db, alerts, monitor } = options;
   const spec = monitor.spec;
@@ -176,7 +183,6 @@ export async function runAnomalyJob(options: AnomalyJobOptions): Promise<Anomaly
           }
           const lastRow = scored.rows.at(-1)!;
           const last = lastRow.time;
-          recordScore(monitor.key, plan.series, lastRow.score);
           await saveCheckpoint(db, monitor.key, plan.series.id, last);
           options.cache?.put(monitor.key, plan.series.id, { detector: scored.detector, config, lastTime: last });
           report.scored += 1;

@@ -13,7 +13,7 @@
  * - resolve: anything else (no crossing within the horizon, or the estimate is
  *   suppressed because the fit is poor or the model fell back to the baseline).
  */
-import type { SeriesInfo, StoredForecast } from '@hydra/storage';
+import type { ForecastThreshold, SeriesInfo, StoredForecast } from '@hydra/storage';
 import type { AlertIdentity, RaiseInput } from '../alerts/service.ts';
 import {
   ALERT_EDGE_BY_SEVERITY,
@@ -107,6 +107,23 @@ export function thresholdAlert(input: {
       forMs: 0,
     },
   };
+}
+
+/**
+ * The thresholds as stored with the forecast (for hydra_forecast_time_to_threshold_seconds): when the mean
+ * forecast crosses each, with the alerts' suppression (poor fit, fallback model: null); a series already past a
+ * threshold crosses at its last observed time (0 s to go).
+ */
+export function thresholdsWithCrossings(
+  forecast: StoredForecast,
+  thresholds: readonly ThresholdConfig[],
+  maxMase: number,
+): ForecastThreshold[] {
+  return thresholds.map((t) => {
+    const crossing = crossingOf(forecast, t, maxMase);
+    const crossesAt = crossing.suppressed === 'already-crossed' ? forecast.lastObservedTime : crossing.mean;
+    return { value: t.value, direction: t.direction, severity: t.severity, crossesAt };
+  });
 }
 
 /** `metric on host` or `metric{a="x", …}` for a summary line. */

@@ -33,7 +33,8 @@ import type { AlertService } from '../alerts/service.ts';
 import { chooseGrid, DEFAULT_MAX_HISTORY_POINTS } from '../forecast/grid.ts';
 import { readHistories, type SeriesHistory } from '../forecast/history.ts';
 import { baselineMaseOf, runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
-import { thresholdAlert, thresholdIdentity } from './forecast-alerts.ts';
+import { thresholdAlert, thresholdIdentity, thresholdsWithCrossings } from './forecast-alerts.ts';
+import { timedPass } from './duration.ts';
 import { durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
 import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
 
@@ -103,8 +104,15 @@ export interface ForecastJobReport {
   durationMs: number;
 }
 
-/** Runs one pass; throws StorageUnavailableError when the database fails (rerun later: it is safe). */
-export async function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobReport> {
+/**
+ * Runs one pass (its duration goes to `hydra.jobs.duration`); throws StorageUnavailableError when the database
+ * fails (rerun later: it is safe).
+ */
+export function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobReport> {
+  return timedPass('forecast', options.monitor, options.signal, () => forecastPass(options));
+}
+
+async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobReport> {
   const started = performance.now();
   const { db, alerts, monitor } = options;
   const spec = monitor.spec;
@@ -182,7 +190,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         return;
       }
       const f = result.forecast;
-      stored.push({
+      const forecast: StoredForecast = {
         monitor: monitor.key,
         seriesId: h.series.id,
         createdAt: now,
@@ -201,7 +209,9 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         mean: f.mean,
         lower: f.lower[0] ?? f.mean,
         upper: f.upper[0] ?? f.mean,
-      });
+      };
+      forecast.thresholds = thresholdsWithCrossings(forecast, spec.forecast.thresholds, maxMase);
+      stored.push(forecast);
       report.models[result.model] = (report.models[result.model] ?? 0) + 1;
       if (result.fallback) report.fallbacks += 1;
     });

@@ -38,4 +38,4 @@ export {
   type ForecastOutcome,
 } from '../forecast/runner.ts';
 export { chooseGrid, type ForecastGrid } from '../forecast/grid.ts';
-export { recordScore, MAX_SCORED_SERIES } from './score-gauge.ts';
+export { timedPass, JOB_DURATION_METRIC, JOB_DURATION_BUCKETS, type JobKind } from './duration.ts';

@@ -15,6 +15,21 @@ export const MAX_STORED_FORECAST_POINTS = 10_000;
 /** Most series read by one `readForecasts` call. */
 export const MAX_FORECASTS_READ = 1_000;
 
+/** One threshold of the forecasting monitor and when the forecast's mean crosses it. */
+export interface ForecastThreshold {
+  value: number;
+  direction: 'above' | 'below';
+  severity: 'info' | 'warning' | 'critical';
+  /**
+   * epoch ms when the mean forecast crosses the threshold; the last observed time when the series is already
+   * past it; null when it does not cross within the horizon or the estimate is suppressed (poor fit, fallback)
+   */
+  crossesAt: number | null;
+}
+
+/** Most thresholds stored with one forecast (the schema allows fewer). */
+export const MAX_STORED_THRESHOLDS = 100;
+
 /** The latest forecast of one series by one monitor. Times are epoch ms. */
 export interface StoredForecast {
   monitor: string;
@@ -45,6 +60,8 @@ export interface StoredForecast {
   mean: Array<number | null>;
   lower: Array<number | null>;
   upper: Array<number | null>;
+  /** the monitor's thresholds with their crossing times (empty or absent: none) */
+  thresholds?: ForecastThreshold[];
 }
 
 interface ForecastRow {
@@ -67,6 +84,7 @@ interface ForecastRow {
   mean: Array<number | null>;
   lower: Array<number | null>;
   upper: Array<number | null>;
+  thresholds: ForecastThreshold[];
 }
 
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
@@ -89,6 +107,19 @@ function validate(f: StoredForecast): void {
     throw new RangeError(`forecast of series ${f.seriesId}: stepMs must be positive, got ${f.stepMs}`);
   if (!(f.level > 0 && f.level < 1))
     throw new RangeError(`forecast of series ${f.seriesId}: level must be in (0, 1), got ${f.level}`);
+  const thresholds = f.thresholds ?? [];
+  if (thresholds.length > MAX_STORED_THRESHOLDS)
+    throw new RangeError(
+      `forecast of series ${f.seriesId}: ${thresholds.length} thresholds exceed the limit of ${MAX_STORED_THRESHOLDS}`,
+    );
+  for (const t of thresholds) {
+    if (!Number.isFinite(t.value))
+      throw new RangeError(`forecast of series ${f.seriesId}: threshold value must be finite, got ${t.value}`);
+    if (t.crossesAt !== null && !Number.isFinite(t.crossesAt))
+      throw new RangeError(
+        `forecast of series ${f.seriesId}: crossesAt of threshold ${t.value} must be finite or null`,
+      );
+  }
 }
 
 /** Replaces the stored forecast of (monitor, series) with `f`, on the caller's connection or transaction. */
@@ -97,16 +128,17 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
   await client.query(
     `INSERT INTO ${FORECAST_TABLE} (monitor, series_id, created_at, model, description, holdout_mase, fallback_from,
        fallback_reason, level, step_ms, first_time, last_observed_time, last_value, history_points, periods, mean,
-       lower, upper, baseline_mase)
+       lower, upper, baseline_mase, thresholds)
      VALUES ($1, $2, ${msToTimestamp(3)}, $4, $5, $6, $7, $8, $9, $10, ${msToTimestamp(11)}, ${msToTimestamp(12)},
-       $13, $14, $15::int4[], $16::float8[], $17::float8[], $18::float8[], $19)
+       $13, $14, $15::int4[], $16::float8[], $17::float8[], $18::float8[], $19, $20::jsonb)
      ON CONFLICT (monitor, series_id) DO UPDATE SET created_at = EXCLUDED.created_at, model = EXCLUDED.model,
        description = EXCLUDED.description, holdout_mase = EXCLUDED.holdout_mase,
        fallback_from = EXCLUDED.fallback_from, fallback_reason = EXCLUDED.fallback_reason, level = EXCLUDED.level,
        step_ms = EXCLUDED.step_ms, first_time = EXCLUDED.first_time,
        last_observed_time = EXCLUDED.last_observed_time, last_value = EXCLUDED.last_value,
        history_points = EXCLUDED.history_points, periods = EXCLUDED.periods, mean = EXCLUDED.mean,
-       lower = EXCLUDED.lower, upper = EXCLUDED.upper, baseline_mase = EXCLUDED.baseline_mase`,
+       lower = EXCLUDED.lower, upper = EXCLUDED.upper, baseline_mase = EXCLUDED.baseline_mase,
+       thresholds = EXCLUDED.thresholds`,
     [
       f.monitor,
       String(f.seriesId),
@@ -127,6 +159,14 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
       f.lower.map(finiteOrNull),
       f.upper.map(finiteOrNull),
       finiteOrNull(f.baselineMase),
+      JSON.stringify(
+        (f.thresholds ?? []).map((t) => ({
+          value: t.value,
+          direction: t.direction,
+          severity: t.severity,
+          crossesAt: t.crossesAt,
+        })),
+      ),
     ],
   );
 }
@@ -157,7 +197,7 @@ export async function readForecasts(
     'read forecasts',
     `SELECT DISTINCT ON (series_id) monitor, series_id, ${epochMs('created_at')}, model, description, holdout_mase, baseline_mase,
        fallback_from, fallback_reason, level, step_ms, ${epochMs('first_time')}, ${epochMs('last_observed_time')},
-       last_value, history_points, periods, mean, lower, upper
+       last_value, history_points, periods, mean, lower, upper, thresholds
      FROM ${FORECAST_TABLE}
      WHERE series_id = ANY($1::int8[]) AND ($2::text IS NULL OR monitor = $2)
      ORDER BY series_id, created_at DESC, monitor`,
@@ -198,6 +238,7 @@ function fromRow(r: ForecastRow): StoredForecast {
     mean: r.mean,
     lower: r.lower,
     upper: r.upper,
+    thresholds: r.thresholds,
   };
 }
 export { seriesByIds, MAX_SERIES_BY_IDS } from './series.ts';

@@ -1,0 +1,364 @@
+/**
+ * The analysis results as Prometheus gauges, exported by the API process
+ * (`hydra api`, `hydra up`) from the database: in Kubernetes the jobs run in
+ * short-lived CronJob pods nobody scrapes, while the API runs in every mode.
+ *
+ * Every `intervalMs` (first at start) a refresh reads a snapshot with one
+ * statement per family group (@hydra/storage's exports module): the latest
+ * anomaly result per (monitor, series), stored forecasts at the configured
+ * horizons, stored threshold crossings, open alerts, the jobs' last runs.
+ * A scrape turns the snapshot into gauges through a MetricProducer the
+ * process's Prometheus exporter was built with (ANALYSIS_METRICS, see
+ * metric-producer.ts) rather than through observable gauges: the SDK keeps
+ * every attribute set an observable gauge ever reported for the life of the
+ * process (cumulative temporality), so a series that went away would stay
+ * exported with its last value, and churning series would grow without bound.
+ * Bounded: at most `maxSeries` series per family (the most urgent kept; the
+ * rest counted in `hydra_export_series_dropped`), results older than
+ * `maxAgeMs` left out. A refresh that fails logs a warning, counts
+ * `hydra_export_refresh_failures_total` and keeps the previous snapshot until
+ * it is `maxAgeMs` old.
+ *
+ * Component contract: `start()`, `refresh()`, `shutdown()` (idempotent, safe without start).
+ */
+import { metrics, type Attributes, type Meter } from '@opentelemetry/api';
+import {
+  activeAlertCounts,
+  analysisLastRuns,
+  forecastsAtHorizons,
+  latestAnomalies,
+  thresholdCountdowns,
+  type Database,
+} from '@hydra/storage';
+import { monitorLabels, seriesAttributes } from './labels.ts';
+import { ANALYSIS_METRICS, gauge, type AnalysisMetricProducer, type GaugeData } from './metric-producer.ts';
+
+export const DEFAULT_EXPORT_INTERVAL_MS = 15_000;
+export const DEFAULT_EXPORT_MAX_SERIES = 5_000;
+export const DEFAULT_EXPORT_MAX_AGE_MS = 60 * 60_000;
+export const DEFAULT_EXPORT_HORIZONS = '1h,6h,24h';
+/** The largest HYDRA_EXPORT_MAX_SERIES. */
+export const MAX_EXPORT_SERIES = 100_000;
+/**
+ * Extra age a stored forecast may have before it is stale: forecasts run hourly by default, so with a 1 h
+ * MAX_AGE the previous pass's forecast must stay exported until the next pass has replaced it.
+ */
+export const FORECAST_STALENESS_GRACE_MS = 15 * 60_000;
+
+/** The Prometheus families, as the exporter names them (the OTel instrument name with `_` for `.`). */
+export const FAMILIES = {
+  anomalyScore: 'hydra.anomaly.score',
+  anomalyObserved: 'hydra.anomaly.observed',
+  anomalyExpected: 'hydra.anomaly.expected',
+  anomalyLower: 'hydra.anomaly.lower',
+  anomalyUpper: 'hydra.anomaly.upper',
+  forecastValue: 'hydra.forecast.value',
+  forecastLower: 'hydra.forecast.lower',
+  forecastUpper: 'hydra.forecast.upper',
+  timeToThreshold: 'hydra.forecast.time_to_threshold_seconds',
+  alertsActive: 'hydra.alerts.active',
+  lastRun: 'hydra.analysis.last_run_timestamp_seconds',
+} as const;
+type Family = keyof typeof FAMILIES;
+
+const DESCRIPTIONS: Record<Family, string> = {
+  anomalyScore: 'Latest anomaly score of the series (0..1, above 0.5 is anomalous)',
+  anomalyObserved: 'Observed value of the series at its latest scored point',
+  anomalyExpected: 'Expected value of the series at its latest scored point',
+  anomalyLower: 'Lower edge of the expected band at the latest scored point',
+  anomalyUpper: 'Upper edge of the expected band at the latest scored point',
+  forecastValue: 'Forecast mean of the series at now plus horizon',
+  forecastLower: 'Lower edge of the forecast band at now plus horizon',
+  forecastUpper: 'Upper edge of the forecast band at now plus horizon',
+  timeToThreshold: 'Seconds until the forecast mean crosses the threshold (0 when already past it)',
+  alertsActive: 'Unresolved alerts by monitor, severity and state',
+  lastRun: 'Unix time of the newest committed result of the monitor job, by kind',
+};
+
+/** A configured horizon: its label text (`6h`) and length. */
+export interface ExportHorizon {
+  label: string;
+  ms: number;
+}
+
+export interface AnalysisExporterOptions {
+  db: Database;
+  intervalMs?: number;
+  maxSeries?: number;
+  maxAgeMs?: number;
+  horizons?: readonly ExportHorizon[];
+  /** epoch ms; default Date.now */
+  now?: () => number;
+  /** where scrapes read the snapshot; default ANALYSIS_METRICS (the `hydra` commands' exporter reads it) */
+  producer?: AnalysisMetricProducer;
+  /** the meter of hydra_export_refresh_failures_total; default the global `hydra` meter at start() */
+  meter?: Meter;
+  log?: { warn(message: string): void };
+}
+
+interface Observation {
+  value: number;
+  attributes: Attributes;
+}
+
+/** What a refresh read, ready to observe. */
+interface Snapshot {
+  takenAt: number;
+  series: Record<Exclude<Family, 'timeToThreshold'>, Observation[]>;
+  /** crossing times; the gauge observes crossesAt - now at scrape time */
+  crossings: Array<{ crossesAt: number; attributes: Attributes }>;
+  exported: Map<string, number>;
+  dropped: Map<string, number>;
+}
+
+/** `hydra_anomaly_score` for `hydra.anomaly.score`: the name of the family label. */
+export const prometheusName = (instrument: string): string => instrument.replace(/\./g, '_');
+
+export class AnalysisExporter {
+  readonly #db: Database;
+  readonly #intervalMs: number;
+  readonly #maxSeries: number;
+  readonly #maxAgeMs: number;
+  readonly #horizons: readonly ExportHorizon[];
+  readonly #now: () => number;
+  readonly #options: AnalysisExporterOptions;
+  #snapshot: Snapshot | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #refreshing: Promise<void> | null = null;
+  #unregister: (() => void) | null = null;
+  #failures: { add(n: number): void } | undefined;
+  #started = false;
+  #stopped = false;
+
+  /** @throws RangeError naming the option that is out of range */
+  constructor(options: AnalysisExporterOptions) {
+    const intervalMs = options.intervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
+    const maxSeries = options.maxSeries ?? DEFAULT_EXPORT_MAX_SERIES;
+    const maxAgeMs = options.maxAgeMs ?? DEFAULT_EXPORT_MAX_AGE_MS;
+    if (!(intervalMs >= 100))
+      throw new RangeError(`AnalysisExporter: intervalMs must be at least 100, got ${intervalMs}`);
+    if (!Number.isInteger(maxSeries) || maxSeries < 1 || maxSeries > MAX_EXPORT_SERIES)
+      throw new RangeError(
+        `AnalysisExporter: maxSeries must be a whole number in 1…${MAX_EXPORT_SERIES}, got ${maxSeries}`,
+      );
+    if (!(maxAgeMs > 0)) throw new RangeError(`AnalysisExporter: maxAgeMs must be positive, got ${maxAgeMs}`);
+    this.#horizons = options.horizons ?? parseHorizons(DEFAULT_EXPORT_HORIZONS);
+    if (new Set(this.#horizons.map((h) => h.label)).size !== this.#horizons.length)
+      throw new RangeError(`AnalysisExporter: horizons must be distinct, got ${this.#horizons.map((h) => h.label)}`);
+    this.#db = options.db;
+    this.#intervalMs = intervalMs;
+    this.#maxSeries = maxSeries;
+    this.#maxAgeMs = maxAgeMs;
+    this.#now = options.now ?? Date.now;
+    this.#options = options;
+  }
+
+  /** Attaches to the producer and refreshes now, then every intervalMs. */
+  start(): void {
+    if (this.#started || this.#stopped) return;
+    this.#started = true;
+    const meter = this.#options.meter ?? metrics.getMeter('hydra');
+    this.#failures = meter.createCounter('hydra.export.refresh_failures', {
+      description: 'Refreshes of the analysis export that failed (the previous snapshot stays until it is stale)',
+    });
+    const producer = this.#options.producer ?? ANALYSIS_METRICS;
+    producer.attach(() => this.#gauges());
+    this.#unregister = () => producer.detach();
+    this.#schedule(0);
+  }
+
+  /** The snapshot as gauges (a scrape). */
+  #gauges(): GaugeData[] {
+    const snapshot = this.#fresh();
+    const now = this.#now();
+    const out: GaugeData[] = [];
+    for (const family of Object.keys(FAMILIES) as Family[]) {
+      if (!snapshot) continue;
+      const points =
+        family === 'timeToThreshold'
+          ? snapshot.crossings.map((c) => ({
+              value: Math.max(0, (c.crossesAt - now) / 1000),
+              attributes: c.attributes,
+            }))
+          : snapshot.series[family];
+      if (points.length > 0) out.push(gauge(FAMILIES[family], DESCRIPTIONS[family], points));
+    }
+    const families = Object.values(FAMILIES).map(prometheusName);
+    out.push(
+      gauge(
+        'hydra.export.series',
+        'Series of each analysis family exported by the last refresh',
+        families.map((family) => ({ value: snapshot?.exported.get(family) ?? 0, attributes: { family } })),
+      ),
+      gauge(
+        'hydra.export.series_dropped',
+        'Series of each analysis family left out by the last refresh (HYDRA_EXPORT_MAX_SERIES)',
+        families.map((family) => ({ value: snapshot?.dropped.get(family) ?? 0, attributes: { family } })),
+      ),
+    );
+    return out;
+  }
+
+  /** The snapshot while it is at most maxAgeMs old, else null (nothing is exported). */
+  #fresh(): Snapshot | null {
+    const s = this.#snapshot;
+    return s && this.#now() - s.takenAt <= this.#maxAgeMs ? s : null;
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      void this.refresh().finally(() => this.#schedule(this.#intervalMs));
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  /** Reads a new snapshot; on failure logs, counts and keeps the previous one. Never rejects. */
+  refresh(): Promise<void> {
+    this.#refreshing ??= this.#read()
+      .then((snapshot) => {
+        this.#snapshot = snapshot;
+      })
+      .catch((err: unknown) => {
+        this.#failures?.add(1);
+        this.#options.log?.warn(
+          `analysis export: refresh failed, keeping the previous snapshot (at most ${this.#maxAgeMs / 1000} s): ${(err as Error).message}`,
+        );
+      })
+      .finally(() => {
+        this.#refreshing = null;
+      });
+    return this.#refreshing;
+  }
+
+  async #read(): Promise<Snapshot> {
+    const now = this.#now();
+    const window = { nowMs: now, maxAgeMs: this.#maxAgeMs, limit: this.#maxSeries };
+    const anomalies = await latestAnomalies(this.#db, window);
+    const forecasts = await forecastsAtHorizons(this.#db, {
+      ...window,
+      maxAgeMs: this.#maxAgeMs + FORECAST_STALENESS_GRACE_MS,
+      horizonsMs: this.#horizons.map((h) => h.ms),
+    });
+    const countdowns = await thresholdCountdowns(this.#db, {
+      ...window,
+      maxAgeMs: this.#maxAgeMs + FORECAST_STALENESS_GRACE_MS,
+    });
+    const alerts = await activeAlertCounts(this.#db, this.#maxSeries);
+    const runs = await analysisLastRuns(this.#db, this.#maxSeries);
+
+    const snapshot: Snapshot = {
+      takenAt: now,
+      series: {
+        anomalyScore: [],
+        anomalyObserved: [],
+        anomalyExpected: [],
+        anomalyLower: [],
+        anomalyUpper: [],
+        forecastValue: [],
+        forecastLower: [],
+        forecastUpper: [],
+        alertsActive: [],
+        lastRun: [],
+      },
+      crossings: [],
+      exported: new Map(),
+      dropped: new Map(),
+    };
+    const push = (family: Exclude<Family, 'timeToThreshold'>, value: number | null, attributes: Attributes) => {
+      if (value !== null && Number.isFinite(value)) snapshot.series[family].push({ value, attributes });
+    };
+    for (const a of anomalies.rows) {
+      const attributes = seriesAttributes(a.monitor, a.metric, a.labels);
+      push('anomalyScore', a.score, attributes);
+      push('anomalyObserved', a.value, attributes);
+      push('anomalyExpected', a.expected, attributes);
+      push('anomalyLower', a.lower, attributes);
+      push('anomalyUpper', a.upper, attributes);
+    }
+    const horizonLabel = new Map(this.#horizons.map((h) => [h.ms, h.label]));
+    for (const f of forecasts.rows) {
+      const attributes = seriesAttributes(f.monitor, f.metric, f.labels, {
+        horizon: horizonLabel.get(f.horizonMs) ?? `${f.horizonMs}ms`,
+      });
+      push('forecastValue', f.mean, attributes);
+      push('forecastLower', f.lower, attributes);
+      push('forecastUpper', f.upper, attributes);
+    }
+    for (const c of countdowns.rows) {
+      snapshot.crossings.push({
+        crossesAt: c.crossesAt,
+        attributes: seriesAttributes(c.monitor, c.metric, c.labels, {
+          threshold: String(c.threshold),
+          direction: c.direction,
+          severity: c.severity,
+        }),
+      });
+    }
+    for (const a of alerts.rows)
+      push('alertsActive', a.count, { ...monitorLabels(a.monitor), severity: a.severity, state: a.state });
+    for (const r of runs.rows) push('lastRun', r.time / 1000, { ...monitorLabels(r.monitor), kind: r.kind });
+
+    const dropped: Record<Family, number> = {
+      anomalyScore: anomalies.dropped,
+      anomalyObserved: anomalies.dropped,
+      anomalyExpected: anomalies.dropped,
+      anomalyLower: anomalies.dropped,
+      anomalyUpper: anomalies.dropped,
+      forecastValue: forecasts.dropped,
+      forecastLower: forecasts.dropped,
+      forecastUpper: forecasts.dropped,
+      timeToThreshold: countdowns.dropped,
+      alertsActive: alerts.dropped,
+      lastRun: runs.dropped,
+    };
+    for (const family of Object.keys(FAMILIES) as Family[]) {
+      const name = prometheusName(FAMILIES[family]);
+      snapshot.exported.set(
+        name,
+        family === 'timeToThreshold' ? snapshot.crossings.length : snapshot.series[family].length,
+      );
+      snapshot.dropped.set(name, dropped[family]);
+    }
+    return snapshot;
+  }
+
+  /** Stops refreshing, waits for a refresh in progress and unregisters the gauges; idempotent. */
+  async shutdown(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#refreshing;
+    this.#unregister?.();
+    this.#unregister = null;
+    this.#snapshot = null;
+  }
+}
+
+const HORIZON_PATTERN = /^(\d+(ms|s|m|h|d|w))+$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Milliseconds of a Prometheus-style duration (`90s`, `1h30m`, `7d`); throws RangeError otherwise. */
+export function parseExportDuration(text: string): number {
+  if (!HORIZON_PATTERN.test(text)) throw new RangeError(`'${text}' is not a duration like 15s, 1h or 1h30m`);
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return ms;
+}
+
+/** Most horizons one exporter evaluates. */
+export const MAX_EXPORT_HORIZONS = 20;
+
+/** `1h,6h,24h` → horizons labelled as written; throws RangeError naming the bad entry. */
+export function parseHorizons(text: string): ExportHorizon[] {
+  const labels = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (labels.length === 0) throw new RangeError('no horizons given (e.g. 1h,6h,24h)');
+  if (labels.length > MAX_EXPORT_HORIZONS)
+    throw new RangeError(`at most ${MAX_EXPORT_HORIZONS} horizons, got ${labels.length}`);
+  const horizons = labels.map((label) => ({ label, ms: parseExportDuration(label) }));
+  if (new Set(horizons.map((h) => h.ms)).size !== horizons.length)
+    throw new RangeError(`horizons must be distinct, got ${labels.join(',')}`);
+  return horizons;
+}

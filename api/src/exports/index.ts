@@ -1,0 +1,19 @@
+/** The analysis results exported to Prometheus by the API process (see analysis-exporter.ts). */
+export {
+  AnalysisExporter,
+  parseExportDuration,
+  parseHorizons,
+  prometheusName,
+  FAMILIES as EXPORT_FAMILIES,
+  DEFAULT_EXPORT_INTERVAL_MS,
+  DEFAULT_EXPORT_MAX_SERIES,
+  DEFAULT_EXPORT_MAX_AGE_MS,
+  DEFAULT_EXPORT_HORIZONS,
+  FORECAST_STALENESS_GRACE_MS,
+  MAX_EXPORT_SERIES,
+  MAX_EXPORT_HORIZONS,
+  type AnalysisExporterOptions,
+  type ExportHorizon,
+} from './analysis-exporter.ts';
+export { seriesAttributes, sanitizeLabelName, monitorLabels, RESERVED_LABELS, COLLISION_PREFIX } from './labels.ts';
+export { AnalysisMetricProducer, ANALYSIS_METRICS, gauge, type GaugeData } from './metric-producer.ts';

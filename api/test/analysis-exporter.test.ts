@@ -1,0 +1,375 @@
+/**
+ * The DB-backed analysis exporter on each backend: seeded series, anomaly
+ * scores and checkpoints, stored forecasts with thresholds and open alerts are
+ * read back from the Prometheus exposition (the real OpenTelemetry SDK and
+ * Prometheus serializer), with the contract's names and labels; the cap keeps
+ * the highest scores and counts the rest; stale results, horizons past a
+ * forecast's end and suppressed crossings are left out; a failing refresh keeps
+ * the last snapshot until it is stale and is counted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import {
+  Database,
+  migrate,
+  saveCheckpoint,
+  ScorePartitions,
+  SeriesRegistry,
+  writeForecasts,
+  writeScores,
+  type StoredForecast,
+} from '@hydra/storage';
+import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
+import {
+  AnalysisExporter,
+  AnalysisMetricProducer,
+  FORECAST_STALENESS_GRACE_MS,
+  parseHorizons,
+  type AnalysisExporterOptions,
+} from '../src/exports/index.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const CPU = 'system.cpu.utilization';
+const DISK = 'system.filesystem.utilization';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Parses the text exposition (no escaped quotes in these tests' values). */
+function parseExposition(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) throw new Error(`unparsable exposition line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g)) labels[l[1]!] = l[2]!;
+    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return samples;
+}
+
+/** An exporter on its own MeterProvider, scraped through the real Prometheus serializer. */
+function exporterUnderTest(db: Database, options: Partial<AnalysisExporterOptions> & { clock: { now: number } }) {
+  const producer = new AnalysisMetricProducer();
+  const reader = new PrometheusExporter({ preventServerStart: true, metricProducers: [producer] });
+  const provider = new MeterProvider({ readers: [reader] });
+  const warnings: string[] = [];
+  const exporter = new AnalysisExporter({
+    db,
+    meter: provider.getMeter('hydra'),
+    producer,
+    now: () => options.clock.now,
+    log: { warn: (m) => warnings.push(m) },
+    ...options,
+  });
+  return {
+    exporter,
+    warnings,
+    async scrape(): Promise<Sample[]> {
+      const { resourceMetrics } = await reader.collect();
+      return parseExposition(new PrometheusSerializer().serialize(resourceMetrics));
+    },
+    async stop() {
+      await exporter.shutdown();
+      await provider.shutdown();
+    },
+  };
+}
+
+const named = (samples: Sample[], name: string) => samples.filter((s) => s.name === name);
+const withoutScope = ({ otel_scope_name: _n, ...rest }: Record<string, string>) => rest;
+
+describe.each(testBackends())('analysis exporter on %s', (backend) => {
+  let test: TestDatabase;
+  let db: Database;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+    db = await Database.connect({ url: test.url, poolSize: 3 });
+    await migrate(db);
+    const registry = new SeriesRegistry(db);
+    const gauge = (name: string) =>
+      ({ name, kind: 'gauge', unit: '1', temporality: 'unspecified', monotonic: false }) as const;
+    const series = {
+      web1: {
+        metric: gauge(CPU),
+        labels: { 'host.name': 'web-1', 'service.name': 'shop', job: 'batch', monitor: 'x' },
+      },
+      web2: { metric: gauge(CPU), labels: { 'host.name': 'web-2', 'service.name': 'shop' } },
+      web3: { metric: gauge(CPU), labels: { 'host.name': 'web-3', 'service.name': 'shop' } },
+      old: { metric: gauge(CPU), labels: { 'host.name': 'old-1', 'service.name': 'shop' } },
+      disk: { metric: gauge(DISK), labels: { 'host.name': 'web-4', 'k8s.namespace.name': 'prod' } },
+      staleDisk: { metric: gauge(DISK), labels: { 'host.name': 'web-5' } },
+    };
+    const resolved = await registry.resolve(Object.values(series));
+    Object.keys(series).forEach((k, i) => {
+      const id = resolved[i];
+      if (typeof id !== 'number') throw new Error(`series ${k} refused: ${JSON.stringify(id)}`);
+      ids[k] = id;
+    });
+
+    // Anomaly results: the newest point of each series is at its checkpoint; an older point must not be read.
+    const last = NOW - 2 * MINUTE;
+    const scored: Array<[string, string, number, number]> = [
+      // [series, monitor, time, score]
+      ['web1', 'shop/demo-cpu', last, 0.9],
+      ['web2', 'shop/demo-cpu', last, 0.2],
+      ['web3', 'shop/demo-cpu', last, 0.6],
+      ['old', 'shop/demo-cpu', NOW - 3 * HOUR, 0.99],
+      ['web1', 'plain', last, 0.1],
+    ];
+    const partitions = new ScorePartitions(db);
+    await partitions.ensureFor([last, last - MINUTE, NOW - 3 * HOUR]);
+    for (const [key, monitor, time, score] of scored) {
+      const seriesId = ids[key]!;
+      await writeScores(db, monitor, [
+        { seriesId, time: time - MINUTE, value: 1, score: 0.5, expected: 1, lower: 0, upper: 2 },
+        { seriesId, time, value: 0.75, score, expected: 0.5, lower: 0.25, upper: 0.625 },
+      ]);
+      await saveCheckpoint(db, monitor, seriesId, time);
+    }
+
+    // A forecast on a 10-minute grid starting 5 minutes ago, 12 h long: mean k at point k.
+    const points = 73;
+    const forecast = (
+      seriesId: number,
+      createdAt: number,
+      thresholds: StoredForecast['thresholds'],
+    ): StoredForecast => ({
+      monitor: 'default/demo-disk',
+      seriesId,
+      createdAt,
+      model: 'ets',
+      description: 'test',
+      holdoutMase: 0.5,
+      baselineMase: 0.6,
+      fallback: null,
+      level: 0.95,
+      stepMs: 10 * MINUTE,
+      firstTime: NOW - 5 * MINUTE,
+      lastObservedTime: NOW - 15 * MINUTE,
+      lastValue: 0,
+      historyPoints: 100,
+      periods: [],
+      mean: Array.from({ length: points }, (_, k) => k),
+      lower: Array.from({ length: points }, (_, k) => k - 1),
+      upper: Array.from({ length: points }, (_, k) => k + 1),
+      thresholds,
+    });
+    await writeForecasts(db, [
+      forecast(ids.disk!, NOW - 10 * MINUTE, [
+        { value: 50, direction: 'above', severity: 'warning', crossesAt: NOW + 3 * HOUR },
+        { value: 0.95, direction: 'above', severity: 'critical', crossesAt: NOW - HOUR },
+        { value: 999, direction: 'above', severity: 'critical', crossesAt: null },
+      ]),
+      forecast(ids.staleDisk!, NOW - 2 * HOUR, [
+        { value: 50, direction: 'above', severity: 'warning', crossesAt: NOW + HOUR },
+      ]),
+    ]);
+
+    // Open alerts: two firing warnings and a pending one of demo-cpu, a resolved one that must not count.
+    for (const [i, state] of (['firing', 'firing', 'pending', 'resolved'] as const).entries()) {
+      await db.pool.query(
+        `INSERT INTO alert (fingerprint, kind, monitor, severity, state, labels, summary, explanation, started_at,
+           last_evaluated_at) VALUES ($1, 'anomaly', 'shop/demo-cpu', 'warning', $2, '{}', 's', '{}', now(), now())`,
+        [`fp-${i}`, state],
+      );
+    }
+  });
+  afterAll(async () => {
+    await db?.close();
+    await test?.close();
+  });
+
+  it('exports the latest anomaly result of each series with the contract labels', async () => {
+    const clock = { now: NOW };
+    const t = exporterUnderTest(db, { clock });
+    t.exporter.start();
+    await t.exporter.refresh();
+    const samples = await t.scrape();
+    await t.stop();
+
+    const scores = named(samples, 'hydra_anomaly_score');
+    // the 3 h old result of old-1 is stale (older than the default 1 h)
+    expect(scores.map((s) => [s.labels.monitor, s.labels.host_name, s.value]).sort()).toEqual([
+      ['demo-cpu', 'web-1', 0.9],
+      ['demo-cpu', 'web-2', 0.2],
+      ['demo-cpu', 'web-3', 0.6],
+      ['plain', 'web-1', 0.1],
+    ]);
+    const web1 = scores.find((s) => s.labels.host_name === 'web-1' && s.labels.monitor === 'demo-cpu')!;
+    expect(withoutScope(web1.labels)).toEqual({
+      monitor: 'demo-cpu',
+      monitor_namespace: 'shop',
+      metric: CPU,
+      host_name: 'web-1',
+      service_name: 'shop',
+      exported_job: 'batch',
+      exported_monitor: 'x',
+    });
+    expect(scores.find((s) => s.labels.monitor === 'plain')!.labels.monitor_namespace).toBe('default');
+    for (const [name, value] of [
+      ['hydra_anomaly_observed', 0.75],
+      ['hydra_anomaly_expected', 0.5],
+      ['hydra_anomaly_lower', 0.25],
+      ['hydra_anomaly_upper', 0.625],
+    ] as const) {
+      const family = named(samples, name);
+      expect(family, name).toHaveLength(4);
+      expect(new Set(family.map((s) => s.value)), name).toEqual(new Set([value]));
+    }
+    expect(named(samples, 'hydra_export_series').find((s) => s.labels.family === 'hydra_anomaly_score')?.value).toBe(4);
+    expect(
+      named(samples, 'hydra_export_series_dropped').find((s) => s.labels.family === 'hydra_anomaly_score')?.value,
+    ).toBe(0);
+  });
+
+  it('caps each family at maxSeries, keeping the highest scores, and counts what it dropped', async () => {
+    const t = exporterUnderTest(db, { clock: { now: NOW }, maxSeries: 2 });
+    t.exporter.start();
+    await t.exporter.refresh();
+    const samples = await t.scrape();
+    await t.stop();
+    expect(named(samples, 'hydra_anomaly_score').map((s) => s.value)).toEqual(expect.arrayContaining([0.9, 0.6]));
+    expect(named(samples, 'hydra_anomaly_score')).toHaveLength(2);
+    const dropped = (family: string) =>
+      named(samples, 'hydra_export_series_dropped').find((s) => s.labels.family === family)?.value;
+    expect(dropped('hydra_anomaly_score')).toBe(2);
+    expect(dropped('hydra_anomaly_upper')).toBe(2);
+    // one fresh forecast × 2 horizons within its end (24 h is past it): nothing to drop at 2
+    expect(named(samples, 'hydra_forecast_value')).toHaveLength(2);
+    expect(dropped('hydra_forecast_value')).toBe(0);
+    expect(named(samples, 'hydra_export_series').find((s) => s.labels.family === 'hydra_forecast_value')?.value).toBe(
+      2,
+    );
+  });
+
+  it('evaluates forecasts at each horizon (linear interpolation) and leaves out horizons past the end', async () => {
+    const t = exporterUnderTest(db, { clock: { now: NOW }, horizons: parseHorizons('1h,6h,24h') });
+    t.exporter.start();
+    await t.exporter.refresh();
+    const samples = await t.scrape();
+    await t.stop();
+    const byHorizon = (name: string) =>
+      Object.fromEntries(named(samples, name).map((s) => [s.labels.horizon, s.value]));
+    // first point 5 min ago, 10 min apart: now + 1 h is point 6.5, now + 6 h point 36.5; 24 h is past point 72
+    expect(byHorizon('hydra_forecast_value')).toEqual({ '1h': 6.5, '6h': 36.5 });
+    expect(byHorizon('hydra_forecast_lower')).toEqual({ '1h': 5.5, '6h': 35.5 });
+    expect(byHorizon('hydra_forecast_upper')).toEqual({ '1h': 7.5, '6h': 37.5 });
+    const value = named(samples, 'hydra_forecast_value')[0]!;
+    expect(withoutScope(value.labels)).toEqual({
+      monitor: 'demo-disk',
+      monitor_namespace: 'default',
+      metric: DISK,
+      horizon: '1h',
+      host_name: 'web-4',
+      k8s_namespace_name: 'prod',
+    });
+    // web-5's forecast is 2 h old: stale (1 h + the grace for hourly jobs)
+    expect(named(samples, 'hydra_forecast_value').some((s) => s.labels.host_name === 'web-5')).toBe(false);
+  });
+
+  it('exports seconds to each crossing, 0 once past, nothing for a threshold that is not crossed', async () => {
+    const clock = { now: NOW };
+    const t = exporterUnderTest(db, { clock });
+    t.exporter.start();
+    await t.exporter.refresh();
+    const first = named(await t.scrape(), 'hydra_forecast_time_to_threshold_seconds');
+    clock.now += 60_000; // the countdown runs between refreshes
+    const later = named(await t.scrape(), 'hydra_forecast_time_to_threshold_seconds');
+    await t.stop();
+    expect(first.map((s) => [s.labels.threshold, s.labels.direction, s.labels.severity, s.value]).sort()).toEqual([
+      ['0.95', 'above', 'critical', 0],
+      ['50', 'above', 'warning', 3 * 3600],
+    ]);
+    expect(first[0]!.labels).toMatchObject({ monitor: 'demo-disk', host_name: 'web-4', metric: DISK });
+    expect(later.find((s) => s.labels.threshold === '50')?.value).toBe(3 * 3600 - 60);
+  });
+
+  it('exports open alerts by monitor, severity and state, and the last run of each monitor job', async () => {
+    const t = exporterUnderTest(db, { clock: { now: NOW } });
+    t.exporter.start();
+    await t.exporter.refresh();
+    const samples = await t.scrape();
+    await t.stop();
+    expect(
+      named(samples, 'hydra_alerts_active')
+        .map((s) => withoutScope(s.labels))
+        .sort((a, b) => a.state!.localeCompare(b.state!)),
+    ).toEqual([
+      { monitor: 'demo-cpu', monitor_namespace: 'shop', severity: 'warning', state: 'firing' },
+      { monitor: 'demo-cpu', monitor_namespace: 'shop', severity: 'warning', state: 'pending' },
+    ]);
+    expect(
+      named(samples, 'hydra_alerts_active')
+        .map((s) => s.value)
+        .sort(),
+    ).toEqual([1, 2]);
+    const runs = named(samples, 'hydra_analysis_last_run_timestamp_seconds');
+    const run = (monitor: string, kind: string) =>
+      runs.find((s) => s.labels.monitor === monitor && s.labels.kind === kind)?.value;
+    // the forecast job's newest committed forecast of demo-disk was created 10 minutes before NOW
+    expect(run('demo-disk', 'forecast')).toBe((NOW - 10 * MINUTE) / 1000);
+    // the anomaly checkpoints were written by this test just now (updated_at is the database's clock)
+    expect(Math.abs(run('demo-cpu', 'anomaly')! - Date.now() / 1000)).toBeLessThan(600);
+    expect(runs.find((s) => s.labels.monitor === 'plain')?.labels.monitor_namespace).toBe('default');
+  });
+
+  it('stops exporting a result once it is older than maxAge', async () => {
+    const clock = { now: NOW };
+    const t = exporterUnderTest(db, { clock, maxAgeMs: 5 * MINUTE });
+    t.exporter.start();
+    await t.exporter.refresh();
+    expect(named(await t.scrape(), 'hydra_anomaly_score')).toHaveLength(4);
+    clock.now = NOW + 4 * MINUTE; // the checkpoints (2 min before NOW) are now 6 min old
+    await t.exporter.refresh();
+    const samples = await t.scrape();
+    await t.stop();
+    expect(named(samples, 'hydra_anomaly_score')).toEqual([]);
+    // the forecast (10 min old) is still within 5 min + the grace
+    expect(named(samples, 'hydra_forecast_value').length).toBeGreaterThan(0);
+    expect(10 * MINUTE).toBeLessThan(5 * MINUTE + FORECAST_STALENESS_GRACE_MS);
+  });
+
+  it('keeps the last snapshot when a refresh fails, counts the failure, and drops it once stale', async () => {
+    const own = await Database.connect({ url: test.url, poolSize: 1 });
+    const clock = { now: NOW };
+    const t = exporterUnderTest(own, { clock, maxAgeMs: 10 * MINUTE });
+    t.exporter.start();
+    await t.exporter.refresh();
+    await own.close(); // every later query fails
+    clock.now = NOW + MINUTE;
+    await t.exporter.refresh();
+    let samples = await t.scrape();
+    expect(t.warnings.join('\n')).toMatch(/analysis export: refresh failed, keeping the previous snapshot/);
+    expect(named(samples, 'hydra_export_refresh_failures_total')[0]?.value).toBe(1);
+    expect(named(samples, 'hydra_anomaly_score')).toHaveLength(4);
+    clock.now = NOW + 11 * MINUTE; // the snapshot taken at NOW is now older than maxAge
+    samples = await t.scrape();
+    await t.stop();
+    expect(named(samples, 'hydra_anomaly_score')).toEqual([]);
+    expect(named(samples, 'hydra_export_series').every((s) => s.value === 0)).toBe(true);
+  });
+});
+
+describe('analysis exporter options', () => {
+  it('rejects bad settings with the option named', () => {
+    const db = {} as Database;
+    expect(() => new AnalysisExporter({ db, maxSeries: 0 })).toThrow(/maxSeries must be a whole number/);
+    expect(() => new AnalysisExporter({ db, maxAgeMs: 0 })).toThrow(/maxAgeMs must be positive/);
+    expect(() => parseHorizons('1h,soon')).toThrow(/'soon' is not a duration/);
+    expect(() => parseHorizons('60m,1h')).toThrow(/distinct/);
+    expect(parseHorizons(' 1h, 90m ')).toEqual([
+      { label: '1h', ms: HOUR },
+      { label: '90m', ms: 90 * MINUTE },
+    ]);
+  });
+});
