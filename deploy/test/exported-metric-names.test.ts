@@ -27,22 +27,41 @@ const INSTRUMENT =
   /create(Counter|UpDownCounter|Histogram|Gauge|ObservableGauge|ObservableCounter|ObservableUpDownCounter)\(\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*)\s*[,)])/g;
 /** `const NAME = 'hydra.…'` (exported or not): what a constant instrument name stands for. */
 const NAME_CONSTANT = /\bconst ([A-Z][A-Z0-9_]*)\s*=\s*'(hydra[._][^']+)'/g;
-/** A metric name; not a glob in prose (`hydra_anomaly_*`). */
-const QUERIED = /\bhydra_[a-z0-9_]+(?![a-z0-9_*])/g;
+/**
+ * Gauge families a MetricProducer serves (api/src/exports: the analysis results), built with
+ * `gauge('hydra.…', …)` or `gauge(TABLE[key], …)` where `const TABLE = { key: 'hydra.…', … }`.
+ */
+const PRODUCED_GAUGE = /\bgauge\(\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*)\[)/g;
+const NAME_TABLE = /\bconst ([A-Z][A-Z0-9_]*)\s*=\s*\{([^}]*)\}/g;
+/** A metric name; not a glob in prose (`hydra_anomaly_*`), not a label in a matcher (`hydra_component="api"`). */
+const QUERIED = /\bhydra_[a-z0-9_]+(?![a-z0-9_*]|\s*!?=)/g;
 
 async function tsFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => path.join(e.parentPath, e.name));
 }
 
-/** Every sample name the Prometheus exporter can emit for hydra's instruments. */
+/** Every sample name the Prometheus exporter can emit for hydra's instruments and produced families. */
 async function exportedNames(): Promise<Set<string>> {
   const sources: string[] = [];
   for (const dir of SOURCE_DIRS) for (const file of await tsFiles(dir)) sources.push(await readFile(file, 'utf8'));
   const constants = new Map<string, string>();
   for (const text of sources) for (const [, id, value] of text.matchAll(NAME_CONSTANT)) constants.set(id!, value!);
+  const tables = new Map<string, string[]>();
+  for (const text of sources) {
+    for (const [, id, body] of text.matchAll(NAME_TABLE)) {
+      const values = [...body!.matchAll(/:\s*'([^']+)'/g)].map(([, v]) => v!);
+      if (values.length > 0 && values.every((v) => v.startsWith('hydra.'))) tables.set(id!, values);
+    }
+  }
   const names = new Set<string>();
   for (const text of sources) {
+    for (const [, literal, table] of text.matchAll(PRODUCED_GAUGE)) {
+      const produced = literal !== undefined ? [literal] : tables.get(table!);
+      if (produced === undefined)
+        throw new Error(`gauge named from ${table}, not a table of hydra names in the source`);
+      for (const name of produced) names.add(name.replace(/[^a-zA-Z0-9_]/g, '_'));
+    }
     for (const [, kind, literal, constant] of text.matchAll(INSTRUMENT)) {
       const name = literal ?? constants.get(constant!);
       if (name === undefined) throw new Error(`instrument named by ${constant}, a constant not found in the source`);
