@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '@hydra/storage';
 import type { Ingestor } from '@hydra/collector';
+import type { Logger } from '@hydra/logging';
+import { echoRequestId, requestLogging } from '@hydra/logging/fastify';
 import type { AuthConfig } from './auth/config.ts';
 import { validateAuthConfig } from './auth/config.ts';
 import authPlugin from './auth/plugin.ts';
@@ -34,6 +36,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Idle keep-alive connections are closed after this. */
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** Probes whose successful requests are logged at debug, not info. */
+export const QUIET_PATHS = ['/healthz', '/readyz'];
 /** Version reported by /healthz and the OpenAPI document when none is given. */
 export const DEFAULT_VERSION = '0.1.0';
 
@@ -42,8 +46,11 @@ export interface AppOptions {
   /** Enables the seed's POST /metrics ingest. */
   ingestor?: Ingestor;
   auth: AuthConfig;
-  /** fastify/pino logger options; off when omitted. */
-  logger?: boolean | object;
+  /**
+   * The process's logger (`createLogger` of @hydra/logging): request lines carry `reqId`, the client's
+   * X-Request-Id or a new UUID, echoed in the `x-request-id` response header. Nothing is logged when omitted.
+   */
+  logger?: Logger;
   queryLimits?: Partial<QueryLimits>;
   version?: string;
   /** The AlertService behind acknowledge and silences; one on `db` without notification targets when omitted. */
@@ -62,15 +69,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const version = options.version ?? DEFAULT_VERSION;
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...requestLogging({ logger: options.logger, quietPaths: QUIET_PATHS }),
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-    requestIdHeader: 'x-request-id',
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  echoRequestId(app);
   addSharedSchemas(app);
   await app.register(errorHandlerPlugin);
   await app.register(telemetryPlugin);

@@ -8,6 +8,7 @@
  * settings (a test fails when `.env.example` drifts from it).
  */
 import path from 'node:path';
+import { LOG_FORMATS, type LogFormat } from '@hydra/logging';
 import type { StorageModeSetting } from '@hydra/storage';
 
 export const DEFAULT_DATA_DIR = '.hydra';
@@ -161,6 +162,11 @@ export const SETTINGS: readonly Setting[] = [
     description: 'HydraMonitor YAML file whose anomaly jobs `hydra up` runs and `hydra job` reads',
   },
   { env: 'HYDRA_LOG_LEVEL', default: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
+  {
+    env: 'HYDRA_LOG_FORMAT',
+    default: 'json',
+    description: 'json (one JSON object per line on stderr, for log stacks) or pretty (for a human at a terminal)',
+  },
 ];
 
 /** The validated settings. */
@@ -198,6 +204,7 @@ export interface HydraConfig {
   /** the HydraMonitor file (hydra.yaml) */
   monitorsFile: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 /** A setting with a value that cannot be used; the message names the variable. */
@@ -252,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
     },
     monitorsFile: read.text('HYDRA_MONITORS'),
     logLevel: read.oneOf('HYDRA_LOG_LEVEL', LOG_LEVELS),
+    logFormat: read.oneOf('HYDRA_LOG_FORMAT', LOG_FORMATS),
   };
   if (config.writer.queueRows < config.writer.batchRows) {
     throw new ConfigError(

@@ -1,33 +1,25 @@
 /**
- * Operator-facing log lines of the `hydra` commands on stderr (stdout stays
- * for what a command prints as its result), filtered by HYDRA_LOG_LEVEL.
+ * Log lines of the `hydra` commands: @hydra/logging's JSON lines on stderr
+ * (stdout stays for what a command prints as its result), filtered by
+ * HYDRA_LOG_LEVEL, human-readable with HYDRA_LOG_FORMAT=pretty. Each part of
+ * a process has its own `component` (up, api, collector, job, demo…).
  */
-import type { LogLevel } from './config.ts';
+import { createLogger as createHydraLogger, type LogFormat, type Logger, type LogLevel } from '@hydra/logging';
+import type { HydraConfig } from './config.ts';
 
-const SEVERITY: Record<LogLevel, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: 100,
-};
+export type { Logger };
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
+/** A logger for `component` writing to stderr (or `destination`) at `level` and above. */
 export function createLogger(
   component: string,
   level: LogLevel = 'info',
-  stream: NodeJS.WritableStream = process.stderr,
+  format: LogFormat = 'json',
+  destination?: NodeJS.WritableStream,
 ): Logger {
-  const line = (severity: LogLevel) => (message: string) => {
-    if (SEVERITY[severity] < SEVERITY[level]) return;
-    stream.write(`${new Date().toISOString()} ${severity.padEnd(5)} [${component}] ${message}\n`);
-  };
-  return { info: line('info'), warn: line('warn'), error: line('error') };
+  return createHydraLogger({ component, level, format, ...(destination ? { destination } : {}) });
+}
+
+/** The logger of `component` with the level and format of the settings. */
+export function loggerFor(component: string, config: Pick<HydraConfig, 'logLevel' | 'logFormat'>): Logger {
+  return createLogger(component, config.logLevel, config.logFormat);
 }

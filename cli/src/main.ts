@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { loadEnvFile } from 'node:process';
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type Logger, type LogLevel } from '@hydra/logging';
 import { USAGE_EXIT_CODE, UsageError } from './args.ts';
 
 /** Settings file read from the working directory when present; the environment wins over it. */
@@ -72,8 +73,27 @@ export async function main(argv: string[]): Promise<number> {
     const mod = await command.load();
     return await mod.run(rest);
   } catch (err) {
-    console.error(`hydra ${name}: ${(err as Error).message}`);
-    if (process.env.HYDRA_DEBUG) console.error(err);
-    return err instanceof UsageError ? USAGE_EXIT_CODE : 1;
+    // A mistake in the command line is for the person who typed it; any other failure is a log line (with the stack).
+    if (err instanceof UsageError) {
+      console.error(`hydra ${name}: ${err.message}`);
+      return USAGE_EXIT_CODE;
+    }
+    failureLogger(name).fatal({ err }, `hydra ${name}: ${(err as Error).message}`);
+    return 1;
   }
+}
+
+/**
+ * The logger of a command's failure. The settings may be what failed to load, so HYDRA_LOG_LEVEL and
+ * HYDRA_LOG_FORMAT are taken when valid and the defaults otherwise; written through process.stderr.
+ */
+function failureLogger(component: string): Logger {
+  const level = process.env.HYDRA_LOG_LEVEL;
+  const format = process.env.HYDRA_LOG_FORMAT;
+  return createLogger({
+    component,
+    destination: process.stderr,
+    ...((LOG_LEVELS as readonly string[]).includes(level ?? '') ? { level: level as LogLevel } : {}),
+    ...((LOG_FORMATS as readonly string[]).includes(format ?? '') ? { format: format as LogFormat } : {}),
+  });
 }

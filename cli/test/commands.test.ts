@@ -37,16 +37,25 @@ describe('hydra <command> (in process, through main)', () => {
     }
   });
 
-  it('names the setting at fault and exits 1', async () => {
-    const err = captured('error');
+  it('names the setting at fault in a fatal JSON log line and exits 1', async () => {
+    const lines: string[] = [];
+    const spy = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
     process.env.HYDRA_STORAGE = 'mysql';
     try {
       expect(await main(['migrate'])).toBe(1);
-      expect(err.text()).toContain("hydra migrate: HYDRA_STORAGE: 'mysql' is not one of auto, postgres, timescaledb");
     } finally {
       delete process.env.HYDRA_STORAGE;
-      err.restore();
+      spy.mockRestore();
     }
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'fatal',
+      component: 'migrate',
+      msg: "hydra migrate: HYDRA_STORAGE: 'mysql' is not one of auto, postgres, timescaledb",
+      err: { type: 'ConfigError', message: "HYDRA_STORAGE: 'mysql' is not one of auto, postgres, timescaledb" },
+    });
   });
 });
 

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log.ts';
 import { buildDashboardServer } from '../src/runtime/dashboard.ts';
 import { isBundleFresh, type DashboardBundle } from '../src/runtime/dashboard-bundle.ts';
 
-const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const log = createLogger('dashboard', 'silent');
 
 describe('dashboard server', () => {
   let api: FastifyInstance;
@@ -23,6 +24,7 @@ describe('dashboard server', () => {
   beforeAll(async () => {
     api = Fastify();
     api.get('/metrics/names', async (request) => ({ metrics: [], auth: request.headers.authorization ?? null }));
+    api.get('/request-id', async (request) => ({ id: request.headers['x-request-id'] ?? null }));
     apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
     dir = await mkdtemp(path.join(tmpdir(), 'hydra-dashboard-dist-'));
     await mkdir(path.join(dir, 'assets'));
@@ -63,6 +65,21 @@ describe('dashboard server', () => {
       expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect((await app.inject('/assets/missing.js')).statusCode).toBe(404);
       expect((await app.inject('/assets/..%2f..%2fetc%2fpasswd')).statusCode).not.toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends the API the request id it logs under, and answers it', async () => {
+    const app = await buildDashboardServer({ apiUrl, bundle: new Promise<DashboardBundle>(() => undefined), log });
+    try {
+      const given = await app.inject({ url: '/api/request-id', headers: { 'x-request-id': 'browser-1' } });
+      expect(given.json()).toEqual({ id: 'browser-1' });
+      expect(given.headers['x-request-id']).toBe('browser-1');
+      const made = await app.inject({ url: '/api/request-id' });
+      const id = made.headers['x-request-id'];
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(made.json()).toEqual({ id });
     } finally {
       await app.close();
     }

@@ -4,7 +4,9 @@
  * 4317 serves MetricsService/Export. Both feed the same Ingestor. Shutdown
  * stops intake on both, waits for in-flight requests, and is idempotent.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createLogger, type Logger } from '@hydra/logging';
+import { echoRequestId, requestLogging } from '@hydra/logging/fastify';
 import type { Authenticate } from './auth.ts';
 import { startGrpcReceiver, type RunningGrpcReceiver } from './grpc/server.ts';
 import { otlpHttpRoute } from './http/otlp-route.ts';
@@ -20,6 +22,8 @@ export const DEFAULT_GRPC_PORT = 4317;
 /** How long shutdown waits for in-flight requests before closing connections. */
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 export const HEALTH_PATH = '/healthz';
+/** Level of the logger startCollector makes when none is given. */
+export const DEFAULT_LOG_LEVEL = 'warn';
 
 export interface CollectorOptions {
   host: string;
@@ -32,8 +36,11 @@ export interface CollectorOptions {
    */
   limits?: Partial<IngestLimits>;
   authenticate?: Authenticate;
-  /** fastify logger settings; default: warnings and errors only. */
-  logger?: FastifyServerOptions['logger'];
+  /**
+   * The process's logger (@hydra/logging); `false` logs nothing. startCollector's default: a
+   * `collector` logger on stderr at warn. Request lines carry `reqId` (X-Request-Id or a new UUID).
+   */
+  logger?: Logger | false;
   shutdownDeadlineMs?: number;
 }
 
@@ -47,7 +54,6 @@ const DEFAULT_OPTIONS: CollectorOptions = {
   host: DEFAULT_HOST,
   httpPort: DEFAULT_HTTP_PORT,
   grpcPort: DEFAULT_GRPC_PORT,
-  logger: { level: 'warn' },
   shutdownDeadlineMs: DEFAULT_SHUTDOWN_DEADLINE_MS,
 };
 
@@ -75,10 +81,11 @@ export async function buildHttpReceiver(
   options: Pick<CollectorOptions, 'authenticate' | 'logger'> & { isClosing?: () => boolean },
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...requestLogging({ logger: options.logger || undefined, quietPaths: [HEALTH_PATH] }),
     bodyLimit: ingestor.limits.maxBodyBytes,
     forceCloseConnections: 'idle',
   });
+  echoRequestId(app);
   const telemetry = createTelemetry();
   const authenticate = options.authenticate;
   if (authenticate) {
@@ -114,7 +121,7 @@ export async function startCollector(
   let closing = false;
   const app = await buildHttpReceiver(ingestor, {
     authenticate: config.authenticate,
-    logger: config.logger,
+    logger: config.logger ?? createLogger({ component: 'collector', level: DEFAULT_LOG_LEVEL }),
     isClosing: () => closing,
   });
   try {

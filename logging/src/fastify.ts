@@ -31,7 +31,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 export const MAX_REQUEST_ID_LENGTH = 128;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 /** Query parameters whose values are replaced by "[Redacted]" in logged URLs. */
-const SECRET_QUERY_PARAM = /(^|[_-])(token|secret|password|passwd|api[_-]?key|apikey|signature|sig|auth|authorization)$/i;
+const SECRET_QUERY_PARAM =
+  /(^|[_-])(token|secret|password|passwd|api[_-]?key|apikey|signature|sig|auth|authorization)$/i;
 
 /** The request id of `req`: its valid X-Request-Id, or a new UUID. */
 export function requestIdOf(req: IncomingMessage): string {

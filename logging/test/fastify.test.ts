@@ -62,7 +62,10 @@ describe('requestLogging', () => {
     await quiet.a.close();
     const verbose = await app('debug');
     await verbose.a.inject({ method: 'GET', url: '/healthz?x=1' });
-    expect(verbose.lines.find((l) => l.msg === 'request completed')).toMatchObject({ level: 'debug', url: '/healthz?x=1' });
+    expect(verbose.lines.find((l) => l.msg === 'request completed')).toMatchObject({
+      level: 'debug',
+      url: '/healthz?x=1',
+    });
   });
 
   it('logs a 404 once, as the completed request', async () => {

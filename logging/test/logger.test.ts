@@ -42,7 +42,11 @@ describe('createLogger', () => {
     const { log, lines } = capture();
     log.error({ err: new TypeError('bad thing') }, 'pass failed');
     log.error(new RangeError('direct'), 'thrown');
-    expect(lines[0]).toMatchObject({ level: 'error', msg: 'pass failed', err: { type: 'TypeError', message: 'bad thing' } });
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      msg: 'pass failed',
+      err: { type: 'TypeError', message: 'bad thing' },
+    });
     expect((lines[0]!.err as { stack: string }).stack).toContain('TypeError: bad thing');
     expect(lines[1]).toMatchObject({ msg: 'thrown', err: { type: 'RangeError', message: 'direct' } });
   });
@@ -51,7 +55,10 @@ describe('createLogger', () => {
     const { log, lines, raw } = capture();
     log.info(
       {
-        req: { method: 'GET', headers: { authorization: 'Bearer s3cret-jwt', cookie: 'session=s3cret-cookie', host: 'h' } },
+        req: {
+          method: 'GET',
+          headers: { authorization: 'Bearer s3cret-jwt', cookie: 'session=s3cret-cookie', host: 'h' },
+        },
         password: 's3cret-pw',
         db: { password: 's3cret-db', user: 'hydra' },
         auth: { token: 's3cret-token', ingestToken: 's3cret-ingest' },
@@ -110,7 +117,9 @@ describe('createLogger', () => {
 
   it('rejects a bad level, format or component with an error naming it', () => {
     expect(() => createLogger({ component: 'x', level: 'loud' as never })).toThrow(/level must be one of fatal, error/);
-    expect(() => createLogger({ component: 'x', format: 'xml' as never })).toThrow(/format must be one of json, pretty/);
+    expect(() => createLogger({ component: 'x', format: 'xml' as never })).toThrow(
+      /format must be one of json, pretty/,
+    );
     expect(() => createLogger({ component: '' })).toThrow(/component must be a non-empty string/);
   });
 });

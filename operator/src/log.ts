@@ -1,7 +1,13 @@
-/** Structured logs: one JSON object per line (time, level, msg, plus fields such as monitor and error). */
+/**
+ * The operator's logger: @hydra/logging's JSON lines (component `operator`)
+ * behind the small interface the controller code uses, `log.info(msg, fields)`
+ * and `log.with(fields)` for a child logger whose lines all carry `fields`
+ * (a reconcile's `monitor` and `reconcileID`, a lease…). An Error under
+ * `error` is logged as `err` ({type, message, stack}), like everywhere else.
+ */
+import { createLogger as createHydraLogger, type Logger as PinoLogger } from '@hydra/logging';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -15,20 +21,30 @@ export interface Logger {
 /** A JSON-lines logger writing to `stream` (stderr by default) at `level` and above. */
 export function createLogger(
   level: LogLevel = 'info',
-  stream: NodeJS.WritableStream = process.stderr,
+  stream?: NodeJS.WritableStream,
   base: Record<string, unknown> = {},
 ): Logger {
-  const line = (severity: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
-    if (SEVERITY[severity] < SEVERITY[level]) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: severity, msg, ...base, ...fields };
-    if (entry.error instanceof Error) entry.error = entry.error.message;
-    stream.write(`${JSON.stringify(entry)}\n`);
+  const root = createHydraLogger({ component: 'operator', level, ...(stream ? { destination: stream } : {}) });
+  return wrap(Object.keys(base).length > 0 ? root.child(withErr(base)) : root);
+}
+
+function wrap(pino: PinoLogger): Logger {
+  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+    if (fields) pino[level](withErr(fields), msg);
+    else pino[level](msg);
   };
   return {
     debug: line('debug'),
     info: line('info'),
     warn: line('warn'),
     error: line('error'),
-    with: (fields) => createLogger(level, stream, { ...base, ...fields }),
+    with: (fields) => wrap(pino.child(withErr(fields))),
   };
+}
+
+/** `{ error }` → `{ err }`: the key whose value pino serializes as an error. */
+function withErr(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!('error' in fields) || 'err' in fields) return fields;
+  const { error, ...rest } = fields;
+  return { ...rest, err: error };
 }

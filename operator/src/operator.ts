@@ -4,6 +4,7 @@
  * /metrics, /healthz, /readyz endpoints. `startOperator` returns once it is running; `stop()` shuts it down
  * gracefully (finishes in-flight reconciles up to a deadline, releases the Lease).
  */
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { HydraMonitor } from '@hydra/schema';
@@ -208,6 +209,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       const key = await queue.next();
       if (key === undefined) return;
       const started = performance.now();
+      // One id per reconcile run: every line of the run carries it (and the monitor), across retries a new one.
+      const runLog = log.with({ reconcileID: randomUUID() });
       try {
         const monitor = monitors.get(...(key.split('/') as [string, string])) as HydraMonitor | undefined;
         if (!monitor) {
@@ -215,19 +218,26 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
           queue.forget(key);
           continue;
         }
-        const outcome = await reconciler.reconcile(monitor);
-        metrics.reconciled(outcome.result, (performance.now() - started) / 1000);
+        const outcome = await reconciler.reconcile(monitor, runLog);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.reconciled(outcome.result, seconds);
+        runLog.debug('reconciled', {
+          monitor: key,
+          result: outcome.result,
+          writes: outcome.writes,
+          durationMs: Math.round(seconds * 1000),
+        });
         queue.forget(key);
       } catch (err) {
         metrics.reconciled('error', (performance.now() - started) / 1000);
         if (err instanceof InvalidSpecError) {
-          log.error('monitor spec is invalid; not retried until it changes', { monitor: key, error: err });
+          runLog.error('monitor spec is invalid; not retried until it changes', { monitor: key, error: err });
           queue.forget(key);
         } else {
           const retryAfterMs =
             err instanceof KubeApiError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : undefined;
           const delay = queue.retry(key, retryAfterMs);
-          log.warn('reconcile failed; retrying', {
+          runLog.warn('reconcile failed; retrying', {
             monitor: key,
             attempt: queue.attempts(key),
             retryInMs: delay,

@@ -78,10 +78,13 @@ export class Reconciler {
     this.applied.delete(key);
   }
 
-  /** Reconciles `monitor` (as cached); throws on failures that should be retried. */
-  async reconcile(monitor: HydraMonitor): Promise<ReconcileOutcome> {
+  /**
+   * Reconciles `monitor` (as cached); throws on failures that should be retried. `log` is the run's
+   * logger (the worker's, with its reconcileID); its lines also carry `monitor` and `generation`.
+   */
+  async reconcile(monitor: HydraMonitor, runLog: Logger = this.o.log): Promise<ReconcileOutcome> {
     const key = objectKey(monitor.metadata.namespace, monitor.metadata.name);
-    const log = this.o.log.with({ monitor: key, generation: monitor.metadata.generation });
+    const log = runLog.with({ monitor: key, generation: monitor.metadata.generation });
     if (monitor.metadata.deletionTimestamp) return { result: 'deleted', writes: 0 };
     const checked = validateMonitorSpec(monitor.spec);
     if (!checked.ok) {

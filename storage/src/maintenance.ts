@@ -6,6 +6,7 @@
  * are policies inside the database; a run only makes the retention policies
  * match the configured days (once per process).
  */
+import { createLogger } from '@hydra/logging';
 import { metrics } from '@opentelemetry/api';
 import type { Database } from './database.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
@@ -69,7 +70,9 @@ export class Maintenance {
       rollupRetentionDays: options.rollupRetentionDays ?? DEFAULT_ROLLUP_RETENTION_DAYS,
       partitionsAheadDays: options.partitionsAheadDays ?? DEFAULT_PARTITIONS_AHEAD_DAYS,
       rollupSettleSeconds: options.rollupSettleSeconds ?? DEFAULT_ROLLUP_SETTLE_SECONDS,
-      onError: options.onError ?? ((err) => console.error(`hydra storage maintenance: ${err.message}`)),
+      onError:
+        options.onError ??
+        ((err) => createLogger({ component: 'storage' }).error({ err }, `storage maintenance: ${err.message}`)),
       now: options.now ?? Date.now,
     };
     for (const key of ['intervalMs', 'retentionDays', 'rollupRetentionDays'] as const) {

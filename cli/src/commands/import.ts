@@ -9,7 +9,7 @@ import { parseCommandArgs, UsageError } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import { importCsv, MAX_ROW_ERRORS_SHOWN, type ImportSummary } from '../import/csv-import.ts';
 import { progressReporter } from '../import/progress.ts';
-import { createLogger } from '../log.ts';
+import { loggerFor } from '../log.ts';
 import { SHUTDOWN_DEADLINE_MS } from '../runtime/lifecycle.ts';
 import { createPipeline } from '../runtime/pipeline.ts';
 import { openStorage } from '../runtime/storage.ts';
@@ -42,8 +42,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new Error(`--input: cannot read ${file}: ${err.code ?? err.message}`);
   });
   const config = loadConfig();
-  const log = createLogger('import', config.logLevel);
-  const storage = await openStorage(config, { component: 'import', migrate: true, log: log.info });
+  const log = loggerFor('import', config);
+  const storage = await openStorage(config, { component: 'import', migrate: true, log: (m) => log.info(m) });
   let summary: ImportSummary;
   try {
     const pipeline = createPipeline(storage.db, config);

@@ -8,10 +8,11 @@
 import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } from '@hydra/api';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { loggerFor } from '../log.ts';
 import { alertServiceFor, envSecrets, findMonitor, jobMonitors } from '../monitors.ts';
 import { openStorage } from '../runtime/storage.ts';
-import { poolRunner } from '../runtime/forecast-jobs.ts';
+import { anomalyPassFields, describeReport } from '../runtime/analysis.ts';
+import { describeForecastReport, forecastPassFields, poolRunner } from '../runtime/forecast-jobs.ts';
 
 /** Analysis jobs this command runs. */
 export const JOB_KINDS = ['anomaly', 'forecast'] as const;
@@ -64,21 +65,30 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const config = loadConfig();
-  const log = createLogger('job', config.logLevel);
+  const log = loggerFor('job', config);
   const monitors = await jobMonitors(args.monitor, args.file, config.monitorsFile);
   const monitor = findMonitor(monitors, args.monitor);
   if (!monitor.spec[kind as (typeof JOB_KINDS)[number]].enabled)
     throw new Error(`monitor ${monitor.key}: spec.${kind}.enabled is false`);
-  const storage = await openStorage(config, { component: 'job', migrate: true, log: log.info });
+  // Every line of the pass names the monitor and the job's kind.
+  const passLog = log.child({ monitor: monitor.key, kind });
+  const storage = await openStorage(config, { component: 'job', migrate: true, log: (m) => passLog.info(m) });
   try {
     const alerts = alertServiceFor(storage.db, monitors);
     const options = { db: storage.db, alerts, monitor, ...(shard ? { shard } : {}) };
-    const report =
-      kind === 'forecast' ? await runForecastJob({ ...options, runner: poolRunner() }) : await runAnomalyJob(options);
-    console.log(JSON.stringify(report));
+    if (kind === 'forecast') {
+      const report = await runForecastJob({ ...options, runner: poolRunner() });
+      passLog.info(forecastPassFields(report), describeForecastReport(report));
+      console.log(JSON.stringify(report));
+    } else {
+      const report = await runAnomalyJob(options);
+      passLog.info(anomalyPassFields(report), describeReport(report));
+      console.log(JSON.stringify(report));
+    }
     if (!args['no-dispatch']) {
       const dispatch = await new NotificationDispatcher({ db: storage.db, alerts, secrets: envSecrets() }).runOnce();
-      log.info(
+      passLog.info(
+        { notifications: dispatch },
         `notifications: ${dispatch.delivered} delivered, ${dispatch.retried} to retry, ${dispatch.dead} dead, ` +
           `${dispatch.suppressed} silenced, ${dispatch.resent} re-sent to Alertmanager`,
       );

@@ -2,7 +2,7 @@
 import { migrate, migrationStatus } from '@hydra/storage';
 import { parseCommandArgs } from '../args.ts';
 import { loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { loggerFor } from '../log.ts';
 import { openStorage } from '../runtime/storage.ts';
 
 const USAGE = `usage: hydra migrate [--status]
@@ -19,8 +19,8 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, { usage: USAGE, options: { status: { type: 'boolean' } } });
   if (!args) return 0;
   const config = loadConfig();
-  const log = createLogger('migrate', config.logLevel);
-  const storage = await openStorage(config, { component: 'migrate', migrate: false, log: log.info });
+  const log = loggerFor('migrate', config);
+  const storage = await openStorage(config, { component: 'migrate', migrate: false, log: (m) => log.info(m) });
   try {
     const before = await migrationStatus(storage.db);
     if (!args.status) {

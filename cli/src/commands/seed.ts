@@ -6,7 +6,7 @@
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import { describeSeed, seedIfEmpty } from '../demo/seed-history.ts';
-import { createLogger } from '../log.ts';
+import { loggerFor } from '../log.ts';
 import { createPipeline } from '../runtime/pipeline.ts';
 import { openStorage } from '../runtime/storage.ts';
 import { SHUTDOWN_DEADLINE_MS } from '../runtime/lifecycle.ts';
@@ -33,8 +33,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 0;
   const config = loadConfig();
   const days = integerOption('days', args.days, config.seedDays, 1, MAX_DAYS);
-  const log = createLogger('seed', config.logLevel);
-  const storage = await openStorage(config, { component: 'seed', migrate: true, log: log.info });
+  const log = loggerFor('seed', config);
+  const storage = await openStorage(config, { component: 'seed', migrate: true, log: (m) => log.info(m) });
   try {
     const pipeline = createPipeline(storage.db, config);
     try {

@@ -11,7 +11,7 @@
  */
 import { parseCommandArgs } from '../args.ts';
 import { loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { loggerFor } from '../log.ts';
 import { waitForSignal } from '../runtime/lifecycle.ts';
 import { formatBanner, startUp } from '../runtime/up.ts';
 
@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, { usage: USAGE, options: { 'no-demo': { type: 'boolean' } } });
   if (!args) return 0;
   const config = loadConfig();
-  const log = createLogger('up', config.logLevel);
+  const log = loggerFor('up', config);
   const signal = waitForSignal();
   const up = await startUp(config, log, { demo: config.demo && !args['no-demo'] });
   console.log(formatBanner(up));

@@ -19,7 +19,7 @@ import { ScorePartitions, type Database } from '@hydra/storage';
 import type { Logger } from '../log.ts';
 import { alertServiceFor, envSecrets } from '../monitors.ts';
 
-/** A pass that scores more points than this (a backfill) is logged even without anomalies. */
+/** A pass that scores more points than this (a backfill) is logged at info even without anomalies (else at debug). */
 export const LOG_POINTS_ABOVE = 1_000;
 /** When score partitions past the retention are dropped (hourly, off the minute the jobs crowd). */
 export const SCORE_RETENTION_SCHEDULE = '17 * * * *';
@@ -31,6 +31,22 @@ export interface AnalysisRuntime {
   dispatcher: NotificationDispatcher;
   /** Stops the schedules and the dispatcher, waiting for runs in progress; idempotent. */
   shutdown(deadlineMs: number): Promise<void>;
+}
+
+/** The fields of a pass's log line: what a log stack filters and sums by (monitor, kind) and the results. */
+export function anomalyPassFields(r: AnomalyJobReport): Record<string, unknown> {
+  return {
+    monitor: r.monitor,
+    kind: 'anomaly',
+    shard: r.shard,
+    series: r.series,
+    seriesScored: r.scored,
+    seriesSkipped: r.skipped,
+    points: r.points,
+    anomalies: r.anomalies,
+    alertsFiring: r.firing,
+    durationMs: r.durationMs,
+  };
 }
 
 /** One line about a pass, for the log. */
@@ -59,7 +75,8 @@ export function anomalyJobs(
       delayMs: DEFAULT_SETTLE_MS,
       async run(signal: AbortSignal) {
         const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal });
-        if (report.anomalies > 0 || report.points > LOG_POINTS_ABOVE) log.info(describeReport(report));
+        const level = report.anomalies > 0 || report.points > LOG_POINTS_ABOVE ? 'info' : 'debug';
+        log[level](anomalyPassFields(report), describeReport(report));
       },
     }));
 }
@@ -83,7 +100,10 @@ export function startAnalysis(options: {
     async run() {
       const dropped = await partitions.dropBefore(alerts.now() - db.retentionDays * DAY_MS);
       if (dropped.length > 0)
-        log.info(`anomaly scores past the ${db.retentionDays}-day retention dropped: ${dropped.join(', ')}`);
+        log.info(
+          { partitions: dropped },
+          `anomaly scores past the ${db.retentionDays}-day retention dropped: ${dropped.join(', ')}`,
+        );
     },
   };
   const scheduler = new JobScheduler({
@@ -92,15 +112,15 @@ export function startAnalysis(options: {
       retention,
       ...(options.extraJobs?.(alerts) ?? []),
     ],
-    onError: (job, err) => log.error(`${job}: ${(err as Error).message}`),
-    onSkip: (job) => log.warn(`${job}: skipped, the previous run is still going`),
+    onError: (job, err) => log.error({ job, err }, `${job}: ${(err as Error).message}`),
+    onSkip: (job) => log.warn({ job }, `${job}: skipped, the previous run is still going`),
   });
   const dispatcher = new NotificationDispatcher({
     db,
     alerts,
     secrets: envSecrets(),
     ...(options.apiUrl ? { alertUrl: (id: number) => `${options.apiUrl}/alerts/${id}` } : {}),
-    onError: (err) => log.error(`notification dispatcher: ${(err as Error).message}`),
+    onError: (err) => log.error({ err }, `notification dispatcher: ${(err as Error).message}`),
   });
   scheduler.start();
   dispatcher.start();

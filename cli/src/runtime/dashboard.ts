@@ -10,6 +10,7 @@
 import fastifyHttpProxy from '@fastify/http-proxy';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { echoRequestId, REQUEST_ID_HEADER, requestLogging } from '@hydra/logging/fastify';
 import type { HydraConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { formatHost } from '../telemetry.ts';
@@ -48,7 +49,8 @@ export async function buildDashboardServer(options: {
   bundle: Promise<DashboardBundle>;
   log: Logger;
 }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ ...requestLogging({ logger: options.log }) });
+  echoRequestId(app);
   let bundle: BundleState = { state: 'building' };
   options.bundle.then(
     (b) => {
@@ -56,7 +58,7 @@ export async function buildDashboardServer(options: {
     },
     (err: Error) => {
       bundle = { state: 'failed', message: err.message };
-      options.log.error(`dashboard: ${err.message}`);
+      options.log.error({ err }, `dashboard: ${err.message}`);
     },
   );
 
@@ -65,6 +67,8 @@ export async function buildDashboardServer(options: {
     prefix: API_PREFIX,
     rewritePrefix: '',
     http: { requestOptions: { timeout: PROXY_TIMEOUT_MS } },
+    // The API logs the request under the same id as this server (and answers it in x-request-id).
+    replyOptions: { rewriteRequestHeaders: (request, headers) => ({ ...headers, [REQUEST_ID_HEADER]: request.id }) },
   });
 
   // Registered for reply.sendFile only (serve: false): the bundle's directory is known once

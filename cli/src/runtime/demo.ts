@@ -32,7 +32,7 @@ export async function runDemoUntilAborted(ctx: DemoContext): Promise<void> {
   try {
     await runDemo(ctx);
   } catch (err) {
-    ctx.log.error(`demo workload failed: ${(err as Error).message}`);
+    ctx.log.error({ err }, `demo workload failed: ${(err as Error).message}`);
   }
 }
 
@@ -51,7 +51,10 @@ async function runDemo(ctx: DemoContext): Promise<void> {
       log.info(seeded ? describeSeed(seeded) : 'the database already holds metrics: history not seeded');
     } catch (err) {
       if (ctx.abort.aborted) return;
-      log.error(`demo history could not be seeded (the live workload starts anyway): ${(err as Error).message}`);
+      log.error(
+        { err },
+        `demo history could not be seeded (the live workload starts anyway): ${(err as Error).message}`,
+      );
     }
   }
   if (ctx.abort.aborted) return;
@@ -60,7 +63,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     otlpHttpUrl: ctx.otlpHttpUrl,
     seed: DEMO_SEED,
     ...(ctx.ingestToken ? { headers: { Authorization: `Bearer ${ctx.ingestToken}` } } : {}),
-    log: log.info,
+    log: (m) => log.info(m),
   });
   log.info('demo workload started: web-1…web-4 export every 5 s over OTLP/HTTP');
   await new Promise<void>((resolve) => ctx.abort.addEventListener('abort', () => resolve(), { once: true }));

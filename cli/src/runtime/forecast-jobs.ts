@@ -29,6 +29,25 @@ export function poolRunner(workers = defaultWorkerCount()): ForecastRunner {
   };
 }
 
+/** The fields of a pass's log line: monitor, kind and the results (see anomalyPassFields). */
+export function forecastPassFields(r: ForecastJobReport): Record<string, unknown> {
+  return {
+    monitor: r.monitor,
+    kind: 'forecast',
+    shard: r.shard,
+    series: r.series,
+    seriesForecast: r.forecast,
+    seriesSkipped: r.skipped,
+    seriesFailed: r.failed,
+    fallbacks: r.fallbacks,
+    models: r.models,
+    alertsRaised: r.raised,
+    alertsResolved: r.resolved,
+    alertsFiring: r.firing,
+    durationMs: r.durationMs,
+  };
+}
+
 /** One line about a pass, for the log. */
 export function describeForecastReport(r: ForecastJobReport): string {
   const models = Object.entries(r.models)
@@ -58,7 +77,7 @@ export function forecastJobs(
         alerts,
         monitor,
         runner,
-        onReport: (report) => log.info(describeForecastReport(report)),
+        onReport: (report) => log.info(forecastPassFields(report), describeForecastReport(report)),
       }),
     );
 }

@@ -6,7 +6,7 @@
  */
 import type { AuthConfig } from '@hydra/api';
 import { loadConfig, type HydraConfig } from '../config.ts';
-import { createLogger, type Logger } from '../log.ts';
+import { loggerFor, type Logger } from '../log.ts';
 import { startTelemetry, type Telemetry } from '../telemetry.ts';
 import { runShutdown, waitForSignal, type ShutdownStep } from './lifecycle.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
@@ -37,7 +37,7 @@ export async function serve(
   start: (ctx: ServiceContext) => Promise<StartedService>,
 ): Promise<number> {
   const config = loadConfig();
-  const log = createLogger(component, config.logLevel);
+  const log = loggerFor(component, config);
   const signal = waitForSignal();
   // Stopped in reverse order of start: the server first, the exporter last.
   const steps: ShutdownStep[] = [];
@@ -50,7 +50,7 @@ export async function serve(
     });
     steps.unshift({ name: 'telemetry', run: () => telemetry.shutdown() });
     const auth = authFor(config);
-    const storage = await openStorage(config, { component, migrate: options.migrate, log: log.info });
+    const storage = await openStorage(config, { component, migrate: options.migrate, log: (m) => log.info(m) });
     steps.unshift({ name: 'database', run: () => storage.close() });
     const pipeline = createPipeline(storage.db, config);
     steps.unshift({ name: 'ingest pipeline', run: (ms) => pipeline.shutdown(ms) });
@@ -58,11 +58,11 @@ export async function serve(
     steps.unshift({ name: service.name, run: () => service.stop() });
     log.info(`${service.banner}, self-metrics ${telemetry.url} (auth ${auth.mode})`);
   } catch (err) {
-    await runShutdown(steps, log.error);
+    await runShutdown(steps, (m) => log.error(m));
     throw err;
   }
   log.info(`${await signal}: shutting down (send it again to stop at once)`);
-  const code = await runShutdown(steps, log.error);
+  const code = await runShutdown(steps, (m) => log.error(m));
   log.info(code === 0 ? 'stopped' : 'stopped with errors');
   return code;
 }

@@ -6,6 +6,7 @@ import { buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig } fro
 import { startCollector, type Ingestor, type RunningCollector } from '@hydra/collector';
 import type { Database } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
+import { loggerFor } from '../log.ts';
 import { formatHost } from '../telemetry.ts';
 
 export const VERSION = '0.1.0';
@@ -39,6 +40,7 @@ export function startCollectorService(
     httpPort: config.otlpHttpPort,
     grpcPort: config.otlpGrpcPort,
     limits: ingestor.limits,
+    logger: loggerFor('collector', config),
     ...(auth.mode === 'on' ? { authenticate: createAuthenticator(auth, 'metrics:write') } : {}),
   });
 }
@@ -61,7 +63,7 @@ export async function startApiService(options: {
     db: options.db,
     auth: options.auth,
     version: VERSION,
-    logger: { level: config.logLevel },
+    logger: loggerFor('api', config),
     ...(options.ingestor ? { ingestor: options.ingestor } : {}),
   });
   try {

@@ -9,7 +9,7 @@
  */
 import { Maintenance } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
-import type { Logger } from '../log.ts';
+import { loggerFor, type Logger } from '../log.ts';
 import { loadMonitors } from '../monitors.ts';
 import { startTelemetry } from '../telemetry.ts';
 import { ensureDashboardBundle } from './dashboard-bundle.ts';
@@ -53,13 +53,15 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     });
     plan.set('telemetry', () => telemetry.shutdown());
     // Built (when missing or stale) while the database opens; the dashboard serves it when ready.
-    const dashboardBundle = ensureDashboardBundle(log.info);
+    const dashboardBundle = ensureDashboardBundle((m) => log.info(m));
     dashboardBundle.catch(() => undefined); // reported by the dashboard server, which shows the error page
     const auth = authFor(config);
-    const storage = await openStorage(config, { component: 'up', migrate: true, log: log.info });
+    const storage = await openStorage(config, { component: 'up', migrate: true, log: (m) => log.info(m) });
     plan.set('embedded PostgreSQL', () => storage.embedded?.stop() ?? Promise.resolve());
     plan.set('database', () => storage.db.close());
-    const maintenance = new Maintenance(storage.db);
+    const maintenance = new Maintenance(storage.db, {
+      onError: (err) => log.error({ err }, `storage maintenance: ${err.message}`),
+    });
     maintenance.start();
     plan.set('maintenance', () => maintenance.shutdown());
     const pipeline = createPipeline(storage.db, config);
@@ -69,13 +71,15 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
     plan.set('api', () => api.close());
     const forecastJobNames: string[] = [];
+    // The scheduled passes log as `job`, like the CronJobs' `hydra job`: one query finds both.
+    const jobLog = loggerFor('job', config);
     const analysis = startAnalysis({
       db: storage.db,
       monitors,
-      log,
+      log: jobLog,
       apiUrl: api.url,
       extraJobs: (alerts) => {
-        const jobs = forecastJobs(storage.db, alerts, monitors, log);
+        const jobs = forecastJobs(storage.db, alerts, monitors, jobLog);
         forecastJobNames.push(...jobs.map((j) => j.name));
         return jobs;
       },
@@ -87,10 +91,15 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
       maintenance
         .runOnce()
         .then(() => Promise.all(forecastJobNames.map((name) => analysis.scheduler.trigger(name))))
-        .catch((err: unknown) => log.error(`first forecast pass: ${(err as Error).message}`));
+        .catch((err: unknown) => jobLog.error({ err }, `first forecast pass: ${(err as Error).message}`));
     };
     if (!options.demo) forecastNow();
-    const dashboard = await startDashboardService({ config, apiUrl: api.url, bundle: dashboardBundle, log });
+    const dashboard = await startDashboardService({
+      config,
+      apiUrl: api.url,
+      bundle: dashboardBundle,
+      log: loggerFor('dashboard', config),
+    });
     plan.set('dashboard', () => dashboard.close());
 
     banner.push(
@@ -117,7 +126,7 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
         otlpHttpUrl: collector.httpUrl,
         ingestToken: auth.ingestToken ?? null,
         authOn: auth.mode === 'on',
-        log,
+        log: loggerFor('demo', config),
         abort: abortDemo.signal,
         onHistoryReady: forecastNow,
       });
@@ -130,11 +139,11 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     return {
       summary: `hydra ${VERSION} is up (storage: ${database}, mode ${storage.db.mode}, auth ${auth.mode})`,
       banner,
-      shutdown: () => runShutdown(plan.ordered(), log.error),
+      shutdown: () => runShutdown(plan.ordered(), (m) => log.error(m)),
     };
   } catch (err) {
     abortDemo.abort();
-    await runShutdown(plan.ordered(), log.error);
+    await runShutdown(plan.ordered(), (m) => log.error(m));
     throw err;
   }
 }

@@ -9,6 +9,7 @@
  * with a google.rpc.RetryInfo in grpc-status-details-bin.
  */
 import * as grpc from '@grpc/grpc-js';
+import { createLogger } from '@hydra/logging';
 import type { Authenticate } from '../auth.ts';
 import { mapError } from '../errors.ts';
 import type { Ingestor } from '../ingestor.ts';
@@ -28,7 +29,7 @@ export interface GrpcReceiverOptions {
   ingestor: Ingestor;
   telemetry: CollectorTelemetry;
   authenticate?: Authenticate;
-  /** Where unexpected (5xx-class) failures are reported; default console.error. */
+  /** Where unexpected (5xx-class) failures are reported; default a `collector` logger on stderr. */
   logError?: (message: string, err: unknown) => void;
 }
 
@@ -58,7 +59,8 @@ const SERVICE: grpc.ServiceDefinition = {
 /** Start the gRPC receiver; resolves once it listens. */
 export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<RunningGrpcReceiver> {
   const { ingestor, telemetry, authenticate } = options;
-  const logError = options.logError ?? ((message: string, err: unknown) => console.error(message, err));
+  const logError =
+    options.logError ?? ((message: string, err: unknown) => createLogger({ component: 'collector' }).error({ err }, message));
   const server = new grpc.Server({
     'grpc.max_receive_message_length': ingestor.limits.maxBodyBytes,
   });

@@ -1,0 +1,76 @@
+/**
+ * The collector's HTTP request ids and logs, on a real pipeline: X-Request-Id honoured and echoed,
+ * the completed-request line carrying it as reqId, a 5xx (database down) logged at error with it,
+ * health probes not at info.
+ */
+import { createLogger } from '@hydra/logging';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPipeline, type Pipeline } from './helpers/pipeline.ts';
+import { otlpJson } from './helpers/requests.ts';
+
+type Line = Record<string, unknown> & { level: string; msg: string };
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('collector request logging', () => {
+  let p: Pipeline;
+  const lines: Line[] = [];
+  const destination = { write: (line: string) => lines.push(JSON.parse(line) as Line) };
+  const of = (reqId: string) => lines.filter((l) => l.reqId === reqId);
+
+  beforeAll(async () => {
+    p = await startPipeline('pglite', { logger: createLogger({ component: 'collector', destination }) });
+  }, 60_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('echoes X-Request-Id and logs the completed export with it', async () => {
+    const res = await fetch(`${p.collector.httpUrl}/v1/metrics`, {
+      method: 'POST',
+      body: otlpJson([{ name: 'logged.metric', value: 1 }]),
+      headers: { ...JSON_TYPE, 'x-request-id': 'otel-export-1' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('otel-export-1');
+    expect(of('otel-export-1')).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request completed',
+        component: 'collector',
+        method: 'POST',
+        url: '/v1/metrics',
+        statusCode: 200,
+        responseTime: expect.any(Number),
+      }),
+    ]);
+  });
+
+  it('logs a 5xx at error with the reqId and the error', async () => {
+    await p.proxy.cut();
+    try {
+      const res = await fetch(`${p.collector.httpUrl}/v1/metrics`, {
+        method: 'POST',
+        body: otlpJson([{ name: 'logged.outage', value: 1 }]),
+        headers: { ...JSON_TYPE, 'x-request-id': 'otel-outage-1' },
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('x-request-id')).toBe('otel-outage-1');
+    } finally {
+      await p.proxy.restore();
+    }
+    const failed = of('otel-outage-1').find((l) => l.level === 'error');
+    expect(failed).toMatchObject({
+      msg: 'OTLP export failed',
+      err: { type: expect.any(String), message: expect.any(String) },
+    });
+    expect(of('otel-outage-1').find((l) => l.msg === 'request completed')).toMatchObject({ statusCode: 503 });
+  });
+
+  it('gives a request without an id a UUID and keeps health probes off info', async () => {
+    const res = await fetch(`${p.collector.httpUrl}/healthz`);
+    expect(res.status).toBe(200);
+    const id = res.headers.get('x-request-id') ?? '';
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(of(id)).toEqual([]);
+  });
+});
