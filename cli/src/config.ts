@@ -9,6 +9,13 @@
  */
 import path from 'node:path';
 import { LOG_FORMATS, type LogFormat } from '@hydra/logging';
+import {
+  DEFAULT_EXPORT_HORIZONS,
+  MAX_EXPORT_SERIES,
+  parseExportDuration,
+  parseHorizons,
+  type ExportHorizon,
+} from '@hydra/api';
 import type { StorageModeSetting } from '@hydra/storage';
 
 export const DEFAULT_DATA_DIR = '.hydra';
@@ -30,6 +37,9 @@ export const DEFAULT_WRITER_FLUSH_MS = 0;
 export const DEFAULT_WRITER_QUEUE_ROWS = 1_000_000;
 export const DEFAULT_WRITER_CONNECTIONS = 2;
 export const DEFAULT_MONITORS_FILE = 'hydra.yaml';
+export const DEFAULT_EXPORT_INTERVAL = '15s';
+export const DEFAULT_EXPORT_MAX_AGE = '1h';
+export const DEFAULT_EXPORT_MAX_SERIES = 5_000;
 
 const MAX_SEED_DAYS = 90;
 const MAX_RETENTION_DAYS = 36_500;
@@ -80,6 +90,26 @@ export const SETTINGS: readonly Setting[] = [
     env: 'HYDRA_METRICS_PORT',
     default: String(DEFAULT_METRICS_PORT),
     description: "Prometheus exporter port for hydra's own metrics (GET /metrics)",
+  },
+  {
+    env: 'HYDRA_EXPORT_MAX_SERIES',
+    default: String(DEFAULT_EXPORT_MAX_SERIES),
+    description: 'most series per analysis family the API exports on the metrics port (highest scores kept)',
+  },
+  {
+    env: 'HYDRA_EXPORT_MAX_AGE',
+    default: DEFAULT_EXPORT_MAX_AGE,
+    description: 'analysis results older than this are not exported (forecasts get 15m more for hourly jobs)',
+  },
+  {
+    env: 'HYDRA_EXPORT_FORECAST_HORIZONS',
+    default: DEFAULT_EXPORT_HORIZONS,
+    description: 'horizons hydra_forecast_value/lower/upper are exported at (the `horizon` label)',
+  },
+  {
+    env: 'HYDRA_EXPORT_INTERVAL',
+    default: DEFAULT_EXPORT_INTERVAL,
+    description: 'how often the API re-reads the analysis results it exports',
   },
   { env: 'HYDRA_DASHBOARD_PORT', default: String(DEFAULT_DASHBOARD_PORT), description: 'dashboard port' },
   {
@@ -181,6 +211,8 @@ export interface HydraConfig {
   otlpHttpPort: number;
   otlpGrpcPort: number;
   metricsPort: number;
+  /** the analysis results the API exports on the metrics port */
+  exports: { maxSeries: number; maxAgeMs: number; horizons: ExportHorizon[]; intervalMs: number };
   dashboardPort: number;
   auth: {
     mode: AuthMode;
@@ -232,6 +264,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
     otlpHttpPort: read.port('HYDRA_OTLP_HTTP_PORT'),
     otlpGrpcPort: read.port('HYDRA_OTLP_GRPC_PORT'),
     metricsPort: read.port('HYDRA_METRICS_PORT'),
+    exports: {
+      maxSeries: read.integer('HYDRA_EXPORT_MAX_SERIES', 1, MAX_EXPORT_SERIES),
+      maxAgeMs: read.duration('HYDRA_EXPORT_MAX_AGE', 1_000, 366 * 86_400_000),
+      horizons: read.horizons('HYDRA_EXPORT_FORECAST_HORIZONS'),
+      intervalMs: read.duration('HYDRA_EXPORT_INTERVAL', 1_000, 3_600_000),
+    },
     dashboardPort: read.port('HYDRA_DASHBOARD_PORT'),
     auth: {
       mode: read.oneOf('HYDRA_AUTH', AUTH_MODES),
@@ -331,6 +369,28 @@ class SettingReader {
     if (TRUE_WORDS.has(value)) return true;
     if (FALSE_WORDS.has(value)) return false;
     throw new ConfigError(name, `'${value}' is not true or false`);
+  }
+
+  /** A Prometheus-style duration (`15s`, `1h30m`) in ms within [minMs, maxMs]. */
+  duration(name: string, minMs: number, maxMs: number): number {
+    const value = this.text(name);
+    let ms: number;
+    try {
+      ms = parseExportDuration(value);
+    } catch (err) {
+      throw new ConfigError(name, (err as Error).message);
+    }
+    if (ms < minMs || ms > maxMs)
+      throw new ConfigError(name, `${value} is outside ${minMs / 1000} s…${maxMs / 1000} s`);
+    return ms;
+  }
+
+  horizons(name: string): ExportHorizon[] {
+    try {
+      return parseHorizons(this.text(name));
+    } catch (err) {
+      throw new ConfigError(name, (err as Error).message);
+    }
   }
 
   host(name: string): string {

@@ -5,6 +5,7 @@
  * http://HOST:HYDRA_METRICS_PORT/metrics.
  */
 import { metrics } from '@opentelemetry/api';
+import { ANALYSIS_METRICS } from '@hydra/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -34,6 +35,8 @@ export async function startTelemetry(options: {
     port: options.port,
     endpoint: METRICS_ENDPOINT,
     preventServerStart: true,
+    // the analysis results the API process exports (nothing in processes without an AnalysisExporter)
+    metricProducers: [ANALYSIS_METRICS],
   });
   try {
     await exporter.startServer();

@@ -7,9 +7,10 @@
  * seeded history, free ports, a fresh data directory; the real PostgreSQL of
  * HYDRA_TEST_DATABASE_URL when it is set) with the analysis exporter refreshing
  * every second, starts Prometheus in a temp dir scraping hydra's exports port
- * every second, and resolves once Prometheus answers `hydra_anomaly_score` and
- * `hydra_forecast_value` (the demo's anomaly jobs and demo-disk's first forecast
- * pass have run and the exporter has published them). `stop()` stops both
+ * every second, and resolves once Prometheus answers DEFAULT_READY_QUERIES:
+ * `hydra_anomaly_score` of the four demo anomaly monitors and
+ * `hydra_forecast_value` of demo-disk (the anomaly jobs and demo-disk's first
+ * forecast pass have run and the exporter has published them). `stop()` stops both
  * processes and removes what they wrote; call it in afterAll.
  *
  *   const h = await startHydraWithPrometheus();
@@ -31,8 +32,15 @@ export const PROMTOOL_BINARY = process.env.PROMTOOL_BINARY ?? 'promtool';
 export const SCRAPE_JOB = 'hydra';
 /** Start-up, the seed, the first anomaly passes, the first forecast pass, a refresh and a scrape. */
 export const DEFAULT_READY_TIMEOUT_MS = 110_000;
-/** The families startHydraWithPrometheus waits for by default. */
-export const DEFAULT_READY_METRICS = ['hydra_anomaly_score', 'hydra_forecast_value'] as const;
+/**
+ * What startHydraWithPrometheus waits for by default (PromQL; each must return a series): the four demo anomaly
+ * monitors have scores, demo-cpu for all four hosts, and demo-disk's forecasts are in.
+ */
+export const DEFAULT_READY_QUERIES = [
+  'count(count by (monitor) (hydra_anomaly_score)) >= 4',
+  'count(hydra_anomaly_score{monitor="demo-cpu"}) >= 4',
+  'count(hydra_forecast_value{monitor="demo-disk"}) >= 4',
+] as const;
 const STOP_TIMEOUT_MS = 15_000;
 const POLL_MS = 1_000;
 const LOG_TAIL_CHARS = 4_000;
@@ -61,7 +69,7 @@ export interface HydraWithPrometheus {
 }
 
 export interface HydraWithPrometheusOptions {
-  /** metric names that must have a series in Prometheus before the promise resolves */
+  /** PromQL expressions that must each return a series before the promise resolves (default DEFAULT_READY_QUERIES) */
   waitFor?: readonly string[];
   timeoutMs?: number;
   /** extra environment for hydra up */
@@ -164,7 +172,7 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
     prometheus.once('error', (err) => (spawnError = err));
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     const running = hydra;
-    const wanted = options.waitFor ?? DEFAULT_READY_METRICS;
+    const wanted = options.waitFor ?? DEFAULT_READY_QUERIES;
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
     let missing: string[] = [...wanted];
     let lastError = '';
@@ -183,7 +191,7 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
       if (missing.length === 0) break;
       if (Date.now() > deadline)
         throw new Error(
-          `timed out waiting for Prometheus to have ${missing.join(' and ')} from hydra up` +
+          `timed out waiting for Prometheus to answer ${missing.join(' and ')} from hydra up` +
             `${lastError ? ` (${lastError})` : ''}\n${logs()}`,
         );
       await new Promise((r) => setTimeout(r, POLL_MS));

@@ -1,8 +1,10 @@
 /**
  * The network services a command runs: the OTLP collector (HTTP + gRPC) and
- * the HTTP API, with authentication resolved from HYDRA_AUTH & co.
+ * the HTTP API, with authentication resolved from HYDRA_AUTH & co. The API
+ * comes with the analysis exporter (hydra_anomaly_*, hydra_forecast_*, … on
+ * the metrics port, read from the database every HYDRA_EXPORT_INTERVAL).
  */
-import { buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig } from '@hydra/api';
+import { AnalysisExporter, buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig } from '@hydra/api';
 import { startCollector, type Ingestor, type RunningCollector } from '@hydra/collector';
 import type { Database } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
@@ -51,7 +53,10 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Builds the API (POST /metrics enabled when an ingestor is given) and listens on HYDRA_HOST:HYDRA_API_PORT. */
+/**
+ * Builds the API (POST /metrics enabled when an ingestor is given), listens on HYDRA_HOST:HYDRA_API_PORT and
+ * starts the analysis exporter (HYDRA_EXPORT_*); close() stops both.
+ */
 export async function startApiService(options: {
   db: Database;
   ingestor?: Ingestor;
@@ -76,11 +81,19 @@ export async function startApiService(options: {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.apiPort;
+  const exporter = new AnalysisExporter({
+    db: options.db,
+    ...config.exports,
+    log: { warn: (message) => app.log.warn(message) },
+  });
+  exporter.start();
   let closing: Promise<void> | null = null;
   return {
     url: `http://${formatHost(config.host)}:${port}`,
     close() {
-      closing ??= app.close().then(() => undefined);
+      closing ??= exporter.shutdown().then(async () => {
+        await app.close();
+      });
       return closing;
     },
   };
