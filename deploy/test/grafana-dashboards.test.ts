@@ -25,7 +25,7 @@ import { Database, migrate, upsertForecast } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { DASHBOARD_DIR, dashboards, render } from '../grafana/dashboards.ts';
 import { promQuery, startHydraWithPrometheus, type HydraWithPrometheus } from '../../cli/test/prometheus-fixture.ts';
-import { REPO_ROOT } from './tools.ts';
+import { parseRender, renderChart, REPO_ROOT } from './tools.ts';
 
 const execFileAsync = promisify(execFile);
 type AnyPanel = Panel | RowPanel;
@@ -211,6 +211,24 @@ describe('Grafana dashboards (static)', () => {
     expect(found).toMatch(/is not a variable reference/);
     expect(found).toMatch(/leaves the 24 columns/);
     expect(found).toMatch(/__inputs/);
+  });
+});
+
+describe('the chart provisions the dashboards for the Grafana sidecar', () => {
+  it('one ConfigMap per dashboard, labelled and in folder hydra, holding the committed JSON', async () => {
+    const objects = parseRender(await renderChart('observability'));
+    const maps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+    expect(maps.map((m) => Object.keys(m.data ?? {})[0]).sort()).toEqual(await committedFiles());
+    for (const m of maps) {
+      expect(m.metadata.annotations?.grafana_folder).toBe('hydra');
+      const [file, json] = Object.entries(m.data ?? {})[0]!;
+      expect(JSON.parse(json), file).toEqual(await loadCommitted(file));
+    }
+  });
+
+  it('ships none unless grafanaDashboards.enabled', async () => {
+    const objects = parseRender(await renderChart('default'));
+    expect(objects.filter((o) => o.metadata.labels?.grafana_dashboard !== undefined)).toEqual([]);
   });
 });
 
