@@ -1,0 +1,232 @@
+/**
+ * hydra's rules on a real Prometheus (Debian's 2.42) against a live `hydra up` (cli/test/prometheus-fixture.ts):
+ * the rules file loads, every rule evaluates without error on hydra's real exposition (a many-to-many match or a
+ * bad label only shows at evaluation), no health alert is active on a healthy hydra, the ingest recording rule has
+ * the demo's rate, and the analysis alerts' templates expand on the real label sets: a probe copy of the analysis
+ * group (thresholds that every series passes, no `for`) must give each anomaly alert the observed, expected and band
+ * values of its own series (not "n/a") and each threshold alert (when the demo forecasts a crossing) a severity
+ * capped by its threshold's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@hydra/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import {
+  PROMETHEUS_BINARY,
+  promQuery,
+  startHydraWithPrometheus,
+  type HydraWithPrometheus,
+} from '../../cli/test/prometheus-fixture.ts';
+import { CHART_DIR } from './tools.ts';
+
+const RULES_FILE = path.join(CHART_DIR, 'rules', 'hydra.rules.yml');
+/** The compose job name, which HydraAPIDown recognises. */
+const JOB = 'hydra-api';
+const PROBE_SUFFIX = 'Probe';
+const POLL_MS = 500;
+const SETTLE_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface RulesFile {
+  groups: { name: string; rules: Rule[] }[];
+}
+interface RuleState {
+  name: string;
+  type: 'alerting' | 'recording';
+  health: string;
+  lastError?: string;
+  lastEvaluation: string;
+}
+interface ActiveAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  value: string;
+}
+
+/** The analysis group with thresholds every series passes and no `for`, alerts renamed …Probe. */
+function probeGroup(rules: RulesFile): RulesFile['groups'][number] {
+  const analysis = rules.groups.find((g) => g.name === 'hydra.analysis');
+  if (!analysis) throw new Error('hydra.rules.yml has no hydra.analysis group');
+  const probe = (expr: string): string => {
+    if (expr.startsWith('hydra_anomaly_score')) return 'hydra_anomaly_score >= 0';
+    if (expr.startsWith('hydra_forecast_time_to_threshold_seconds'))
+      return 'hydra_forecast_time_to_threshold_seconds >= 0';
+    throw new Error(`no probe for ${expr}`);
+  };
+  return {
+    name: 'hydra.analysis.probe',
+    rules: analysis.rules.map((r) => ({ ...r, alert: `${r.alert}${PROBE_SUFFIX}`, expr: probe(r.expr), for: '0s' })),
+  };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  const body = (await res.json()) as { status: string; data: T; error?: string };
+  if (body.status !== 'success') throw new Error(`${url}: ${body.error ?? res.status}`);
+  return body.data;
+}
+
+describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
+  let h: HydraWithPrometheus;
+  let dir: string;
+  let prometheus: ChildProcess | undefined;
+  let prometheusLog = '';
+  let url: string;
+  let rules: RulesFile;
+
+  const ruleStates = async (): Promise<RuleState[]> =>
+    (await getJson<{ groups: { rules: RuleState[] }[] }>(`${url}/api/v1/rules`)).groups.flatMap((g) => g.rules);
+  const activeAlerts = async (): Promise<ActiveAlert[]> =>
+    (await getJson<{ alerts: ActiveAlert[] }>(`${url}/api/v1/alerts`)).alerts;
+
+  beforeAll(async () => {
+    h = await startHydraWithPrometheus();
+    rules = parse(await readFile(RULES_FILE, 'utf8')) as RulesFile;
+    dir = await mkdtemp(path.join(tmpdir(), 'hydra-rules-live-'));
+    await copyFile(RULES_FILE, path.join(dir, 'hydra.rules.yml'));
+    await writeFile(path.join(dir, 'probe.rules.yml'), stringify({ groups: [probeGroup(rules)] }));
+    const port = await freePort();
+    const target = new URL(h.metricsUrl).host;
+    await writeFile(
+      path.join(dir, 'prometheus.yml'),
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  scrape_timeout: 1s',
+        '  evaluation_interval: 1s',
+        'rule_files: [hydra.rules.yml, probe.rules.yml]',
+        'scrape_configs:',
+        `  - job_name: ${JOB}`,
+        '    static_configs:',
+        `      - targets: ['${target}']`,
+        '',
+      ].join('\n'),
+    );
+    prometheus = spawn(
+      PROMETHEUS_BINARY,
+      [
+        `--config.file=${path.join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    prometheus.stderr?.on('data', (chunk: Buffer) => {
+      prometheusLog = (prometheusLog + chunk.toString('utf8')).slice(-20_000);
+    });
+    url = `http://127.0.0.1:${port}`;
+    // settled: every rule evaluated after a few scrapes (rates need two samples), the probe alerts active
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      if (prometheus.exitCode !== null) throw new Error(`prometheus exited:\n${prometheusLog}`);
+      try {
+        const [rate, states] = await Promise.all([
+          promQuery(url, 'hydra:collector_points_received:rate5m'),
+          ruleStates(),
+        ]);
+        const evaluated = states.every((s) => s.lastEvaluation && !s.lastEvaluation.startsWith('0001'));
+        const probes = (await activeAlerts()).some((a) => a.labels.alertname?.endsWith(PROBE_SUFFIX));
+        if (rate.length > 0 && evaluated && probes) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`Prometheus did not settle:\n${prometheusLog}\n${h.logs()}`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    if (prometheus && prometheus.exitCode === null) {
+      const exited = once(prometheus, 'exit');
+      prometheus.kill('SIGTERM');
+      const timer = setTimeout(() => prometheus?.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    await h?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('loads every rule and evaluates each without error', async () => {
+    const states = await ruleStates();
+    const names = rules.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record));
+    expect(states.map((s) => s.name)).toEqual(expect.arrayContaining(names));
+    expect(states.filter((s) => s.health !== 'ok').map((s) => `${s.name}: ${s.health} ${s.lastError}`)).toEqual([]);
+  });
+
+  it('has no health alert active on a healthy hydra up, and the demo ingest rate recorded', async () => {
+    const health = new Set(rules.groups.find((g) => g.name === 'hydra.health')!.rules.map((r) => r.alert));
+    const active = (await activeAlerts()).filter((a) => health.has(a.labels.alertname));
+    expect(active.map((a) => `${a.labels.alertname} ${a.state} ${JSON.stringify(a.labels)}`)).toEqual([]);
+    const rate = await promQuery(url, `hydra:collector_points_received:rate5m{job="${JOB}"}`);
+    expect(rate).toHaveLength(1);
+    expect(Number(rate[0]!.value[1])).toBeGreaterThan(0);
+  });
+
+  it('describes each anomaly with the observed value, expected value and band of its own series', async () => {
+    const probes = (await activeAlerts()).filter((a) => a.labels.alertname === `HydraAnomalySustained${PROBE_SUFFIX}`);
+    expect(probes.length).toBeGreaterThan(0);
+    for (const alert of probes) {
+      expect(alert.labels).toMatchObject({
+        severity: 'warning',
+        job: JOB,
+        monitor: expect.any(String),
+        monitor_namespace: expect.any(String),
+        metric: expect.any(String),
+      });
+      const description = alert.annotations.description ?? '';
+      expect(description, JSON.stringify(alert.labels)).not.toContain('n/a');
+      const match = /observed (\S+), expected (\S+) \(band (\S+) to (\S+)\)\.$/.exec(description);
+      expect(match, description).not.toBeNull();
+      const { alertname: _, severity: __, ...seriesLabels } = alert.labels;
+      const selector = Object.entries(seriesLabels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',');
+      const families = ['observed', 'expected', 'lower', 'upper'];
+      for (const [i, family] of families.entries()) {
+        const series = await promQuery(url, `hydra_anomaly_${family}{${selector}}`);
+        expect(series, `${family} of ${selector}`).toHaveLength(1);
+        // printed with 4 significant digits
+        const [shown, actual] = [Number(match![i + 1]), Number(series[0]!.value[1])];
+        expect(Math.abs(shown - actual), `${family}: ${shown} vs ${actual}`).toBeLessThanOrEqual(
+          Math.abs(actual) * 1e-3 + 1e-9,
+        );
+      }
+      expect(alert.annotations.summary).toContain(seriesLabels.metric);
+    }
+  });
+
+  // web-4's demo disk crosses demo-disk's thresholds within the 12 h horizon only at some times of day (it fills
+  // during the day and is cleaned at night), so this may find no series; hydra.rules.test.yml covers the rest.
+  it('gives each forecast threshold alert there is a severity capped by the threshold its series carries', async () => {
+    const thresholds = await promQuery(url, 'hydra_forecast_time_to_threshold_seconds');
+    const probes = (await activeAlerts()).filter((a) => a.labels.alertname?.startsWith('HydraForecastThreshold'));
+    // one Soon and one Imminent probe per time-to-threshold series (none when the demo forecasts no crossing)
+    expect(probes).toHaveLength(2 * thresholds.length);
+    for (const alert of probes) {
+      const series = thresholds.find((t) =>
+        ['monitor', 'monitor_namespace', 'metric', 'threshold', 'direction', 'host_name'].every(
+          (k) => t.metric[k] === alert.labels[k],
+        ),
+      );
+      expect(series, JSON.stringify(alert.labels)).toBeDefined();
+      const own = series!.metric.severity;
+      const capped = alert.labels.alertname!.includes('Imminent') ? 'critical' : 'warning';
+      expect(alert.labels.severity).toBe(own === 'info' ? 'info' : capped);
+      expect(alert.annotations.description).toContain(`the ${own} threshold ${series!.metric.threshold}`);
+    }
+  });
+});
