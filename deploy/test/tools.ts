@@ -26,6 +26,7 @@ const INSTALL_HINTS: Record<string, string> = {
   kubectl: 'apt-get install -y kubernetes-client',
   actionlint: 'GOFLAGS= go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
   shellcheck: 'apt-get install -y shellcheck',
+  promtool: 'apt-get install -y prometheus',
 };
 
 /** The absolute path of `name` on PATH or in ~/go/bin; throws naming the install command when absent. */
