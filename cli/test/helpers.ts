@@ -57,7 +57,12 @@ export async function openTestStack(backend: TestBackend): Promise<TestStack> {
 
 export interface HydraProcess {
   child: ChildProcess;
+  /** stdout and stderr as they came */
   output(): string;
+  /** stdout alone (the command's result) */
+  stdout(): string;
+  /** stderr alone (the log lines) */
+  stderr(): string;
   /** Resolves with the exit code (or the signal's name) */
   exited: Promise<number | string>;
 }
@@ -70,12 +75,20 @@ export function spawnHydra(args: string[], env: Record<string, string>): HydraPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  let err = '';
+  let std = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    std += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    err += d.toString();
+  });
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
-  return { child, output: () => out, exited };
+  return { child, output: () => out, stdout: () => std, stderr: () => err, exited };
 }
 
 /** Polls `probe` every `intervalMs` until it returns a value other than undefined, or throws after `timeoutMs`. */

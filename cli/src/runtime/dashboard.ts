@@ -67,6 +67,8 @@ export async function buildDashboardServer(options: {
     prefix: API_PREFIX,
     rewritePrefix: '',
     http: { requestOptions: { timeout: PROXY_TIMEOUT_MS } },
+    // The completed-request line is enough: no "fetching from remote server" / "response received" lines.
+    disableRequestLogging: true,
     // The API logs the request under the same id as this server (and answers it in x-request-id).
     replyOptions: { rewriteRequestHeaders: (request, headers) => ({ ...headers, [REQUEST_ID_HEADER]: request.id }) },
   });

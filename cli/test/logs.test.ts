@@ -1,0 +1,88 @@
+/**
+ * The `hydra` commands' logs as a log stack sees them: a real `hydra job` process whose stderr is JSON lines
+ * only (level, time, msg, component, service), with the pass's monitor, kind and results, while stdout keeps
+ * the command's result; and a failing command's last word as a fatal JSON line with the error.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnHydra } from './helpers.ts';
+
+type Line = Record<string, unknown>;
+
+/** Every stderr line parsed; fails the test on a line that is not a hydra JSON log line. */
+function logLines(stderr: string): Line[] {
+  const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+  return lines.map((l) => {
+    let parsed: Line;
+    try {
+      parsed = JSON.parse(l) as Line;
+    } catch {
+      throw new Error(`a stderr line is not JSON: ${l}`);
+    }
+    expect(parsed, l).toMatchObject({
+      level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/),
+      time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      msg: expect.any(String),
+      component: expect.any(String),
+      service: 'hydra',
+      pid: expect.any(Number),
+    });
+    return parsed;
+  });
+}
+
+describe('hydra command logs', () => {
+  let dataDir: string | undefined;
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('hydra job: JSON lines on stderr with monitor, kind and the pass results; the report on stdout', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-logs-'));
+    const job = spawnHydra(['job', 'anomaly', '--monitor', 'demo-cpu', '--file', 'hydra.yaml', '--no-dispatch'], {
+      DATABASE_URL: '',
+      HYDRA_DATA_DIR: dataDir,
+      HYDRA_LOG_LEVEL: 'info',
+      HYDRA_LOG_FORMAT: 'json',
+    });
+    expect(await job.exited, job.output()).toBe(0);
+    const lines = logLines(job.stderr());
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const l of lines) expect(l).toMatchObject({ component: 'job', kind: 'anomaly', monitor: 'default/demo-cpu' });
+    expect(lines.find((l) => /^anomaly default\/demo-cpu/.test(l.msg as string))).toMatchObject({
+      level: 'info',
+      series: 0,
+      seriesScored: 0,
+      anomalies: 0,
+      alertsFiring: 0,
+      durationMs: expect.any(Number),
+    });
+    // stdout is the result, untouched by logs: the report as one JSON document
+    expect(JSON.parse(job.stdout().trim())).toMatchObject({ monitor: 'default/demo-cpu', shard: expect.any(String) });
+  });
+
+  it('a failing command ends with a fatal JSON line carrying the error', async () => {
+    const job = spawnHydra(['job', 'anomaly', '--monitor', 'no-such-monitor', '--file', 'hydra.yaml'], {
+      HYDRA_LOG_LEVEL: 'info',
+    });
+    expect(await job.exited).toBe(1);
+    const lines = logLines(job.stderr());
+    expect(lines.at(-1)).toMatchObject({
+      level: 'fatal',
+      component: 'job',
+      msg: expect.stringMatching(/^hydra job: .*no-such-monitor/),
+      err: { type: expect.any(String), message: expect.stringContaining('no-such-monitor'), stack: expect.any(String) },
+    });
+  });
+
+  it('HYDRA_LOG_FORMAT=pretty writes lines for people, not JSON', async () => {
+    const job = spawnHydra(['job', 'anomaly', '--monitor', 'no-such-monitor', '--file', 'hydra.yaml'], {
+      HYDRA_LOG_FORMAT: 'pretty',
+    });
+    expect(await job.exited).toBe(1);
+    expect(job.stderr()).toMatch(/FATAL.*\[job\] hydra job: .*no-such-monitor/);
+    expect(() => JSON.parse(job.stderr().split('\n')[0]!)).toThrow();
+  });
+});
