@@ -3,7 +3,7 @@
  * crossing time with the forecast (the filling disk crosses within the horizon,
  * the steady one does not), and every anomaly and forecast pass records
  * `hydra.jobs.duration` with kind, monitor, monitor_namespace and outcome on
- * the global meter — success and error alike.
+ * the global meter — success and error alike — and counts the series it forecast.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics } from '@opentelemetry/api';
@@ -142,5 +142,18 @@ describe.each(testBackends())('jobs for the exports on %s', (backend) => {
     expect(of('forecast', 'success')!.value.count).toBeGreaterThanOrEqual(1);
     expect(of('forecast', 'success')!.value.sum).toBeGreaterThan(0);
     expect(of('anomaly', 'error')!.value.count).toBe(1);
+  });
+
+  // Regression: the counters were made when forecast.ts was loaded, before the `hydra` command installed the
+  // global MeterProvider (as this file does in beforeAll), so hydra_forecast_series_total was never exported.
+  it('counts forecast series on the meter provider installed after the job module was loaded', async () => {
+    const { resourceMetrics } = await reader.collect();
+    const series = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'hydra.forecast.series');
+    const forecast = (series?.dataPoints ?? []).find(
+      (p) => p.attributes.outcome === 'forecast' && p.attributes.monitor === diskMonitor.key,
+    );
+    expect(forecast?.value).toBeGreaterThanOrEqual(2);
   });
 });

@@ -47,15 +47,23 @@ export const DEFAULT_SERIES_BUDGET_MS = 250;
 /** Reasons for skipped series kept in the report (the counts are complete). */
 export const MAX_REPORTED_REASONS = 10;
 
-const meter = metrics.getMeter('hydra');
-/** Series handled by forecast passes, by monitor and outcome (forecast, fallback, skipped, failed). */
-const seriesCounter = meter.createCounter('hydra.forecast.series', {
-  description: 'Series handled by forecast job passes, by monitor and outcome',
-});
-/** Threshold evaluations that raised or resolved a forecast_threshold alert. */
-const thresholdCounter = meter.createCounter('hydra.forecast.threshold_alerts', {
-  description: 'forecast_threshold alerts raised (or kept raised) and resolved, by monitor and action',
-});
+/**
+ * The pass counters, on the global meter as it is when a pass ends: the `hydra` commands install the global
+ * MeterProvider after this module is loaded, so instruments made at load time would be no-ops.
+ */
+function passCounters() {
+  const meter = metrics.getMeter('hydra');
+  return {
+    /** Series handled by forecast passes, by monitor and outcome (forecast, fallback, skipped, failed). */
+    series: meter.createCounter('hydra.forecast.series', {
+      description: 'Series handled by forecast job passes, by monitor and outcome',
+    }),
+    /** Threshold evaluations that raised or resolved a forecast_threshold alert. */
+    thresholds: meter.createCounter('hydra.forecast.threshold_alerts', {
+      description: 'forecast_threshold alerts raised (or kept raised) and resolved, by monitor and action',
+    }),
+  };
+}
 
 export interface ForecastJobOptions {
   db: Database;
@@ -235,6 +243,7 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
   }
   report.pruned = await pruneForecasts(db, monitor.key, now - horizonMs);
   const attrs = { monitor: monitor.key };
+  const { series: seriesCounter, thresholds: thresholdCounter } = passCounters();
   seriesCounter.add(report.forecast - report.fallbacks, { ...attrs, outcome: 'forecast' });
   seriesCounter.add(report.fallbacks, { ...attrs, outcome: 'fallback' });
   seriesCounter.add(report.skipped, { ...attrs, outcome: 'skipped' });
