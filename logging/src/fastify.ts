@@ -24,15 +24,14 @@ import {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { REDACTED, type Logger } from './index.ts';
+import { redactUrl, type Logger } from './index.ts';
+
+export { redactUrl };
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Longest client-supplied request id that is kept; longer ones are replaced. */
 export const MAX_REQUEST_ID_LENGTH = 128;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
-/** Query parameters whose values are replaced by "[Redacted]" in logged URLs. */
-const SECRET_QUERY_PARAM =
-  /(^|[_-])(token|secret|password|passwd|api[_-]?key|apikey|signature|sig|auth|authorization)$/i;
 
 /** The request id of `req`: its valid X-Request-Id, or a new UUID. */
 export function requestIdOf(req: IncomingMessage): string {
@@ -40,28 +39,6 @@ export function requestIdOf(req: IncomingMessage): string {
   const incoming = Array.isArray(header) ? header[0] : header;
   if (incoming && incoming.length <= MAX_REQUEST_ID_LENGTH && REQUEST_ID_PATTERN.test(incoming)) return incoming;
   return randomUUID();
-}
-
-/** `url` with the values of secret-looking query parameters (token, api_key, password…) redacted. */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const query = url
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq < 0) return pair;
-      let name: string;
-      try {
-        name = decodeURIComponent(pair.slice(0, eq));
-      } catch {
-        name = pair.slice(0, eq);
-      }
-      return SECRET_QUERY_PARAM.test(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
-    })
-    .join('&');
-  return `${url.slice(0, q)}?${query}`;
 }
 
 /** One line per completed request; see the module comment. */

@@ -9,8 +9,10 @@
  *    "component":"api","version":"0.1.0","msg":"…"}
  *
  * `level` is the label (not pino's number), `time` ISO 8601 (UTC); errors go
- * under `err` as {type, message, stack}; secrets (authorization headers,
- * cookies, passwords, tokens) are replaced by "[Redacted]". docs/logs.md
+ * under `err` as {type, message, stack}; a request under `req` as method,
+ * url, host and client address (never its headers); secrets (authorization
+ * headers, cookies, passwords, tokens, secret query values) are replaced by
+ * "[Redacted]". docs/logs.md
  * describes the format and how to ship it.
  */
 import { createRequire } from 'node:module';
@@ -53,6 +55,54 @@ export const REDACT_PATHS: readonly string[] = [
     (key) => [key, `*.${key}`],
   ),
 ];
+
+/** Query parameters whose values are replaced by "[Redacted]" in logged URLs. */
+const SECRET_QUERY_PARAM =
+  /(^|[_-])(token|secret|password|passwd|api[_-]?key|apikey|signature|sig|auth|authorization)$/i;
+
+/** `url` with the values of secret-looking query parameters (token, api_key, password…) redacted. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name: string;
+      try {
+        name = decodeURIComponent(pair.slice(0, eq));
+      } catch {
+        name = pair.slice(0, eq);
+      }
+      return SECRET_QUERY_PARAM.test(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${query}`;
+}
+
+/**
+ * How a request under `req` is logged (fastify's request, or node's IncomingMessage): method, url with
+ * secret query values redacted, host and client address; never headers or body.
+ */
+function requestSerializer(req: unknown): unknown {
+  if (typeof req !== 'object' || req === null) return req;
+  const r = req as {
+    method?: unknown;
+    url?: unknown;
+    host?: unknown;
+    ip?: unknown;
+    headers?: { host?: unknown };
+    socket?: { remoteAddress?: unknown };
+  };
+  return {
+    method: r.method,
+    url: typeof r.url === 'string' ? redactUrl(r.url) : r.url,
+    host: r.host ?? r.headers?.host,
+    remoteAddress: r.ip ?? r.socket?.remoteAddress,
+  };
+}
 
 export interface CreateLoggerOptions {
   /** What this process or part is: collector, api, operator, job, up, migrate… (the `component` field). */
@@ -98,7 +148,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
-    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err, req: requestSerializer },
   };
   if (format === 'pretty') return pino(settings, prettyStream(options.destination));
   // The level's label ("info"), not its number: what Loki labels and Elasticsearch keywords want.

@@ -55,10 +55,8 @@ describe('createLogger', () => {
     const { log, lines, raw } = capture();
     log.info(
       {
-        req: {
-          method: 'GET',
-          headers: { authorization: 'Bearer s3cret-jwt', cookie: 'session=s3cret-cookie', host: 'h' },
-        },
+        headers: { authorization: 'Bearer s3cret-jwt', cookie: 'session=s3cret-cookie', host: 'h' },
+        upstream: { headers: { authorization: 'Basic s3cret-basic' } },
         password: 's3cret-pw',
         db: { password: 's3cret-db', user: 'hydra' },
         auth: { token: 's3cret-token', ingestToken: 's3cret-ingest' },
@@ -67,10 +65,31 @@ describe('createLogger', () => {
     );
     expect(raw[0]).not.toMatch(/s3cret/);
     expect(lines[0]).toMatchObject({
-      req: { method: 'GET', headers: { authorization: REDACTED, cookie: REDACTED, host: 'h' } },
+      headers: { authorization: REDACTED, cookie: REDACTED, host: 'h' },
+      upstream: { headers: { authorization: REDACTED } },
       password: REDACTED,
       db: { password: REDACTED, user: 'hydra' },
       auth: { token: REDACTED, ingestToken: REDACTED },
+    });
+  });
+
+  it('logs a request as method, url without secret query values, host and address; never its headers', () => {
+    const { log, lines, raw } = capture();
+    const req = {
+      method: 'GET',
+      url: '/metrics?name=cpu&access_token=s3cret-q',
+      host: 'api:8080',
+      ip: '10.0.0.7',
+      headers: { authorization: 'Bearer s3cret-jwt', cookie: 'c=s3cret' },
+      body: { password: 's3cret' },
+    };
+    log.error({ req }, 'request failed');
+    expect(raw[0]).not.toMatch(/s3cret/);
+    expect(lines[0]!.req).toEqual({
+      method: 'GET',
+      url: `/metrics?name=cpu&access_token=${REDACTED}`,
+      host: 'api:8080',
+      remoteAddress: '10.0.0.7',
     });
   });
 

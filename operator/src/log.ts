@@ -42,9 +42,13 @@ function wrap(pino: PinoLogger): Logger {
   };
 }
 
-/** `{ error }` → `{ err }`: the key whose value pino serializes as an error. */
+/**
+ * `{ error }` → `{ err }`, the key pino serializes as an error. A value that is not an Error becomes
+ * `{ message }`, so `err` is always an object (one mapping in Elasticsearch); undefined is left out.
+ */
 function withErr(fields: Record<string, unknown>): Record<string, unknown> {
   if (!('error' in fields) || 'err' in fields) return fields;
   const { error, ...rest } = fields;
-  return { ...rest, err: error };
+  if (error === undefined) return rest;
+  return { ...rest, err: error instanceof Error ? error : { message: String(error) } };
 }

@@ -57,6 +57,15 @@ describe('operator logger', () => {
     });
   });
 
+  it('keeps err an object when the error is not an Error, and leaves out an undefined one', () => {
+    const { log, lines } = capture();
+    log.warn('watch restarted', { error: 'HTTP 410 Gone' });
+    log.warn('watch restarted', { error: undefined });
+    expect(lines[0]).toMatchObject({ err: { message: 'HTTP 410 Gone' } });
+    expect(lines[1]).not.toHaveProperty('err');
+    expect(lines[1]).not.toHaveProperty('error');
+  });
+
   it('drops lines below its level', () => {
     const { log, lines } = capture('warn');
     log.debug('d');
