@@ -2,7 +2,8 @@
  * `hydra up` end to end: a fresh data directory and random ports; the seeded
  * history and the live demo workload (the real OpenTelemetry SDK exporting
  * to the collector) are served by GET /metrics; hydra's own metrics are on
- * the exports port; SIGINT stops everything and the process exits 0.
+ * the exports port; SIGINT stops everything and the process exits 0. Every
+ * line on stderr is a JSON log line.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ describe('hydra up', () => {
         HYDRA_DASHBOARD_PORT: String(dashboard),
         HYDRA_SEED_DAYS: '1',
         HYDRA_AUTH: 'auto',
-        HYDRA_LOG_LEVEL: 'warn',
+        HYDRA_LOG_LEVEL: 'info',
       });
       const apiUrl = `http://127.0.0.1:${api}`;
       const cpu = async (from: string) => {
@@ -96,6 +97,27 @@ describe('hydra up', () => {
         new Promise((r) => setTimeout(() => r('still running'), SHUTDOWN_TIMEOUT_MS)),
       ]);
       expect(code, up.output()).toBe(0);
+
+      // stderr is JSON lines only: the log stack's parser never meets anything else.
+      const logs = up
+        .stderr()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => {
+          const line = JSON.parse(l) as Record<string, unknown>;
+          expect(line, l).toMatchObject({
+            level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/),
+            time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+            msg: expect.any(String),
+            component: expect.any(String),
+            service: 'hydra',
+          });
+          return line;
+        });
+      expect(
+        logs.find((l) => l.component === 'collector' && l.msg === 'request completed' && l.url === '/v1/metrics'),
+      ).toMatchObject({ statusCode: 200, reqId: expect.any(String) });
+      expect(logs.at(-1)).toMatchObject({ component: 'up', msg: 'stopped' });
     },
   );
 });
