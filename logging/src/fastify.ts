@@ -8,9 +8,9 @@
  *   response header;
  * - one line per completed request at info (`method`, `url` with secret
  *   query values redacted, `statusCode`, `responseTime` in ms); probes and
- *   scrapes (`quietPaths`) at debug so they do not flood the logs; no
- *   "incoming request" line (at trace) and no separate "route not found"
- *   line (the completed line says 404).
+ *   scrapes (`quietPaths`) at debug so they do not flood the logs; the
+ *   "incoming request" line only at trace, and no separate "route not
+ *   found" line (the completed line says 404).
  *
  * Spread `requestLogging({ logger })` into the fastify options and call
  * `echoRequestId(app)` on the root instance.
