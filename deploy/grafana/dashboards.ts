@@ -90,11 +90,18 @@ function labelVar(name: string, label: string, query: string, options: { single?
   };
 }
 
+/**
+ * Every scraped hydra process: the exporter's `target_info` carries the resource's service.name (`hydra` for the
+ * hydra commands, `hydra-operator` for the operator), whatever instruments the process has recorded so far.
+ */
+/** (an open selector: close it with `}`) */
+const HYDRA_TARGETS = 'target_info{service_name=~"hydra|hydra-operator"';
+
 /** The target labels Prometheus adds (self-monitoring): `namespace` only in Kubernetes. */
-const targetVars = (family: string): VariableModel[] => [
-  labelVar('namespace', 'Namespace', `label_values(${family}, namespace)`),
-  labelVar('job', 'Job', `label_values(${family}{namespace=~"$namespace"}, job)`),
-  labelVar('instance', 'Instance', `label_values(${family}{namespace=~"$namespace", job=~"$job"}, instance)`),
+const targetVars = (): VariableModel[] => [
+  labelVar('namespace', 'Namespace', `label_values(${HYDRA_TARGETS}}, namespace)`),
+  labelVar('job', 'Job', `label_values(${HYDRA_TARGETS}, namespace=~"$namespace"}, job)`),
+  labelVar('instance', 'Instance', `label_values(${HYDRA_TARGETS}, namespace=~"$namespace", job=~"$job"}, instance)`),
 ];
 const TARGET = 'namespace=~"$namespace", job=~"$job", instance=~"$instance"';
 
@@ -661,7 +668,7 @@ function self(): Dashboard {
     'hydra-self',
     'hydra self-monitoring',
     'The health of hydra’s own processes: collector, storage writer, database, API, analysis exports and the operator.',
-    [datasourceVar(), ...targetVars('hydra_api_requests_total')],
+    [datasourceVar(), ...targetVars()],
     [
       row('Collector'),
       timeseries({ title: 'Points /s', unit: 'ops', w: 8, h: 8 }, [

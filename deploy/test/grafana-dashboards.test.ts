@@ -15,7 +15,8 @@
  * test backend.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import path from 'node:path';
@@ -24,7 +25,12 @@ import type { Dashboard, Panel, RowPanel, VariableModel } from '@grafana/schema'
 import { Database, migrate, upsertForecast } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { DASHBOARD_DIR, dashboards, render } from '../grafana/dashboards.ts';
-import { promQuery, startHydraWithPrometheus, type HydraWithPrometheus } from '../../cli/test/prometheus-fixture.ts';
+import {
+  DEFAULT_READY_QUERIES,
+  promQuery,
+  startHydraWithPrometheus,
+  type HydraWithPrometheus,
+} from '../../cli/test/prometheus-fixture.ts';
 import { parseRender, renderChart, REPO_ROOT } from './tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -525,25 +531,42 @@ async function resolveVariables(
 describe('Grafana dashboards against a real Prometheus scraping hydra up', () => {
   let h: HydraWithPrometheus | undefined;
   let live: Set<string>;
+  let monitorsDir: string | undefined;
 
   beforeAll(async () => {
+    // hydra.yaml's monitors, with one more demo-disk threshold the disk is already past, so that
+    // hydra_forecast_time_to_threshold_seconds (0 s to go) is exported whatever the seeded history looks like
+    const monitors = await readFile(path.join(REPO_ROOT, 'hydra.yaml'), 'utf8');
+    const diskThreshold = '      - { value: 0.9, direction: above, severity: warning }\n';
+    expect(monitors, 'hydra.yaml: demo-disk threshold to extend').toContain(diskThreshold);
+    monitorsDir = await mkdtemp(path.join(tmpdir(), 'hydra-grafana-'));
+    const monitorsFile = path.join(monitorsDir, 'monitors.yaml');
+    await writeFile(
+      monitorsFile,
+      monitors.replace(diskThreshold, `${diskThreshold}      - { value: 0.01, direction: above, severity: info }\n`),
+    );
     h = await startHydraWithPrometheus({
+      env: { HYDRA_MONITORS: monitorsFile },
       waitFor: [
-        'hydra_anomaly_score',
+        ...DEFAULT_READY_QUERIES,
         'hydra_anomaly_observed',
-        'hydra_forecast_value',
+        'hydra_forecast_time_to_threshold_seconds{monitor="demo-disk"}',
         'hydra_analysis_last_run_timestamp_seconds',
         'hydra_collector_points_written_total',
       ],
-      timeoutMs: 150_000,
+      timeoutMs: 240_000,
     });
+    // a few API requests, as any user of hydra up makes, so the API's request families exist
+    for (const route of ['/alerts', '/metrics?name=system.cpu.utilization', '/no-such-route'])
+      await fetch(`${h.apiUrl}${route}`).then((r) => r.arrayBuffer());
     // rate(…[1m]) needs two scrapes (every second) of every counter
     await new Promise((r) => setTimeout(r, 3_000));
     live = new Set(await promApi<string[]>(h.prometheusUrl, '/api/v1/label/__name__/values'));
-  }, 200_000);
+  }, 300_000);
 
   afterAll(async () => {
     await h?.stop();
+    if (monitorsDir) await rm(monitorsDir, { recursive: true, force: true });
   });
 
   it('the names listed as not in a live scrape are instruments in the source, and really absent here', async () => {
@@ -559,9 +582,8 @@ describe('Grafana dashboards against a real Prometheus scraping hydra up', () =>
       const { values, listed } = await resolveVariables(d, h!.prometheusUrl);
       for (const [name, found] of listed) {
         // `namespace` of the self-monitoring target labels exists only in Kubernetes (the ServiceMonitor adds it)
-        const targetLabel = /, namespace\)$/.test(
-          JSON.stringify(d.templating?.list?.find((v) => v.name === name)?.query),
-        );
+        const query = d.templating?.list?.find((v) => v.name === name)?.query as { query?: string } | undefined;
+        const targetLabel = /, namespace\)$/.test(query?.query ?? '');
         if (!targetLabel) expect(found.length, `${file}: variable ${name} lists no value`).toBeGreaterThan(0);
       }
       const needsData = file === 'hydra-anomalies.json' || file === 'hydra-forecasts.json';
