@@ -588,6 +588,7 @@ describe('Grafana dashboards against a real Prometheus scraping hydra up', () =>
       }
       const needsData = file === 'hydra-anomalies.json' || file === 'hydra-forecasts.json';
       let queries = 0;
+      const legendsUnchecked = new Set<string>();
       for (const p of allPanels(d)) {
         for (const t of targetsOf(p)) {
           if (typeof t.expr !== 'string') continue;
@@ -605,9 +606,22 @@ describe('Grafana dashboards against a real Prometheus scraping hydra up', () =>
           }
           if (needsData)
             expect(result.length, `${file} '${p.title}' ${t.refId}: no data for ${expr}`).toBeGreaterThan(0);
+          // a legend's {{label}} must be a label of the answer (a misspelt or renamed label shows as an empty legend)
+          const legendLabels = [...String(t.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!);
+          const withData = result.filter((r) => !(Object.keys(r.metric).length === 0 && Number(r.value[1]) === 0));
+          for (const label of legendLabels) {
+            if (withData.length > 0)
+              expect(
+                withData.some((r) => label in r.metric),
+                `${file} '${p.title}' ${t.refId}: legend label ${label} not in ${JSON.stringify(withData[0]!.metric)}`,
+              ).toBe(true);
+            else legendsUnchecked.add(`${file} '${p.title}' ${t.refId} {{${label}}}`);
+          }
         }
       }
       expect(queries).toBeGreaterThan(3);
+      if (legendsUnchecked.size > 0)
+        console.info(`legend labels without live data to check:\n${[...legendsUnchecked].join('\n')}`);
     },
   );
 });
