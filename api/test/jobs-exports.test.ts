@@ -141,7 +141,7 @@ describe.each(testBackends())('jobs for the exports on %s', (backend) => {
     });
     expect(of('forecast', 'success')!.value.count).toBeGreaterThanOrEqual(1);
     expect(of('forecast', 'success')!.value.sum).toBeGreaterThan(0);
-    expect(of('anomaly', 'error')!.value.count).toBe(1);
+    expect(of('anomaly', 'failure')!.value.count).toBe(1);
   });
 
   // Regression: the counters were made when forecast.ts was loaded, before the `hydra` command installed the

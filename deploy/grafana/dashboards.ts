@@ -446,7 +446,7 @@ function overview(): Dashboard {
         {
           title: 'Job runs /s by outcome',
           description:
-            'Runs of the in-process scheduler (hydra up, hydra api). Its `job` attribute is scraped as `exported_job`.',
+            'Runs of the in-process scheduler (hydra up, hydra api). Labelled by `kind` (anomaly, forecast) and `outcome`.',
           unit: 'ops',
           w: 8,
           h: 8,
@@ -454,8 +454,8 @@ function overview(): Dashboard {
         [
           prom(
             'A',
-            `sum by (exported_job, outcome) (${rate('hydra_jobs_runs_total')})`,
-            '{{exported_job}} {{outcome}}',
+            `sum by (kind, outcome) (${rate('hydra_jobs_runs_total')})`,
+            '{{kind}} {{outcome}}',
           ),
         ],
       ),

@@ -136,7 +136,7 @@ describe('promtool test rules', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hydra-rules-'));
     try {
       const text = await readFile(RULES_FILE, 'utf8');
-      const broken = text.replace('expr: hydra_anomaly_score > 0.8', 'expr: hydra_anomaly_score > 0.95');
+      const broken = text.replace('(hydra_anomaly_score) > 0.8', '(hydra_anomaly_score) > 0.95');
       expect(broken).not.toBe(text);
       await writeFile(path.join(dir, 'hydra.rules.yml'), broken);
       await copyFile(RULES_TEST_FILE, path.join(dir, 'hydra.rules.test.yml'));

@@ -1,7 +1,7 @@
 /**
  * `hydra.jobs.duration` (Prometheus: `hydra_jobs_duration_{bucket,sum,count}`, seconds): the wall-clock time of
  * every anomaly and forecast pass, labelled kind (anomaly|forecast), monitor (the monitor's name),
- * monitor_namespace and outcome (success|error). Recorded by runAnomalyJob and runForecastJob themselves, so
+ * monitor_namespace and outcome (success|failure). Recorded by runAnomalyJob and runForecastJob themselves, so
  * the in-process scheduler and `hydra job` both record it; a pass cut short by shutdown (its signal aborted)
  * is not recorded. On the global meter, looked up per pass: the `hydra` commands install the global
  * MeterProvider after this module is loaded.
@@ -37,7 +37,7 @@ export async function timedPass<T>(
   pass: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
-  const record = (outcome: 'success' | 'error'): void => {
+  const record = (outcome: 'success' | 'failure'): void => {
     if (signal?.aborted) return;
     histogram().record((performance.now() - started) / 1000, {
       kind,
@@ -51,7 +51,7 @@ export async function timedPass<T>(
     record('success');
     return result;
   } catch (err) {
-    record('error');
+    record('failure');
     throw err;
   }
 }

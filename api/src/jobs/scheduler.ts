@@ -85,21 +85,21 @@ export class JobScheduler {
     const running = this.#running.get(name);
     if (running) {
       this.#options.onSkip?.(name);
-      this.#runs.add(1, { job: kindOf(name), outcome: 'skipped' });
+      this.#runs.add(1, { kind: kindOf(name), outcome: 'skipped' });
       return running;
     }
     if (this.#stopped) return Promise.resolve();
     const signal = this.#abort.signal;
     const run = (job.delayMs ? sleep(job.delayMs, undefined, { signal }) : Promise.resolve())
       .then(() => this.#inLane(() => (signal.aborted ? Promise.resolve() : job.run(signal))))
-      .then(() => this.#runs.add(1, { job: kindOf(name), outcome: 'success' }))
+      .then(() => this.#runs.add(1, { kind: kindOf(name), outcome: 'success' }))
       .catch((err: unknown) => {
         // A run cut short by shutdown is not a failure: the next start reruns it (jobs are safe to rerun).
         if (signal.aborted) {
-          this.#runs.add(1, { job: kindOf(name), outcome: 'aborted' });
+          this.#runs.add(1, { kind: kindOf(name), outcome: 'aborted' });
           return;
         }
-        this.#runs.add(1, { job: kindOf(name), outcome: 'failure' });
+        this.#runs.add(1, { kind: kindOf(name), outcome: 'failure' });
         this.#options.onError?.(name, err);
       })
       .finally(() => this.#running.delete(name));
