@@ -339,6 +339,42 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
     expect(10 * MINUTE).toBeLessThan(5 * MINUTE + FORECAST_STALENESS_GRACE_MS);
   });
 
+  it('exports from one process per database: the lease holder; another takes over when it stops', async () => {
+    const clock = { now: NOW };
+    const first = exporterUnderTest(db, { clock });
+    const otherDb = await Database.connect({ url: test.url, poolSize: 1 });
+    const second = exporterUnderTest(otherDb, { clock });
+    let firstStopped = false;
+    const leader = (samples: Sample[]) => named(samples, 'hydra_export_leader')[0]?.value;
+    try {
+      first.exporter.start();
+      await first.exporter.refresh();
+      second.exporter.start();
+      await second.exporter.refresh();
+      const [a, b] = [await first.scrape(), await second.scrape()];
+      expect(leader(a)).toBe(1);
+      expect(named(a, 'hydra_anomaly_score')).toHaveLength(4);
+      if (db.embedded) {
+        // PGlite belongs to one process: there is nobody to share the export with
+        expect(leader(b)).toBe(1);
+        return;
+      }
+      expect(leader(b)).toBe(0);
+      expect(named(b, 'hydra_anomaly_score')).toEqual([]);
+      expect(named(b, 'hydra_export_series').every((s) => s.value === 0)).toBe(true);
+      await first.stop(); // closes the lease's connection, which releases the lock
+      firstStopped = true;
+      await second.exporter.refresh();
+      const after = await second.scrape();
+      expect(leader(after)).toBe(1);
+      expect(named(after, 'hydra_anomaly_score')).toHaveLength(4);
+    } finally {
+      if (!firstStopped) await first.stop();
+      await second.stop();
+      await otherDb.close();
+    }
+  });
+
   it('keeps the last snapshot when a refresh fails, counts the failure, and drops it once stale', async () => {
     const own = await Database.connect({ url: test.url, poolSize: 1 });
     const clock = { now: NOW };

@@ -68,3 +68,4 @@ export { METRIC_NAME_LABEL, validateMatchers } from './query/matchers.ts';
 export * from './analysis/index.ts';
 export * from './forecasts/index.ts';
 export * from './exports/index.ts';
+export { AdvisoryLease, ADVISORY_LOCK_CLASS, ANALYSIS_EXPORT_LEASE } from './lease.ts';

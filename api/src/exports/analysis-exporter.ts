@@ -18,11 +18,17 @@
  * `maxAgeMs` left out. A refresh that fails logs a warning, counts
  * `hydra_export_refresh_failures_total` and keeps the previous snapshot until
  * it is `maxAgeMs` old.
+ * One exporter per database: every API replica reads the same tables, so only
+ * the holder of an advisory lock (@hydra/storage's AdvisoryLease) exports the
+ * analysis families; the others export `hydra_export_leader 0` and take over
+ * within one interval when the holder goes away.
  *
  * Component contract: `start()`, `refresh()`, `shutdown()` (idempotent, safe without start).
  */
 import { metrics, type Attributes, type Meter } from '@opentelemetry/api';
 import {
+  AdvisoryLease,
+  ANALYSIS_EXPORT_LEASE,
   activeAlertCounts,
   analysisLastRuns,
   forecastsAtHorizons,
@@ -122,6 +128,7 @@ export class AnalysisExporter {
   readonly #horizons: readonly ExportHorizon[];
   readonly #now: () => number;
   readonly #options: AnalysisExporterOptions;
+  readonly #lease: AdvisoryLease;
   #snapshot: Snapshot | null = null;
   #timer: NodeJS.Timeout | undefined;
   #refreshing: Promise<void> | null = null;
@@ -151,6 +158,12 @@ export class AnalysisExporter {
     this.#maxAgeMs = maxAgeMs;
     this.#now = options.now ?? Date.now;
     this.#options = options;
+    this.#lease = new AdvisoryLease(options.db, ANALYSIS_EXPORT_LEASE);
+  }
+
+  /** Whether this exporter holds the database's export lease (after its last refresh). */
+  get leader(): boolean {
+    return this.#lease.held;
   }
 
   /** Attaches to the producer and refreshes now, then every intervalMs. */
@@ -171,7 +184,13 @@ export class AnalysisExporter {
   #gauges(): GaugeData[] {
     const snapshot = this.#fresh();
     const now = this.#now();
-    const out: GaugeData[] = [];
+    const out: GaugeData[] = [
+      gauge('hydra.export.leader', 'Whether this process exports the analysis results of its database (1) or not (0)', [
+        { value: this.#lease.held ? 1 : 0, attributes: {} },
+      ]),
+    ];
+    // a snapshot exists only if this process was the exporter at its last successful refresh (kept while
+    // fresh through a database outage, like any snapshot)
     for (const family of Object.keys(FAMILIES) as Family[]) {
       if (!snapshot) continue;
       const points =
@@ -215,9 +234,11 @@ export class AnalysisExporter {
 
   /** Reads a new snapshot; on failure logs, counts and keeps the previous one. Never rejects. */
   refresh(): Promise<void> {
-    this.#refreshing ??= this.#read()
-      .then((snapshot) => {
-        this.#snapshot = snapshot;
+    this.#refreshing ??= this.#lease
+      .hold()
+      .then(async (leader) => {
+        // a replica that is not the exporter keeps no snapshot: if it takes over later it starts fresh
+        this.#snapshot = leader ? await this.#read() : null;
       })
       .catch((err: unknown) => {
         this.#failures?.add(1);
@@ -328,6 +349,7 @@ export class AnalysisExporter {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#refreshing;
+    await this.#lease.release();
     this.#unregister?.();
     this.#unregister = null;
     this.#snapshot = null;
