@@ -9,9 +9,9 @@ import { createLogger, type Logger } from '@hydra/logging';
 import { echoRequestId, requestLogging } from '@hydra/logging/fastify';
 import type { Authenticate } from './auth.ts';
 import { startGrpcReceiver, type RunningGrpcReceiver } from './grpc/server.ts';
-import { otlpHttpRoute } from './http/otlp-route.ts';
-import { remoteWriteRoute } from './http/remote-write-route.ts';
-import { seedErrorHandler, seedJsonRoute } from './http/seed-route.ts';
+import { OTLP_METRICS_PATH, otlpHttpRoute } from './http/otlp-route.ts';
+import { REMOTE_WRITE_PATH, remoteWriteRoute } from './http/remote-write-route.ts';
+import { SEED_METRICS_PATH, seedErrorHandler, seedJsonRoute } from './http/seed-route.ts';
 import type { Ingestor } from './ingestor.ts';
 import type { IngestLimits } from './limits.ts';
 import { createTelemetry } from './telemetry.ts';
@@ -81,7 +81,12 @@ export async function buildHttpReceiver(
   options: Pick<CollectorOptions, 'authenticate' | 'logger'> & { isClosing?: () => boolean },
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    ...requestLogging({ logger: options.logger || undefined, quietPaths: [HEALTH_PATH] }),
+    // Accepted exports are counted (hydra_collector_requests_total), not logged one line each at info: a busy
+    // collector answers hundreds a second. Refused ones (4xx/5xx) are still logged at info with their reason.
+    ...requestLogging({
+      logger: options.logger || undefined,
+      quietPaths: [HEALTH_PATH, OTLP_METRICS_PATH, REMOTE_WRITE_PATH, SEED_METRICS_PATH],
+    }),
     bodyLimit: ingestor.limits.maxBodyBytes,
     forceCloseConnections: 'idle',
   });

@@ -1,6 +1,6 @@
 /**
  * The collector's HTTP request ids and logs, on a real pipeline: X-Request-Id honoured and echoed,
- * the completed-request line carrying it as reqId, a 5xx (database down) logged at error with it,
+ * accepted exports off info and a refused one's completed-request line carrying it as reqId, a 5xx (database down) logged at error with it,
  * health probes not at info.
  */
 import { createLogger } from '@hydra/logging';
@@ -24,7 +24,7 @@ describe('collector request logging', () => {
     await p?.close();
   });
 
-  it('echoes X-Request-Id and logs the completed export with it', async () => {
+  it('echoes X-Request-Id; an accepted export is not logged at info, a refused one is, with its reqId', async () => {
     const res = await fetch(`${p.collector.httpUrl}/v1/metrics`, {
       method: 'POST',
       body: otlpJson([{ name: 'logged.metric', value: 1 }]),
@@ -32,14 +32,24 @@ describe('collector request logging', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('otel-export-1');
-    expect(of('otel-export-1')).toEqual([
+    // hundreds a second on a busy collector: counted in its metrics, logged at debug only
+    expect(of('otel-export-1')).toEqual([]);
+
+    const refused = await fetch(`${p.collector.httpUrl}/v1/metrics`, {
+      method: 'POST',
+      body: 'not otlp',
+      headers: { 'content-type': 'text/plain', 'x-request-id': 'otel-export-2' },
+    });
+    expect(refused.status).toBe(415);
+    expect(refused.headers.get('x-request-id')).toBe('otel-export-2');
+    expect(of('otel-export-2')).toEqual([
       expect.objectContaining({
         level: 'info',
         msg: 'request completed',
         component: 'collector',
         method: 'POST',
         url: '/v1/metrics',
-        statusCode: 200,
+        statusCode: 415,
         responseTime: expect.any(Number),
       }),
     ]);
