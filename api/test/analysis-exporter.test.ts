@@ -58,7 +58,11 @@ function parseExposition(text: string): Sample[] {
 /** An exporter on its own MeterProvider, scraped through the real Prometheus serializer. */
 function exporterUnderTest(db: Database, options: Partial<AnalysisExporterOptions> & { clock: { now: number } }) {
   const producer = new AnalysisMetricProducer();
-  const reader = new PrometheusExporter({ preventServerStart: true, metricProducers: [producer] });
+  const reader = new PrometheusExporter({
+    preventServerStart: true,
+    withoutScopeInfo: true,
+    metricProducers: [producer],
+  });
   const provider = new MeterProvider({ readers: [reader] });
   const warnings: string[] = [];
   const exporter = new AnalysisExporter({
@@ -74,7 +78,9 @@ function exporterUnderTest(db: Database, options: Partial<AnalysisExporterOption
     warnings,
     async scrape(): Promise<Sample[]> {
       const { resourceMetrics } = await reader.collect();
-      return parseExposition(new PrometheusSerializer().serialize(resourceMetrics));
+      return parseExposition(
+        new PrometheusSerializer(undefined, undefined, undefined, undefined, true).serialize(resourceMetrics),
+      );
     },
     async stop() {
       await exporter.shutdown();
@@ -84,7 +90,6 @@ function exporterUnderTest(db: Database, options: Partial<AnalysisExporterOption
 }
 
 const named = (samples: Sample[], name: string) => samples.filter((s) => s.name === name);
-const withoutScope = ({ otel_scope_name: _n, ...rest }: Record<string, string>) => rest;
 
 describe.each(testBackends())('analysis exporter on %s', (backend) => {
   let test: TestDatabase;
@@ -206,7 +211,7 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
       ['plain', 'web-1', 0.1],
     ]);
     const web1 = scores.find((s) => s.labels.host_name === 'web-1' && s.labels.monitor === 'demo-cpu')!;
-    expect(withoutScope(web1.labels)).toEqual({
+    expect(web1.labels).toEqual({
       monitor: 'demo-cpu',
       monitor_namespace: 'shop',
       metric: CPU,
@@ -265,7 +270,7 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
     expect(byHorizon('hydra_forecast_lower')).toEqual({ '1h': 5.5, '6h': 35.5 });
     expect(byHorizon('hydra_forecast_upper')).toEqual({ '1h': 7.5, '6h': 37.5 });
     const value = named(samples, 'hydra_forecast_value')[0]!;
-    expect(withoutScope(value.labels)).toEqual({
+    expect(value.labels).toEqual({
       monitor: 'demo-disk',
       monitor_namespace: 'default',
       metric: DISK,
@@ -302,7 +307,7 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
     await t.stop();
     expect(
       named(samples, 'hydra_alerts_active')
-        .map((s) => withoutScope(s.labels))
+        .map((s) => s.labels)
         .sort((a, b) => a.state!.localeCompare(b.state!)),
     ).toEqual([
       { monitor: 'demo-cpu', monitor_namespace: 'shop', severity: 'warning', state: 'firing' },

@@ -35,6 +35,9 @@ export async function startTelemetry(options: {
     port: options.port,
     endpoint: METRICS_ENDPOINT,
     preventServerStart: true,
+    // no otel_scope_name/otel_scope_version on every series (all of hydra's are scope "hydra"): Prometheus users
+    // do not expect them, and the analysis series keep their source's own otel_scope_name label unrenamed
+    withoutScopeInfo: true,
     // the analysis results the API process exports (nothing in processes without an AnalysisExporter)
     metricProducers: [ANALYSIS_METRICS],
   });

@@ -91,6 +91,9 @@ describe('a real Prometheus scraping hydra up', () => {
     const body = await (await fetch(h!.metricsUrl)).text();
     expect(body).toContain('hydra_anomaly_score{');
     expect(body).toContain('hydra_jobs_duration_bucket{');
+    // no exporter scope label on hydra's own series (the source's otel.scope.name stays `otel_scope_name`)
+    expect(body).not.toContain('otel_scope_name="hydra"');
+    expect(body).toContain('hydra_export_leader 1');
     const { code, output } = await promtoolCheckMetrics(body);
     expect(output).toBe('');
     expect(code).toBe(0);

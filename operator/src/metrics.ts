@@ -17,7 +17,7 @@ export const RECONCILE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 export type ReconcileResult = 'applied' | 'unchanged' | 'paused' | 'deleted' | 'error';
 
 export class OperatorMetrics {
-  private readonly exporter = new PrometheusExporter({ preventServerStart: true });
+  private readonly exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   private readonly provider: MeterProvider;
   private readonly reconciles: Counter;
   private readonly reconcileSeconds: Histogram;

@@ -6,7 +6,7 @@
  * one `_`), so the name chosen here is the name on the wire.
  */
 
-/** Labels hydra sets itself or Prometheus adds (target labels, the exporter's scope labels). */
+/** Labels hydra sets itself or Prometheus adds (target labels). */
 export const RESERVED_LABELS: ReadonlySet<string> = new Set([
   'monitor',
   'monitor_namespace',
@@ -17,9 +17,6 @@ export const RESERVED_LABELS: ReadonlySet<string> = new Set([
   'severity',
   'job',
   'instance',
-  'otel_scope_name',
-  'otel_scope_version',
-  'otel_scope_schema_url',
 ]);
 /** The prefix a series label gets when its name collides with a reserved one (what Prometheus itself does). */
 export const COLLISION_PREFIX = 'exported_';
