@@ -19,12 +19,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
-import { spawnHydra, type HydraProcess } from './helpers.ts';
+import { REPO_ROOT, spawnHydra, type HydraProcess } from './helpers.ts';
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? 'prometheus';
 export const PROMTOOL_BINARY = process.env.PROMTOOL_BINARY ?? 'promtool';
@@ -77,6 +77,26 @@ export interface HydraWithPrometheusOptions {
   timeoutMs?: number;
   /** extra environment for hydra up */
   env?: Record<string, string>;
+  /**
+   * Thresholds added to hydra.yaml's demo-disk monitor (e.g. `{ value: 0.01, direction: above, severity: info }`,
+   * one the disks are already past), so hydra_forecast_time_to_threshold_seconds is exported whatever the one
+   * seeded day looks like (the real ones are crossed only at some times of day)
+   */
+  diskThresholds?: readonly string[];
+}
+
+/** The demo-disk threshold of hydra.yaml after which diskThresholds are inserted. */
+const DISK_THRESHOLD_LINE = '      - { value: 0.9, direction: above, severity: warning }\n';
+
+/** hydra.yaml with `extra` demo-disk thresholds, written into `dir`; returns the file's path. */
+async function demoMonitorsWith(extra: readonly string[], dir: string): Promise<string> {
+  const monitors = await readFile(path.join(REPO_ROOT, 'hydra.yaml'), 'utf8');
+  if (!monitors.includes(DISK_THRESHOLD_LINE))
+    throw new Error(`hydra.yaml: the demo-disk threshold line ${JSON.stringify(DISK_THRESHOLD_LINE)} is gone`);
+  const file = path.join(dir, 'monitors.yaml');
+  const lines = extra.map((t) => `      - ${t}\n`).join('');
+  await writeFile(file, monitors.replace(DISK_THRESHOLD_LINE, DISK_THRESHOLD_LINE + lines));
+  return file;
 }
 
 /** Runs an instant query; throws with Prometheus's error text when it is not a vector answer. */
@@ -146,6 +166,7 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
       HYDRA_AUTH: 'off',
       HYDRA_LOG_LEVEL: 'info',
       HYDRA_EXPORT_INTERVAL: '1s',
+      ...(options.diskThresholds ? { HYDRA_MONITORS: await demoMonitorsWith(options.diskThresholds, dir) } : {}),
       ...options.env,
     });
     const config = [

@@ -15,8 +15,7 @@
  * test backend.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import path from 'node:path';
@@ -531,22 +530,11 @@ async function resolveVariables(
 describe('Grafana dashboards against a real Prometheus scraping hydra up', () => {
   let h: HydraWithPrometheus | undefined;
   let live: Set<string>;
-  let monitorsDir: string | undefined;
 
   beforeAll(async () => {
-    // hydra.yaml's monitors, with one more demo-disk threshold the disk is already past, so that
-    // hydra_forecast_time_to_threshold_seconds (0 s to go) is exported whatever the seeded history looks like
-    const monitors = await readFile(path.join(REPO_ROOT, 'hydra.yaml'), 'utf8');
-    const diskThreshold = '      - { value: 0.9, direction: above, severity: warning }\n';
-    expect(monitors, 'hydra.yaml: demo-disk threshold to extend').toContain(diskThreshold);
-    monitorsDir = await mkdtemp(path.join(tmpdir(), 'hydra-grafana-'));
-    const monitorsFile = path.join(monitorsDir, 'monitors.yaml');
-    await writeFile(
-      monitorsFile,
-      monitors.replace(diskThreshold, `${diskThreshold}      - { value: 0.01, direction: above, severity: info }\n`),
-    );
     h = await startHydraWithPrometheus({
-      env: { HYDRA_MONITORS: monitorsFile },
+      // a demo-disk threshold the disks are already past: time to threshold (0 s to go) whatever the seeded day
+      diskThresholds: ['{ value: 0.01, direction: above, severity: info }'],
       waitFor: [
         ...DEFAULT_READY_QUERIES,
         'hydra_anomaly_observed',
@@ -566,7 +554,6 @@ describe('Grafana dashboards against a real Prometheus scraping hydra up', () =>
 
   afterAll(async () => {
     await h?.stop();
-    if (monitorsDir) await rm(monitorsDir, { recursive: true, force: true });
   });
 
   it('the names listed as not in a live scrape are instruments in the source, and really absent here', async () => {

@@ -4,7 +4,7 @@
  * bad label only shows at evaluation), no health alert is active on a healthy hydra, the ingest recording rule has
  * the demo's rate, and the analysis alerts' templates expand on the real label sets: a probe copy of the analysis
  * group (thresholds that every series passes, no `for`) must give each anomaly alert the observed, expected and band
- * values of its own series (not "n/a") and each threshold alert (when the demo forecasts a crossing) a severity
+ * values of its own series (not "n/a") and each threshold alert (demo-disk gets two thresholds every disk is past) a severity
  * capped by its threshold's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +16,7 @@ import { freePort } from '@hydra/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import {
+  DEFAULT_READY_QUERIES,
   PROMETHEUS_BINARY,
   promQuery,
   startHydraWithPrometheus,
@@ -60,11 +61,11 @@ interface ActiveAlert {
 function probeGroup(rules: RulesFile): RulesFile['groups'][number] {
   const analysis = rules.groups.find((g) => g.name === 'hydra.analysis');
   if (!analysis) throw new Error('hydra.rules.yml has no hydra.analysis group');
+  // the rule's own expression with its final comparison (`> 0.8`, `< 6 * 3600`) replaced by one every value passes
   const probe = (expr: string): string => {
-    if (expr.startsWith('hydra_anomaly_score')) return 'hydra_anomaly_score >= 0';
-    if (expr.startsWith('hydra_forecast_time_to_threshold_seconds'))
-      return 'hydra_forecast_time_to_threshold_seconds >= 0';
-    throw new Error(`no probe for ${expr}`);
+    const probed = expr.trim().replace(/\s*[<>]=?\s*[\d.\s*]+$/, ' >= 0');
+    if (probed === expr.trim()) throw new Error(`no probe for ${expr}`);
+    return probed;
   };
   return {
     name: 'hydra.analysis.probe',
@@ -93,7 +94,15 @@ describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
     (await getJson<{ alerts: ActiveAlert[] }>(`${url}/api/v1/alerts`)).alerts;
 
   beforeAll(async () => {
-    h = await startHydraWithPrometheus();
+    h = await startHydraWithPrometheus({
+      // demo-disk thresholds the disks are already past (0 s to go), an info one and a warning one, so both
+      // threshold alerts and their severity cap are exercised whatever the seeded day looks like
+      diskThresholds: [
+        '{ value: 0.01, direction: above, severity: info }',
+        '{ value: 0.02, direction: above, severity: warning }',
+      ],
+      waitFor: [...DEFAULT_READY_QUERIES, 'hydra_forecast_time_to_threshold_seconds{threshold="0.02"}'],
+    });
     rules = parse(await readFile(RULES_FILE, 'utf8')) as RulesFile;
     dir = await mkdtemp(path.join(tmpdir(), 'hydra-rules-live-'));
     await copyFile(RULES_FILE, path.join(dir, 'hydra.rules.yml'));
@@ -139,7 +148,8 @@ describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
         ]);
         const evaluated = states.every((s) => s.lastEvaluation && !s.lastEvaluation.startsWith('0001'));
         const probes = (await activeAlerts()).some((a) => a.labels.alertname?.endsWith(PROBE_SUFFIX));
-        if (rate.length > 0 && evaluated && probes) break;
+        // the demo exports every few seconds: the rate is 0 until a scrape has seen the counter move
+        if (rate.some((r) => Number(r.value[1]) > 0) && evaluated && probes) break;
       } catch {
         // not listening yet
       }
@@ -209,12 +219,15 @@ describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
     }
   });
 
-  // web-4's demo disk crosses demo-disk's thresholds within the 12 h horizon only at some times of day (it fills
-  // during the day and is cleaned at night), so this may find no series; hydra.rules.test.yml covers the rest.
   it('gives each forecast threshold alert there is a severity capped by the threshold its series carries', async () => {
     const thresholds = await promQuery(url, 'hydra_forecast_time_to_threshold_seconds');
-    const probes = (await activeAlerts()).filter((a) => a.labels.alertname?.startsWith('HydraForecastThreshold'));
-    // one Soon and one Imminent probe per time-to-threshold series (none when the demo forecasts no crossing)
+    const probes = (await activeAlerts()).filter(
+      (a) => a.labels.alertname?.startsWith('HydraForecastThreshold') && a.labels.alertname.endsWith(PROBE_SUFFIX),
+    );
+    // every demo disk is past the two added thresholds (and web-4 may cross the real ones within the horizon)
+    expect(thresholds.filter((t) => t.metric.threshold === '0.01')).toHaveLength(4);
+    expect(thresholds.filter((t) => t.metric.threshold === '0.02')).toHaveLength(4);
+    // one Soon and one Imminent probe per time-to-threshold series
     expect(probes).toHaveLength(2 * thresholds.length);
     for (const alert of probes) {
       const series = thresholds.find((t) =>
