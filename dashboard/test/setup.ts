@@ -1,6 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { resetAuthState } from '../src/api/auth.ts';
 import { server } from './msw-server.ts';
 
 // Views are lazy chunks: the first render of a file waits for its transform on a busy machine.
@@ -10,5 +11,9 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   cleanup();
   server.resetHandlers();
+  // No token or pending sign-in leaks from one test into the next.
+  localStorage.clear();
+  sessionStorage.clear();
+  resetAuthState();
 });
 afterAll(() => server.close());

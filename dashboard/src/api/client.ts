@@ -5,13 +5,14 @@
  * `{error, message, details}` body.
  */
 import type { ErrorBody } from '@hydra/api';
+import { currentToken, requireSignIn } from './auth.ts';
+
+export { TOKEN_STORAGE_KEY } from './auth.ts';
 
 /** Prefix the dashboard's server proxies to the API. */
 export const API_PREFIX = '/api';
 /** A request slower than this is aborted and reported as a timeout. */
 export const REQUEST_TIMEOUT_MS = 15_000;
-/** localStorage key of an optional bearer token (needed only when the API has authentication on). */
-export const TOKEN_STORAGE_KEY = 'hydra.token';
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 export type QueryParams = Record<string, QueryValue>;
@@ -37,6 +38,11 @@ export class ApiRequestError extends Error {
     return this.status === 0 || this.status === 502 || this.status === 504;
   }
 
+  /** The scope the token lacks, from a 403's `details.scope`. */
+  get missingScope(): string | undefined {
+    return this.status === 403 && typeof this.details.scope === 'string' ? this.details.scope : undefined;
+  }
+
   /** True when the route does not exist on this API (a feature not deployed yet). */
   get notFound(): boolean {
     return this.status === 404;
@@ -53,16 +59,6 @@ export function buildPath(path: string, params: QueryParams = {}): string {
   }
   const query = search.toString();
   return query ? `${path}?${query}` : path;
-}
-
-function authHeader(): Record<string, string> {
-  try {
-    const token = globalThis.localStorage?.getItem(TOKEN_STORAGE_KEY);
-    return token ? { authorization: `Bearer ${token}` } : {};
-  } catch {
-    // Storage can be disabled (privacy mode); the API then sees no token, which is right for auth off.
-    return {};
-  }
 }
 
 async function errorBody(response: Response): Promise<ErrorBody> {
@@ -85,12 +81,25 @@ async function errorBody(response: Response): Promise<ErrorBody> {
   };
 }
 
-/** Sends one request to the API and returns its JSON body; throws ApiRequestError. */
-export async function apiFetch<T>(
-  path: string,
-  init: { method?: string; params?: QueryParams; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
+export interface ApiFetchInit {
+  method?: string;
+  params?: QueryParams;
+  body?: unknown;
+  signal?: AbortSignal;
+  /**
+   * Send this token instead of the stored one (the sign-in form checking a
+   * pasted token); a 401 then does not open the sign-in form.
+   */
+  token?: string;
+}
+
+/**
+ * Sends one request to the API and returns its JSON body; throws ApiRequestError.
+ * A 401 to the stored token (or to no token) asks for sign-in (api/auth.ts).
+ */
+export async function apiFetch<T>(path: string, init: ApiFetchInit = {}): Promise<T> {
   const url = API_PREFIX + buildPath(path, init.params);
+  const token = init.token ?? currentToken();
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   let response: Response;
@@ -100,7 +109,7 @@ export async function apiFetch<T>(
       headers: {
         accept: 'application/json',
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...authHeader(),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       signal,
@@ -114,7 +123,11 @@ export async function apiFetch<T>(
       details: {},
     });
   }
-  if (!response.ok) throw new ApiRequestError(path, response.status, await errorBody(response));
+  if (!response.ok) {
+    const error = new ApiRequestError(path, response.status, await errorBody(response));
+    if (error.status === 401 && init.token === undefined) requireSignIn(token, error.message);
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

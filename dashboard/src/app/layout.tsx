@@ -1,14 +1,18 @@
 /**
  * The frame of every view: navigation (keeping the time range across views),
- * the time range picker, the theme switch, and the API status banner.
+ * the time range picker, the theme switch, sign-out, and the API status banner.
+ * While the API wants a token (a 401), the sign-in form takes the place of the view.
  */
 import { Activity, Bell, Compass, LayoutDashboard, ListChecks } from 'lucide-react';
 import { Suspense } from 'react';
 import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
+import { useAuth } from '../api/auth.ts';
 import { ApiStatusBanner } from '../components/api-status-banner.tsx';
 import { PanelLoading } from '../components/panel-state.tsx';
 import { ThemeToggle } from '../components/theme-toggle.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
+import { SignInForm } from '../features/auth/sign-in-form.tsx';
+import { SignOutButton } from '../features/auth/sign-out-button.tsx';
 import { cn } from '../lib/utils.ts';
 
 const NAV = [
@@ -34,6 +38,7 @@ export function Layout() {
   const location = useLocation();
   const navigation = useNavigation();
   const search = rangeSearch(location.search);
+  const { signInRequired } = useAuth();
   return (
     <div className="flex min-h-screen flex-col">
       <header className="sticky top-0 z-20 border-b bg-background/95 backdrop-blur">
@@ -67,15 +72,20 @@ export function Layout() {
           <div className="ml-auto flex items-center gap-2">
             <TimeRangePicker />
             <ThemeToggle />
+            <SignOutButton />
           </div>
         </div>
         <ApiStatusBanner />
         {navigation.state === 'loading' && <div aria-hidden className="h-0.5 w-full animate-pulse bg-ring" />}
       </header>
       <main className="mx-auto w-full max-w-[2200px] flex-1 p-3 md:p-4">
-        <Suspense fallback={<PanelLoading className="h-64" />}>
-          <Outlet />
-        </Suspense>
+        {signInRequired ? (
+          <SignInForm />
+        ) : (
+          <Suspense fallback={<PanelLoading className="h-64" />}>
+            <Outlet />
+          </Suspense>
+        )}
       </main>
     </div>
   );

@@ -9,10 +9,18 @@ import { ApiRequestError } from '../api/client.ts';
 import { cn } from '../lib/utils.ts';
 import { Skeleton } from './ui/skeleton.tsx';
 
-/** Message for a failed query; a missing route is "not available", not an error. */
+/**
+ * Message for a failed query or action; a missing route is "not available", not
+ * an error, and a 403 names the scope the token lacks (from the API's `details.scope`).
+ */
 export function describeError(error: unknown): string {
   if (error instanceof ApiRequestError) {
     if (error.notFound) return `this API does not serve ${error.path} yet`;
+    const scope = error.missingScope;
+    if (scope !== undefined) {
+      const said = error.message === `token lacks the scope ${scope}` ? '' : ` (${error.message})`;
+      return `your token lacks the scope ${scope}${said}: sign in with a token that has it`;
+    }
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 /** Silences in force now: what they match, until when, who and why; expire one early. */
 import { useQuery } from '@tanstack/react-query';
 import { BellOff } from 'lucide-react';
-import { PanelEmpty, PanelError, PanelLoading } from '../../components/panel-state.tsx';
+import { describeError, PanelEmpty, PanelError, PanelLoading } from '../../components/panel-state.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, CardContent, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { formatDateTime } from '../../lib/format.ts';
@@ -51,7 +51,7 @@ export function SilencesPanel() {
         )}
         {expire.isError && (
           <p role="alert" className="text-xs text-destructive">
-            expire failed: {expire.error.message}
+            expire failed: {describeError(expire.error)}
           </p>
         )}
       </CardContent>
