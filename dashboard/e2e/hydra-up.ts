@@ -41,8 +41,15 @@ async function poll<T>(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${out().slice(-4000)}`);
 }
 
-/** Spawns `hydra up` and waits until the dashboard's index.html is served (200, not the 503 "building" page). */
-export async function startHydraUp(env: Record<string, string> = {}): Promise<HydraUp> {
+/**
+ * Spawns `hydra up` and waits until the dashboard's index.html is served (200, not the 503 "building" page).
+ *
+ * @param options.token bearer token for the readiness checks, when `env` turns authentication on
+ */
+export async function startHydraUp(
+  env: Record<string, string> = {},
+  options: { token?: string } = {},
+): Promise<HydraUp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-dashboard-e2e-'));
   const [api, dashboard, otlpHttp, otlpGrpc, metrics] = [
     await freePort(),
@@ -99,7 +106,9 @@ export async function startHydraUp(env: Record<string, string> = {}): Promise<Hy
     await poll(
       'demo data of the four hosts',
       async () => {
-        const res = await fetch(`${dashboardUrl}/api/metrics?name=system.cpu.utilization&from=now-2m`);
+        const res = await fetch(`${dashboardUrl}/api/metrics?name=system.cpu.utilization&from=now-2m`, {
+          headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+        });
         const body = (await res.json()) as { series?: { points: unknown[] }[] };
         return body.series?.length === 4 && body.series.every((s) => s.points.length > 0) ? true : undefined;
       },

@@ -102,7 +102,8 @@ describe('sign-in when the API has authentication on', () => {
     const field = await screen.findByLabelText('bearer token');
     await waitFor(() => expect(field).toHaveFocus());
     expect(field).toHaveAttribute('type', 'password');
-    expect(screen.getByText(/The API needs a token \(missing bearer token/)).toBeInTheDocument();
+    expect(screen.getByText(/This hydra API has authentication on/)).toBeInTheDocument();
+    expect(screen.queryByText(/You are signed out|was refused/)).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(screen.getByLabelText(/Remember on this device/)).not.toBeChecked();
@@ -161,7 +162,10 @@ describe('sign-in when the API has authentication on', () => {
     expect(await screen.findByRole('table')).toBeInTheDocument();
     expect(localStorage.getItem(TOKEN_STORAGE_KEY)).toBe(GOOD);
     expect(sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
-    expect(screen.getByRole('button', { name: 'Sign out' })).toHaveAttribute('title', 'token remembered on this device');
+    expect(screen.getByRole('button', { name: 'Sign out' })).toHaveAttribute(
+      'title',
+      'token remembered on this device',
+    );
   });
 
   it('a remembered token that has expired brings the form back with the reason, and is forgotten', async () => {

@@ -86,13 +86,11 @@ export function SignInForm() {
           </CardDescription>
         </CardHeader>
         <CardContent className="pb-4">
-          {reason && !error && (
+          {(reason?.tokenRefused || auth.signedOut) && !error && (
             <p role="status" className="mb-3 rounded-md border bg-secondary px-2.5 py-1.5 text-xs">
-              {reason.tokenRefused
+              {reason?.tokenRefused
                 ? `Your token was refused: ${reason.message}. Sign in again.`
-                : auth.signedOut
-                  ? 'You are signed out.'
-                  : `The API needs a token (${reason.message}).`}
+                : 'You are signed out.'}
             </p>
           )}
           {/* method=post: even if the script failed, the token would never end up in the URL. */}
