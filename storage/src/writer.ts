@@ -11,17 +11,25 @@
  * When the database refuses the data itself (InvalidDataError, permanent),
  * the batch's requests are committed one by one, so only the request that
  * holds the bad data is refused.
+ *
+ * One point per (series_id, time): a batch whose binary COPY hits a point
+ * already stored (unique_violation, an exporter's retry) is re-run in a new
+ * transaction through the staged path (COPY into a temporary table, then
+ * INSERT … ON CONFLICT DO NOTHING: the first write wins), and the requests
+ * succeed — their data is stored. Skipped points are counted in
+ * `hydra.storage.writer.duplicates{table}`. See batch-commit.ts.
  */
 import { metrics } from '@opentelemetry/api';
 import type { ObservableResult } from '@opentelemetry/api';
 import type pg from 'pg';
-import { commitBatch } from './batch-commit.ts';
+import { commitBatch, type CommitPath, type Duplicates } from './batch-commit.ts';
 import type { Database } from './database.ts';
 import {
   BatchTooLargeError,
   classifyDatabaseError,
   InvalidDataError,
   QueueFullError,
+  sqlStateOf,
   WriterClosedError,
 } from './errors.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
@@ -48,6 +56,16 @@ export const QUEUE_FULL_RETRY_AFTER_SECONDS = 1;
 
 /** PostgreSQL "no partition of relation … found for row". */
 const NO_PARTITION_SQLSTATE = '23514';
+/** unique_violation: the COPY fast path met a (series_id, time) already stored. */
+const UNIQUE_VIOLATION_SQLSTATE = '23505';
+/**
+ * deadlock_detected: two transactions inserting the same points in crossing
+ * orders (two exporters retrying the same data at once); the survivor commits
+ * and the victim is re-run on the staged path, which skips what it stored.
+ */
+const DEADLOCK_SQLSTATE = '40P01';
+/** Staged re-runs of one batch after a deadlock before its failure is reported (retryable). */
+const MAX_STAGED_ATTEMPTS = 3;
 
 export interface WriterOptions {
   /** Rows that make a batch leave at once. */
@@ -111,6 +129,10 @@ export class BatchWriter {
   readonly #batches = this.#meter.createCounter('hydra.storage.writer.batches', { description: 'Batches, by outcome' });
   readonly #failures = this.#meter.createCounter('hydra.storage.writer.failures', {
     description: 'Batches that failed and were rejected',
+  });
+  readonly #duplicates = this.#meter.createCounter('hydra.storage.writer.duplicates', {
+    description:
+      'Rows not stored because their (series_id, time) was already stored or came twice in a batch, by table',
   });
   readonly #refused = this.#meter.createCounter('hydra.storage.writer.refused', {
     description: 'write() calls refused, by reason',
@@ -312,19 +334,23 @@ export class BatchWriter {
     }
   }
 
-  /** Commits the batch and counts the outcome; throws what the commit threw. */
+  /** Commits the batch and counts the outcome (rows stored, duplicates skipped); throws what the commit threw. */
   async #commitCounted(batch: WriteBatch): Promise<void> {
+    let duplicates: Duplicates;
     try {
-      await this.#commit(batch);
+      duplicates = await this.#commit(batch);
     } catch (err) {
       this.#batches.add(1, { outcome: 'failed' });
       this.#failures.add(1);
       throw err;
     }
-    this.#rowsWritten.add(batch.samples.length, { table: 'samples' });
-    if (batch.histograms.length > 0) this.#rowsWritten.add(batch.histograms.length, { table: 'histogram_samples' });
-    if (batch.expHistograms.length > 0)
-      this.#rowsWritten.add(batch.expHistograms.length, { table: 'exp_histogram_samples' });
+    const count = (table: string, rows: number, skipped: number): void => {
+      if (rows - skipped > 0 || table === 'samples') this.#rowsWritten.add(rows - skipped, { table });
+      if (skipped > 0) this.#duplicates.add(skipped, { table });
+    };
+    count('samples', batch.samples.length, duplicates.samples);
+    count('histogram_samples', batch.histograms.length, duplicates.histograms);
+    count('exp_histogram_samples', batch.expHistograms.length, duplicates.expHistograms);
     this.#batches.add(1, { outcome: 'committed' });
   }
 
@@ -345,21 +371,37 @@ export class BatchWriter {
   }
 
   /**
-   * Commits the batch, creating missing day partitions first. A partition
-   * dropped by retention after this writer cached it shows up as SQLSTATE
-   * 23514: forget the cache, re-create, and try once more.
+   * Commits the batch, creating missing day partitions first; returns the
+   * duplicates skipped. A partition dropped by retention after this writer
+   * cached it shows up as SQLSTATE 23514: forget the cache, re-create, and try
+   * once more. A point already stored fails the COPY fast path with 23505 (a
+   * deadlock with a batch carrying the same points, with 40P01): the batch is
+   * re-run on the staged path, which skips duplicates.
    */
-  async #commit(batch: WriteBatch): Promise<void> {
-    try {
-      await this.#commitOnce(batch);
-    } catch (err) {
-      if ((err as { code?: string }).code !== NO_PARTITION_SQLSTATE || this.#db.mode !== 'postgres') throw err;
-      this.#partitions.invalidate();
-      await this.#commitOnce(batch);
+  async #commit(batch: WriteBatch): Promise<Duplicates> {
+    let path: CommitPath = this.#db.embedded ? 'insert' : 'copy';
+    let repartitioned = false;
+    let stagedAttempts = 0;
+    for (;;) {
+      try {
+        return await this.#commitOnce(batch, path);
+      } catch (err) {
+        const state = sqlStateOf(err);
+        if (state === NO_PARTITION_SQLSTATE && this.#db.mode === 'postgres' && !repartitioned) {
+          this.#partitions.invalidate();
+          repartitioned = true;
+        } else if (
+          (state === UNIQUE_VIOLATION_SQLSTATE && path === 'copy') ||
+          (state === DEADLOCK_SQLSTATE && path !== 'insert' && stagedAttempts < MAX_STAGED_ATTEMPTS)
+        ) {
+          path = 'staged';
+          stagedAttempts++;
+        } else throw err;
+      }
     }
   }
 
-  async #commitOnce(batch: WriteBatch): Promise<void> {
+  async #commitOnce(batch: WriteBatch, path: CommitPath): Promise<Duplicates> {
     let backfill: [number, number] | null = null;
     if (this.#db.mode === 'postgres') {
       backfill = backfillRange(batch.samples, Date.now() * 1000);
@@ -377,7 +419,7 @@ export class BatchWriter {
     }
     let failed: Error | undefined;
     try {
-      await commitBatch(client, batch, !this.#db.embedded, backfill);
+      return await commitBatch(client, batch, path, backfill);
     } catch (err) {
       failed = err as Error;
       throw err;

@@ -15,8 +15,9 @@ import {
 import { testBackends } from '@hydra/storage/testing';
 import { gauge, openMigrated, ref, us, type MigratedDatabase } from './helpers.ts';
 
-function samples(seriesId: number, values: number[]): WriteBatch {
-  const base = us('2026-11-26T12:00:00Z');
+/** Points 1 ms apart from 12:00 + `offsetMs` (one point per (series, time) is stored: keep their times apart). */
+function samples(seriesId: number, values: number[], offsetMs = 0): WriteBatch {
+  const base = us('2026-11-26T12:00:00Z') + offsetMs * 1000;
   return {
     samples: values.map((value, i) => ({ seriesId, timeUs: base + i * 1000, value })),
     histograms: [],
@@ -68,8 +69,8 @@ describe.each(testBackends())('storage data errors on %s', (backend) => {
     const writer = new BatchWriter(m.db, { connections: 1, flushIntervalMs: 50 });
     writer.start();
     const good1 = writer.write(samples(seriesId, [1, 2, 3]));
-    const bad = writer.write(samples(seriesId, [4, -1]));
-    const good2 = writer.write(samples(seriesId, [5]));
+    const bad = writer.write(samples(seriesId, [4, -1], 10));
+    const good2 = writer.write(samples(seriesId, [5], 20));
     const outcomes = await Promise.allSettled([good1, bad, good2]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const err = (outcomes[1] as PromiseRejectedResult).reason as InvalidDataError;

@@ -66,6 +66,27 @@ describe('TimescaleDB mode', () => {
     expect(sql.match(/WITH NO DATA;/g)).toHaveLength(2);
   });
 
+  it('makes (series_id, time DESC) unique after taking compression off, deduplicating first, then restores it', async () => {
+    const sql = (await loadMigrations('timescaledb')).find((m) => m.version === 6)?.sql ?? '';
+    expect(sql).toContain('LOCK TABLE samples, histogram_samples, exp_histogram_samples IN ACCESS EXCLUSIVE MODE;');
+    for (const table of ['samples', 'histogram_samples', 'exp_histogram_samples']) {
+      // TimescaleDB refuses a unique index while compression is enabled: every step must come in this order.
+      const steps = [
+        `SELECT remove_compression_policy('${table}', if_exists => true);`,
+        `SELECT decompress_chunk(c, if_compressed => true) FROM show_chunks('${table}') c;`,
+        `ALTER TABLE ${table} SET (timescaledb.compress = false);`,
+        `DELETE FROM ${table} a USING ${table} b\nWHERE a.series_id = b.series_id AND a.time = b.time AND a.tableoid = b.tableoid AND a.ctid > b.ctid;`,
+        `DROP INDEX ${table}_series_time;`,
+        `CREATE UNIQUE INDEX ${table}_series_time ON ${table} (series_id, time DESC);`,
+        `ALTER TABLE ${table} SET (timescaledb.compress, timescaledb.compress_segmentby = 'series_id', timescaledb.compress_orderby = 'time DESC');`,
+        `SELECT add_compression_policy('${table}', compress_after => INTERVAL '2 hours');`,
+      ];
+      const at = steps.map((step) => sql.indexOf(step));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+    }
+  });
+
   it('generates retention policy statements for the configured days', () => {
     const statements = retentionPolicyStatements(14, 400);
     expect(statements).toHaveLength(10);
