@@ -58,7 +58,7 @@ export const REDACT_PATHS: readonly string[] = [
 
 /** Query parameters whose values are replaced by "[Redacted]" in logged URLs. */
 const SECRET_QUERY_PARAM =
-  /(^|[_-])(token|secret|password|passwd|api[_-]?key|apikey|signature|sig|auth|authorization)$/i;
+  /(^|[_-])(sig|auth)$|(token|secret|password|passwd|api[_-]?key|apikey|private[_-]?key|signature|authorization)$/i;
 
 /** `url` with the values of secret-looking query parameters (token, api_key, password…) redacted. */
 export function redactUrl(url: string): string {

@@ -98,4 +98,13 @@ describe('redactUrl', () => {
     expect(redactUrl('/a?flag&token=1')).toBe('/a?flag&token=[Redacted]');
     expect(redactUrl('/a?x_Signature=1&monkey=2')).toBe('/a?x_Signature=[Redacted]&monkey=2');
   });
+
+  it('redacts camelCase and prefixed secret names too', () => {
+    expect(redactUrl('/a?accessToken=1&authToken=2&sessionToken=3')).toBe(
+      '/a?accessToken=[Redacted]&authToken=[Redacted]&sessionToken=[Redacted]',
+    );
+    expect(redactUrl('/a?privateKey=1&clientSecret=2&author=ann')).toBe(
+      '/a?privateKey=[Redacted]&clientSecret=[Redacted]&author=ann',
+    );
+  });
 });
