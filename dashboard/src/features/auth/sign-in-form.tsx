@@ -65,9 +65,9 @@ export function SignInForm() {
       setChecking(false);
       return;
     }
-    // Every query starts again with the token, without the 401s it had (the views are not mounted now).
-    void client.resetQueries();
+    // Keep the token first, then every query starts again with it, without the 401s it had.
     signIn(token, remember);
+    void client.resetQueries();
   };
 
   const reason = auth.reason;
