@@ -1,7 +1,10 @@
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@hydra/logging';
-import { Database, migrate, startEmbeddedPostgres } from '@hydra/storage';
+import { Database, MIGRATIONS_DIR, migrate, migrationStatus, startEmbeddedPostgres } from '@hydra/storage';
 import { openTestDatabase, testBackends } from '@hydra/storage/testing';
 import { buildApp } from '../src/index.ts';
 
@@ -17,7 +20,7 @@ describe.each(testBackends())('readiness on %s', (backend) => {
       expect(res.json()).toMatchObject({
         error: 'not_ready',
         message: expect.stringMatching(
-          /^database schema is at migration 0, \d+ is needed \(pending: .+\); run 'hydra migrate'$/,
+          /^database schema is missing \d+ migration\(s\): 0001_catalog, .+ \(newest applied 0, latest \d+\); run 'hydra migrate'$/,
         ),
         details: { checks: { database: 'ok' } },
       });
@@ -27,6 +30,43 @@ describe.each(testBackends())('readiness on %s', (backend) => {
       await app.close();
       await db.close();
       await test.close();
+    }
+  });
+
+  it('is not ready while a migration numbered below the newest applied one is pending', async () => {
+    const test = await openTestDatabase(backend);
+    const db = await Database.connect({ url: test.url, poolSize: 2 });
+    const app = await buildApp({ db, auth: { mode: 'off' } });
+    const dir = await mkdtemp(join(tmpdir(), 'hydra-readyz-'));
+    try {
+      // every migration but 0006 (added after 0022 existed, as a release that adds it finds a database)
+      await cp(MIGRATIONS_DIR, dir, { recursive: true });
+      const skipped = (await readdir(dir)).filter((f) => f.startsWith('0006_'));
+      expect(skipped.length).toBeGreaterThan(0);
+      for (const f of skipped) await rm(join(dir, f));
+      await migrate(db, { dir });
+      const status = await migrationStatus(db);
+      expect(status.current).toBe(status.latest);
+      expect(status.pending).toEqual([expect.stringMatching(/^0006_unique_points/)]);
+
+      const res = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({
+        error: 'not_ready',
+        message: expect.stringMatching(
+          /^database schema is missing 1 migration\(s\): 0006_unique_points\.\w+ \(newest applied \d+, latest \d+\); run 'hydra migrate'$/,
+        ),
+        details: { checks: { database: 'ok' } },
+      });
+
+      expect((await migrate(db)).applied).toEqual([expect.stringMatching(/^0006_unique_points/)]);
+      expect((await migrationStatus(db)).pending).toEqual([]);
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await db.close();
+      await test.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

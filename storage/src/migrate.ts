@@ -147,7 +147,11 @@ export async function migrate(db: Database, options: { dir?: string } = {}): Pro
   return { applied };
 }
 
-/** Where the schema stands: highest applied version, highest known version, names of pending files. */
+/**
+ * Where the schema stands: highest applied version, highest known version, and the names of every file not applied
+ * — whatever its number, so a migration numbered below the newest applied one (added by a later release) is pending
+ * although `current === latest`. The schema is up to date only when `pending` is empty.
+ */
 export async function migrationStatus(
   db: Database,
   options: { dir?: string } = {},

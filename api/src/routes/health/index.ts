@@ -1,7 +1,7 @@
 /**
  * Liveness and readiness, both unauthenticated (kubelet probes carry no token).
  * `/healthz` answers while the process runs; `/readyz` answers 200 only when
- * the database answers and its schema is at the latest migration.
+ * the database answers and no migration is pending (whatever its number).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -63,10 +63,12 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app,
         const reason = `cannot read the migration status: ${(err as Error).message}`;
         throw Errors.notReady(reason, { database: 'ok', migrations: reason });
       }
-      if (status.current !== status.latest) {
+      // pending, not current < latest: a migration numbered below the newest applied one (added later, e.g. 0006
+      // after 0022) is pending too
+      if (status.pending.length > 0) {
         const reason =
-          `database schema is at migration ${status.current}, ${status.latest} is needed ` +
-          `(pending: ${status.pending.join(', ')}); run 'hydra migrate'`;
+          `database schema is missing ${status.pending.length} migration(s): ${status.pending.join(', ')} ` +
+          `(newest applied ${status.current}, latest ${status.latest}); run 'hydra migrate'`;
         throw Errors.notReady(reason, { database: 'ok', migrations: reason });
       }
       return { status: 'ready' as const, checks: { database: 'ok', migrations: `ok (${status.current})` } };
