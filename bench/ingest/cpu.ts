@@ -93,9 +93,8 @@ export async function startCpuMeter(databaseUrl: string): Promise<{ stop(): Prom
       const self = process.cpuUsage(selfBefore);
       const machine = machineCpuMs();
       const pidsAfter = await backendPids(databaseUrl);
-      // Let the backends flush their statistics before the counter is read.
-      await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_WAIT_MS));
-      const transactions = (await committedTransactions(databaseUrl)) - transactionsBefore;
+      // Read the backends' CPU at once: a connection that ends during the statistics wait below (the pool closing
+      // an idle one) would otherwise lose its whole CPU time and void the figure.
       let postgresMs: number | null = 0;
       for (const pid of new Set([...pidsBefore, ...pidsAfter])) {
         const after = processCpuMs(pid);
@@ -105,6 +104,9 @@ export async function startCpuMeter(databaseUrl: string): Promise<{ stop(): Prom
         }
         if (postgresMs !== null) postgresMs += after - (pgBefore.get(pid) ?? 0);
       }
+      // Let the backends flush their statistics before the counter is read.
+      await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_WAIT_MS));
+      const transactions = (await committedTransactions(databaseUrl)) - transactionsBefore;
       return {
         wallMs,
         selfMs: (self.user + self.system) / 1000,

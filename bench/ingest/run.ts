@@ -12,7 +12,11 @@
  * COPY into the same `samples` table (same partitions and index) of a fresh
  * database. Each run measures both, one after the other, so their ratio
  * compares like with like on a shared machine; `--runs` repeats the pair and
- * reports medians. CPU time is accounted per party (sender, collector,
+ * reports medians. `--resend` then sends the timed requests a second time, as
+ * exporters retrying writes whose answers they never got: every point is
+ * already stored, so every batch takes the writer's staged path (COPY into a
+ * temporary table, INSERT … ON CONFLICT DO NOTHING) and nothing is stored
+ * twice (checked). CPU time is accounted per party (sender, collector,
  * PostgreSQL backends, everything else on the machine) from /proc, so a noisy
  * run still shows where the time went. Results go to
  * bench/ingest/results/<timestamp>.json.
@@ -64,6 +68,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string' },
     /** Write a V8 CPU profile of this process (the collector) during the timed end-to-end phase to this file. */
     profile: { type: 'string' },
+    /** After the timed phase, send every timed request again (all duplicates) and measure that too. */
+    resend: { type: 'boolean', default: false },
   },
 });
 
@@ -181,10 +187,22 @@ async function endToEnd(
     const cpu = await meter.stop();
     if (profiler) await writeFile(args.profile!, JSON.stringify(await profiler.stop()));
     const pointsPerRequest = shape.pointsPerRequest;
+    let resent = null;
+    if (args.resend) {
+      const resendMeter = await startCpuMeter(url);
+      const report = await runSender(timedFile, target, concurrency);
+      const resendCpu = await resendMeter.stop();
+      resent = {
+        ...report,
+        pointsPerSecond: (report.acknowledged * pointsPerRequest) / (report.elapsedMs / 1000),
+        cpu: { ...resendCpu, senderMs: report.cpuMs },
+      };
+    }
     const stored = await countSamples(url);
     return {
       warm: { ...warm, pointsPerSecond: (warm.acknowledged * pointsPerRequest) / (warm.elapsedMs / 1000) },
       timed: { ...timed, pointsPerSecond: (timed.acknowledged * pointsPerRequest) / (timed.elapsedMs / 1000) },
+      resent,
       storedRows: stored,
       expectedRows: shape.rounds * totalSeries(shape),
       writer: writer.options,
@@ -315,6 +333,12 @@ async function main(): Promise<void> {
       console.log(
         `[${run}] end to end (steady): ${Math.round(e2e.timed.pointsPerSecond).toLocaleString('en')} points/s, retries ${e2e.timed.retries}, failures ${e2e.timed.failures}${e2e.timed.firstError ? ` (${e2e.timed.firstError})` : ''}`,
       );
+      if (e2e.resent) {
+        const resentPoints = e2e.resent.acknowledged * shape.pointsPerRequest;
+        console.log(
+          `[${run}] resent, all duplicates (staged path): ${Math.round(e2e.resent.pointsPerSecond).toLocaleString('en')} points/s, retries ${e2e.resent.retries}, failures ${e2e.resent.failures}; CPU ms per million points ${JSON.stringify(cpuPerMillion(e2e.resent.cpu, resentPoints, e2e.resent.cpu.senderMs))}`,
+        );
+      }
       const timedPoints = e2e.timed.acknowledged * shape.pointsPerRequest;
       const e2eCpu = cpuPerMillion(e2e.cpu, timedPoints, e2e.cpu.senderMs);
       const rawCpu = cpuPerMillion(raw.cpu, raw.rows);
@@ -325,6 +349,10 @@ async function main(): Promise<void> {
       );
       const ratio = e2e.timed.pointsPerSecond / raw.rowsPerSecond;
       console.log(`[${run}] ratio end-to-end / raw COPY: ${(ratio * 100).toFixed(1)} %`);
+      if (e2e.resent && (e2e.resent.failures > 0 || e2e.resent.acknowledged === 0)) {
+        console.error(`[${run}] resent requests failed (${e2e.resent.firstError}): the benchmark is invalid`);
+        valid = false;
+      }
       if (e2e.storedRows !== e2e.expectedRows || raw.storedRows !== raw.rows) {
         console.error(
           `[${run}] row count mismatch (stored ${e2e.storedRows} of ${e2e.expectedRows}): the benchmark is invalid`,

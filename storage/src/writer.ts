@@ -421,7 +421,10 @@ export class BatchWriter {
     try {
       return await commitBatch(client, batch, path, backfill);
     } catch (err) {
-      failed = err as Error;
+      // A batch refused for a duplicate or a deadlock was rolled back cleanly (a failed ROLLBACK is an
+      // AggregateError, without a SQLSTATE): keep the connection for the staged re-run.
+      const state = sqlStateOf(err);
+      if (state !== UNIQUE_VIOLATION_SQLSTATE && state !== DEADLOCK_SQLSTATE) failed = err as Error;
       throw err;
     } finally {
       // A connection that failed mid-transaction is destroyed rather than reused.
