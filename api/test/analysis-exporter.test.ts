@@ -25,6 +25,7 @@ import {
   AnalysisExporter,
   AnalysisMetricProducer,
   FORECAST_STALENESS_GRACE_MS,
+  LAST_RUN_MAX_AGE_MS,
   parseHorizons,
   type AnalysisExporterOptions,
 } from '../src/exports/index.ts';
@@ -180,6 +181,15 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
       ]),
     ]);
 
+    // A monitor deleted 25 h before NOW: its checkpoint and forecast stay in the tables (nothing deletes them).
+    await saveCheckpoint(db, 'shop/gone', ids.web2!, NOW - 25 * HOUR);
+    await db.pool.query(
+      `UPDATE anomaly_checkpoint SET updated_at = 'epoch'::timestamptz + $1::float8 * interval '1 millisecond'
+       WHERE monitor = 'shop/gone'`,
+      [NOW - 25 * HOUR],
+    );
+    await writeForecasts(db, [{ ...forecast(ids.web2!, NOW - 25 * HOUR, []), monitor: 'shop/gone' }]);
+
     // Open alerts: two firing warnings and a pending one of demo-cpu, a resolved one that must not count.
     for (const [i, state] of (['firing', 'firing', 'pending', 'resolved'] as const).entries()) {
       await db.pool.query(
@@ -326,6 +336,32 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
     // the anomaly checkpoints were written by this test just now (updated_at is the database's clock)
     expect(Math.abs(run('demo-cpu', 'anomaly')! - Date.now() / 1000)).toBeLessThan(600);
     expect(runs.find((s) => s.labels.monitor === 'plain')?.labels.monitor_namespace).toBe('default');
+    // the deleted monitor's last runs are more than LAST_RUN_MAX_AGE_MS old: not exported, so its staleness alert
+    // resolves instead of firing forever
+    expect(runs.filter((s) => s.labels.monitor === 'gone')).toEqual([]);
+    expect(25 * HOUR).toBeGreaterThan(LAST_RUN_MAX_AGE_MS);
+  });
+
+  it("exports a stopped monitor's last run for a day after it, then no more", async () => {
+    // a minute before a day after its last run the deleted monitor is still exported (HydraAnalysisStale fires)
+    const clock = { now: NOW - 25 * HOUR + LAST_RUN_MAX_AGE_MS - MINUTE };
+    const t = exporterUnderTest(db, { clock });
+    t.exporter.start();
+    await t.exporter.refresh();
+    const before = named(await t.scrape(), 'hydra_analysis_last_run_timestamp_seconds').filter(
+      (s) => s.labels.monitor === 'gone',
+    );
+    clock.now = NOW - 25 * HOUR + LAST_RUN_MAX_AGE_MS + MINUTE;
+    await t.exporter.refresh();
+    const after = named(await t.scrape(), 'hydra_analysis_last_run_timestamp_seconds').filter(
+      (s) => s.labels.monitor === 'gone',
+    );
+    await t.stop();
+    expect(before.map((s) => [s.labels.kind, s.value]).sort()).toEqual([
+      ['anomaly', (NOW - 25 * HOUR) / 1000],
+      ['forecast', (NOW - 25 * HOUR) / 1000],
+    ]);
+    expect(after).toEqual([]);
   });
 
   it('stops exporting a result once it is older than maxAge', async () => {

@@ -50,6 +50,12 @@ export const MAX_EXPORT_SERIES = 100_000;
  * MAX_AGE the previous pass's forecast must stay exported until the next pass has replaced it.
  */
 export const FORECAST_STALENESS_GRACE_MS = 15 * 60_000;
+/**
+ * How far back hydra_analysis_last_run_timestamp_seconds looks: a monitor whose jobs committed nothing for a day
+ * (deleted, or stopped for that long) is no longer exported, so its HydraAnalysisStale alert, which fires after
+ * 30 min (anomaly) or 3 h (forecast), resolves after a day instead of firing forever.
+ */
+export const LAST_RUN_MAX_AGE_MS = 24 * 60 * 60_000;
 
 /** The Prometheus families, as the exporter names them (the OTel instrument name with `_` for `.`). */
 export const FAMILIES = {
@@ -266,7 +272,7 @@ export class AnalysisExporter {
       maxAgeMs: this.#maxAgeMs + FORECAST_STALENESS_GRACE_MS,
     });
     const alerts = await activeAlertCounts(this.#db, this.#maxSeries);
-    const runs = await analysisLastRuns(this.#db, this.#maxSeries);
+    const runs = await analysisLastRuns(this.#db, { ...window, maxAgeMs: LAST_RUN_MAX_AGE_MS });
 
     const snapshot: Snapshot = {
       takenAt: now,

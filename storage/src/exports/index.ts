@@ -260,20 +260,26 @@ export async function activeAlertCounts(db: Database, limit: number): Promise<Ca
   };
 }
 
-/** When each monitor's anomaly job (newest checkpoint update) and forecast job (newest forecast) last committed. */
-export async function analysisLastRuns(db: Database, limit: number): Promise<Capped<AnalysisLastRun>> {
-  checkWindow('analysisLastRuns', { nowMs: 0, maxAgeMs: 1, limit });
+/**
+ * When each monitor's anomaly job (newest checkpoint update) and forecast job (newest forecast) last committed, for
+ * the jobs that committed at most `maxAgeMs` ago: checkpoints and forecasts of a deleted monitor are never deleted,
+ * so without the bound a deleted monitor's last run would be exported (and look stale) forever.
+ */
+export async function analysisLastRuns(db: Database, w: ExportWindow): Promise<Capped<AnalysisLastRun>> {
+  checkWindow('analysisLastRuns', w);
   const rows = await query<{ monitor: string; kind: AnalysisLastRun['kind']; time: number; total: string }>(
     db,
     'read analysis last runs',
     `WITH runs AS (
-       SELECT monitor, 'anomaly' AS kind, max(updated_at) AS at FROM anomaly_checkpoint GROUP BY monitor
+       SELECT monitor, 'anomaly' AS kind, max(updated_at) AS at FROM anomaly_checkpoint
+       WHERE updated_at >= ${msParam(1)} GROUP BY monitor
        UNION ALL
-       SELECT monitor, 'forecast' AS kind, max(created_at) AS at FROM forecast GROUP BY monitor
+       SELECT monitor, 'forecast' AS kind, max(created_at) AS at FROM forecast
+       WHERE created_at >= ${msParam(1)} GROUP BY monitor
      )
      SELECT monitor, kind, ${epochMs('at')} AS time, count(*) OVER () AS total
-     FROM runs ORDER BY at DESC, monitor, kind LIMIT $1`,
-    [limit],
+     FROM runs ORDER BY at DESC, monitor, kind LIMIT $2`,
+    [w.nowMs - w.maxAgeMs, w.limit],
   );
   const total = rows.length === 0 ? 0 : Number(rows[0]!.total);
   return {
