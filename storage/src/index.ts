@@ -68,4 +68,10 @@ export { METRIC_NAME_LABEL, validateMatchers } from './query/matchers.ts';
 export * from './analysis/index.ts';
 export * from './forecasts/index.ts';
 export * from './exports/index.ts';
-export { AdvisoryLease, ADVISORY_LOCK_CLASS, ANALYSIS_EXPORT_LEASE } from './lease.ts';
+export {
+  AdvisoryLease,
+  ADVISORY_LOCK_CLASS,
+  ANALYSIS_EXPORT_LEASE,
+  DEFAULT_LEASE_QUERY_TIMEOUT_MS,
+  type AdvisoryLeaseOptions,
+} from './lease.ts';
