@@ -24,11 +24,13 @@ import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storag
 import {
   AnalysisExporter,
   AnalysisMetricProducer,
+  EXPORT_SHUTDOWN_REFRESH_WAIT_MS,
   FORECAST_STALENESS_GRACE_MS,
   LAST_RUN_MAX_AGE_MS,
   parseHorizons,
   type AnalysisExporterOptions,
 } from '../src/exports/index.ts';
+import { startTcpProxy } from '../../storage/test/tcp-proxy.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -415,6 +417,82 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
       await otherDb.close();
     }
   });
+
+  /** A Database whose connections (the lease's too) go through a TCP proxy the test can cut or freeze. */
+  async function throughProxy() {
+    const target = new URL(test.url);
+    const proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
+    const url = new URL(test.url);
+    url.port = String(proxy.port);
+    const proxied = await Database.connect({ url: url.toString(), poolSize: 1, connectTimeoutMs: 500 });
+    return {
+      proxy,
+      db: proxied,
+      async close() {
+        await proxy.close();
+        await proxied.close();
+      },
+    };
+  }
+
+  // the lease is a PostgreSQL session lock; an embedded database has no other process to share the export with
+  it.runIf(backend === 'postgres')(
+    'drops the snapshot when the lease cannot be confirmed, so only the replica that took over exports',
+    async () => {
+      const clock = { now: NOW };
+      const net = await throughProxy();
+      const first = exporterUnderTest(net.db, { clock, leaseQueryTimeoutMs: 500 });
+      const second = exporterUnderTest(db, { clock });
+      const leader = (samples: Sample[]) => named(samples, 'hydra_export_leader')[0]?.value;
+      try {
+        first.exporter.start();
+        await first.exporter.refresh();
+        expect(leader(await first.scrape())).toBe(1);
+        net.proxy.cut(); // the database is unreachable from the first replica: its session, and the lock, are gone
+        clock.now = NOW + MINUTE;
+        await first.exporter.refresh();
+        const cut = await first.scrape();
+        expect(first.warnings.join('\n')).toMatch(/cannot confirm the export lease, exporting nothing/);
+        expect(named(cut, 'hydra_export_refresh_failures_total')[0]?.value).toBe(1);
+        expect(leader(cut)).toBe(0);
+        expect(named(cut, 'hydra_anomaly_score')).toEqual([]);
+        expect(named(cut, 'hydra_analysis_last_run_timestamp_seconds')).toEqual([]);
+
+        second.exporter.start();
+        await second.exporter.refresh();
+        const taken = await second.scrape();
+        expect(leader(taken)).toBe(1);
+        expect(named(taken, 'hydra_anomaly_score')).toHaveLength(4);
+      } finally {
+        await first.stop();
+        await second.stop();
+        await net.close();
+      }
+    },
+  );
+
+  it.runIf(backend === 'postgres')(
+    'shuts down within its bound while a refresh hangs on a half-open connection',
+    async () => {
+      const net = await throughProxy();
+      const t = exporterUnderTest(net.db, { clock: { now: NOW } }); // the default 10 s lease query timeout
+      try {
+        t.exporter.start();
+        await t.exporter.refresh();
+        net.proxy.freeze(); // nothing answers any more, and nothing closes
+        const hung = t.exporter.refresh();
+        const started = performance.now();
+        await t.stop();
+        const took = performance.now() - started;
+        expect(took).toBeGreaterThanOrEqual(EXPORT_SHUTDOWN_REFRESH_WAIT_MS - 50);
+        expect(took).toBeLessThan(EXPORT_SHUTDOWN_REFRESH_WAIT_MS + 2_500);
+        await net.close(); // the hung query fails now
+        await hung;
+      } finally {
+        await net.close();
+      }
+    },
+  );
 
   it('keeps the last snapshot when a refresh fails, counts the failure, and drops it once stale', async () => {
     const own = await Database.connect({ url: test.url, poolSize: 1 });

@@ -17,7 +17,8 @@
  * rest counted in `hydra_export_series_dropped`), results older than
  * `maxAgeMs` left out. A refresh that fails logs a warning, counts
  * `hydra_export_refresh_failures_total` and keeps the previous snapshot until
- * it is `maxAgeMs` old.
+ * it is `maxAgeMs` old — but only when the lease was confirmed: a refresh that
+ * cannot confirm it drops the snapshot, since another replica may export now.
  * One exporter per database: every API replica reads the same tables, so only
  * the holder of an advisory lock (@hydra/storage's AdvisoryLease) exports the
  * analysis families; the others export `hydra_export_leader 0` and take over
@@ -56,6 +57,8 @@ export const FORECAST_STALENESS_GRACE_MS = 15 * 60_000;
  * 30 min (anomaly) or 3 h (forecast), resolves after a day instead of firing forever.
  */
 export const LAST_RUN_MAX_AGE_MS = 24 * 60 * 60_000;
+/** Longest shutdown() waits for a refresh in progress. */
+export const SHUTDOWN_REFRESH_WAIT_MS = 2_000;
 
 /** The Prometheus families, as the exporter names them (the OTel instrument name with `_` for `.`). */
 export const FAMILIES = {
@@ -106,6 +109,8 @@ export interface AnalysisExporterOptions {
   /** the meter of hydra_export_refresh_failures_total; default the global `hydra` meter at start() */
   meter?: Meter;
   log?: { warn(message: string): void };
+  /** longest a query on the lease's own connection may take; default DEFAULT_LEASE_QUERY_TIMEOUT_MS (10 s) */
+  leaseQueryTimeoutMs?: number;
 }
 
 interface Observation {
@@ -164,7 +169,11 @@ export class AnalysisExporter {
     this.#maxAgeMs = maxAgeMs;
     this.#now = options.now ?? Date.now;
     this.#options = options;
-    this.#lease = new AdvisoryLease(options.db, ANALYSIS_EXPORT_LEASE);
+    this.#lease = new AdvisoryLease(
+      options.db,
+      ANALYSIS_EXPORT_LEASE,
+      options.leaseQueryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.leaseQueryTimeoutMs },
+    );
   }
 
   /** Whether this exporter holds the database's export lease (after its last refresh). */
@@ -238,24 +247,44 @@ export class AnalysisExporter {
     this.#timer.unref();
   }
 
-  /** Reads a new snapshot; on failure logs, counts and keeps the previous one. Never rejects. */
+  /**
+   * Confirms the lease, then reads a new snapshot. Never rejects; a failure is logged and counted. When the lease
+   * cannot be confirmed (the database does not answer) the snapshot is dropped: the lock went with the session, so
+   * another replica may be exporting now. Only when the lease is confirmed and the read fails is the previous
+   * snapshot kept (until it is stale).
+   */
   refresh(): Promise<void> {
-    this.#refreshing ??= this.#lease
-      .hold()
-      .then(async (leader) => {
-        // a replica that is not the exporter keeps no snapshot: if it takes over later it starts fresh
-        this.#snapshot = leader ? await this.#read() : null;
-      })
-      .catch((err: unknown) => {
-        this.#failures?.add(1);
-        this.#options.log?.warn(
-          `analysis export: refresh failed, keeping the previous snapshot (at most ${this.#maxAgeMs / 1000} s): ${(err as Error).message}`,
-        );
-      })
-      .finally(() => {
-        this.#refreshing = null;
-      });
+    this.#refreshing ??= this.#refresh().finally(() => {
+      this.#refreshing = null;
+    });
     return this.#refreshing;
+  }
+
+  async #refresh(): Promise<void> {
+    let leader: boolean;
+    try {
+      leader = await this.#lease.hold();
+    } catch (err) {
+      this.#snapshot = null;
+      this.#failures?.add(1);
+      this.#options.log?.warn(
+        `analysis export: cannot confirm the export lease, exporting nothing until it is confirmed: ${(err as Error).message}`,
+      );
+      return;
+    }
+    // a replica that is not the exporter keeps no snapshot: if it takes over later it starts fresh
+    if (!leader) {
+      this.#snapshot = null;
+      return;
+    }
+    try {
+      this.#snapshot = await this.#read();
+    } catch (err) {
+      this.#failures?.add(1);
+      this.#options.log?.warn(
+        `analysis export: refresh failed, keeping the previous snapshot (at most ${this.#maxAgeMs / 1000} s): ${(err as Error).message}`,
+      );
+    }
   }
 
   async #read(): Promise<Snapshot> {
@@ -350,11 +379,23 @@ export class AnalysisExporter {
     return snapshot;
   }
 
-  /** Stops refreshing, waits for a refresh in progress and unregisters the gauges; idempotent. */
+  /**
+   * Stops refreshing, waits at most SHUTDOWN_REFRESH_WAIT_MS for a refresh in progress (a hung database must not eat
+   * the process's shutdown deadline), gives the lease up and unregisters the gauges; idempotent.
+   */
   async shutdown(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await this.#refreshing;
+    if (this.#refreshing) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.#refreshing,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, SHUTDOWN_REFRESH_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     await this.#lease.release();
     this.#unregister?.();
     this.#unregister = null;
