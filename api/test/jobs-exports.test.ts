@@ -11,7 +11,7 @@ import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@op
 import { BatchWriter, Database, migrate, readForecasts, SeriesRegistry, type SamplePoint } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { parseMonitorSpec } from '@hydra/schema';
-import { AlertService } from '../src/alerts/index.ts';
+import { AlertService, NotificationDispatcher } from '../src/alerts/index.ts';
 import { runAnomalyJob } from '../src/jobs/anomaly.ts';
 import { runForecastJob } from '../src/jobs/forecast.ts';
 import { JOB_DURATION_METRIC } from '../src/jobs/duration.ts';
@@ -152,8 +152,46 @@ describe.each(testBackends())('jobs for the exports on %s', (backend) => {
       .flatMap((s) => s.metrics)
       .find((m) => m.descriptor.name === 'hydra.forecast.series');
     const forecast = (series?.dataPoints ?? []).find(
-      (p) => p.attributes.outcome === 'forecast' && p.attributes.monitor === diskMonitor.key,
+      (p) =>
+        p.attributes.outcome === 'forecast' &&
+        p.attributes.monitor === diskMonitor.name &&
+        p.attributes.monitor_namespace === diskMonitor.namespace,
     );
     expect(forecast?.value).toBeGreaterThanOrEqual(2);
+    // the same labels as every other family: the bare name and its namespace, never the `namespace/name` key
+    expect((series?.dataPoints ?? []).every((p) => !String(p.attributes.monitor).includes('/'))).toBe(true);
+    const thresholds = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'hydra.forecast.threshold_alerts');
+    expect(thresholds?.dataPoints.length).toBeGreaterThan(0);
+    for (const p of thresholds?.dataPoints ?? [])
+      expect(p.attributes).toMatchObject({ monitor: 'disk', monitor_namespace: 'ops' });
+  });
+
+  it('counts firing alerts by monitor name and namespace (hydra_alerts_firing)', async () => {
+    await db.pool.query(
+      `INSERT INTO alert (fingerprint, kind, monitor, severity, state, labels, summary, explanation, started_at,
+         last_evaluated_at) VALUES ('fp-firing-test', 'anomaly', 'ops/disk', 'warning', 'firing', '{}', 's', '{}',
+         now(), now())`,
+    );
+    const dispatcher = new NotificationDispatcher({ db, alerts });
+    await dispatcher.runOnce();
+    await dispatcher.shutdown();
+    const { resourceMetrics } = await reader.collect();
+    const firing = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'hydra.alerts.firing');
+    const points = (firing?.dataPoints ?? []).map((p) => ({ attributes: p.attributes, value: p.value }));
+    // the forecast passes above raised firing threshold alerts of ops/disk too
+    const { count } = (
+      await db.pool.query<{ count: string }>(
+        "SELECT count(*) FROM alert WHERE monitor = 'ops/disk' AND state = 'firing'",
+      )
+    ).rows[0]!;
+    expect(points).toContainEqual({
+      attributes: { monitor: 'disk', monitor_namespace: 'ops' },
+      value: Number(count),
+    });
+    expect(points.every((p) => !String(p.attributes.monitor).includes('/'))).toBe(true);
   });
 });

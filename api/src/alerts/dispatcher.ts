@@ -20,6 +20,7 @@ import {
   type Database,
   type OutboxRecord,
 } from '@hydra/storage';
+import { monitorLabels } from '../exports/labels.ts';
 import { sendToAlertmanager, toAlertmanagerAlert } from './notifiers/alertmanager.ts';
 import { DeliveryError, DEFAULT_NOTIFY_TIMEOUT_MS } from './notifiers/http.ts';
 import { sendWebhook } from './notifiers/webhook.ts';
@@ -109,9 +110,9 @@ export class NotificationDispatcher {
     };
     metrics
       .getMeter('hydra')
-      .createObservableGauge('hydra.alerts.firing', { description: 'Firing alerts, by monitor' })
+      .createObservableGauge('hydra.alerts.firing', { description: 'Firing alerts, by monitor and its namespace' })
       .addCallback((result) => {
-        for (const [monitor, n] of this.#firing) result.observe(n, { monitor });
+        for (const [monitor, n] of this.#firing) result.observe(n, monitorLabels(monitor));
       });
   }
 

@@ -30,6 +30,7 @@ import {
   type StoredForecast,
 } from '@hydra/storage';
 import type { AlertService } from '../alerts/service.ts';
+import { monitorLabels } from '../exports/labels.ts';
 import { chooseGrid, DEFAULT_MAX_HISTORY_POINTS } from '../forecast/grid.ts';
 import { readHistories, type SeriesHistory } from '../forecast/history.ts';
 import { baselineMaseOf, runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
@@ -242,7 +243,7 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
     if (page.length < pageSize) break;
   }
   report.pruned = await pruneForecasts(db, monitor.key, now - horizonMs);
-  const attrs = { monitor: monitor.key };
+  const attrs = monitorLabels(monitor.key);
   const { series: seriesCounter, thresholds: thresholdCounter } = passCounters();
   seriesCounter.add(report.forecast - report.fallbacks, { ...attrs, outcome: 'forecast' });
   seriesCounter.add(report.fallbacks, { ...attrs, outcome: 'fallback' });
