@@ -199,6 +199,33 @@ describe('Grafana dashboards (static)', () => {
     );
   });
 
+  it('filters the overview’s API families (alerts, jobs) by no collector variable, and keeps monitor_namespace with monitor', async () => {
+    const d = await loadCommitted('hydra-overview.json');
+    const vars = d.templating?.list ?? [];
+    // $job/$instance list the collectors' targets: choosing one must not empty the API's panels
+    expect(vars.find((v) => v.name === 'job')?.query).toMatchObject({
+      query: expect.stringContaining('hydra_collector_'),
+    });
+    const exprs = allPanels(d).flatMap((p) => targetsOf(p).map((t) => ({ title: p.title, expr: queryOf(t) })));
+    const api = exprs.filter((e) => /hydra_(alerts|jobs)_/.test(e.expr));
+    expect(api.length).toBeGreaterThanOrEqual(5);
+    expect(api.filter((e) => /\$(job|instance)\b/.test(e.expr)).map((e) => e.title)).toEqual([]);
+    const ingest = exprs.filter((e) => /hydra_collector_/.test(e.expr));
+    expect(ingest.filter((e) => !e.expr.includes('job=~"$job"')).map((e) => e.title)).toEqual([]);
+    // a grouping by monitor without monitor_namespace merges same-named monitors of different namespaces
+    for (const file of await committedFiles()) {
+      for (const p of allPanels(await loadCommitted(file))) {
+        for (const t of targetsOf(p)) {
+          for (const [, by] of queryOf(t).matchAll(/\bby \(([^)]*)\)/g)) {
+            const labels = by!.split(',').map((l) => l.trim());
+            if (labels.includes('monitor'))
+              expect(labels, `${file} '${p.title}': by (${by})`).toContain('monitor_namespace');
+          }
+        }
+      }
+    }
+  });
+
   it('the checks catch what they claim to (broken copies fail)', async () => {
     const d = await loadCommitted('hydra-anomalies.json');
     const broken = structuredClone(d);
@@ -385,13 +412,74 @@ describe.each(testBackends())('the PostgreSQL panels on hydra’s schema (%s)', 
     const past = { from: new Date(now - 48 * 3_600_000), to: new Date(now - 24 * 3_600_000) };
     expect(await run(curve!.sql, all, past)).toEqual([]);
   });
+
+  it('a selected value is matched literally and cannot leave its SQL literal (quotes, $$, regex characters)', async () => {
+    const hostile = [
+      "x'); DELETE FROM forecast; --",
+      "x' OR true OR 'a' ~ 'a",
+      '$$ OR true OR $$',
+      'x$$); DELETE FROM forecast; --',
+      'web-4$',
+      'web.4',
+      'web-4|.*',
+    ];
+    for (const t of await sqlTargets()) {
+      for (const host of hostile) {
+        const values = new Map(selected).set('host', { value: host, all: false });
+        expect(await run(t.sql, values, range), `${t.panel}: ${host}`).toEqual([]);
+      }
+    }
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM forecast`)).rows).toEqual([{ n: 1 }]);
+
+    // a host really named with those characters is found, and only it
+    const odd = "o'neil$$ (eu)|x";
+    const metric = await db.pool.query<{ id: number }>(
+      `SELECT id FROM metric WHERE name = 'system.filesystem.utilization'`,
+    );
+    const series = await db.pool.query<{ id: string }>(
+      `INSERT INTO series (metric_id, labels, labels_hash) VALUES ($1, $2, decode('01', 'hex')) RETURNING id`,
+      [metric.rows[0]!.id, JSON.stringify({ 'host.name': odd })],
+    );
+    const seriesId = Number(series.rows[0]!.id);
+    try {
+      const [curve] = (await sqlTargets()).filter((t) => t.format === 'time_series');
+      const mean = Array.from({ length: POINTS }, () => 0.5);
+      await upsertForecast(db.pool, {
+        monitor: 'shop/demo-disk',
+        seriesId,
+        createdAt: now,
+        model: 'naive',
+        description: 'test forecast of an oddly named host',
+        holdoutMase: null,
+        baselineMase: null,
+        fallback: null,
+        level: 0.95,
+        stepMs: STEP,
+        firstTime: now + STEP,
+        lastObservedTime: now,
+        lastValue: 0.5,
+        historyPoints: 100,
+        periods: [],
+        mean,
+        lower: mean,
+        upper: mean,
+      });
+      const rows = await run(curve!.sql, new Map(selected).set('host', { value: odd, all: false }), range);
+      expect(rows.length).toBe(POINTS);
+      expect(new Set(rows.map((r) => r.metric))).toEqual(new Set([`demo-disk ${odd}`]));
+    } finally {
+      await db.pool.query(`DELETE FROM forecast WHERE series_id = $1`, [seriesId]);
+      await db.pool.query(`DELETE FROM series WHERE id = $1`, [seriesId]);
+    }
+  });
 });
 
 /**
  * docker compose's Grafana reads hydra's database as a read-only role that
  * deploy/compose/grafana/postgres/grafana-reader.sh creates when the TimescaleDB image initialises its volume,
  * before hydra's migrations run. Here the script itself runs (psql, as the image runs it) on an empty database
- * of the real server, then the migrations as the owner; the role must read every panel's rows and write nothing.
+ * of the real server, then the migrations as the owner; the role must read every panel's rows, read no other table
+ * (webhook targets in notification_outbox, alerts, silences, raw samples, tables created later), and write nothing.
  * Roles belong to the whole server, so this needs HYDRA_TEST_DATABASE_URL (PGlite has one user).
  */
 describe.each(testBackends().filter((b) => b === 'postgres'))('compose’s read-only Grafana role (%s)', (backend) => {
@@ -402,8 +490,7 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('compose’s read-
   let reader: pg.Pool;
   const now = Date.now();
 
-  beforeAll(async () => {
-    test = await openTestDatabase(backend);
+  const runReaderScript = async () => {
     const url = new URL(test.url);
     await execFileAsync('sh', [READER_SCRIPT], {
       env: {
@@ -416,6 +503,11 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('compose’s read-
         HYDRA_GRAFANA_DB_PASSWORD: 'test-password',
       },
     });
+  };
+
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+    await runReaderScript();
     owner = await Database.connect({ url: test.url, poolSize: 2 });
     await migrate(owner);
     await seedForecast(owner, now);
@@ -445,6 +537,46 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('compose’s read-
       const rows = (await reader.query(substitute(t.sql, ONE_SERIES, range))).rows;
       expect(rows.length, `${t.file} '${t.panel}'`).toBeGreaterThan(0);
     }
+  });
+
+  it('may read the tables the dashboards read and no other (webhook targets, alerts, silences…)', async () => {
+    const readable = async () =>
+      (
+        await owner.pool.query<{ table_name: string }>(
+          `SELECT table_name FROM information_schema.tables
+           WHERE table_schema = 'public' AND has_table_privilege($1, format('%I.%I', table_schema, table_name), 'SELECT')
+           ORDER BY 1`,
+          [role],
+        )
+      ).rows.map((r) => r.table_name);
+    expect(await readable()).toEqual(['forecast', 'metric', 'series']);
+    // and what the dashboards' SQL reads is exactly those
+    const sqlTables = new Set(
+      (await sqlTargets()).flatMap((t) => [...t.sql.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)\b/g)].map((m) => m[1]!)),
+    );
+    sqlTables.delete('f'); // the curve's CTE
+    sqlTables.delete('points');
+    expect([...sqlTables].sort()).toEqual(['forecast', 'metric', 'series']);
+    for (const table of ['notification_outbox', 'alert', 'alert_event', 'silence', 'samples', 'anomaly_checkpoint'])
+      await expect(reader.query(`SELECT * FROM ${table} LIMIT 1`), table).rejects.toThrow(/permission denied/);
+    // a table created later (a future migration) is not readable either: nothing is granted by default
+    await owner.pool.query(`CREATE TABLE grafana_reader_probe (secret text)`);
+    try {
+      await expect(reader.query(`SELECT * FROM grafana_reader_probe`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await owner.pool.query(`DROP TABLE grafana_reader_probe`);
+    }
+  });
+
+  it('re-run on a database set up by the old script (SELECT on every table), narrows the grants', async () => {
+    await owner.pool.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await owner.pool.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${role}`);
+    expect((await reader.query(`SELECT count(*)::int AS n FROM notification_outbox`)).rows).toEqual([{ n: 0 }]);
+    await runReaderScript();
+    await expect(reader.query(`SELECT * FROM notification_outbox`)).rejects.toThrow(/permission denied/);
+    expect((await reader.query(`SELECT count(*)::int AS n FROM forecast`)).rows).toEqual([{ n: 1 }]);
+    const defaults = await owner.pool.query(`SELECT defaclacl::text FROM pg_default_acl`);
+    expect(defaults.rows.map((r: { defaclacl: string }) => r.defaclacl).join(' ')).not.toContain(role);
   });
 
   it('cannot write, create or delete', async () => {
