@@ -364,10 +364,15 @@ function dashboard(
 
 // ---------------------------------------------------------------------------------------------- dashboards
 
-/** Ingest, alerts and jobs at a glance. */
+/**
+ * Ingest, alerts and jobs at a glance. `$job`/`$instance` list the collectors' scrape targets and filter only the
+ * ingest families (which collectors and `hydra up` export); the API's families (alerts, jobs) are not filtered by
+ * them, or choosing a collector job would empty those panels.
+ */
 function overview(): Dashboard {
   const MON = 'monitor_namespace=~"$namespace", monitor=~"$monitor"';
   const rate = (name: string) => `rate(${name}{job=~"$job", instance=~"$instance"}[$__rate_interval])`;
+  const apiRate = (name: string) => `rate(${name}[$__rate_interval])`;
   return dashboard(
     'hydra-overview',
     'hydra overview',
@@ -380,8 +385,12 @@ function overview(): Dashboard {
         'Monitor',
         'label_values(hydra_analysis_last_run_timestamp_seconds{monitor_namespace=~"$namespace"}, monitor)',
       ),
-      labelVar('job', 'Job', 'label_values(hydra_collector_points_received_total, job)'),
-      labelVar('instance', 'Instance', 'label_values(hydra_collector_points_received_total{job=~"$job"}, instance)'),
+      labelVar('job', 'Collector job', 'label_values(hydra_collector_points_received_total, job)'),
+      labelVar(
+        'instance',
+        'Collector instance',
+        'label_values(hydra_collector_points_received_total{job=~"$job"}, instance)',
+      ),
     ],
     [
       row('Ingest'),
@@ -432,12 +441,12 @@ function overview(): Dashboard {
         prom('A', `sum by (severity, state) (hydra_alerts_active{${MON}})`, '{{severity}} {{state}}'),
       ]),
       timeseries({ title: 'Alert transitions /s', unit: 'ops', w: 8, h: 8 }, [
-        prom('A', `sum by (state, kind) (${rate('hydra_alerts_transitions_total')})`, '{{kind}} → {{state}}'),
+        prom('A', `sum by (state, kind) (${apiRate('hydra_alerts_transitions_total')})`, '{{kind}} → {{state}}'),
       ]),
       timeseries({ title: 'Notifications /s by outcome', unit: 'ops', w: 8, h: 8 }, [
         prom(
           'A',
-          `sum by (notifier, outcome) (${rate('hydra_alerts_notifications_total')})`,
+          `sum by (notifier, outcome) (${apiRate('hydra_alerts_notifications_total')})`,
           '{{notifier}} {{outcome}}',
         ),
       ]),
@@ -446,30 +455,34 @@ function overview(): Dashboard {
         {
           title: 'Job runs /s by outcome',
           description:
-            'Runs of the in-process scheduler (hydra up, hydra api). Labelled by `kind` (anomaly, forecast) and `outcome`.',
+            'Runs of the in-process scheduler, which only `hydra up` runs (`hydra api` schedules none; the Kubernetes CronJob pods are not scraped: see the last-result age). Labelled by `kind` (anomaly, forecast) and `outcome`.',
           unit: 'ops',
+          w: 8,
+          h: 8,
+        },
+        [prom('A', `sum by (kind, outcome) (${apiRate('hydra_jobs_runs_total')})`, '{{kind}} {{outcome}}')],
+      ),
+      timeseries(
+        {
+          title: 'Job duration p95',
+          description: 'Per monitor, of the in-process scheduler of `hydra up` (as the runs panel).',
+          unit: 's',
           w: 8,
           h: 8,
         },
         [
           prom(
             'A',
-            `sum by (kind, outcome) (${rate('hydra_jobs_runs_total')})`,
-            '{{kind}} {{outcome}}',
+            `histogram_quantile(0.95, sum by (le, kind, monitor_namespace, monitor) (rate(hydra_jobs_duration_bucket{${MON}}[$__rate_interval])))`,
+            '{{kind}} {{monitor_namespace}}/{{monitor}}',
           ),
         ],
       ),
-      timeseries({ title: 'Job duration p95', unit: 's', w: 8, h: 8 }, [
-        prom(
-          'A',
-          `histogram_quantile(0.95, sum by (le, kind, monitor) (rate(hydra_jobs_duration_bucket{${MON}}[$__rate_interval])))`,
-          '{{kind}} {{monitor}}',
-        ),
-      ]),
       table(
         {
           title: 'Last committed result per monitor (age)',
-          description: 'Time since the newest committed result of each monitor’s anomaly and forecast job.',
+          description:
+            'Time since the newest committed result of each monitor’s anomaly and forecast job, from the database: covers every mode (hydra up, the Kubernetes CronJobs).',
           unit: 's',
           w: 8,
           h: 8,
@@ -539,7 +552,16 @@ function anomalies(): Dashboard {
   );
 }
 
-/** The stored curve of every selected forecast (PostgreSQL datasource): time = first_time + (k-1) * step_ms. */
+/**
+ * The variables go into the SQL as regular expressions in dollar-quoted literals, `~ $$\A(${host:regex})\Z$$`:
+ * Grafana's `:regex` format escapes every regex metacharacter including `$` (but not `'`, so a single-quoted literal
+ * could be closed by a label value), hence an escaped value never holds `$$` and cannot end the literal; `\A`/`\Z`
+ * anchor without a `$` next to the closing `$$`. All is the allValue `.*`, which Grafana inserts unformatted.
+ * docs/grafana.md says why not `:sqlstring` or a `regex` filter on the variables.
+ *
+ * FORECAST_CURVE_SQL: the stored curve of every selected forecast (PostgreSQL datasource): time = first_time +
+ * (k-1) * step_ms.
+ */
 export const FORECAST_CURVE_SQL = `WITH f AS (
   SELECT f.*, m.name AS metric_name, coalesce(s.labels ->> 'host.name', '') AS host,
     CASE WHEN strpos(f.monitor, '/') > 0 THEN split_part(f.monitor, '/', 1) ELSE 'default' END AS monitor_namespace,
@@ -551,8 +573,8 @@ export const FORECAST_CURVE_SQL = `WITH f AS (
   SELECT f.first_time + (p.k - 1) * f.step_ms * interval '1 millisecond' AS "time",
     concat_ws(' ', f.monitor_name, f.host) AS metric, p.mean, p.lower, p.upper
   FROM f CROSS JOIN LATERAL unnest(f.mean, f.lower, f.upper) WITH ORDINALITY AS p(mean, lower, upper, k)
-  WHERE f.monitor_namespace ~ '^(\${namespace:regex})$' AND f.monitor_name ~ '^(\${monitor:regex})$'
-    AND f.metric_name ~ '^(\${metric:regex})$' AND f.host ~ '^(\${host:regex})$'
+  WHERE f.monitor_namespace ~ $$\\A(\${namespace:regex})\\Z$$ AND f.monitor_name ~ $$\\A(\${monitor:regex})\\Z$$
+    AND f.metric_name ~ $$\\A(\${metric:regex})\\Z$$ AND f.host ~ $$\\A(\${host:regex})\\Z$$
 )
 SELECT "time", metric, mean, lower, upper FROM points
 WHERE $__timeFilter("time")
@@ -575,10 +597,10 @@ export const FORECAST_TABLE_SQL = `SELECT
 FROM forecast f
 JOIN series s ON s.id = f.series_id
 JOIN metric m ON m.id = s.metric_id
-WHERE (CASE WHEN strpos(f.monitor, '/') > 0 THEN split_part(f.monitor, '/', 1) ELSE 'default' END) ~ '^(\${namespace:regex})$'
-  AND regexp_replace(f.monitor, '^[^/]*/', '') ~ '^(\${monitor:regex})$'
-  AND m.name ~ '^(\${metric:regex})$'
-  AND coalesce(s.labels ->> 'host.name', '') ~ '^(\${host:regex})$'
+WHERE (CASE WHEN strpos(f.monitor, '/') > 0 THEN split_part(f.monitor, '/', 1) ELSE 'default' END) ~ $$\\A(\${namespace:regex})\\Z$$
+  AND regexp_replace(f.monitor, '^[^/]*/', '') ~ $$\\A(\${monitor:regex})\\Z$$
+  AND m.name ~ $$\\A(\${metric:regex})\\Z$$
+  AND coalesce(s.labels ->> 'host.name', '') ~ $$\\A(\${host:regex})\\Z$$
 ORDER BY f.created_at DESC
 LIMIT 200`;
 
