@@ -25,8 +25,8 @@ import {
 import { CHART_DIR } from './tools.ts';
 
 const RULES_FILE = path.join(CHART_DIR, 'rules', 'hydra.rules.yml');
-/** The compose job name, which HydraAPIDown recognises. */
-const JOB = 'hydra-api';
+/** The README's scrape job name for `hydra up`: HydraAPIDown knows an API job by its target_info, not its name. */
+const JOB = 'hydra';
 const PROBE_SUFFIX = 'Probe';
 const POLL_MS = 500;
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -184,6 +184,15 @@ describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
     const rate = await promQuery(url, `hydra:collector_points_received:rate5m{job="${JOB}"}`);
     expect(rate).toHaveLength(1);
     expect(Number(rate[0]!.value[1])).toBeGreaterThan(0);
+  });
+
+  it('knows hydra up as an API job by the target_info it serves (HydraAPIDown watches it, and it is up)', async () => {
+    const rule = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'HydraAPIDown')!;
+    const [apiJobs, upJobs] = rule.expr.split(/\bunless on \(namespace, job\)/);
+    expect(upJobs, rule.expr).toBeDefined();
+    expect((await promQuery(url, apiJobs!)).map((r) => r.metric)).toEqual([{ job: JOB }]);
+    expect((await promQuery(url, upJobs!)).map((r) => r.metric)).toEqual([{ job: JOB }]);
+    expect(await promQuery(url, rule.expr)).toEqual([]);
   });
 
   it('describes each anomaly with the observed value, expected value and band of its own series', async () => {
