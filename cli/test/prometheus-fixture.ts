@@ -83,6 +83,66 @@ export interface HydraWithPrometheusOptions {
    * seeded day looks like (the real ones are crossed only at some times of day)
    */
   diskThresholds?: readonly string[];
+  /** Rule files Prometheus loads and evaluates every second: file name → YAML */
+  ruleFiles?: Readonly<Record<string, string>>;
+}
+
+/** A real Prometheus started by spawnPrometheus. */
+export interface RunningPrometheus {
+  /** e.g. http://127.0.0.1:39123 */
+  url: string;
+  child: ChildProcess;
+  /** the last 20 kB Prometheus wrote (for assertion messages) */
+  log(): string;
+  /** Throws naming the binary when it could not be started, or Prometheus's log when it exited. */
+  check(): void;
+  /** SIGTERM (SIGKILL after a while), then deletes its directory; idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Debian's `prometheus` on a free port with `config` (prometheus.yml text; `files` are written next to it,
+ * e.g. rule files) and its own temporary data directory. Does not wait for it to listen: poll its HTTP API.
+ */
+export async function spawnPrometheus(
+  config: string,
+  files: Readonly<Record<string, string>> = {},
+): Promise<RunningPrometheus> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hydra-prometheus-'));
+  for (const [name, text] of Object.entries({ 'prometheus.yml': config, ...files }))
+    await writeFile(path.join(dir, name), text);
+  const port = await freePort();
+  const child = spawn(
+    PROMETHEUS_BINARY,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString('utf8')).slice(-20_000);
+  });
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    log: () => log,
+    check() {
+      if (spawnError)
+        throw new Error(`cannot run ${PROMETHEUS_BINARY}: ${spawnError.message} (apt install prometheus)`);
+      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`);
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await stopChild(child, 'SIGTERM', STOP_TIMEOUT_MS);
+        await rm(dir, { recursive: true, force: true });
+      })()),
+  };
 }
 
 /** The demo-disk threshold of hydra.yaml after which diskThresholds are inserted. */
@@ -127,12 +187,11 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
   const dir = await mkdtemp(path.join(tmpdir(), 'hydra-prom-'));
   let database: TestDatabase | undefined;
   let hydra: HydraProcess | undefined;
-  let prometheus: ChildProcess | undefined;
-  let prometheusLog = '';
+  let prometheus: RunningPrometheus | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      await stopChild(prometheus, 'SIGTERM', STOP_TIMEOUT_MS);
+      await prometheus?.stop();
       await stopChild(hydra?.child, 'SIGINT', STOP_TIMEOUT_MS);
       await database?.close();
       await rm(dir, { recursive: true, force: true });
@@ -142,11 +201,10 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
       .split('\n')
       .filter((line) => !line.startsWith('{'))
       .join('\n')
-      .slice(-LOG_TAIL_CHARS)}\nprometheus:\n${prometheusLog.slice(-LOG_TAIL_CHARS)}`;
+      .slice(-LOG_TAIL_CHARS)}\nprometheus:\n${(prometheus?.log() ?? '').slice(-LOG_TAIL_CHARS)}`;
   try {
     database = backend === 'postgres' ? await openTestDatabase('postgres') : undefined;
-    const [api, otlpHttp, otlpGrpc, exportsPort, dashboard, prometheusPort] = [
-      await freePort(),
+    const [api, otlpHttp, otlpGrpc, exportsPort, dashboard] = [
       await freePort(),
       await freePort(),
       await freePort(),
@@ -169,42 +227,29 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
       ...(options.diskThresholds ? { HYDRA_MONITORS: await demoMonitorsWith(options.diskThresholds, dir) } : {}),
       ...options.env,
     });
+    const ruleFiles = options.ruleFiles ?? {};
     const config = [
       'global:',
       '  scrape_interval: 1s',
       '  scrape_timeout: 1s',
+      '  evaluation_interval: 1s',
+      `rule_files: ${JSON.stringify(Object.keys(ruleFiles))}`,
       'scrape_configs:',
       `  - job_name: ${SCRAPE_JOB}`,
       '    static_configs:',
       `      - targets: ['127.0.0.1:${exportsPort}']`,
       '',
     ].join('\n');
-    await writeFile(path.join(dir, 'prometheus.yml'), config);
-    prometheus = spawn(
-      PROMETHEUS_BINARY,
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'prometheus-data')}`,
-        `--web.listen-address=127.0.0.1:${prometheusPort}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (chunk: Buffer) => {
-      prometheusLog = (prometheusLog + chunk.toString('utf8')).slice(-20_000);
-    });
-    let spawnError: Error | undefined;
-    prometheus.once('error', (err) => (spawnError = err));
-    const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+    prometheus = await spawnPrometheus(config, ruleFiles);
+    const prometheusUrl = prometheus.url;
     const running = hydra;
     const wanted = options.waitFor ?? DEFAULT_READY_QUERIES;
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
     let missing: string[] = [...wanted];
     let lastError = '';
     for (;;) {
-      if (spawnError)
-        throw new Error(`cannot run ${PROMETHEUS_BINARY}: ${spawnError.message} (apt install prometheus)`);
+      prometheus.check();
       if (running.child.exitCode !== null) throw new Error(`hydra up exited with ${running.child.exitCode}\n${logs()}`);
-      if (prometheus.exitCode !== null) throw new Error(`prometheus exited with ${prometheus.exitCode}\n${logs()}`);
       try {
         const answers = await Promise.all(wanted.map((name) => promQuery(prometheusUrl, name)));
         missing = wanted.filter((_, i) => answers[i]!.length === 0);

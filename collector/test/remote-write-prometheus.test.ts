@@ -5,25 +5,20 @@
  * exact values, and the API's real `GET /metrics?name=…` route (buildApp on the
  * same database) returns them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildApp } from '@hydra/api';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnPrometheus, type RunningPrometheus } from '../../cli/test/prometheus-fixture.ts';
 import { startPipeline, storedSamples, type Pipeline, type StoredSample } from './helpers/pipeline.ts';
 
-const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? 'prometheus';
 const JOB = 'hydra-rw-target';
 const METRIC = 'hydra_rw_room_temperature';
 const EXPOSITION = [`# TYPE ${METRIC} gauge`, `${METRIC}{room="a"} 21.5`, `${METRIC}{room="b"} -3.25`, ''].join('\n');
 const POLL_MS = 250;
 const ARRIVAL_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 /** One backend is enough here: the receiver suite covers both. */
 const backend = testBackends().at(-1)!;
@@ -44,9 +39,7 @@ interface RangeBody {
 describe(`a real Prometheus remote-writing into the collector (${backend})`, () => {
   let p: Pipeline;
   let target: Server;
-  let prometheus: ChildProcess | undefined;
-  let dir: string;
-  let prometheusLog = '';
+  let prometheus: RunningPrometheus | undefined;
 
   beforeAll(async () => {
     p = await startPipeline(backend);
@@ -57,7 +50,6 @@ describe(`a real Prometheus remote-writing into the collector (${backend})`, () 
     target.listen(0, '127.0.0.1');
     await once(target, 'listening');
     const targetPort = (target.address() as AddressInfo).port;
-    dir = await mkdtemp(join(tmpdir(), 'hydra-prometheus-'));
     const config = [
       'global:',
       '  scrape_interval: 1s',
@@ -73,32 +65,13 @@ describe(`a real Prometheus remote-writing into the collector (${backend})`, () 
       '      max_backoff: 1s',
       '',
     ].join('\n');
-    await writeFile(join(dir, 'prometheus.yml'), config);
-    prometheus = spawn(
-      PROMETHEUS_BINARY,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        '--web.listen-address=127.0.0.1:0',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (chunk: Buffer) => {
-      prometheusLog = (prometheusLog + chunk.toString('utf8')).slice(-20_000);
-    });
+    prometheus = await spawnPrometheus(config);
   }, 60_000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = once(prometheus, 'exit');
-      prometheus.kill('SIGTERM');
-      const timer = setTimeout(() => prometheus?.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    await prometheus?.stop();
     target?.close();
     await p?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('stores the scraped gauges with job/instance labels and exact values', async () => {
@@ -107,11 +80,13 @@ describe(`a real Prometheus remote-writing into the collector (${backend})`, () 
     while (Date.now() < deadline) {
       stored = await storedSamples(p.db, METRIC);
       if (new Set(stored.map((s) => s.labels.room)).size === 2) break;
-      if (prometheus?.exitCode !== null) break;
+      if (prometheus?.child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    expect(prometheus?.exitCode, `prometheus exited:\n${prometheusLog}`).toBeNull();
-    expect(new Set(stored.map((s) => s.labels.room)), `prometheus log:\n${prometheusLog}`).toEqual(new Set(['a', 'b']));
+    expect(prometheus?.child.exitCode, `prometheus exited:\n${prometheus?.log()}`).toBeNull();
+    expect(new Set(stored.map((s) => s.labels.room)), `prometheus log:\n${prometheus?.log()}`).toEqual(
+      new Set(['a', 'b']),
+    );
     const instance = (target.address() as AddressInfo).port;
     for (const s of stored) {
       expect(s).toMatchObject({ kind: 'gauge', temporality: 'unspecified', monotonic: false });

@@ -7,30 +7,26 @@
  * values of its own series (not "n/a") and each threshold alert (demo-disk gets two thresholds every disk is past) a severity
  * capped by its threshold's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort } from '@hydra/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import {
   DEFAULT_READY_QUERIES,
-  PROMETHEUS_BINARY,
   promQuery,
+  SCRAPE_JOB,
   startHydraWithPrometheus,
   type HydraWithPrometheus,
 } from '../../cli/test/prometheus-fixture.ts';
 import { CHART_DIR } from './tools.ts';
 
 const RULES_FILE = path.join(CHART_DIR, 'rules', 'hydra.rules.yml');
-/** The README's scrape job name for `hydra up`: HydraAPIDown knows an API job by its target_info, not its name. */
-const JOB = 'hydra';
+/** The fixture's scrape job: `hydra`, the README's name for `hydra up` (HydraAPIDown knows an API job by its
+ * target_info, not its name). */
+const JOB = SCRAPE_JOB;
 const PROBE_SUFFIX = 'Probe';
 const POLL_MS = 500;
 const SETTLE_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 interface Rule {
   alert?: string;
@@ -82,9 +78,6 @@ async function getJson<T>(url: string): Promise<T> {
 
 describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
   let h: HydraWithPrometheus;
-  let dir: string;
-  let prometheus: ChildProcess | undefined;
-  let prometheusLog = '';
   let url: string;
   let rules: RulesFile;
 
@@ -94,6 +87,8 @@ describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
     (await getJson<{ alerts: ActiveAlert[] }>(`${url}/api/v1/alerts`)).alerts;
 
   beforeAll(async () => {
+    const text = await readFile(RULES_FILE, 'utf8');
+    rules = parse(text) as RulesFile;
     h = await startHydraWithPrometheus({
       // demo-disk thresholds the disks are already past (0 s to go), an info one and a warning one, so both
       // threshold alerts and their severity cap are exercised whatever the seeded day looks like
@@ -102,45 +97,12 @@ describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
         '{ value: 0.02, direction: above, severity: warning }',
       ],
       waitFor: [...DEFAULT_READY_QUERIES, 'hydra_forecast_time_to_threshold_seconds{threshold="0.02"}'],
+      ruleFiles: { 'hydra.rules.yml': text, 'probe.rules.yml': stringify({ groups: [probeGroup(rules)] }) },
     });
-    rules = parse(await readFile(RULES_FILE, 'utf8')) as RulesFile;
-    dir = await mkdtemp(path.join(tmpdir(), 'hydra-rules-live-'));
-    await copyFile(RULES_FILE, path.join(dir, 'hydra.rules.yml'));
-    await writeFile(path.join(dir, 'probe.rules.yml'), stringify({ groups: [probeGroup(rules)] }));
-    const port = await freePort();
-    const target = new URL(h.metricsUrl).host;
-    await writeFile(
-      path.join(dir, 'prometheus.yml'),
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  scrape_timeout: 1s',
-        '  evaluation_interval: 1s',
-        'rule_files: [hydra.rules.yml, probe.rules.yml]',
-        'scrape_configs:',
-        `  - job_name: ${JOB}`,
-        '    static_configs:',
-        `      - targets: ['${target}']`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      PROMETHEUS_BINARY,
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (chunk: Buffer) => {
-      prometheusLog = (prometheusLog + chunk.toString('utf8')).slice(-20_000);
-    });
-    url = `http://127.0.0.1:${port}`;
+    url = h.prometheusUrl;
     // settled: every rule evaluated after a few scrapes (rates need two samples), the probe alerts active
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     for (;;) {
-      if (prometheus.exitCode !== null) throw new Error(`prometheus exited:\n${prometheusLog}`);
       try {
         const [rate, states] = await Promise.all([
           promQuery(url, 'hydra:collector_points_received:rate5m'),
@@ -151,23 +113,15 @@ describe('hydra.rules.yml on a real Prometheus scraping hydra up', () => {
         // the demo exports every few seconds: the rate is 0 until a scrape has seen the counter move
         if (rate.some((r) => Number(r.value[1]) > 0) && evaluated && probes) break;
       } catch {
-        // not listening yet
+        // not evaluated yet
       }
-      if (Date.now() > deadline) throw new Error(`Prometheus did not settle:\n${prometheusLog}\n${h.logs()}`);
+      if (Date.now() > deadline) throw new Error(`Prometheus did not settle:\n${h.logs()}`);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = once(prometheus, 'exit');
-      prometheus.kill('SIGTERM');
-      const timer = setTimeout(() => prometheus?.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
     await h?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('loads every rule and evaluates each without error', async () => {
