@@ -3,16 +3,23 @@
  * (api/src/exports): the latest anomaly result of every (monitor, series),
  * stored forecasts evaluated at fixed horizons, the stored time to each
  * threshold, open alerts by monitor/severity/state, and when each monitor's
- * jobs last committed a result. Each family is one statement; the series-level
- * ones are bounded by `limit` (ordered so the most urgent survive the cut) and
- * return the number of rows the cut left out. Times are epoch ms.
+ * jobs last committed a result. Each family is one read-only REPEATABLE READ
+ * transaction under a statement timeout: one statement bounded by `limit`
+ * (ordered so the most urgent survive the cut; `LIMIT limit + 1` so PostgreSQL
+ * can keep a top-N heap instead of numbering every row) and, only when the cut
+ * is hit, a second statement counting the rows the cut left out, on the same
+ * snapshot so the count is exact. Their filters use the indexes of migration
+ * 0023. Times are epoch ms.
  */
+import type pg from 'pg';
 import type { Database } from '../database.ts';
-import { query } from '../analysis/transaction.ts';
+import { inTransaction } from '../analysis/transaction.ts';
 import type { Labels } from '../types.ts';
 
 /** The largest `limit` a read accepts. */
 export const MAX_EXPORT_LIMIT = 1_000_000;
+/** Longest one statement of an export read may run before PostgreSQL cancels it (the refresh then fails). */
+export const EXPORT_STATEMENT_TIMEOUT_MS = 10_000;
 
 export interface ExportWindow {
   /** epoch ms the results are judged against */
@@ -21,6 +28,8 @@ export interface ExportWindow {
   maxAgeMs: number;
   /** rows returned at most */
   limit: number;
+  /** per statement; default EXPORT_STATEMENT_TIMEOUT_MS */
+  statementTimeoutMs?: number;
 }
 
 /** A series as a monitor sees it. */
@@ -83,6 +92,37 @@ function checkWindow(what: string, w: ExportWindow): void {
   if (!(w.maxAgeMs > 0)) throw new RangeError(`${what}: maxAgeMs must be positive, got ${w.maxAgeMs}`);
   if (!Number.isInteger(w.limit) || w.limit < 0 || w.limit > MAX_EXPORT_LIMIT)
     throw new RangeError(`${what}: limit must be a whole number in 0…${MAX_EXPORT_LIMIT}, got ${w.limit}`);
+  if (w.statementTimeoutMs !== undefined && !(Number.isInteger(w.statementTimeoutMs) && w.statementTimeoutMs > 0))
+    throw new RangeError(`${what}: statementTimeoutMs must be a positive whole number, got ${w.statementTimeoutMs}`);
+}
+
+/**
+ * `SELECT <columns> FROM … WHERE …` (the base, no ORDER BY or LIMIT) cut to `limit` rows in `order`, and how many
+ * rows the cut left out: the base with `LIMIT limit + 1` first; only when that returns more than `limit` rows, a
+ * `count(*)` of the base (its unused columns are not computed). One read-only REPEATABLE READ transaction, so both
+ * statements see the same rows, under `SET LOCAL statement_timeout`. `params` are the base's; the limit is appended.
+ */
+async function cappedRead<R extends pg.QueryResultRow>(
+  db: Database,
+  what: string,
+  w: Pick<ExportWindow, 'limit' | 'statementTimeoutMs'>,
+  base: string,
+  order: string,
+  params: unknown[],
+): Promise<{ rows: R[]; dropped: number }> {
+  const timeoutMs = w.statementTimeoutMs ?? EXPORT_STATEMENT_TIMEOUT_MS;
+  return inTransaction(db, what, async (client) => {
+    await client.query(
+      `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`,
+    );
+    const { rows } = await client.query<R>(`${base} ORDER BY ${order} LIMIT $${params.length + 1}`, [
+      ...params,
+      w.limit + 1,
+    ]);
+    if (rows.length <= w.limit) return { rows, dropped: 0 };
+    const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM (${base}) AS capped`, params);
+    return { rows: rows.slice(0, w.limit), dropped: Math.max(0, Number(counted.rows[0]!.n) - w.limit) };
+  });
 }
 
 interface SeriesRow {
@@ -90,7 +130,6 @@ interface SeriesRow {
   series_id: string;
   metric: string;
   labels: Labels;
-  total: string;
 }
 
 const seriesOf = (r: SeriesRow): ExportedSeries => ({
@@ -100,9 +139,8 @@ const seriesOf = (r: SeriesRow): ExportedSeries => ({
   labels: r.labels,
 });
 
-function capped<R extends SeriesRow, T>(rows: R[], map: (r: R) => T): Capped<T> {
-  const total = rows.length === 0 ? 0 : Number(rows[0]!.total);
-  return { rows: rows.map(map), dropped: Math.max(0, total - rows.length) };
+function capped<R, T>(read: { rows: R[]; dropped: number }, map: (r: R) => T): Capped<T> {
+  return { rows: read.rows.map(map), dropped: read.dropped };
 }
 
 /**
@@ -111,7 +149,7 @@ function capped<R extends SeriesRow, T>(rows: R[], map: (r: R) => T): Capped<T> 
  */
 export async function latestAnomalies(db: Database, w: ExportWindow): Promise<Capped<LatestAnomaly>> {
   checkWindow('latestAnomalies', w);
-  const rows = await query<
+  const rows = await cappedRead<
     SeriesRow & {
       time: number;
       value: number | null;
@@ -123,16 +161,16 @@ export async function latestAnomalies(db: Database, w: ExportWindow): Promise<Ca
   >(
     db,
     'read latest anomaly results',
+    w,
     `SELECT c.monitor, c.series_id, ${SERIES_COLUMNS}, ${epochMs('c.last_time')} AS time,
-       a.value, a.score, a.expected, a.lower, a.upper, count(*) OVER () AS total
+       a.value, a.score, a.expected, a.lower, a.upper
      FROM anomaly_checkpoint c
      JOIN anomaly_score a ON a.series_id = c.series_id AND a.monitor = c.monitor AND a.time = c.last_time
      JOIN series s ON s.id = c.series_id
      JOIN metric m ON m.id = s.metric_id
-     WHERE c.last_time >= ${msParam(1)}
-     ORDER BY a.score DESC NULLS LAST, c.monitor, c.series_id
-     LIMIT $2`,
-    [w.nowMs - w.maxAgeMs, w.limit],
+     WHERE c.last_time >= ${msParam(1)}`,
+    'a.score DESC NULLS LAST, c.monitor, c.series_id',
+    [w.nowMs - w.maxAgeMs],
   );
   return capped(rows, (r) => ({
     ...seriesOf(r),
@@ -160,11 +198,12 @@ export async function forecastsAtHorizons(
     if (!(Number.isFinite(h) && h >= 0))
       throw new RangeError(`forecastsAtHorizons: horizons must be non-negative, got ${h}`);
   if (w.horizonsMs.length === 0) return { rows: [], dropped: 0 };
-  const rows = await query<
+  const rows = await cappedRead<
     SeriesRow & { horizon_ms: number; mean: number | null; lower: number | null; upper: number | null }
   >(
     db,
     'read forecasts at horizons',
+    w,
     `WITH fresh AS (
        SELECT f.monitor, f.series_id, f.mean, f.lower, f.upper, cardinality(f.mean) AS n,
          ${epochMs('f.first_time')} AS first_ms, f.step_ms::float8 AS step_ms,
@@ -180,14 +219,12 @@ export async function forecastsAtHorizons(
      SELECT p.monitor, p.series_id, ${SERIES_COLUMNS}, p.horizon_ms,
        CASE WHEN p.frac = 0 THEN p.mean[p.k + 1] ELSE p.mean[p.k + 1] * (1 - p.frac) + p.mean[p.k + 2] * p.frac END AS mean,
        CASE WHEN p.frac = 0 THEN p.lower[p.k + 1] ELSE p.lower[p.k + 1] * (1 - p.frac) + p.lower[p.k + 2] * p.frac END AS lower,
-       CASE WHEN p.frac = 0 THEN p.upper[p.k + 1] ELSE p.upper[p.k + 1] * (1 - p.frac) + p.upper[p.k + 2] * p.frac END AS upper,
-       count(*) OVER () AS total
+       CASE WHEN p.frac = 0 THEN p.upper[p.k + 1] ELSE p.upper[p.k + 1] * (1 - p.frac) + p.upper[p.k + 2] * p.frac END AS upper
      FROM picked p
      JOIN series s ON s.id = p.series_id
-     JOIN metric m ON m.id = s.metric_id
-     ORDER BY p.soonest ASC NULLS LAST, p.monitor, p.series_id, p.horizon_ms
-     LIMIT $4`,
-    [w.nowMs - w.maxAgeMs, w.nowMs, [...w.horizonsMs], w.limit],
+     JOIN metric m ON m.id = s.metric_id`,
+    'p.soonest ASC NULLS LAST, p.monitor, p.series_id, p.horizon_ms',
+    [w.nowMs - w.maxAgeMs, w.nowMs, [...w.horizonsMs]],
   );
   return capped(rows, (r) => ({
     ...seriesOf(r),
@@ -204,7 +241,7 @@ export async function forecastsAtHorizons(
  */
 export async function thresholdCountdowns(db: Database, w: ExportWindow): Promise<Capped<ThresholdCountdown>> {
   checkWindow('thresholdCountdowns', w);
-  const rows = await query<
+  const rows = await cappedRead<
     SeriesRow & {
       threshold: number;
       direction: 'above' | 'below';
@@ -214,17 +251,16 @@ export async function thresholdCountdowns(db: Database, w: ExportWindow): Promis
   >(
     db,
     'read forecast threshold crossings',
+    w,
     `SELECT f.monitor, f.series_id, ${SERIES_COLUMNS}, (t ->> 'value')::float8 AS threshold,
-       t ->> 'direction' AS direction, t ->> 'severity' AS severity, (t ->> 'crossesAt')::float8 AS crosses_at,
-       count(*) OVER () AS total
+       t ->> 'direction' AS direction, t ->> 'severity' AS severity, (t ->> 'crossesAt')::float8 AS crosses_at
      FROM forecast f
      CROSS JOIN LATERAL jsonb_array_elements(f.thresholds) t
      JOIN series s ON s.id = f.series_id
      JOIN metric m ON m.id = s.metric_id
-     WHERE f.created_at >= ${msParam(1)} AND jsonb_typeof(t -> 'crossesAt') = 'number'
-     ORDER BY crosses_at, f.monitor, f.series_id, threshold
-     LIMIT $2`,
-    [w.nowMs - w.maxAgeMs, w.limit],
+     WHERE f.created_at >= ${msParam(1)} AND jsonb_typeof(t -> 'crossesAt') = 'number'`,
+    'crosses_at, f.monitor, f.series_id, threshold',
+    [w.nowMs - w.maxAgeMs],
   );
   return capped(rows, (r) => ({
     ...seriesOf(r),
@@ -236,28 +272,29 @@ export async function thresholdCountdowns(db: Database, w: ExportWindow): Promis
 }
 
 /** Unresolved alerts per (monitor, severity, state), most numerous first, at most `limit` groups. */
-export async function activeAlertCounts(db: Database, limit: number): Promise<Capped<ActiveAlertCount>> {
-  checkWindow('activeAlertCounts', { nowMs: 0, maxAgeMs: 1, limit });
-  const rows = await query<{ monitor: string; severity: string; state: string; n: string; total: string }>(
+export async function activeAlertCounts(
+  db: Database,
+  limit: number,
+  options: Pick<ExportWindow, 'statementTimeoutMs'> = {},
+): Promise<Capped<ActiveAlertCount>> {
+  const w = { nowMs: 0, maxAgeMs: 1, limit, ...options };
+  checkWindow('activeAlertCounts', w);
+  const read = await cappedRead<{ monitor: string; severity: string; state: string; n: string }>(
     db,
     'count active alerts',
-    `SELECT monitor, severity, state, count(*) AS n, count(*) OVER () AS total
+    w,
+    `SELECT monitor, severity, state, count(*) AS n
      FROM alert WHERE state <> 'resolved'
-     GROUP BY monitor, severity, state
-     ORDER BY n DESC, monitor, severity, state
-     LIMIT $1`,
-    [limit],
+     GROUP BY monitor, severity, state`,
+    'n DESC, monitor, severity, state',
+    [],
   );
-  const total = rows.length === 0 ? 0 : Number(rows[0]!.total);
-  return {
-    rows: rows.map((r) => ({
-      monitor: r.monitor,
-      severity: r.severity as ActiveAlertCount['severity'],
-      state: r.state as ActiveAlertCount['state'],
-      count: Number(r.n),
-    })),
-    dropped: Math.max(0, total - rows.length),
-  };
+  return capped(read, (r) => ({
+    monitor: r.monitor,
+    severity: r.severity as ActiveAlertCount['severity'],
+    state: r.state as ActiveAlertCount['state'],
+    count: Number(r.n),
+  }));
 }
 
 /**
@@ -267,23 +304,19 @@ export async function activeAlertCounts(db: Database, limit: number): Promise<Ca
  */
 export async function analysisLastRuns(db: Database, w: ExportWindow): Promise<Capped<AnalysisLastRun>> {
   checkWindow('analysisLastRuns', w);
-  const rows = await query<{ monitor: string; kind: AnalysisLastRun['kind']; time: number; total: string }>(
+  const read = await cappedRead<{ monitor: string; kind: AnalysisLastRun['kind']; time: number }>(
     db,
     'read analysis last runs',
-    `WITH runs AS (
+    w,
+    `SELECT monitor, kind, ${epochMs('at')} AS time FROM (
        SELECT monitor, 'anomaly' AS kind, max(updated_at) AS at FROM anomaly_checkpoint
        WHERE updated_at >= ${msParam(1)} GROUP BY monitor
        UNION ALL
        SELECT monitor, 'forecast' AS kind, max(created_at) AS at FROM forecast
        WHERE created_at >= ${msParam(1)} GROUP BY monitor
-     )
-     SELECT monitor, kind, ${epochMs('at')} AS time, count(*) OVER () AS total
-     FROM runs ORDER BY at DESC, monitor, kind LIMIT $2`,
-    [w.nowMs - w.maxAgeMs, w.limit],
+     ) AS runs`,
+    'runs.at DESC, monitor, kind',
+    [w.nowMs - w.maxAgeMs],
   );
-  const total = rows.length === 0 ? 0 : Number(rows[0]!.total);
-  return {
-    rows: rows.map((r) => ({ monitor: r.monitor, kind: r.kind, time: r.time })),
-    dropped: Math.max(0, total - rows.length),
-  };
+  return capped(read, (r) => ({ monitor: r.monitor, kind: r.kind, time: r.time }));
 }
