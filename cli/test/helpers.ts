@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '@hydra/api';
 import { Ingestor } from '@hydra/collector';
-import { BatchWriter, Database, SeriesRegistry, migrate, type RangeResult } from '@hydra/storage';
+import { BatchWriter, Database, SeriesRegistry, freePort, migrate, type RangeResult } from '@hydra/storage';
 import { openTestDatabase, type TestBackend, type TestDatabase } from '@hydra/storage/testing';
 import type { FastifyInstance } from 'fastify';
 
@@ -89,6 +89,48 @@ export function spawnHydra(args: string[], env: Record<string, string>): HydraPr
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   return { child, output: () => out, stdout: () => std, stderr: () => err, exited };
+}
+
+/** The ports of a `hydra up` started by spawnHydraUp. */
+export interface HydraUpPorts {
+  api: number;
+  otlpHttp: number;
+  otlpGrpc: number;
+  metrics: number;
+  dashboard: number;
+}
+
+/**
+ * `hydra up` on 127.0.0.1 with every port free, in `dataDir`: the embedded PGlite unless `databaseUrl`, one day
+ * of seeded demo history, auth off and info logs unless `env` says otherwise.
+ */
+export async function spawnHydraUp(options: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  env?: Record<string, string>;
+}): Promise<{ up: HydraProcess; ports: HydraUpPorts; apiUrl: string }> {
+  const ports: HydraUpPorts = {
+    api: await freePort(),
+    otlpHttp: await freePort(),
+    otlpGrpc: await freePort(),
+    metrics: await freePort(),
+    dashboard: await freePort(),
+  };
+  const up = spawnHydra(['up'], {
+    DATABASE_URL: options.databaseUrl ?? '',
+    HYDRA_DATA_DIR: options.dataDir,
+    HYDRA_HOST: '127.0.0.1',
+    HYDRA_API_PORT: String(ports.api),
+    HYDRA_OTLP_HTTP_PORT: String(ports.otlpHttp),
+    HYDRA_OTLP_GRPC_PORT: String(ports.otlpGrpc),
+    HYDRA_METRICS_PORT: String(ports.metrics),
+    HYDRA_DASHBOARD_PORT: String(ports.dashboard),
+    HYDRA_SEED_DAYS: '1',
+    HYDRA_AUTH: 'off',
+    HYDRA_LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  return { up, ports, apiUrl: `http://127.0.0.1:${ports.api}` };
 }
 
 /** Polls `probe` every `intervalMs` until it returns a value other than undefined, or throws after `timeoutMs`. */

@@ -15,10 +15,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, spawnHydra, waitFor, type HydraProcess } from './helpers.ts';
+import { REPO_ROOT, spawnHydraUp, waitFor, type HydraProcess } from './helpers.ts';
 
 const NOTEBOOK = path.join(REPO_ROOT, 'docs', 'Forecasting_demo.ipynb');
 const PYTHON = process.env.HYDRA_JUPYTER_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
@@ -69,27 +68,9 @@ describe(`the forecasting notebook against hydra up (${backend})`, () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-notebook-'));
     const outDir = await mkdtemp(path.join(tmpdir(), 'hydra-notebook-out-'));
     database = backend === 'postgres' ? await openTestDatabase('postgres') : undefined;
-    const [api, otlpHttp, otlpGrpc, exportsPort, dashboard] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    up = spawnHydra(['up'], {
-      DATABASE_URL: database?.url ?? '',
-      HYDRA_DATA_DIR: dataDir,
-      HYDRA_HOST: '127.0.0.1',
-      HYDRA_API_PORT: String(api),
-      HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
-      HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
-      HYDRA_METRICS_PORT: String(exportsPort),
-      HYDRA_DASHBOARD_PORT: String(dashboard),
-      HYDRA_SEED_DAYS: '3',
-      HYDRA_AUTH: 'off',
-      HYDRA_LOG_LEVEL: 'info',
-    });
-    const apiUrl = `http://127.0.0.1:${api}`;
+    const hydraUp = await spawnHydraUp({ dataDir, databaseUrl: database?.url, env: { HYDRA_SEED_DAYS: '3' } });
+    up = hydraUp.up;
+    const { apiUrl } = hydraUp;
     // hydra up's first forecast pass (after the seed) stores the disk forecasts (demo-disk: a 12 h horizon).
     const hydra = up;
     await waitFor(

@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
-import { REPO_ROOT, spawnHydra, type HydraProcess } from './helpers.ts';
+import { REPO_ROOT, spawnHydraUp, type HydraProcess } from './helpers.ts';
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? 'prometheus';
 export const PROMTOOL_BINARY = process.env.PROMTOOL_BINARY ?? 'promtool';
@@ -204,29 +204,18 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
       .slice(-LOG_TAIL_CHARS)}\nprometheus:\n${(prometheus?.log() ?? '').slice(-LOG_TAIL_CHARS)}`;
   try {
     database = backend === 'postgres' ? await openTestDatabase('postgres') : undefined;
-    const [api, otlpHttp, otlpGrpc, exportsPort, dashboard] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    hydra = spawnHydra(['up'], {
-      DATABASE_URL: database?.url ?? '',
-      HYDRA_DATA_DIR: path.join(dir, 'hydra'),
-      HYDRA_HOST: '127.0.0.1',
-      HYDRA_API_PORT: String(api),
-      HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
-      HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
-      HYDRA_METRICS_PORT: String(exportsPort),
-      HYDRA_DASHBOARD_PORT: String(dashboard),
-      HYDRA_SEED_DAYS: '1',
-      HYDRA_AUTH: 'off',
-      HYDRA_LOG_LEVEL: 'info',
-      HYDRA_EXPORT_INTERVAL: '1s',
-      ...(options.diskThresholds ? { HYDRA_MONITORS: await demoMonitorsWith(options.diskThresholds, dir) } : {}),
-      ...options.env,
+    const started = await spawnHydraUp({
+      dataDir: path.join(dir, 'hydra'),
+      databaseUrl: database?.url,
+      env: {
+        HYDRA_EXPORT_INTERVAL: '1s',
+        ...(options.diskThresholds ? { HYDRA_MONITORS: await demoMonitorsWith(options.diskThresholds, dir) } : {}),
+        ...options.env,
+      },
     });
+    hydra = started.up;
+    const exportsPort = started.ports.metrics;
+    const { apiUrl } = started;
     const ruleFiles = options.ruleFiles ?? {};
     const config = [
       'global:',
@@ -268,7 +257,7 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
     return {
       prometheusUrl,
       metricsUrl: `http://127.0.0.1:${exportsPort}/metrics`,
-      apiUrl: `http://127.0.0.1:${api}`,
+      apiUrl,
       backend,
       query: (expr) => promQuery(prometheusUrl, expr),
       logs,

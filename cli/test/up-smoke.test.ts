@@ -8,9 +8,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, type RangeResult } from '@hydra/storage';
+import type { RangeResult } from '@hydra/storage';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnHydra, waitFor, type HydraProcess } from './helpers.ts';
+import { spawnHydraUp, waitFor, type HydraProcess } from './helpers.ts';
 
 const STARTUP_TIMEOUT_MS = 90_000;
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -28,28 +28,11 @@ describe('hydra up', () => {
     { timeout: STARTUP_TIMEOUT_MS + SHUTDOWN_TIMEOUT_MS + 10_000 },
     async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-up-'));
-      const [api, otlpHttp, otlpGrpc, exportsPort, dashboard] = [
-        await freePort(),
-        await freePort(),
-        await freePort(),
-        await freePort(),
-        await freePort(),
-      ];
       const started = Date.now();
-      up = spawnHydra(['up'], {
-        DATABASE_URL: '',
-        HYDRA_DATA_DIR: dataDir,
-        HYDRA_HOST: '127.0.0.1',
-        HYDRA_API_PORT: String(api),
-        HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
-        HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
-        HYDRA_METRICS_PORT: String(exportsPort),
-        HYDRA_DASHBOARD_PORT: String(dashboard),
-        HYDRA_SEED_DAYS: '1',
-        HYDRA_AUTH: 'auto',
-        HYDRA_LOG_LEVEL: 'info',
-      });
-      const apiUrl = `http://127.0.0.1:${api}`;
+      const hydra = await spawnHydraUp({ dataDir, env: { HYDRA_AUTH: 'auto' } });
+      up = hydra.up;
+      const { apiUrl } = hydra;
+      const exportsPort = hydra.ports.metrics;
       const cpu = async (from: string) => {
         const res = await fetch(`${apiUrl}/metrics?name=system.cpu.utilization&from=${from}`);
         return res.ok ? ((await res.json()) as RangeResult) : undefined;
