@@ -130,7 +130,7 @@ describe.each(testBackends())('alert and analytics routes on %s', (backend) => {
     expect(missing.json()).toMatchObject({ error: 'not_found', message: 'alert 999999 does not exist' });
   });
 
-  it('POST /alerts/{id}/ack records who and why; needs alerts:write when auth is on', async () => {
+  it('POST /alerts/{id}/ack records who and why (the token subject when auth is on); needs alerts:write', async () => {
     const url = `/alerts/${ids.web2}/ack`;
     const noScope = await secured.inject({
       method: 'POST',
@@ -147,7 +147,8 @@ describe.each(testBackends())('alert and analytics routes on %s', (backend) => {
       payload: { by: 'alice', comment: 'on it' },
     });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().acknowledged).toMatchObject({ by: 'alice', comment: 'on it' });
+    // the body's `by` cannot speak for someone else: the token's subject is recorded
+    expect(ok.json().acknowledged).toMatchObject({ by: 'tester', comment: 'on it' });
     const read = await secured.inject({
       method: 'GET',
       url: `/alerts/${ids.web2}`,
@@ -155,8 +156,11 @@ describe.each(testBackends())('alert and analytics routes on %s', (backend) => {
     });
     expect(read.json().history.at(-1)).toMatchObject({
       event: 'acknowledged',
-      message: 'acknowledged by alice: on it',
+      message: 'acknowledged by tester: on it',
     });
+    // with authentication off the body's `by` is all there is
+    const open = await app.inject({ method: 'POST', url: `/alerts/${ids.web1}/ack`, payload: { by: 'alice' } });
+    expect(open.json().acknowledged).toMatchObject({ by: 'alice' });
     expect((await app.inject({ method: 'POST', url: '/alerts/999999/ack', payload: {} })).statusCode).toBe(404);
   });
 
@@ -211,6 +215,19 @@ describe.each(testBackends())('alert and analytics routes on %s', (backend) => {
       headers: { authorization: `Bearer ${await token('metrics:write')}` },
     });
     expect(forbidden.statusCode).toBe(403);
+    const attributed = await secured.inject({
+      method: 'POST',
+      url: '/silences',
+      headers: { authorization: `Bearer ${await token('alerts:write')}` },
+      payload: {
+        matchers: [{ name: 'host.name', op: '=', value: 'web-9' }],
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        createdBy: 'someone-else',
+        comment: 'maintenance',
+      },
+    });
+    expect(attributed.statusCode).toBe(201);
+    expect(attributed.json()).toMatchObject({ createdBy: 'tester' });
   });
 
   it('GET /analytics/trends gives avg, min, max, p95, stddev, slope, change and anomaly count per metric and host', async () => {

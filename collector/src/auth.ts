@@ -1,7 +1,8 @@
 /** The authentication hook receivers call with the raw Authorization header (HTTP) or metadata (gRPC). */
-export type Authenticate = (
-  authorization: string | undefined,
-) => Promise<{ ok: true } | { ok: false; status: 401 | 403; message: string }>;
+export type Authenticate = (authorization: string | undefined) => Promise<
+  /** `subject`: who the token names (a JWT's `sub`), when it names anyone */
+  { ok: true; subject?: string } | { ok: false; status: 401 | 403; message: string }
+>;
 
 /** Seconds a client should wait when tokens cannot be checked for now. */
 export const AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;

@@ -54,7 +54,7 @@ export function createAuthenticator(config: AuthConfig, scope: Scope): Authentic
     if (!grantedScopes(verdict).has(scope)) {
       return { ok: false, status: 403, message: `token lacks the scope ${scope}` };
     }
-    return { ok: true };
+    return typeof verdict.sub === 'string' && verdict.sub !== '' ? { ok: true, subject: verdict.sub } : { ok: true };
   };
 }
 

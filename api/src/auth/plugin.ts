@@ -23,6 +23,13 @@ declare module 'fastify' {
     /** The scope the route needs, when not the method's default. */
     scope?: Scope;
   }
+  interface FastifyRequest {
+    /**
+     * Who the request's verified token names (its `sub`): what acknowledgements and silences are recorded
+     * under when authentication is on, whatever the body says. null with authentication off or no `sub`.
+     */
+    principal: string | null;
+  }
 }
 
 export interface AuthPluginOptions {
@@ -53,12 +60,16 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     route.schema = { ...route.schema, description, security: [{ [BEARER_SCHEME]: [] }] };
   });
 
+  app.decorateRequest('principal', null);
   if (options.config.mode === 'off') return;
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const scope = scopeFor(request.method, request.routeOptions.config.scope);
     const verdict = await checks[scope](request.headers.authorization);
-    if (verdict.ok) return;
+    if (verdict.ok) {
+      request.principal = verdict.subject ?? null;
+      return;
+    }
     throw verdict.status === 401 ? Errors.unauthorized(verdict.message) : Errors.forbidden(verdict.message, scope);
   });
 }

@@ -60,7 +60,14 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 const AckBody = Type.Object(
   {
-    by: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'who acknowledges (default: api)' })),
+    by: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description:
+          "who acknowledges (default: api); with authentication on, the token's subject (`sub`) is recorded instead",
+      }),
+    ),
     comment: Type.Optional(Type.String({ maxLength: MAX_COMMENT_LENGTH })),
   },
   { additionalProperties: false },
@@ -133,7 +140,11 @@ const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, {
     },
     async (request) => {
       const body = request.body ?? {};
-      const acked = await alerts.acknowledge(request.params.id, body.by ?? 'api', body.comment ?? '');
+      const acked = await alerts.acknowledge(
+        request.params.id,
+        request.principal ?? body.by ?? 'api',
+        body.comment ?? '',
+      );
       if (!acked) throw Errors.resourceNotFound('alert', request.params.id);
       return alertBody(acked);
     },

@@ -34,7 +34,11 @@ const CreateBody = Type.Object(
     matchers: Type.Array(MatcherBody, { minItems: 1, maxItems: MAX_SILENCE_MATCHERS }),
     startsAt: Type.Optional(Type.String({ description: 'default now (RFC 3339, epoch, now-…)' })),
     endsAt: Type.String({ description: 'end of the window, exclusive' }),
-    createdBy: Type.String({ minLength: 1, maxLength: 256 }),
+    createdBy: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: "who silences; with authentication on, the token's subject (`sub`) is recorded instead",
+    }),
     comment: Type.String({ minLength: 1, maxLength: 2_048, description: 'why (required, as in Alertmanager)' }),
   },
   { additionalProperties: false },
@@ -102,7 +106,8 @@ const silenceRoutes: FastifyPluginAsyncTypebox<SilenceRoutesOptions> = async (ap
         matchers,
         startsAt,
         endsAt,
-        createdBy: b.createdBy,
+        // with authentication on, who the token names, not who the body claims
+        createdBy: request.principal ?? b.createdBy,
         comment: b.comment,
       });
       return reply.code(201).send(silenceBody(silence, now));
