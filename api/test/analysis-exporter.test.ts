@@ -13,6 +13,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   Database,
   migrate,
+  recordJobOutcome,
   saveCheckpoint,
   ScorePartitions,
   SeriesRegistry,
@@ -511,6 +512,69 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
     await t.stop();
     expect(named(samples, 'hydra_anomaly_score')).toEqual([]);
     expect(named(samples, 'hydra_export_series').every((s) => s.value === 0)).toBe(true);
+  });
+
+  it('exports the recorded health of each monitor job: last success, consecutive failures, last duration', async () => {
+    // three failures after a success of demo-cpu's anomaly job, a forecast job that never succeeded, a deleted
+    // monitor whose last pass ended 25 h ago (not exported, like its last run)
+    const at = (ms: number) => ({ at: ms, durationSeconds: 0 });
+    await recordJobOutcome(db, {
+      monitor: 'shop/demo-cpu',
+      kind: 'anomaly',
+      outcome: 'success',
+      ...at(NOW - 4 * MINUTE),
+    });
+    for (const i of [3, 2, 1])
+      await recordJobOutcome(db, {
+        monitor: 'shop/demo-cpu',
+        kind: 'anomaly',
+        outcome: 'failure',
+        error: 'database is down',
+        ...at(NOW - i * MINUTE),
+        durationSeconds: 12.5,
+      });
+    await recordJobOutcome(db, {
+      monitor: 'default/demo-disk',
+      kind: 'forecast',
+      outcome: 'failure',
+      error: 'x',
+      at: NOW - MINUTE,
+      durationSeconds: 700,
+    });
+    await recordJobOutcome(db, { monitor: 'shop/gone', kind: 'anomaly', outcome: 'failure', ...at(NOW - 25 * HOUR) });
+
+    const t = exporterUnderTest(db, { clock: { now: NOW } });
+    t.exporter.start();
+    await t.exporter.refresh();
+    const samples = await t.scrape();
+    await t.stop();
+    const family = (name: string) =>
+      named(samples, name)
+        .map((s) => [
+          s.labels.monitor_namespace,
+          s.labels.monitor,
+          s.labels.kind,
+          s.value,
+          Object.keys(s.labels).sort(),
+        ])
+        .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+    const keys = ['kind', 'monitor', 'monitor_namespace'];
+    expect(family('hydra_analysis_consecutive_failures')).toEqual([
+      ['shop', 'demo-cpu', 'anomaly', 3, keys],
+      ['default', 'demo-disk', 'forecast', 1, keys],
+    ]);
+    expect(family('hydra_analysis_last_duration_seconds')).toEqual([
+      ['shop', 'demo-cpu', 'anomaly', 12.5, keys],
+      ['default', 'demo-disk', 'forecast', 700, keys],
+    ]);
+    // a job that never succeeded has no last success (absent, not 0)
+    expect(family('hydra_analysis_last_success_timestamp_seconds')).toEqual([
+      ['shop', 'demo-cpu', 'anomaly', (NOW - 4 * MINUTE) / 1000, keys],
+    ]);
+    const exported = (name: string) =>
+      named(samples, 'hydra_export_series').find((s) => s.labels.family === name)?.value;
+    expect(exported('hydra_analysis_consecutive_failures')).toBe(2);
+    expect(exported('hydra_analysis_last_success_timestamp_seconds')).toBe(1);
   });
 });
 

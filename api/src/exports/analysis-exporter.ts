@@ -6,7 +6,9 @@
  * Every `intervalMs` (first at start) a refresh reads a snapshot with one
  * statement per family group (@hydra/storage's exports module): the latest
  * anomaly result per (monitor, series), stored forecasts at the configured
- * horizons, stored threshold crossings, open alerts, the jobs' last runs.
+ * horizons, stored threshold crossings, open alerts, the jobs' last runs and
+ * their recorded health (analysis_job_status: last success, consecutive
+ * failures, last duration — written by whichever process ran the pass).
  * A scrape turns the snapshot into gauges through a MetricProducer the
  * process's Prometheus exporter was built with (ANALYSIS_METRICS, see
  * metric-producer.ts) rather than through observable gauges: the SDK keeps
@@ -31,6 +33,7 @@ import {
   AdvisoryLease,
   ANALYSIS_EXPORT_LEASE,
   activeAlertCounts,
+  analysisJobHealth,
   analysisLastRuns,
   forecastsAtHorizons,
   latestAnomalies,
@@ -52,7 +55,8 @@ export const MAX_EXPORT_SERIES = 100_000;
  */
 export const FORECAST_STALENESS_GRACE_MS = 15 * 60_000;
 /**
- * How far back hydra_analysis_last_run_timestamp_seconds looks: a monitor whose jobs committed nothing for a day
+ * How far back hydra_analysis_last_run_timestamp_seconds (and the job health families, by the time of the last
+ * pass) looks: a monitor whose jobs committed nothing for a day
  * (deleted, or stopped for that long) is no longer exported, so its HydraAnalysisStale alert, which fires after
  * 30 min (anomaly) or 3 h (forecast), resolves after a day instead of firing forever.
  */
@@ -73,6 +77,9 @@ export const FAMILIES = {
   timeToThreshold: 'hydra.forecast.time_to_threshold_seconds',
   alertsActive: 'hydra.alerts.active',
   lastRun: 'hydra.analysis.last_run_timestamp_seconds',
+  lastSuccess: 'hydra.analysis.last_success_timestamp_seconds',
+  consecutiveFailures: 'hydra.analysis.consecutive_failures',
+  lastDuration: 'hydra.analysis.last_duration_seconds',
 } as const;
 type Family = keyof typeof FAMILIES;
 
@@ -88,6 +95,9 @@ const DESCRIPTIONS: Record<Family, string> = {
   timeToThreshold: 'Seconds until the forecast mean crosses the threshold (0 when already past it)',
   alertsActive: 'Unresolved alerts by monitor, severity and state',
   lastRun: 'Unix time of the newest committed result of the monitor job, by kind',
+  lastSuccess: 'Unix time the last successful pass of the monitor job ended, by kind',
+  consecutiveFailures: 'Failed passes of the monitor job since its last successful one, by kind',
+  lastDuration: 'Wall-clock seconds of the last pass of the monitor job (success or failure), by kind',
 };
 
 /** A configured horizon: its label text (`6h`) and length. */
@@ -302,6 +312,7 @@ export class AnalysisExporter {
     });
     const alerts = await activeAlertCounts(this.#db, this.#maxSeries);
     const runs = await analysisLastRuns(this.#db, { ...window, maxAgeMs: LAST_RUN_MAX_AGE_MS });
+    const health = await analysisJobHealth(this.#db, { ...window, maxAgeMs: LAST_RUN_MAX_AGE_MS });
 
     const snapshot: Snapshot = {
       takenAt: now,
@@ -316,6 +327,9 @@ export class AnalysisExporter {
         forecastUpper: [],
         alertsActive: [],
         lastRun: [],
+        lastSuccess: [],
+        consecutiveFailures: [],
+        lastDuration: [],
       },
       crossings: [],
       exported: new Map(),
@@ -354,6 +368,12 @@ export class AnalysisExporter {
     for (const a of alerts.rows)
       push('alertsActive', a.count, { ...monitorLabels(a.monitor), severity: a.severity, state: a.state });
     for (const r of runs.rows) push('lastRun', r.time / 1000, { ...monitorLabels(r.monitor), kind: r.kind });
+    for (const h of health.rows) {
+      const attributes = { ...monitorLabels(h.monitor), kind: h.kind };
+      push('lastSuccess', h.lastSuccessAt === null ? null : h.lastSuccessAt / 1000, attributes);
+      push('consecutiveFailures', h.consecutiveFailures, attributes);
+      push('lastDuration', h.lastDurationSeconds, attributes);
+    }
 
     const dropped: Record<Family, number> = {
       anomalyScore: anomalies.dropped,
@@ -367,6 +387,9 @@ export class AnalysisExporter {
       timeToThreshold: countdowns.dropped,
       alertsActive: alerts.dropped,
       lastRun: runs.dropped,
+      lastSuccess: health.dropped,
+      consecutiveFailures: health.dropped,
+      lastDuration: health.dropped,
     };
     for (const family of Object.keys(FAMILIES) as Family[]) {
       const name = prometheusName(FAMILIES[family]);

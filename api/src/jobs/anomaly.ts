@@ -34,7 +34,7 @@ import type { AlertService } from '../alerts/service.ts';
 import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/service.ts';
 import type { DetectorCache } from './detector-cache.ts';
 import { detectorOptions, durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
-import { timedPass } from './duration.ts';
+import { timedPass, type JobStatusLog } from './duration.ts';
 import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
 
 /** Resolution the job scores at (one point per step: averages, or rates for counters). */
@@ -65,6 +65,8 @@ export interface AnomalyJobOptions {
   /** partition bookkeeping kept between passes */
   partitions?: ScorePartitions;
   signal?: AbortSignal;
+  /** where a failure to record the pass's outcome (analysis_job_status) is reported; default stderr */
+  log?: JobStatusLog;
 }
 
 export interface AnomalyJobReport {
@@ -94,11 +96,14 @@ interface Plan {
 }
 
 /**
- * Runs one pass (its duration goes to `hydra.jobs.duration`); throws StorageUnavailableError when the database
+ * Runs one pass (its duration goes to `hydra.jobs.duration`, its outcome to analysis_job_status); throws StorageUnavailableError when the database
  * fails (rerun later: it is safe).
  */
 export function runAnomalyJob(options: AnomalyJobOptions): Promise<AnomalyJobReport> {
-  return timedPass('anomaly', options.monitor, options.signal, () => anomalyPass(options));
+  return timedPass('anomaly', options.monitor, options.signal, () => anomalyPass(options), {
+    db: options.db,
+    ...(options.log ? { log: options.log } : {}),
+  });
 }
 
 async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport> {

@@ -5,8 +5,13 @@
  * the in-process scheduler and `hydra job` both record it; a pass cut short by shutdown (its signal aborted)
  * is not recorded. On the global meter, looked up per pass: the `hydra` commands install the global
  * MeterProvider after this module is loaded.
+ *
+ * The same outcome is upserted into the database (analysis_job_status: last success, consecutive failures, last
+ * duration, last error) so the API exports job health in every mode — in Kubernetes the passes run in CronJob pods
+ * nobody scrapes. A failure to record it is logged as a warning and never changes the pass's own outcome.
  */
 import { metrics, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import { recordJobOutcome, type Database } from '@hydra/storage';
 import type { MonitorRef } from './monitor.ts';
 
 export const JOB_DURATION_METRIC = 'hydra.jobs.duration';
@@ -29,29 +34,69 @@ function histogram(): Histogram {
   return cached.histogram;
 }
 
-/** Runs one pass of `kind` for `monitor` and records its duration with its outcome; rethrows its error. */
+/** Where a failure to record a pass's outcome in the database is reported. */
+export interface JobStatusLog {
+  warn(message: string): void;
+}
+
+const STDERR_LOG: JobStatusLog = {
+  warn: (message) => process.stderr.write(`warning: ${message}\n`),
+};
+
+/** Where timedPass records the pass's outcome (analysis_job_status). */
+export interface JobStatusTarget {
+  db: Database;
+  /** default: a line on stderr */
+  log?: JobStatusLog;
+  /** epoch ms; default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Runs one pass of `kind` for `monitor`, records its duration with its outcome (histogram) and upserts the outcome
+ * into `status.db`; rethrows the pass's error. A pass whose signal was aborted (shutdown) is recorded in neither.
+ */
 export async function timedPass<T>(
   kind: JobKind,
-  monitor: Pick<MonitorRef, 'name' | 'namespace'>,
+  monitor: Pick<MonitorRef, 'key' | 'name' | 'namespace'>,
   signal: AbortSignal | undefined,
   pass: () => Promise<T>,
+  status?: JobStatusTarget,
 ): Promise<T> {
   const started = performance.now();
-  const record = (outcome: 'success' | 'failure'): void => {
+  const record = async (outcome: 'success' | 'failure', err?: unknown): Promise<void> => {
     if (signal?.aborted) return;
-    histogram().record((performance.now() - started) / 1000, {
+    const seconds = (performance.now() - started) / 1000;
+    histogram().record(seconds, {
       kind,
       monitor: monitor.name,
       monitor_namespace: monitor.namespace,
       outcome,
     });
+    if (!status) return;
+    try {
+      await recordJobOutcome(status.db, {
+        monitor: monitor.key,
+        kind,
+        outcome,
+        durationSeconds: seconds,
+        at: (status.now ?? Date.now)(),
+        ...(err === undefined ? {} : { error: err instanceof Error ? err.message : String(err) }),
+      });
+    } catch (recordErr) {
+      (status.log ?? STDERR_LOG).warn(
+        `${kind} job ${monitor.key}: cannot record the pass's outcome (${outcome}) in analysis_job_status: ` +
+          (recordErr as Error).message,
+      );
+    }
   };
+  let result: T;
   try {
-    const result = await pass();
-    record('success');
-    return result;
+    result = await pass();
   } catch (err) {
-    record('failure');
+    await record('failure', err);
     throw err;
   }
+  await record('success');
+  return result;
 }

@@ -35,7 +35,7 @@ import { chooseGrid, DEFAULT_MAX_HISTORY_POINTS } from '../forecast/grid.ts';
 import { readHistories, type SeriesHistory } from '../forecast/history.ts';
 import { baselineMaseOf, runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
 import { thresholdAlert, thresholdIdentity, thresholdsWithCrossings } from './forecast-alerts.ts';
-import { timedPass } from './duration.ts';
+import { timedPass, type JobStatusLog } from './duration.ts';
 import { durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
 import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
 
@@ -82,6 +82,8 @@ export interface ForecastJobOptions {
   runner?: ForecastRunner;
   inlineMaxSeries?: number;
   signal?: AbortSignal;
+  /** where a failure to record the pass's outcome (analysis_job_status) is reported; default stderr */
+  log?: JobStatusLog;
 }
 
 export interface ForecastJobReport {
@@ -114,11 +116,14 @@ export interface ForecastJobReport {
 }
 
 /**
- * Runs one pass (its duration goes to `hydra.jobs.duration`); throws StorageUnavailableError when the database
+ * Runs one pass (its duration goes to `hydra.jobs.duration`, its outcome to analysis_job_status); throws StorageUnavailableError when the database
  * fails (rerun later: it is safe).
  */
 export function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobReport> {
-  return timedPass('forecast', options.monitor, options.signal, () => forecastPass(options));
+  return timedPass('forecast', options.monitor, options.signal, () => forecastPass(options), {
+    db: options.db,
+    ...(options.log ? { log: options.log } : {}),
+  });
 }
 
 async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobReport> {

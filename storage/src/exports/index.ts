@@ -2,14 +2,14 @@
  * Reads of the analysis results the API process exports to Prometheus
  * (api/src/exports): the latest anomaly result of every (monitor, series),
  * stored forecasts evaluated at fixed horizons, the stored time to each
- * threshold, open alerts by monitor/severity/state, and when each monitor's
- * jobs last committed a result. Each family is one read-only REPEATABLE READ
+ * threshold, open alerts by monitor/severity/state, when each monitor's
+ * jobs last committed a result, and their recorded health (analysis_job_status). Each family is one read-only REPEATABLE READ
  * transaction under a statement timeout: one statement bounded by `limit`
  * (ordered so the most urgent survive the cut; `LIMIT limit + 1` so PostgreSQL
  * can keep a top-N heap instead of numbering every row) and, only when the cut
  * is hit, a second statement counting the rows the cut left out, on the same
- * snapshot so the count is exact. Their filters use the indexes of migration
- * 0023. Times are epoch ms.
+ * snapshot so the count is exact. Their filters use the indexes of migrations
+ * 0023 and 0012. Times are epoch ms.
  */
 import type pg from 'pg';
 import type { Database } from '../database.ts';
@@ -319,4 +319,46 @@ export async function analysisLastRuns(db: Database, w: ExportWindow): Promise<C
     [w.nowMs - w.maxAgeMs],
   );
   return capped(read, (r) => ({ monitor: r.monitor, kind: r.kind, time: r.time }));
+}
+
+export interface AnalysisJobHealth {
+  monitor: string;
+  kind: 'anomaly' | 'forecast';
+  /** epoch ms, null when no pass has succeeded yet */
+  lastSuccessAt: number | null;
+  consecutiveFailures: number;
+  lastDurationSeconds: number;
+}
+
+/**
+ * The recorded outcome of each monitor's jobs (analysis_job_status, migration 0012) whose last pass ended at most
+ * `maxAgeMs` ago (a deleted monitor's row is never deleted: without the bound it would be exported forever); the
+ * most consecutive failures first when `limit` cuts.
+ */
+export async function analysisJobHealth(db: Database, w: ExportWindow): Promise<Capped<AnalysisJobHealth>> {
+  checkWindow('analysisJobHealth', w);
+  const read = await cappedRead<{
+    monitor: string;
+    kind: AnalysisJobHealth['kind'];
+    last_success_at: number | null;
+    consecutive_failures: number;
+    last_duration_seconds: number;
+  }>(
+    db,
+    'read analysis job health',
+    w,
+    `SELECT monitor, kind, ${epochMs('last_success_at')} AS last_success_at, consecutive_failures,
+       last_duration_seconds
+     FROM analysis_job_status
+     WHERE updated_at >= ${msParam(1)}`,
+    'consecutive_failures DESC, monitor, kind',
+    [w.nowMs - w.maxAgeMs],
+  );
+  return capped(read, (r) => ({
+    monitor: r.monitor,
+    kind: r.kind,
+    lastSuccessAt: r.last_success_at,
+    consecutiveFailures: r.consecutive_failures,
+    lastDurationSeconds: r.last_duration_seconds,
+  }));
 }
