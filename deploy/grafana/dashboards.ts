@@ -494,8 +494,76 @@ function overview(): Dashboard {
         ['Time'],
         { Value: 'age', monitor_namespace: 'namespace' },
       ),
+      jobHealthTable(MON),
     ],
   );
+}
+
+/**
+ * Per monitor job (every mode: recorded in the database by each pass, exported by the API): consecutive failures,
+ * time since the last success (empty while it never succeeded) and the last pass's duration, one row per
+ * (namespace, monitor, kind); the failures cell turns red at HydraMonitorJobFailing's 3.
+ */
+function jobHealthTable(mon: string): Panel {
+  const by = 'max by (monitor_namespace, monitor, kind)';
+  const base = table(
+    {
+      title: 'Job health per monitor',
+      description:
+        'From the outcome each anomaly and forecast pass records in the database (analysis_job_status), so it covers every mode (hydra up, the Kubernetes CronJobs): failed passes in a row (HydraMonitorJobFailing at 3), time since the last successful pass (empty if none), and the last pass’s duration (HydraMonitorJobSlow above 240 s anomaly / 2400 s forecast). Jobs whose last pass ended more than a day ago are not listed.',
+      w: 24,
+      h: 8,
+    },
+    promInstantTable('A', `${by} (hydra_analysis_consecutive_failures{${mon}})`),
+    ['Time'],
+  );
+  const column = (name: string, unit: string, steps?: Threshold[]) => ({
+    matcher: { id: 'byName', options: name },
+    properties: [
+      { id: 'unit', value: unit },
+      ...(steps
+        ? [
+            { id: 'thresholds', value: { mode: ThresholdsMode.Absolute, steps } },
+            { id: 'custom.cellOptions', value: { type: 'color-text' } },
+          ]
+        : []),
+    ],
+  });
+  return {
+    ...base,
+    targets: [
+      promInstantTable('A', `${by} (hydra_analysis_consecutive_failures{${mon}})`),
+      promInstantTable('B', `time() - ${by} (hydra_analysis_last_success_timestamp_seconds{${mon}})`),
+      promInstantTable('C', `${by} (hydra_analysis_last_duration_seconds{${mon}})`),
+    ],
+    fieldConfig: {
+      defaults: { unit: 'short' },
+      overrides: [
+        column('consecutive failures', 'short', [
+          { value: null, color: 'green' },
+          { value: 1, color: 'orange' },
+          { value: 3, color: 'red' },
+        ]),
+        column('since last success', 's'),
+        column('last duration', 's'),
+      ],
+    },
+    transformations: [
+      { id: 'merge', options: {} },
+      {
+        id: 'organize',
+        options: {
+          excludeByName: { Time: true },
+          renameByName: {
+            monitor_namespace: 'namespace',
+            'Value #A': 'consecutive failures',
+            'Value #B': 'since last success',
+            'Value #C': 'last duration',
+          },
+        },
+      },
+    ],
+  };
 }
 
 /** Per series: observed vs expected with the band, the score, the most anomalous series. */
