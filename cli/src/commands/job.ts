@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
   const storage = await openStorage(config, { component: 'job', migrate: true, log: (m) => passLog.info(m) });
   try {
     const alerts = alertServiceFor(storage.db, monitors);
-    const options = { db: storage.db, alerts, monitor, ...(shard ? { shard } : {}) };
+    const options = { db: storage.db, alerts, monitor, log: passLog, ...(shard ? { shard } : {}) };
     if (kind === 'forecast') {
       const report = await runForecastJob({ ...options, runner: poolRunner() });
       passLog.info(forecastPassFields(report), describeForecastReport(report));

@@ -74,7 +74,7 @@ export function anomalyJobs(
       // the step that just ended gets its last exports before it is scored
       delayMs: DEFAULT_SETTLE_MS,
       async run(signal: AbortSignal) {
-        const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal });
+        const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal, log });
         const level = report.anomalies > 0 || report.points > LOG_POINTS_ABOVE ? 'info' : 'debug';
         log[level](anomalyPassFields(report), describeReport(report));
       },

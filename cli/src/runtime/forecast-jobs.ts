@@ -77,6 +77,7 @@ export function forecastJobs(
         alerts,
         monitor,
         runner,
+        log,
         onReport: (report) => log.info(forecastPassFields(report), describeForecastReport(report)),
       }),
     );
