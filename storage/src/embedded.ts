@@ -31,6 +31,9 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/** Ports tried when the one freePort found is taken before the embedded server listens on it. */
+const FREE_PORT_ATTEMPTS = 5;
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -45,17 +48,27 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port && options.port > 0 ? options.port : await freePort(host);
+  const fixed = options.port !== undefined && options.port > 0;
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  const server = new PGLiteSocketServer({ db, host, port, maxConnections: EMBEDDED_MAX_CONNECTIONS });
-  try {
-    await server.start();
-  } catch (err) {
-    await db.close();
-    throw new Error(`embedded PostgreSQL could not listen on ${host}:${port}: ${(err as Error).message}`, {
-      cause: err,
-    });
+  let port = fixed ? options.port! : await freePort(host);
+  let server: PGLiteSocketServer;
+  for (let attempt = 1; ; attempt++) {
+    server = new PGLiteSocketServer({ db, host, port, maxConnections: EMBEDDED_MAX_CONNECTIONS });
+    try {
+      await server.start();
+      break;
+    } catch (err) {
+      // a port freePort found can be taken by another process before we listen on it: take another one
+      if (!fixed && (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < FREE_PORT_ATTEMPTS) {
+        port = await freePort(host);
+        continue;
+      }
+      await db.close();
+      throw new Error(`embedded PostgreSQL could not listen on ${host}:${port}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
   let stopped = false;
   return {
