@@ -88,13 +88,33 @@ async function copyInto(client: pg.PoolClient, table: string, columns: string, p
   await pipeline(Readable.from([payload]), stream);
 }
 
+/** The three point tables: where each part of a batch goes and how it is encoded for binary COPY. */
+const POINT_TABLES = [
+  {
+    key: 'samples',
+    table: 'samples',
+    columns: SAMPLE_COLUMNS,
+    rows: (b: WriteBatch) => b.samples.length,
+    encode: (b: WriteBatch) => encodeSamples(b.samples),
+  },
+  {
+    key: 'histograms',
+    table: 'histogram_samples',
+    columns: HISTOGRAM_COLUMNS,
+    rows: (b: WriteBatch) => b.histograms.length,
+    encode: (b: WriteBatch) => encodeHistograms(b.histograms),
+  },
+  {
+    key: 'expHistograms',
+    table: 'exp_histogram_samples',
+    columns: EXP_HISTOGRAM_COLUMNS,
+    rows: (b: WriteBatch) => b.expHistograms.length,
+    encode: (b: WriteBatch) => encodeExpHistograms(b.expHistograms),
+  },
+] as const satisfies ReadonlyArray<{ key: keyof Duplicates } & Record<string, unknown>>;
+
 async function copyBatch(client: pg.PoolClient, batch: WriteBatch): Promise<void> {
-  if (batch.samples.length > 0) await copyInto(client, 'samples', SAMPLE_COLUMNS, encodeSamples(batch.samples));
-  if (batch.histograms.length > 0)
-    await copyInto(client, 'histogram_samples', HISTOGRAM_COLUMNS, encodeHistograms(batch.histograms));
-  if (batch.expHistograms.length > 0) {
-    await copyInto(client, 'exp_histogram_samples', EXP_HISTOGRAM_COLUMNS, encodeExpHistograms(batch.expHistograms));
-  }
+  for (const t of POINT_TABLES) if (t.rows(batch) > 0) await copyInto(client, t.table, t.columns, t.encode(batch));
 }
 
 /**
@@ -125,32 +145,9 @@ async function stageInto(
 
 async function stagedBatch(client: pg.PoolClient, batch: WriteBatch): Promise<Duplicates> {
   const duplicates = { ...NO_DUPLICATES };
-  if (batch.samples.length > 0) {
-    duplicates.samples = await stageInto(
-      client,
-      'samples',
-      SAMPLE_COLUMNS,
-      encodeSamples(batch.samples),
-      batch.samples.length,
-    );
-  }
-  if (batch.histograms.length > 0) {
-    duplicates.histograms = await stageInto(
-      client,
-      'histogram_samples',
-      HISTOGRAM_COLUMNS,
-      encodeHistograms(batch.histograms),
-      batch.histograms.length,
-    );
-  }
-  if (batch.expHistograms.length > 0) {
-    duplicates.expHistograms = await stageInto(
-      client,
-      'exp_histogram_samples',
-      EXP_HISTOGRAM_COLUMNS,
-      encodeExpHistograms(batch.expHistograms),
-      batch.expHistograms.length,
-    );
+  for (const t of POINT_TABLES) {
+    const rows = t.rows(batch);
+    if (rows > 0) duplicates[t.key] = await stageInto(client, t.table, t.columns, t.encode(batch), rows);
   }
   return duplicates;
 }
