@@ -114,6 +114,16 @@ export class Maintenance {
     return this.#running;
   }
 
+  /**
+   * A pass that starts after this call: when a run is in progress (it may have begun before data the caller has
+   * just written, e.g. a seeded history its rollups must include), waits for it, then runs (or joins a run that
+   * started after this call). Throws what fails.
+   */
+  async runFresh(): Promise<MaintenanceReport> {
+    await this.#running?.catch(() => undefined);
+    return this.runOnce();
+  }
+
   /** Stops the schedule and waits for a run in progress. Idempotent, safe without start(). */
   async shutdown(): Promise<void> {
     this.#stopped = true;

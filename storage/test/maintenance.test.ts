@@ -71,4 +71,19 @@ describe.each(testBackends())('Maintenance on %s', (backend) => {
     expect(errors).toEqual([]);
     await new Maintenance(m.db).shutdown();
   });
+
+  it('runOnce() joins a run in progress; runFresh() waits for it and runs again', async () => {
+    const maintenance = new Maintenance(m.db, {
+      now: () => now,
+      onError: (e) => {
+        throw e;
+      },
+    });
+    const inProgress = maintenance.runOnce();
+    expect(maintenance.runOnce()).toBe(inProgress);
+    const fresh = maintenance.runFresh();
+    const [first, second] = await Promise.all([inProgress, fresh]);
+    // two passes, not one shared: the second report is its own object
+    expect(second).not.toBe(first);
+  });
 });

@@ -89,7 +89,8 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     // and after a maintenance pass, which brings seeded history into the rollups the forecasts read.
     const forecastNow = (): void => {
       maintenance
-        .runOnce()
+        // not runOnce(): a pass already running began before the seed was in, and would leave it out of the rollups
+        .runFresh()
         .then(() => Promise.all(forecastJobNames.map((name) => analysis.scheduler.trigger(name))))
         .catch((err: unknown) => jobLog.error({ err }, `first forecast pass: ${(err as Error).message}`));
     };
