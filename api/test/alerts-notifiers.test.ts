@@ -5,6 +5,7 @@
  * comes back; a receiver that keeps failing leaves a dead-letter record; a
  * silence created after an alert fired suppresses its notifications.
  */
+import { once } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -128,9 +129,12 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
   });
   afterAll(async () => {
     await dispatcher?.shutdown();
+    // Alertmanager writes its data directory until it has exited: wait for that before removing it
+    const exited = am && am.proc.exitCode === null ? once(am.proc, 'exit') : undefined;
     am?.proc.kill();
+    await exited;
     await Promise.all([failingHook && close(failingHook.server), rejectingHook && close(rejectingHook.server)]);
-    if (am) await rm(am.dir, { recursive: true, force: true });
+    if (am) await rm(am.dir, { recursive: true, force: true, maxRetries: 3 });
     await db?.close();
     await test?.close();
   });
