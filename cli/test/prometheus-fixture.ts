@@ -197,9 +197,9 @@ export async function startHydraWithPrometheus(options: HydraWithPrometheusOptio
       await rm(dir, { recursive: true, force: true });
     })());
   const logs = (): string =>
-    `hydra up (request logs left out):\n${(hydra?.output() ?? '')
+    `hydra up (request and debug lines left out):\n${(hydra?.output() ?? '')
       .split('\n')
-      .filter((line) => !line.startsWith('{'))
+      .filter((line) => !line.includes('"msg":"request completed"') && !line.includes('"level":"debug"'))
       .join('\n')
       .slice(-LOG_TAIL_CHARS)}\nprometheus:\n${(prometheus?.log() ?? '').slice(-LOG_TAIL_CHARS)}`;
   try {
