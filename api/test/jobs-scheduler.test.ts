@@ -133,7 +133,7 @@ describe('job helpers', () => {
     );
     const spec = parseMonitorSpec({
       selector: { metric: 'm' },
-      anomaly: { direction: 'up', sensitivity: 0.75, minDeviation: 2, warmup: '2h' },
+      anomaly: { direction: 'above', sensitivity: 0.75, minDeviation: 2, warmup: '2h' },
       alerting: {
         alertmanagerUrl: 'http://am:9093',
         webhooks: [

@@ -96,6 +96,8 @@ export class Reconciler {
       );
       throw Object.assign(error, { writes });
     }
+    for (const w of checked.warnings)
+      await this.o.events.record(monitor as never, 'Warning', 'DeprecatedField', `${w.path}: ${w.message}`);
     const resolved: HydraMonitor = { ...monitor, spec: checked.value };
     if (resolved.spec.paused) {
       const writes = await this.writeStatus(

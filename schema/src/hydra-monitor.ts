@@ -36,6 +36,17 @@ export const FORECAST_MODEL_NAMES = [
 ] as const;
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+/**
+ * Which deviations an anomaly monitor flags, in the words of Grafana's threshold alerts ("is above"/"is below")
+ * and of `hydra analyze --direction` and forecast thresholds.
+ */
+export const ANOMALY_DIRECTIONS = ['both', 'above', 'below'] as const;
+export type AnomalyDirection = (typeof ANOMALY_DIRECTIONS)[number];
+/**
+ * Spellings of `spec.anomaly.direction` accepted for objects stored before v0.2 and read as their replacement,
+ * with a deprecation warning (validate.ts); the CRD keeps them in its enum so stored objects stay valid.
+ */
+export const DEPRECATED_ANOMALY_DIRECTIONS: Readonly<Record<string, AnomalyDirection>> = { up: 'above', down: 'below' };
 export const MATCH_OPS = ['=', '!=', '=~', '!~'] as const;
 
 export const DEFAULT_COLLECTOR_REPLICAS = 1;
@@ -264,7 +275,12 @@ export const Anomaly = Type.Object(
       default: 0.5,
       description: '0 flags only extreme points, 1 flags the mildest',
     }),
-    direction: oneOf(['both', 'up', 'down'] as const, { default: 'both', description: 'which deviations count' }),
+    direction: Type.Unsafe<AnomalyDirection>({
+      type: 'string',
+      enum: [...ANOMALY_DIRECTIONS, ...Object.keys(DEPRECATED_ANOMALY_DIRECTIONS)],
+      default: 'both',
+      description: "which deviations count: above, below or both ('up' and 'down' are deprecated: above, below)",
+    }),
     minDeviation: Type.Number({
       minimum: 0,
       default: 0,

@@ -7,6 +7,7 @@ import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
 import {
   API_GROUP_VERSION,
+  DEPRECATED_ANOMALY_DIRECTIONS,
   HydraMonitorSpecSchema,
   KIND,
   type HydraMonitor,
@@ -25,7 +26,11 @@ export interface FieldError {
   message: string;
 }
 
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+/**
+ * A valid result carries `warnings`: deprecated spellings that were accepted and rewritten (the value holds
+ * the current spelling), for the caller to show (a log line, a Kubernetes Event).
+ */
+export type ValidationResult<T> = { ok: true; value: T; warnings: FieldError[] } | { ok: false; errors: FieldError[] };
 
 /** Thrown by `parseMonitor`/`parseMonitorSpec`; its message lists every field error. */
 export class MonitorValidationError extends Error {
@@ -122,15 +127,28 @@ function cap(errors: FieldError[]): FieldError[] {
  * Validates a HydraMonitor `spec` and returns it with every default filled in. Errors name the field path
  * relative to the resource (`spec.anomaly.detector: must be one of ...`). The input is not modified.
  */
-export function validateMonitorSpec(spec: unknown): ValidationResult<HydraMonitorSpec> {
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+export function validateMonitorSpec(input: unknown): ValidationResult<HydraMonitorSpec> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
     return { ok: false, errors: [{ path: 'spec', message: 'must be an object' }] };
-  const value = Value.Default(HydraMonitorSpecSchema, structuredClone(spec));
+  const value = Value.Default(HydraMonitorSpecSchema, structuredClone(input));
   const errors = schemaErrors(STRICT_SPEC_SCHEMA, value, 'spec');
   if (errors.length > 0) return { ok: false, errors: cap(errors) };
   const ruleFailures = ruleErrors({ spec: value }, (path) => path[0] === 'spec');
   if (ruleFailures.length > 0) return { ok: false, errors: ruleFailures };
-  return { ok: true, value: value as HydraMonitorSpec };
+  const spec = value as HydraMonitorSpec;
+  return { ok: true, value: spec, warnings: rewriteDeprecated(spec) };
+}
+
+/** Rewrites deprecated spellings in `spec` (in place) to the current ones; one warning per rewrite. */
+function rewriteDeprecated(spec: HydraMonitorSpec): FieldError[] {
+  const warnings: FieldError[] = [];
+  const old: string = spec.anomaly.direction;
+  const current = DEPRECATED_ANOMALY_DIRECTIONS[old];
+  if (current !== undefined) {
+    spec.anomaly.direction = current;
+    warnings.push({ path: 'spec.anomaly.direction', message: `'${old}' is deprecated, write '${current}'` });
+  }
+  return warnings;
 }
 
 /**
@@ -165,7 +183,7 @@ export function validateMonitor(obj: unknown, defaultNamespace = 'default'): Val
     },
     spec: spec.value,
   };
-  return { ok: true, value: monitor };
+  return { ok: true, value: monitor, warnings: spec.warnings };
 }
 
 /** `validateMonitor` that throws a `MonitorValidationError` listing every field error. */

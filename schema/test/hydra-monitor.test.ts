@@ -55,6 +55,26 @@ describe('HydraMonitor spec validation', () => {
     expect(r.value.paused).toBe(false);
   });
 
+  it("reads anomaly.direction 'up'/'down' (the old spelling, still in stored objects) as above/below with a warning", () => {
+    for (const [old, current] of [
+      ['up', 'above'],
+      ['down', 'below'],
+    ] as const) {
+      const r = validateMonitor(monitor({ selector: { metric: 'm' }, anomaly: { direction: old } }));
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.value.spec.anomaly.direction).toBe(current);
+      expect(r.warnings).toEqual([
+        { path: 'spec.anomaly.direction', message: `'${old}' is deprecated, write '${current}'` },
+      ]);
+    }
+    const current = validateMonitorSpec({ selector: { metric: 'm' }, anomaly: { direction: 'below' } });
+    expect(current.ok && current.warnings).toEqual([]);
+    expect(errorsOf({ selector: { metric: 'm' }, anomaly: { direction: 'sideways' } })).toEqual([
+      { path: 'spec.anomaly.direction', message: 'must be one of "both", "above", "below", "up", "down"' },
+    ]);
+  });
+
   it('does not modify its input', () => {
     const input = { selector: { metric: 'm' } };
     validateMonitorSpec(input);

@@ -50,7 +50,7 @@ export function detectorOptions(spec: HydraMonitorSpec, stepMs: number): Detecto
   const a = spec.anomaly;
   return {
     sensitivity: a.sensitivity,
-    direction: a.direction === 'up' ? 'above' : a.direction === 'down' ? 'below' : 'both',
+    direction: a.direction,
     minDeviation: a.minDeviation,
     warmup: Math.max(1, Math.ceil(durationMs('spec.anomaly.warmup', a.warmup) / stepMs)),
   };
