@@ -7,8 +7,8 @@
  * anything else that is not a finite number is an error. Timestamps are
  * parsed by `parseTimestamp` (`YYYY-MM-DD HH:MM:SS`, ISO 8601, epoch s/ms).
  */
-import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { inputName, readInputText } from './io/input.ts';
 import { parseTimestamp } from './timestamps.ts';
 
 /** Texts read as a missing value (case-insensitive). */
@@ -147,9 +147,9 @@ function parseRecords(text: string): { record: string[]; line: number }[] {
 const BYTE_ORDER_MARK = 0xfeff;
 const LINE_BREAK = /\r\n|\n|\r/;
 
-/** Reads `file` (UTF-8) with {@link parseSeriesCsv}. */
-export async function readSeriesCsv(file: string, columns: SeriesColumns = {}): Promise<SeriesRows> {
-  return parseSeriesCsv(await readFile(file, 'utf8'), file, columns);
+/** Reads `input` (UTF-8; a path, or `-` for standard input) with {@link parseSeriesCsv}. @throws InputFileError */
+export async function readSeriesCsv(input: string, columns: SeriesColumns = {}): Promise<SeriesRows> {
+  return parseSeriesCsv(await readInputText(input), inputName(input), columns);
 }
 
 /** A value text as a number: NaN for a missing value, an Error naming the text otherwise. */

@@ -7,8 +7,8 @@
  * Every malformed row is reported with its line number (the first `MAX_ROW_ERRORS_SHOWN`), and the file
  * is refused as a whole: forecasting a series with silently dropped rows would mislead.
  */
-import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { openInput } from './io/input.ts';
 import { parseTimestamp } from './timestamps.ts';
 
 /** Integers below this magnitude are step indices, not epoch seconds (1e8 s is March 1973). */
@@ -36,11 +36,14 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-/** Reads and validates `file`; series come back in order of first appearance. */
-export async function readLongFormCsv(file: string): Promise<InputSeries[]> {
-  const stream = createReadStream(file);
+/**
+ * Reads and validates `input` (a path, or `-` for standard input); series come back in order of first
+ * appearance. @throws InputFileError when it cannot be read, InputError when it is malformed
+ */
+export async function readLongFormCsv(input: string): Promise<InputSeries[]> {
+  const stream = await openInput(input);
   const parser = stream.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }));
-  // pipe() does not forward read errors (a missing file): hand them to the parser so the loop below throws.
+  // pipe() does not forward read errors: hand them to the parser so the loop below throws.
   stream.on('error', (err) => parser.destroy(err));
   const series = new Map<string, InputSeries>();
   const errors: string[] = [];

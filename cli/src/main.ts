@@ -4,9 +4,15 @@
  * (the exit code); modules load lazily so `hydra analyze` never pays for PGlite.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadEnvFile } from 'node:process';
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type Logger, type LogLevel } from '@hydra/logging';
 import { USAGE_EXIT_CODE, UsageError } from './args.ts';
+import { JOB_KINDS } from './commands/job-kinds.ts';
+import { fileProblem } from './io/input.ts';
+
+/** hydra's version, printed by `hydra --version`. */
+export const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** Settings file read from the working directory when present; the environment wins over it. */
 export const DOTENV_FILE = '.env';
@@ -35,7 +41,7 @@ export const COMMANDS: Record<string, Command> = {
   analyze: { summary: 'score a CSV series for anomalies (backtesting)', load: () => import('./commands/analyze.ts') },
   forecast: { summary: 'forecast the series of a CSV file', load: () => import('./commands/forecast.ts') },
   job: {
-    summary: "run one pass of a monitor's analysis job (anomaly), as the Kubernetes CronJob does",
+    summary: `run one pass of a monitor's ${JOB_KINDS.join(' or ')} job, as the Kubernetes CronJobs do`,
     load: () => import('./commands/job.ts'),
   },
   operator: {
@@ -49,6 +55,7 @@ export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
     'usage: hydra <command> [options]',
+    '       hydra --version',
     '',
     'commands:',
     ...lines,
@@ -62,6 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`hydra ${VERSION}`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
@@ -78,9 +89,33 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`hydra ${name}: ${err.message}`);
       return USAGE_EXIT_CODE;
     }
-    failureLogger(name).fatal({ err }, `hydra ${name}: ${(err as Error).message}`);
+    reportFailure(name, err);
     return 1;
   }
+}
+
+/**
+ * A command's failure on stderr. At a terminal (and unless HYDRA_LOG_FORMAT=json asks for log lines) it is
+ * the plain sentence of the error — "hydra analyze: data.csv: line 1: header must name …" — with the stack
+ * only at HYDRA_LOG_LEVEL=debug or trace; otherwise (a service, a CronJob, a pipe) a JSON `fatal` log line
+ * with the error and its stack, as every other line of a service.
+ */
+export function reportFailure(name: string, err: unknown, stream: NodeJS.WriteStream = process.stderr): void {
+  const message = failureMessage(err);
+  if (stream.isTTY && process.env.HYDRA_LOG_FORMAT !== 'json') {
+    const level = process.env.HYDRA_LOG_LEVEL;
+    const stack = (level === 'debug' || level === 'trace') && err instanceof Error ? `\n${err.stack}` : '';
+    stream.write(`hydra ${name}: ${message}${stack}\n`);
+    return;
+  }
+  failureLogger(name).fatal({ err }, `hydra ${name}: ${message}`);
+}
+
+/** The error's message, a system error on a file in words ("data.csv: no such file"). */
+function failureMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code === 'string' && typeof e.path === 'string') return `${e.path}: ${fileProblem(e)}`;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**

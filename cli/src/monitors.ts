@@ -2,7 +2,8 @@
  * The monitors of a local `hydra.yaml`: one or more HydraMonitor documents
  * (`---`-separated, exactly what `kubectl apply -f` takes), each validated
  * with @hydra/schema's `validateMonitor` (defaults filled in, unknown fields
- * refused) and reported with its document number and the field path. Also
+ * refused) and reported with its document number and the field path; a deprecated spelling is read as
+ * its replacement with a DeprecationWarning on stderr. Also
  * what follows from them: the AlertService's notification targets and the
  * webhook secrets, read from the environment.
  */
@@ -18,6 +19,7 @@ import {
   type SecretResolver,
 } from '@hydra/api';
 import type { Database } from '@hydra/storage';
+import { fileProblem } from './io/input.ts';
 
 /** Most monitors one file may hold. */
 export const MAX_LOCAL_MONITORS = 200;
@@ -63,6 +65,8 @@ export function parseMonitors(text: string, file: string): MonitorRef[] {
       );
       return;
     }
+    for (const w of result.warnings)
+      process.emitWarning(`${where}${label}: ${w.path}: ${w.message}`, 'DeprecationWarning');
     const ref = monitorRef(result.value);
     const first = keys.get(ref.key);
     if (first !== undefined)
@@ -87,7 +91,7 @@ export async function loadMonitors(file: string, options: { optional?: boolean }
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.optional) return [];
-    throw new MonitorFileError(`${file}: cannot read the monitors file: ${(err as Error).message}`);
+    throw new MonitorFileError(`${file}: cannot read the monitors file: ${fileProblem(err)}`);
   }
   return parseMonitors(text, file);
 }
@@ -113,6 +117,7 @@ export function monitorFromSpecJson(target: string, specJson: string): MonitorRe
     const lines = formatErrors(result.errors).split('\n');
     throw new MonitorFileError(lines.map((line) => `${where}: ${line}`).join('\n'));
   }
+  for (const w of result.warnings) process.emitWarning(`${where}: ${w.path}: ${w.message}`, 'DeprecationWarning');
   return monitorRef(result.value);
 }
 
@@ -134,14 +139,14 @@ export async function jobMonitors(
 }
 
 /**
- * The monitor `name` (`name` or `namespace/name`) among `monitors`.
- * @throws MonitorFileError listing the known ones
+ * The monitor `name` (`name` or `namespace/name`) among `monitors`, read from `source` (a file).
+ * @throws MonitorFileError naming the source and listing the known ones
  */
-export function findMonitor(monitors: readonly MonitorRef[], name: string): MonitorRef {
+export function findMonitor(monitors: readonly MonitorRef[], name: string, source?: string): MonitorRef {
   const found = monitors.find((m) => m.key === name || (!name.includes('/') && m.name === name));
   if (!found) {
     const known = monitors.map((m) => m.key).join(', ') || 'none';
-    throw new MonitorFileError(`no monitor '${name}' (known: ${known})`);
+    throw new MonitorFileError(`${source ? `${source}: ` : ''}no monitor '${name}' (known: ${known})`);
   }
   return found;
 }

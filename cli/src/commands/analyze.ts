@@ -24,6 +24,7 @@ import {
   type Direction,
 } from '@hydra/analytics/detect';
 import { integerOption, parseCommandArgs, UsageError } from '../args.ts';
+import { inputName } from '../io/input.ts';
 import { CsvSeriesError, MAX_ROW_ERRORS_SHOWN, readSeriesCsv, type SeriesRow } from '../csv-series.ts';
 
 const OUTPUT_HEADER = 'timestamp,value,anomaly_score,expected,lower,upper';
@@ -48,7 +49,7 @@ Scores one series for anomalies (backtesting), point by point and causally, as t
   with an empty score; a malformed row is an error naming its line (see --skip-invalid).
 
 options:
-  -i, --input FILE        the input CSV (required)
+  -i, --input FILE        the input CSV (required; - reads standard input)
   -o, --output FILE       where to write the scores (required)
   -d, --detector NAME     ${Object.keys(DETECTORS).join(' | ')} (default ${DEFAULT_DETECTOR},
                           the default of a new monitor)
@@ -86,9 +87,11 @@ export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
   const { rows, errors } = await readSeriesCsv(args.input);
   if (errors.length > 0) {
-    if (!args['skip-invalid']) throw new CsvSeriesError(args.input, errors);
+    if (!args['skip-invalid']) throw new CsvSeriesError(inputName(args.input), errors);
     const shown = errors.slice(0, MAX_ROW_ERRORS_SHOWN).map((e) => `  line ${e.line}: ${e.message}`);
-    console.error([`hydra analyze: skipped ${errors.length} malformed row(s) of ${args.input}:`, ...shown].join('\n'));
+    console.error(
+      [`hydra analyze: skipped ${errors.length} malformed row(s) of ${inputName(args.input)}:`, ...shown].join('\n'),
+    );
   }
   const scored = scoreRows(rows, detector.name, options);
   await writeFile(args.output, renderOutput(rows, scored));

@@ -9,7 +9,9 @@
 import { writeFile } from 'node:fs/promises';
 import { detectSeasonality, FORECASTERS, regularize, DEFAULT_BUDGET_MS } from '@hydra/analytics';
 import { integerOption, parseCommandArgs, UsageError } from '../args.ts';
-import { readLongFormCsv, type InputSeries } from '../forecast-input.ts';
+import { InputError, readLongFormCsv, type InputSeries } from '../forecast-input.ts';
+import { inputName } from '../io/input.ts';
+import { progressReporter } from '../io/progress.ts';
 import { defaultWorkerCount, runForecastPool, type ForecastJob, type ForecastJobResult } from '../forecast-pool.ts';
 
 const DEFAULT_LEVEL = 0.95;
@@ -29,7 +31,7 @@ Forecasts every series of a long-form CSV file.
   output: header series,step,timestamp,mean,lower,upper; H rows per series.
 
 options:
-  -i, --input FILE     the input CSV (required)
+  -i, --input FILE     the input CSV (required; - reads standard input)
   -o, --output FILE    where to write the forecasts (required)
   -H, --horizon H      steps to forecast (required)
   --season M           seasonal period in steps (default: detected daily/weekly cycles)
@@ -86,7 +88,16 @@ export async function run(argv: string[]): Promise<number> {
     model,
     budgetMs,
   }));
-  const results = await runForecastPool(jobs, workers);
+  const progress = progressReporter('forecasting');
+  progress.start(jobs.length);
+  let results: ForecastJobResult[];
+  try {
+    results = await runForecastPool(jobs, workers, (done, total) =>
+      progress.update(done, `${done} of ${total} series`),
+    );
+  } finally {
+    progress.stop();
+  }
   const failed = results.filter((r) => r.error !== undefined);
   if (failed.length > 0) {
     throw new Error(failed.map((r) => `series '${input[r.index]?.name}': ${r.error}`).join('\n'));
@@ -106,12 +117,12 @@ interface PreparedSeries {
   intervalSeconds?: number;
 }
 
-async function readInput(file: string): Promise<InputSeries[]> {
+async function readInput(input: string): Promise<InputSeries[]> {
   try {
-    return await readLongFormCsv(file);
+    return await readLongFormCsv(input);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new Error(`--input ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    if (err instanceof InputError) throw new InputError(`${inputName(input)}: ${err.message}`);
+    throw err;
   }
 }
 

@@ -4,11 +4,11 @@
  * Bad rows are reported one by one (the first MAX_ROW_ERRORS_SHOWN) and
  * counted; the exit code is 1 when any row or point was refused.
  */
-import { access } from 'node:fs/promises';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import { importCsv, MAX_ROW_ERRORS_SHOWN, type ImportSummary } from '../import/csv-import.ts';
-import { progressReporter } from '../import/progress.ts';
+import { checkInput } from '../io/input.ts';
+import { progressReporter } from '../io/progress.ts';
 import { loggerFor } from '../log.ts';
 import { SHUTDOWN_DEADLINE_MS } from '../runtime/lifecycle.ts';
 import { createPipeline } from '../runtime/pipeline.ts';
@@ -25,7 +25,7 @@ Timestamps: 'YYYY-MM-DD HH:MM:SS' (UTC unless an offset follows), ISO 8601,
 or epoch seconds / milliseconds.
 
 options:
-  -i, --input FILE  the CSV file (required)
+  -i, --input FILE  the CSV file (required; - reads standard input)
   --name NAME       metric name for rows without a name column/value
   --host HOST       host.name for rows without a host
   -h, --help        show this help`;
@@ -38,9 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 0;
   if (!args.input) throw new UsageError(`--input is required\n\n${USAGE}`);
   const file = args.input;
-  await access(file).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`--input: cannot read ${file}: ${err.code ?? err.message}`);
-  });
+  await checkInput(file);
   const config = loadConfig();
   const log = loggerFor('import', config);
   const storage = await openStorage(config, { component: 'import', migrate: true, log: (m) => log.info(m) });
@@ -49,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     const pipeline = createPipeline(storage.db, config);
     try {
       const defaults = { ...(args.name ? { name: args.name } : {}), ...(args.host ? { host: args.host } : {}) };
-      summary = await importCsv(file, pipeline.ingestor, defaults, progressReporter());
+      summary = await importCsv(file, pipeline.ingestor, defaults, progressReporter('importing'));
     } finally {
       await pipeline.shutdown(SHUTDOWN_DEADLINE_MS);
     }

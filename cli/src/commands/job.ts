@@ -9,13 +9,12 @@ import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } fro
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import { loggerFor } from '../log.ts';
-import { alertServiceFor, envSecrets, findMonitor, jobMonitors } from '../monitors.ts';
+import { alertServiceFor, envSecrets, findMonitor, jobMonitors, MONITOR_SPEC_ENV } from '../monitors.ts';
 import { openStorage } from '../runtime/storage.ts';
 import { anomalyPassFields, describeReport } from '../runtime/analysis.ts';
 import { describeForecastReport, forecastPassFields, poolRunner } from '../runtime/forecast-jobs.ts';
 
-/** Analysis jobs this command runs. */
-export const JOB_KINDS = ['anomaly', 'forecast'] as const;
+import { JOB_KINDS, type JobKind } from './job-kinds.ts';
 
 const USAGE = `usage: hydra job anomaly|forecast --monitor NAME [--shard i/n] [--file FILE] [--no-dispatch]
 
@@ -67,9 +66,9 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const log = loggerFor('job', config);
   const monitors = await jobMonitors(args.monitor, args.file, config.monitorsFile);
-  const monitor = findMonitor(monitors, args.monitor);
-  if (!monitor.spec[kind as (typeof JOB_KINDS)[number]].enabled)
-    throw new Error(`monitor ${monitor.key}: spec.${kind}.enabled is false`);
+  const source = args.file ?? (process.env[MONITOR_SPEC_ENV] ? MONITOR_SPEC_ENV : config.monitorsFile);
+  const monitor = findMonitor(monitors, args.monitor, source);
+  if (!monitor.spec[kind as JobKind].enabled) throw new Error(`monitor ${monitor.key}: spec.${kind}.enabled is false`);
   // Every line of the pass names the monitor and the job's kind.
   const passLog = log.child({ monitor: monitor.key, kind });
   const storage = await openStorage(config, { component: 'job', migrate: true, log: (m) => passLog.info(m) });

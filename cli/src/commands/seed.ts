@@ -6,6 +6,7 @@
 import { integerOption, parseCommandArgs } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import { describeSeed, seedIfEmpty } from '../demo/seed-history.ts';
+import { progressReporter } from '../io/progress.ts';
 import { loggerFor } from '../log.ts';
 import { createPipeline } from '../runtime/pipeline.ts';
 import { openStorage } from '../runtime/storage.ts';
@@ -38,7 +39,11 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const pipeline = createPipeline(storage.db, config);
     try {
-      const result = await seedIfEmpty(storage.db, pipeline.ingestor, { days, force: Boolean(args.force) });
+      const result = await seedIfEmpty(storage.db, pipeline.ingestor, {
+        days,
+        force: Boolean(args.force),
+        progress: progressReporter('seeding'),
+      });
       if (result === null)
         console.log('the database already holds metrics: nothing seeded (use --force to add the demo history anyway)');
       else console.log(describeSeed(result));

@@ -7,6 +7,7 @@ import type { Ingestor } from '@hydra/collector';
 import { listMetrics, type Database } from '@hydra/storage';
 import { DEMO_SEED } from './hosts.ts';
 import { InFlightLimit } from '../runtime/in-flight.ts';
+import type { Progress } from '../io/progress.ts';
 import { demoHistory } from './history.ts';
 import { incidentsBetween, type Incident } from './incidents.ts';
 
@@ -27,14 +28,20 @@ export interface SeedResult {
   incidents: Incident[];
 }
 
+export interface SeedOptions {
+  days: number;
+  toMs?: number;
+  seed?: number;
+  signal?: AbortSignal;
+  /** told of every chunk written (units: steps of SEED_STEP_MS) */
+  progress?: Progress;
+}
+
 /**
  * Seeds `days` days of history ending at `toMs`; throws when the storage
  * refuses a chunk or a point, or (between chunks) when `signal` aborts.
  */
-export async function seedDemoHistory(
-  ingestor: Ingestor,
-  options: { days: number; toMs?: number; seed?: number; signal?: AbortSignal },
-): Promise<SeedResult> {
+export async function seedDemoHistory(ingestor: Ingestor, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const toMs = Math.floor((options.toMs ?? Date.now()) / SEED_STEP_MS) * SEED_STEP_MS;
   const fromMs = toMs - options.days * 86_400_000;
@@ -49,6 +56,10 @@ export async function seedDemoHistory(
     stepMs: SEED_STEP_MS,
     chunkSteps: SEED_CHUNK_STEPS,
   });
+  const { progress } = options;
+  const totalSteps = Math.ceil((toMs - fromMs) / SEED_STEP_MS);
+  let stepsDone = 0;
+  progress?.start(totalSteps);
   try {
     for (const chunk of history) {
       if (options.signal?.aborted) break;
@@ -56,6 +67,8 @@ export async function seedDemoHistory(
         const r = await ingestor.ingest(chunk);
         result.points += r.acceptedPoints;
         result.rejected += r.rejectedPoints;
+        stepsDone = Math.min(totalSteps, stepsDone + SEED_CHUNK_STEPS);
+        progress?.update(stepsDone, `${result.points} points`);
         if (r.rejectedPoints > 0)
           throw new Error(`seed: ${r.rejectedPoints} point(s) rejected: ${r.errors.join('; ')}`);
       });
@@ -63,6 +76,7 @@ export async function seedDemoHistory(
     await writes.drain();
   } finally {
     await writes.settled();
+    progress?.stop();
   }
   options.signal?.throwIfAborted();
   result.elapsedMs = performance.now() - started;
@@ -73,10 +87,11 @@ export async function seedDemoHistory(
 export async function seedIfEmpty(
   db: Database,
   ingestor: Ingestor,
-  options: { days: number; force?: boolean; signal?: AbortSignal },
+  options: Pick<SeedOptions, 'days' | 'signal' | 'progress'> & { force?: boolean },
 ): Promise<SeedResult | null> {
-  if (!options.force && (await listMetrics(db)).length > 0) return null;
-  return seedDemoHistory(ingestor, { days: options.days, ...(options.signal ? { signal: options.signal } : {}) });
+  const { force, ...seedOptions } = options;
+  if (!force && (await listMetrics(db)).length > 0) return null;
+  return seedDemoHistory(ingestor, seedOptions);
 }
 
 export function describeSeed(r: SeedResult): string {

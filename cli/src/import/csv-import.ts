@@ -3,10 +3,10 @@
  * file of any size runs in bounded memory and every batch is committed (by
  * the same writer the collector uses) before the next is read.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import type { Ingestor } from '@hydra/collector';
+import { inputName, inputSize, openInput } from '../io/input.ts';
+import type { Progress } from '../io/progress.ts';
 import { InFlightLimit } from '../runtime/in-flight.ts';
 import { SeriesBatch, columnLayout, parseRow, type ColumnLayout, type ImportDefaults } from './csv-points.ts';
 
@@ -16,12 +16,6 @@ export const IMPORT_BATCH_POINTS = 5_000;
 export const IMPORT_BATCHES_IN_FLIGHT = 2;
 /** Row errors kept with their message; the rest are only counted. */
 export const MAX_ROW_ERRORS_SHOWN = 100;
-
-export interface ImportProgress {
-  start(totalBytes: number): void;
-  update(bytesRead: number, rows: number): void;
-  stop(): void;
-}
 
 export interface ImportSummary {
   rows: number;
@@ -34,15 +28,19 @@ export interface ImportSummary {
   elapsedMs: number;
 }
 
-/** Imports `file`; throws when the file cannot be read, its header is unusable, or storage fails. */
+/**
+ * Imports `input` (a path, or `-` for standard input); throws when the file cannot be read (InputFileError),
+ * its header is unusable, or storage fails. `progress` counts bytes read.
+ */
 export async function importCsv(
-  file: string,
+  input: string,
   ingestor: Ingestor,
   defaults: ImportDefaults,
-  progress: ImportProgress,
+  progress: Progress,
 ): Promise<ImportSummary> {
   const started = performance.now();
-  const { size } = await stat(file);
+  const source = await openInput(input);
+  const size = await inputSize(input);
   const summary: ImportSummary = {
     rows: 0,
     importedPoints: 0,
@@ -66,7 +64,7 @@ export async function importCsv(
     }
     return undefined;
   };
-  const parser = createReadStream(file).pipe(
+  const parser = source.pipe(
     parse({
       bom: true,
       skip_empty_lines: true,
@@ -97,7 +95,11 @@ export async function importCsv(
       info: { lines: number; bytes: number; records: number };
     }>) {
       if (!layout) {
-        layout = columnLayout(record, defaults);
+        try {
+          layout = columnLayout(record, defaults);
+        } catch (err) {
+          throw new Error(`${inputName(input)}: line ${info.lines}: ${(err as Error).message}`);
+        }
         continue;
       }
       summary.rows++;
@@ -110,12 +112,12 @@ export async function importCsv(
         batch.add(point);
         if (batch.size >= IMPORT_BATCH_POINTS) await flush();
       }
-      if (summary.rows % 1000 === 0) progress.update(info.bytes, summary.rows);
+      if (summary.rows % 1000 === 0) progress.update(info.bytes, `${summary.rows} rows`);
     }
-    if (!layout) throw new Error(`${file}: the file is empty (expected a header row)`);
+    if (!layout) throw new Error(`${inputName(input)}: the file is empty (expected a header row)`);
     await flush();
     await writes.drain();
-    progress.update(size, summary.rows);
+    progress.update(size ?? 0, `${summary.rows} rows`);
   } finally {
     await writes.settled();
     progress.stop();

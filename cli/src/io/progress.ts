@@ -1,48 +1,75 @@
 /**
- * Progress of a long import on stderr: a bar when stderr is a terminal,
- * otherwise a line every PROGRESS_LINE_INTERVAL_MS (logs stay readable).
+ * Progress of a long command (import, forecast, seed) on stderr: a bar when stderr is a terminal,
+ * otherwise a line every PROGRESS_LINE_INTERVAL_MS (logs stay readable). When the total is not known
+ * (an import from standard input), lines only.
  */
 import cliProgress from 'cli-progress';
-import type { ImportProgress } from './csv-import.ts';
 
 export const PROGRESS_LINE_INTERVAL_MS = 2_000;
 
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): ImportProgress {
-  return stream.isTTY ? new BarProgress(stream) : new LineProgress(stream);
+export interface Progress {
+  /** `total` units of work to do; undefined when unknown. */
+  start(total: number | undefined): void;
+  /** `done` units done so far; `detail` says what in words ("1200 rows"). */
+  update(done: number, detail: string): void;
+  stop(): void;
 }
 
-class BarProgress implements ImportProgress {
-  private readonly bar: cliProgress.SingleBar;
-  constructor(stream: NodeJS.WriteStream) {
+/** A reporter whose lines and bar start with `label` ("importing", "forecasting", "seeding"). */
+export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  return stream.isTTY ? new TerminalProgress(label, stream) : new LineProgress(label, stream);
+}
+
+class TerminalProgress implements Progress {
+  private bar: cliProgress.SingleBar | undefined;
+  private readonly lines: LineProgress;
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream,
+  ) {
+    this.lines = new LineProgress(label, stream);
+  }
+  start(total: number | undefined): void {
+    if (total === undefined) {
+      this.lines.start(undefined);
+      return;
+    }
     this.bar = new cliProgress.SingleBar(
-      { stream, format: 'importing [{bar}] {percentage}% | {rows} rows | {eta_formatted} left', hideCursor: true },
+      {
+        stream: this.stream,
+        format: `${this.label} [{bar}] {percentage}% | {detail} | {eta_formatted} left`,
+        hideCursor: true,
+      },
       cliProgress.Presets.shades_classic,
     );
+    this.bar.start(Math.max(1, total), 0, { detail: '' });
   }
-  start(totalBytes: number): void {
-    this.bar.start(Math.max(1, totalBytes), 0, { rows: 0 });
-  }
-  update(bytesRead: number, rows: number): void {
-    this.bar.update(bytesRead, { rows });
+  update(done: number, detail: string): void {
+    if (this.bar) this.bar.update(done, { detail });
+    else this.lines.update(done, detail);
   }
   stop(): void {
-    this.bar.stop();
+    this.bar?.stop();
   }
 }
 
-class LineProgress implements ImportProgress {
-  private total = 1;
+class LineProgress implements Progress {
+  private total: number | undefined;
   private last = 0;
-  constructor(private readonly stream: NodeJS.WriteStream) {}
-  start(totalBytes: number): void {
-    this.total = Math.max(1, totalBytes);
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream,
+  ) {}
+  start(total: number | undefined): void {
+    this.total = total === undefined ? undefined : Math.max(1, total);
     this.last = performance.now();
   }
-  update(bytesRead: number, rows: number): void {
+  update(done: number, detail: string): void {
     const now = performance.now();
     if (now - this.last < PROGRESS_LINE_INTERVAL_MS) return;
     this.last = now;
-    this.stream.write(`importing: ${rows} rows, ${Math.round((100 * bytesRead) / this.total)}% of the file\n`);
+    const share = this.total === undefined ? '' : `, ${Math.round((100 * done) / this.total)}%`;
+    this.stream.write(`${this.label}: ${detail}${share}\n`);
   }
   stop(): void {}
 }
