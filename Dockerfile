@@ -25,7 +25,9 @@ COPY package.json package-lock.json ./
 COPY logging/package.json logging/
 COPY storage/package.json storage/
 COPY analytics/package.json analytics/
+COPY contract/package.json contract/
 COPY collector/package.json collector/
+COPY analysis/package.json analysis/
 COPY api/package.json api/
 COPY cli/package.json cli/
 COPY schema/package.json schema/
@@ -41,7 +43,9 @@ COPY package.json package-lock.json ./
 COPY logging/package.json logging/
 COPY storage/package.json storage/
 COPY analytics/package.json analytics/
+COPY contract/package.json contract/
 COPY collector/package.json collector/
+COPY analysis/package.json analysis/
 COPY api/package.json api/
 COPY cli/package.json cli/
 COPY schema/package.json schema/
@@ -80,8 +84,12 @@ COPY storage/package.json storage/
 COPY storage/src storage/src
 COPY analytics/package.json analytics/
 COPY analytics/src analytics/src
+COPY contract/package.json contract/
+COPY contract/src contract/src
 COPY collector/package.json collector/
 COPY collector/src collector/src
+COPY analysis/package.json analysis/
+COPY analysis/src analysis/src
 COPY api/package.json api/
 COPY api/src api/src
 COPY cli/package.json cli/
@@ -111,7 +119,7 @@ FROM hydra AS dev
 USER root
 # /app/.tilt holds Tilt's restart trigger file: outside /tmp, which the chart mounts as an empty volume.
 RUN mkdir /app/.tilt \
- && chown -R 10001:10001 /app/.tilt /app/logging/src /app/storage/src /app/analytics/src /app/collector/src /app/api/src /app/cli/src \
+ && chown -R 10001:10001 /app/.tilt /app/logging/src /app/storage/src /app/analytics/src /app/contract/src /app/collector/src /app/analysis/src /app/api/src /app/cli/src \
       /app/cli/bin /app/schema/src /app/operator/src
 USER 10001:10001
 

@@ -14,12 +14,11 @@ import { validateAuthConfig } from './auth/config.ts';
 import authPlugin from './auth/plugin.ts';
 import { resolveQueryLimits } from './limits.ts';
 import type { QueryLimits } from './limits.ts';
-import { MAX_PARAM_LENGTH } from './params/selector.ts';
 import databasePlugin from './plugins/database.ts';
 import errorHandlerPlugin from './plugins/error-handler.ts';
 import openApiPlugin from './plugins/openapi.ts';
 import telemetryPlugin from './plugins/telemetry.ts';
-import { AlertService } from './alerts/service.ts';
+import { AlertService } from '@hydra/analysis';
 import alertRoutes from './routes/alerts/index.ts';
 import analyticsRoutes from './routes/analytics/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -28,7 +27,7 @@ import metricsRoutes from './routes/metrics/index.ts';
 import predictionRoutes from './routes/predictions/index.ts';
 import seriesRoutes from './routes/series/index.ts';
 import silenceRoutes from './routes/silences/index.ts';
-import { addSharedSchemas } from './schemas.ts';
+import { addSharedSchemas, MAX_PARAM_LENGTH } from '@hydra/contract';
 
 /** Largest request body (the seed JSON ingest is the only route with one). */
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;

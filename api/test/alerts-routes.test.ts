@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { ScorePartitions, writeScores } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
-import { AlertService, buildApp } from '../src/index.ts';
+import { AlertService } from '@hydra/analysis';
+import { buildApp } from '../src/index.ts';
 import { HS256_SECRET, openFixture, POINT_INTERVAL_MS, POINTS_PER_SERIES, type Fixture } from './fixtures.ts';
 
 const MINUTE = 60_000;

@@ -3,13 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JWTPayload } from 'jose';
-import {
-  AuthConfigError,
-  AuthUnavailableError,
-  createAuthenticator,
-  isLoopbackHost,
-  resolveAuthConfig,
-} from '../src/auth/index.ts';
+import { AuthUnavailableError } from '@hydra/contract';
+import { AuthConfigError, createAuthenticator, isLoopbackHost, resolveAuthConfig } from '../src/auth/index.ts';
 
 const SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 const INGEST_TOKEN = 'ingest-token-0123456789';

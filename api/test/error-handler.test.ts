@@ -6,8 +6,7 @@ import {
   StorageUnavailableError,
   WriterClosedError,
 } from '@hydra/storage';
-import { AuthUnavailableError } from '../src/auth/authenticator.ts';
-import { ApiError, Errors } from '../src/errors.ts';
+import { ApiError, AuthUnavailableError, Errors } from '@hydra/contract';
 import { MAX_REPORTED_ISSUES, toApiError } from '../src/plugins/error-handler.ts';
 
 const context = { bodyLimit: 1024, contentType: 'text/csv' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../src/errors.ts';
+import { ApiError } from '@hydra/contract';
 import { DEFAULT_QUERY_LIMITS, resolveQueryLimits } from '../src/limits.ts';
 import { parseMatchers } from '../src/params/matchers.ts';
 import { parseDurationSeconds, parseStep, parseTime } from '../src/params/time.ts';

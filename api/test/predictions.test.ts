@@ -10,10 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { BatchWriter, Database, migrate, SeriesRegistry, type SamplePoint, type SeriesRef } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { parseMonitorSpec } from '@hydra/schema';
-import { AlertService } from '../src/alerts/index.ts';
+import { AlertService, runForecastJob } from '@hydra/analysis';
+import type { PredictionsBody } from '@hydra/contract';
 import { buildApp } from '../src/index.ts';
-import { runForecastJob } from '../src/jobs/forecast.ts';
-import type { PredictionsBody } from '../src/routes/predictions/schemas.ts';
 
 const MINUTE = 60_000;
 const STEP = 5 * MINUTE;

@@ -1,6 +1,6 @@
 /**
  * Analysis-export benchmark: what it costs the API process to publish the analysis results to Prometheus
- * (api/src/exports), against the bare read of the same rows measured in the same run (the floor: any exporter
+ * (analysis/src/exports), against the bare read of the same rows measured in the same run (the floor: any exporter
  * must at least read them).
  *
  *   npx tsx bench/exports/run.ts [--database-url URL] [--series 1000,5000,20000] [--runs 5]
@@ -21,7 +21,7 @@ import pg from 'pg';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { Database, migrate, ScorePartitions, SeriesRegistry, writeForecasts, writeScores } from '@hydra/storage';
-import { AnalysisExporter, AnalysisMetricProducer } from '@hydra/api';
+import { AnalysisExporter, AnalysisMetricProducer } from '@hydra/analysis';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const MONITOR = 'bench/cpu';

@@ -15,7 +15,7 @@ import {
   parseExportDuration,
   parseHorizons,
   type ExportHorizon,
-} from '@hydra/api';
+} from '@hydra/analysis';
 import type { StorageModeSetting } from '@hydra/storage';
 
 export const DEFAULT_DATA_DIR = '.hydra';

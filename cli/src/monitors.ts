@@ -17,7 +17,7 @@ import {
   type MonitorRef,
   type NotifierTarget,
   type SecretResolver,
-} from '@hydra/api';
+} from '@hydra/analysis';
 import type { Database } from '@hydra/storage';
 import { fileProblem } from './io/input.ts';
 

@@ -5,7 +5,7 @@
  * http://HOST:HYDRA_METRICS_PORT/metrics.
  */
 import { metrics } from '@opentelemetry/api';
-import { ANALYSIS_METRICS } from '@hydra/api';
+import { ANALYSIS_METRICS } from '@hydra/analysis';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';

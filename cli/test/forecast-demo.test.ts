@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, listAlerts, migrate, readForecasts, findSeries } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
-import { AlertService, runForecastJob, type MonitorRef } from '@hydra/api';
+import { AlertService, runForecastJob, type MonitorRef } from '@hydra/analysis';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { seedDemoHistory } from '../src/demo/seed-history.ts';

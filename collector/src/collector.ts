@@ -7,7 +7,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLogger, type Logger } from '@hydra/logging';
 import { echoRequestId, requestLogging } from '@hydra/logging/fastify';
-import type { Authenticate } from './auth.ts';
+import type { Authenticate } from '@hydra/contract';
 import { startGrpcReceiver, type RunningGrpcReceiver } from './grpc/server.ts';
 import { OTLP_METRICS_PATH, otlpHttpRoute } from './http/otlp-route.ts';
 import { REMOTE_WRITE_PATH, remoteWriteRoute } from './http/remote-write-route.ts';

@@ -4,7 +4,7 @@
  * retrying cannot help) become 4xx; retryable ones 429/503 with Retry-After.
  */
 import { BatchTooLargeError, QueueFullError, StorageError } from '@hydra/storage';
-import { AuthUnavailableError } from './auth.ts';
+import { AuthUnavailableError } from '@hydra/contract';
 
 /** Seconds a client waits before retrying when the collector is shutting down. */
 export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;

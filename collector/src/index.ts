@@ -4,7 +4,6 @@
  */
 export type { IngestPoint, IngestSeries, IngestResult, RejectReason } from './types.ts';
 export { Ingestor, type IngestorDeps } from './ingestor.ts';
-export { AuthUnavailableError, AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS, type Authenticate } from './auth.ts';
 export { DEFAULT_LIMITS, LIMIT_ENV, limitsFromEnv, resolveLimits, type IngestLimits } from './limits.ts';
 export {
   startCollector,

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.ts';
 import { Ingestor } from '../src/ingestor.ts';
 import { EXPORT_METHOD_PATH } from '../src/grpc/server.ts';
-import { AuthUnavailableError, AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../src/auth.ts';
+import { AuthUnavailableError, AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS } from '@hydra/contract';
 import { protobufPayload, sdkResourceMetrics } from './helpers/otlp-fixtures.ts';
 import { startPipeline, storedSamples, type Pipeline } from './helpers/pipeline.ts';
 import { decodeStatus, otlpJson } from './helpers/requests.ts';

@@ -5,7 +5,7 @@
  * good request; a database outage answers 503 + Retry-After.
  */
 import { testBackends } from '@hydra/storage/testing';
-import { AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS, AuthUnavailableError } from '../src/auth.ts';
+import { AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS, AuthUnavailableError } from '@hydra/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMOTE_WRITE_HEADERS, snappyWriteRequest, type RwSeries } from './helpers/remote-write.ts';
 import { startPipeline, storedSamples, type Pipeline } from './helpers/pipeline.ts';

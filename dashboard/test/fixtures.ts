@@ -1,5 +1,5 @@
 /** API bodies for the component tests, typed by the API's own schemas. */
-import type { RangeResultBody } from '@hydra/api';
+import type { RangeResultBody } from '@hydra/contract';
 import type { AlertWire } from '../src/api/analysis-types.ts';
 
 export const NOW = Date.now();

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { CHART_DIR, REPO_ROOT } from './tools.ts';
 
 /** Workspaces whose src/ create hydra's own instruments. */
-const SOURCE_DIRS = ['storage', 'collector', 'api', 'analytics', 'cli', 'operator'].map((d) =>
+const SOURCE_DIRS = ['storage', 'collector', 'analysis', 'api', 'analytics', 'cli', 'operator'].map((d) =>
   path.join(REPO_ROOT, d, 'src'),
 );
 /** Files that query hydra's exports. */
@@ -28,7 +28,7 @@ const INSTRUMENT =
 /** `const NAME = 'hydra.…'` (exported or not): what a constant instrument name stands for. */
 const NAME_CONSTANT = /\bconst ([A-Z][A-Z0-9_]*)\s*=\s*'(hydra[._][^']+)'/g;
 /**
- * Gauge families a MetricProducer serves (api/src/exports: the analysis results), built with
+ * Gauge families a MetricProducer serves (analysis/src/exports: the analysis results), built with
  * `gauge('hydra.…', …)` or `gauge(TABLE[key], …)` where `const TABLE = { key: 'hydra.…', … }`.
  */
 const PRODUCED_GAUGE = /\bgauge\(\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*)\[)/g;

@@ -605,7 +605,7 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('compose’s read-
 // ------------------------------------------------------------------------------------------- live
 
 /** Source files that create hydra's instruments. */
-const SOURCE_DIRS = ['storage', 'collector', 'api', 'analytics', 'cli', 'operator'].map((d) =>
+const SOURCE_DIRS = ['storage', 'collector', 'analysis', 'api', 'analytics', 'cli', 'operator'].map((d) =>
   path.join(REPO_ROOT, d, 'src'),
 );
 

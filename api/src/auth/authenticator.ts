@@ -7,18 +7,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import type { Authenticate } from '@hydra/collector';
+import type { Authenticate, Scope } from '@hydra/contract';
 import type { AuthConfig } from './config.ts';
 import { validateAuthConfig } from './config.ts';
 import { verifierFor } from './verifier.ts';
-
-export { AuthUnavailableError } from './verifier.ts';
-
-/** The collector's hook type: the raw Authorization header in, a verdict out. */
-export type { Authenticate };
-export type AuthResult = Awaited<ReturnType<Authenticate>>;
-/** `alerts:write` guards acknowledging alerts and managing silences. */
-export type Scope = 'metrics:read' | 'metrics:write' | 'alerts:write';
 
 /** `Bearer <token68>` (RFC 6750 §2.1), scheme case-insensitive. */
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;

@@ -8,10 +8,9 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Errors } from '../errors.ts';
+import { Errors, type Authenticate, type Scope } from '@hydra/contract';
 import type { AuthConfig } from './config.ts';
 import { createAuthenticator } from './authenticator.ts';
-import type { Authenticate, Scope } from './authenticator.ts';
 
 /** Name of the security scheme declared in the OpenAPI document. */
 export const BEARER_SCHEME = 'bearerAuth';

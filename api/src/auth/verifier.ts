@@ -4,7 +4,7 @@
  * cached by jose). One verifier, and so one JWKS cache, per config object,
  * however many authenticators (scopes, receivers) are built from it.
  */
-import { AuthUnavailableError as CollectorAuthUnavailableError } from '@hydra/collector';
+import { AuthUnavailableError } from '@hydra/contract';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from './config.ts';
@@ -30,12 +30,6 @@ export const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
 export const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 /** Longest a fetched JWKS is trusted before it is fetched again. */
 export const DEFAULT_JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
-
-/**
- * The token could not be checked because the JWKS endpoint is unreachable or
- * broken: the server's problem, not the client's (answered 503, not 401).
- */
-export class AuthUnavailableError extends CollectorAuthUnavailableError {}
 
 /** The verified claims, or why the token is refused. */
 export type Verify = (token: string) => Promise<JWTPayload | string>;

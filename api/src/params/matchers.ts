@@ -6,7 +6,7 @@
  * a bad one is refused with the parameter named instead of failing in SQL.
  */
 import type { LabelMatcher, MatchOp } from '@hydra/storage';
-import { Errors } from '../errors.ts';
+import { Errors } from '@hydra/contract';
 
 /** Label names: OTel attribute keys (dots, slashes, dashes) as well as Prometheus names. */
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.\-/:]*/;

@@ -4,7 +4,7 @@
  * below 1e11 is seconds), or `now` / `now-1h`. Durations are Prometheus
  * style (`30s`, `5m`, `1h30m`, `1d`) or a number of seconds.
  */
-import { Errors } from '../errors.ts';
+import { Errors } from '@hydra/contract';
 
 /** Epoch values below this are seconds (before the year 5138), above it milliseconds. */
 export const EPOCH_SECONDS_BELOW = 1e11;

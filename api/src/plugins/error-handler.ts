@@ -8,8 +8,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidQueryError, QueryLimitError, QueueFullError, StorageError } from '@hydra/storage';
-import { AuthUnavailableError } from '../auth/verifier.ts';
-import { ApiError, DEFAULT_RETRY_AFTER_SECONDS, Errors } from '../errors.ts';
+import { ApiError, AuthUnavailableError, DEFAULT_RETRY_AFTER_SECONDS, Errors } from '@hydra/contract';
 
 /** Most validation issues listed in `details.issues`; the rest are counted. */
 export const MAX_REPORTED_ISSUES = 10;

@@ -5,7 +5,7 @@
  * delivers the notifications it queued (one dispatcher pass; what cannot be
  * delivered stays in the outbox for the next one). Safe to rerun.
  */
-import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } from '@hydra/api';
+import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } from '@hydra/analysis';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import { loggerFor } from '../log.ts';

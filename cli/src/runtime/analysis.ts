@@ -14,7 +14,7 @@ import {
   type AnomalyJobReport,
   type MonitorRef,
   type ScheduledJob,
-} from '@hydra/api';
+} from '@hydra/analysis';
 import { ScorePartitions, type Database } from '@hydra/storage';
 import type { Logger } from '../log.ts';
 import { alertServiceFor, envSecrets } from '../monitors.ts';

@@ -10,7 +10,7 @@ import {
   type ForecastJobReport,
   type ForecastRunner,
   type MonitorRef,
-} from '@hydra/api';
+} from '@hydra/analysis';
 import type { Database } from '@hydra/storage';
 import { defaultWorkerCount, runForecastPool } from '../forecast-pool.ts';
 import type { Logger } from '../log.ts';

@@ -4,7 +4,8 @@
  * comes with the analysis exporter (hydra_anomaly_*, hydra_forecast_*, … on
  * the metrics port, read from the database every HYDRA_EXPORT_INTERVAL).
  */
-import { AnalysisExporter, buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig } from '@hydra/api';
+import { AnalysisExporter } from '@hydra/analysis';
+import { buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig } from '@hydra/api';
 import { startCollector, type Ingestor, type RunningCollector } from '@hydra/collector';
 import type { Database } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';

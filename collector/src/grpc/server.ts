@@ -10,7 +10,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { createLogger, type CreateLoggerOptions, type LogLevel } from '@hydra/logging';
-import type { Authenticate } from '../auth.ts';
+import type { Authenticate } from '@hydra/contract';
 import { mapError } from '../errors.ts';
 import type { Ingestor } from '../ingestor.ts';
 import { exportDecoded } from '../otlp/export.ts';

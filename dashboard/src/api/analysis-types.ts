@@ -1,28 +1,28 @@
 /**
  * Alerts, silences, anomaly scores and forecasts as the dashboard uses them.
- * The wire types come from the API's response schemas (`Static<typeof …>`,
- * imported type-only so no API code reaches the bundle); alerts are turned
+ * The wire types come from @hydra/contract's response schemas (`Static<typeof …>`,
+ * imported type-only so no schema code reaches the bundle); alerts are turned
  * into a view with epoch-ms times by `toAlert` in queries/alerts.ts.
  */
 import type {
-  AlertDetailSchema,
-  AlertEventSchema,
-  AlertSchema,
-  AnomalyScorePointSchema,
+  AlertBody,
+  AlertDetailBody,
+  AlertEventBody,
+  MatcherBody,
   PredictionBody,
   PredictionsBody,
-  SilenceMatcherSchema,
-  SilenceSchema,
+  ScorePoint,
+  SilenceBody,
   ThresholdAnswerBody,
-} from '@hydra/api';
+} from '@hydra/contract';
 import type { Static } from 'typebox';
 
-export type AlertWire = Static<typeof AlertSchema>;
-export type AlertDetailWire = Static<typeof AlertDetailSchema>;
-export type AlertEventWire = Static<typeof AlertEventSchema>;
-export type SilenceWire = Static<typeof SilenceSchema>;
-export type SilenceMatcher = Static<typeof SilenceMatcherSchema>;
-export type AnomalyScorePoint = Static<typeof AnomalyScorePointSchema>;
+export type AlertWire = Static<typeof AlertBody>;
+export type AlertDetailWire = Static<typeof AlertDetailBody>;
+export type AlertEventWire = Static<typeof AlertEventBody>;
+export type SilenceWire = Static<typeof SilenceBody>;
+export type SilenceMatcher = Static<typeof MatcherBody>;
+export type AnomalyScorePoint = Static<typeof ScorePoint>;
 export type { PredictionBody, PredictionsBody, ThresholdAnswerBody };
 
 export type AlertState = 'pending' | 'firing' | 'resolved';

@@ -4,7 +4,7 @@
  * and every non-2xx answer becomes an ApiRequestError carrying the API's
  * `{error, message, details}` body.
  */
-import type { ErrorBody } from '@hydra/api';
+import type { ErrorBody } from '@hydra/contract';
 import { currentToken, requireSignIn } from './auth.ts';
 
 export { TOKEN_STORAGE_KEY } from './auth.ts';

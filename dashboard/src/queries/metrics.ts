@@ -3,7 +3,7 @@
  * One key factory; every component builds its query through these options.
  */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { MetricSummaryBody, RangeResultBody } from '@hydra/api';
+import type { MetricSummaryBody, RangeResultBody } from '@hydra/contract';
 import { apiFetch } from '../api/client.ts';
 import { isLive, resolveRange, stepFor, type TimeRange } from '../lib/time-range.ts';
 

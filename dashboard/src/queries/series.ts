@@ -1,6 +1,6 @@
 /** Series discovery: which series match a selector (e.g. every series of a host). */
 import { queryOptions } from '@tanstack/react-query';
-import type { SeriesInfoBody } from '@hydra/api';
+import type { SeriesInfoBody } from '@hydra/contract';
 import { apiFetch } from '../api/client.ts';
 import { discoveryRefetch, DISCOVERY_STALE_MS } from './metrics.ts';
 

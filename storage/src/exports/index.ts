@@ -1,6 +1,6 @@
 /**
  * Reads of the analysis results the API process exports to Prometheus
- * (api/src/exports): the latest anomaly result of every (monitor, series),
+ * (analysis/src/exports): the latest anomaly result of every (monitor, series),
  * stored forecasts evaluated at fixed horizons, the stored time to each
  * threshold, open alerts by monitor/severity/state, when each monitor's
  * jobs last committed a result, and their recorded health (analysis_job_status). Each family is one read-only REPEATABLE READ

@@ -5,12 +5,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getAlert, listAlerts, MAX_ALERT_PAGE, type AlertState } from '@hydra/storage';
-import type { AlertService } from '../../alerts/service.ts';
-import { Errors } from '../../errors.ts';
-import { MAX_PARAM_LENGTH } from '../../params/selector.ts';
+import type { AlertService } from '@hydra/analysis';
+import { AlertBody, AlertDetailBody, errorResponses, Errors, MAX_PARAM_LENGTH, success } from '@hydra/contract';
 import { parseTime } from '../../params/time.ts';
-import { errorResponses, success } from '../../schemas.ts';
-import { AlertBody, alertBody, AlertDetailBody, eventBody } from './schemas.ts';
+import { alertBody, eventBody } from './bodies.ts';
 
 /** Page size when `limit` is not given. */
 export const DEFAULT_ALERT_PAGE = 100;

@@ -6,11 +6,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { queryTrends, readScores } from '@hydra/storage';
-import { Errors } from '../../errors.ts';
+import {
+  errorResponses,
+  Errors,
+  MAX_PARAM_LENGTH,
+  nullable,
+  ScorePoint,
+  selectorQuery,
+  success,
+} from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
-import { MAX_PARAM_LENGTH, selectorMatchers, selectorQuery } from '../../params/selector.ts';
+import { selectorMatchers } from '../../params/selector.ts';
 import { parseDurationSeconds, parseTime } from '../../params/time.ts';
-import { errorResponses, nullable, success } from '../../schemas.ts';
 
 /** Trend window when none is given. */
 export const DEFAULT_TREND_WINDOW_SECONDS = 3_600;
@@ -60,16 +67,6 @@ const AnomaliesQuerystring = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export const ScorePoint = Type.Object({
-  t: Type.Number({ description: 'epoch ms' }),
-  monitor: Type.String(),
-  value: num('observed (step average, or rate for counters)'),
-  score: num('0..1; above 0.5 is anomalous'),
-  expected: num('expected value'),
-  lower: num('lower edge of the normal band'),
-  upper: num('upper edge of the normal band'),
-});
 
 const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> = async (app, { limits }) => {
   app.get(

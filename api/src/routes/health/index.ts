@@ -6,8 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { migrationStatus } from '@hydra/storage';
-import { Errors } from '../../errors.ts';
-import { errorResponses, success } from '../../schemas.ts';
+import { errorResponses, Errors, success } from '@hydra/contract';
 
 /** Longest a readiness check may wait for the database before it reports not ready. */
 export const READY_CHECK_TIMEOUT_MS = 2_000;

@@ -6,9 +6,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { labelNames, labelValues } from '@hydra/storage';
 import type { LabelMatcher } from '@hydra/storage';
+import { errorResponses, MAX_PARAM_LENGTH, selectorQuery, success } from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
-import { MAX_PARAM_LENGTH, selectorMatchers, selectorQuery } from '../../params/selector.ts';
-import { errorResponses, success } from '../../schemas.ts';
+import { selectorMatchers } from '../../params/selector.ts';
 
 export interface LabelsRoutesOptions {
   limits: QueryLimits;

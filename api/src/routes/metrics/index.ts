@@ -8,11 +8,18 @@ import { AGGREGATIONS, listMetrics, queryRange, QueryLimitError } from '@hydra/s
 import type { Aggregation } from '@hydra/storage';
 import type { Ingestor } from '@hydra/collector';
 import { seedJsonRoute } from '@hydra/collector';
-import { Errors } from '../../errors.ts';
-import type { ApiError } from '../../errors.ts';
+import {
+  type ApiError,
+  errorResponses,
+  Errors,
+  MAX_PARAM_LENGTH,
+  MetricSummary,
+  RangeResult,
+  ref,
+  selectorQuery,
+  success,
+} from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
-import { MAX_PARAM_LENGTH, selectorQuery } from '../../params/selector.ts';
-import { errorResponses, MetricSummary, RangeResult, ref, success } from '../../schemas.ts';
 import { buildRangeQuery, serializeRangeResult, shapeRangeResult } from './range.ts';
 
 export interface MetricsRoutesOptions {

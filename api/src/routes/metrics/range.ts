@@ -3,7 +3,7 @@
  * what would exceed the ceilings, and shapes the storage result for JSON.
  */
 import type { Aggregation, RangeQuery, RangeResult } from '@hydra/storage';
-import { Errors } from '../../errors.ts';
+import { Errors } from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
 import { selectorMatchers } from '../../params/selector.ts';
 import { MIN_STEP_SECONDS, parseStep, parseTime } from '../../params/time.ts';

@@ -6,12 +6,16 @@
  * limit — then the points up to the horizon and time-to-threshold per threshold.
  */
 import { readForecasts, type Database, type SeriesInfo, type StoredForecast } from '@hydra/storage';
-import { Errors } from '../../errors.ts';
-import { chooseGrid } from '../../forecast/grid.ts';
-import { readHistories } from '../../forecast/history.ts';
-import { baselineMaseOf, forecastTask } from '../../forecast/runner.ts';
-import { crossingOf, formatDuration, type ThresholdSpec } from '../../forecast/thresholds.ts';
-import type { PredictionBody, ThresholdAnswerBody } from './schemas.ts';
+import { Errors, type PredictionBody, type ThresholdAnswerBody } from '@hydra/contract';
+import {
+  baselineMaseOf,
+  chooseGrid,
+  crossingOf,
+  forecastTask,
+  formatDuration,
+  readHistories,
+  type ThresholdSpec,
+} from '@hydra/analysis';
 
 /** A stored forecast older than this is recomputed (the forecast job runs hourly by default). */
 export const DEFAULT_FRESH_MS = 2 * 3_600_000;

@@ -7,14 +7,19 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findSeries, seriesByIds, type SeriesInfo } from '@hydra/storage';
-import { Errors } from '../../errors.ts';
+import {
+  errorResponses,
+  Errors,
+  PredictionsQuerystring,
+  PredictionsResponse,
+  success,
+  type PredictionsQuery,
+} from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
 import { parseDurationSeconds } from '../../params/time.ts';
 import { selectorMatchers } from '../../params/selector.ts';
-import type { ThresholdSpec } from '../../forecast/thresholds.ts';
-import { errorResponses, success } from '../../schemas.ts';
+import type { ThresholdSpec } from '@hydra/analysis';
 import { DEFAULT_PREDICTION_LIMITS, predict, type PredictionLimits } from './answer.ts';
-import { PredictionsQuerystring, PredictionsResponse, type PredictionsQuery } from './schemas.ts';
 
 export const DEFAULT_HORIZON_SECONDS = 24 * 3_600;
 /** Longest horizon a request may ask for. */

@@ -2,10 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findSeries } from '@hydra/storage';
-import { Errors } from '../../errors.ts';
+import { errorResponses, Errors, MAX_PARAM_LENGTH, ref, selectorQuery, SeriesInfo, success } from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
-import { MAX_PARAM_LENGTH, selectorMatchers, selectorQuery } from '../../params/selector.ts';
-import { errorResponses, ref, SeriesInfo, success } from '../../schemas.ts';
+import { selectorMatchers } from '../../params/selector.ts';
 
 /** Page size when `limit` is not given. */
 export const DEFAULT_SERIES_PAGE = 100;

@@ -5,11 +5,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listSilences, MAX_SILENCE_PAGE, validateMatchers, type LabelMatcher } from '@hydra/storage';
-import type { AlertService } from '../../alerts/service.ts';
-import { Errors } from '../../errors.ts';
+import type { AlertService } from '@hydra/analysis';
+import { errorResponses, Errors, MatcherBody, SilenceBody, success } from '@hydra/contract';
 import { parseTime } from '../../params/time.ts';
-import { errorResponses, success } from '../../schemas.ts';
-import { MatcherBody, SilenceBody, silenceBody } from '../alerts/schemas.ts';
+import { silenceBody } from '../alerts/bodies.ts';
 
 /** Most matchers in one silence. */
 export const MAX_SILENCE_MATCHERS = 32;

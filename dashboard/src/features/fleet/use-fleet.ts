@@ -3,7 +3,7 @@
  * per host and metric), and the open alerts, grouped by host.
  */
 import { useQueries, useQuery } from '@tanstack/react-query';
-import type { RangeSeriesBody } from '@hydra/api';
+import type { RangeSeriesBody } from '@hydra/contract';
 import type { Alert } from '../../api/analysis-types.ts';
 import type { TimeRange } from '../../lib/time-range.ts';
 import { HOST_LABEL } from '../../queries/metrics.ts';

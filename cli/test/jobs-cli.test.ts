@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchWriter, Database, migrate, readScores, SeriesRegistry } from '@hydra/storage';
 import { openTestDatabase, type TestDatabase } from '@hydra/storage/testing';
-import { run } from '../../cli/src/commands/job.ts';
+import { run } from '../src/commands/job.ts';
 
 const MONITORS = `apiVersion: hydra.io/v1alpha1
 kind: HydraMonitor

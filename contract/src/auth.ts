@@ -1,3 +1,9 @@
+/**
+ * The authentication interface the API and the collector's receivers share:
+ * the hook, its verdict, the scopes, and the error for tokens that cannot be
+ * checked for now. The implementation (JWT, JWKS, ingest token) is the API's.
+ */
+
 /** The authentication hook receivers call with the raw Authorization header (HTTP) or metadata (gRPC). */
 export type Authenticate = (authorization: string | undefined) => Promise<
   /** `subject`: who the token names (a JWT's `sub`), when it names anyone */
@@ -16,3 +22,8 @@ export class AuthUnavailableError extends Error {
   override readonly name: string = 'AuthUnavailableError';
   readonly retryAfterSeconds = AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS;
 }
+
+/** The verdict of an `Authenticate`. */
+export type AuthResult = Awaited<ReturnType<Authenticate>>;
+/** `alerts:write` guards acknowledging alerts and managing silences. */
+export type Scope = 'metrics:read' | 'metrics:write' | 'alerts:write';

@@ -5,7 +5,6 @@
  */
 import { Type } from 'typebox';
 import type { Static, TSchema } from 'typebox';
-import type { FastifyInstance } from 'fastify';
 
 /** A `$ref` to a registered schema that keeps the schema's static type. */
 export function ref<T extends TSchema & { $id?: string }>(schema: T) {
@@ -111,7 +110,7 @@ export const SHARED_SCHEMAS = [
 ];
 
 /** Registers the shared schemas on an instance (before any route uses them). */
-export function addSharedSchemas(app: FastifyInstance): void {
+export function addSharedSchemas(app: { addSchema(schema: TSchema): unknown }): void {
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 }
 

@@ -13,7 +13,7 @@ import {
   parseMonitors,
   secretEnvName,
   targetsOf,
-} from '../../cli/src/monitors.ts';
+} from '../src/monitors.ts';
 
 const HYDRA_YAML = fileURLToPath(new URL('../../hydra.yaml', import.meta.url));
 

@@ -1,8 +1,8 @@
 /** Request and response schemas of GET /predictions. */
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { MAX_PARAM_LENGTH, selectorQuery } from '../../params/selector.ts';
-import { nullable, ref, SeriesInfo } from '../../schemas.ts';
+import { MAX_PARAM_LENGTH, selectorQuery } from './query.ts';
+import { nullable, ref, SeriesInfo } from './schemas.ts';
 
 /** Most thresholds per request (the HydraMonitor schema's limit per monitor). */
 export const MAX_REQUEST_THRESHOLDS = 16;

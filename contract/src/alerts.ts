@@ -1,8 +1,6 @@
-/** Request and response schemas of the alert and silence routes (TypeBox → JSON Schema → OpenAPI). */
+/** Response schemas of the alert and silence routes (TypeBox → JSON Schema → OpenAPI). */
 import { Type } from 'typebox';
-import type { Static } from 'typebox';
-import type { AlertEvent, AlertRecord, SilenceRecord } from '@hydra/storage';
-import { nullable } from '../../schemas.ts';
+import { nullable } from './schemas.ts';
 
 const isoTime = (description: string) => Type.String({ format: 'date-time', description });
 const labels = Type.Record(Type.String(), Type.String());
@@ -57,48 +55,3 @@ export const SilenceBody = Type.Object({
   expiredAt: nullable(isoTime('when it was deleted (expired early)')),
   active: Type.Boolean({ description: 'in force now' }),
 });
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-
-export function alertBody(a: AlertRecord): Static<typeof AlertBody> {
-  return {
-    id: a.id,
-    fingerprint: a.fingerprint,
-    kind: a.kind,
-    monitor: a.monitor,
-    severity: a.severity,
-    state: a.state,
-    labels: a.labels,
-    seriesId: a.seriesId,
-    summary: a.summary,
-    explanation: a.explanation,
-    startsAt: iso(a.startedAt),
-    firedAt: isoOrNull(a.firedAt),
-    resolvedAt: isoOrNull(a.resolvedAt),
-    lastEvaluatedAt: iso(a.lastEvaluatedAt),
-    acknowledged:
-      a.acknowledgedAt === null
-        ? null
-        : { at: iso(a.acknowledgedAt), by: a.acknowledgedBy ?? '', comment: a.ackComment ?? '' },
-    silencedBy: a.silencedBy,
-  };
-}
-
-export function eventBody(e: AlertEvent): Static<typeof AlertEventBody> {
-  return { time: iso(e.time), event: e.event, message: e.message, details: e.details };
-}
-
-export function silenceBody(s: SilenceRecord, nowMs: number): Static<typeof SilenceBody> {
-  return {
-    id: s.id,
-    matchers: s.matchers,
-    startsAt: iso(s.startsAt),
-    endsAt: iso(s.endsAt),
-    createdBy: s.createdBy,
-    comment: s.comment,
-    createdAt: iso(s.createdAt),
-    expiredAt: isoOrNull(s.expiredAt),
-    active: s.startsAt <= nowMs && nowMs < s.endsAt,
-  };
-}
