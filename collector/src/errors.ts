@@ -3,7 +3,7 @@
  * turns any error into a protocol status. Permanent errors (the data is wrong,
  * retrying cannot help) become 4xx; retryable ones 429/503 with Retry-After.
  */
-import { BatchTooLargeError, QueueFullError, StorageError } from '@hydra/storage';
+import { BatchTooLargeError, DatabaseBugError, QueueFullError, StorageError } from '@hydra/storage';
 import { AuthUnavailableError } from '@hydra/contract';
 
 /** Seconds a client waits before retrying when the collector is shutting down. */
@@ -58,6 +58,7 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof QueueFullError) {
     return { status: 429, retryAfterSeconds: err.retryAfterSeconds, error: 'queue_full', message: err.message };
   }
+  if (err instanceof DatabaseBugError) return { status: 500, error: 'internal', message: INTERNAL_MESSAGE };
   if (err instanceof StorageError) {
     if (err.retryable) {
       return {

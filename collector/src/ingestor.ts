@@ -187,22 +187,26 @@ export class Ingestor {
     const { maxAttributes, maxLabelLength } = this.limits;
     const maxNameBytes = Math.min(maxLabelLength, MAX_METRIC_NAME_BYTES);
     const name = ref.metric.name;
-    if (name === '' || exceedsBytes(name, maxNameBytes) || name.includes(NUL)) {
+    if (name === '' || exceedsBytes(name, maxNameBytes) || name.includes(NUL) || !isWellFormed(name)) {
       rejections.add('invalid_name', points, () =>
         name === ''
           ? 'metric name is empty'
           : name.includes(NUL)
             ? `metric name '${printable(name)}' contains U+0000, which PostgreSQL cannot store`
-            : `metric name '${printable(name)}…' is longer than ${maxNameBytes} bytes`,
+            : !isWellFormed(name)
+              ? `metric name '${printable(name)}' is not well-formed UTF-16 (a lone surrogate): it has no UTF-8 form to store`
+              : `metric name '${printable(name)}…' is longer than ${maxNameBytes} bytes`,
       );
       return false;
     }
     const unit = ref.metric.unit;
-    if (exceedsBytes(unit, MAX_UNIT_BYTES) || unit.includes(NUL)) {
+    if (exceedsBytes(unit, MAX_UNIT_BYTES) || unit.includes(NUL) || !isWellFormed(unit)) {
       rejections.add('invalid_name', points, () =>
         unit.includes(NUL)
           ? `metric ${name}: unit contains U+0000, which PostgreSQL cannot store`
-          : `metric ${name}: unit is longer than ${MAX_UNIT_BYTES} bytes`,
+          : !isWellFormed(unit)
+            ? `metric ${name}: unit is not well-formed UTF-16 (a lone surrogate)`
+            : `metric ${name}: unit is longer than ${MAX_UNIT_BYTES} bytes`,
       );
       return false;
     }
@@ -229,6 +233,14 @@ export class Ingestor {
         );
         return false;
       }
+      if (!isWellFormed(key) || !isWellFormed(value)) {
+        rejections.add(
+          'invalid_label',
+          points,
+          () => `metric ${name}: attribute '${printable(key)}' is not well-formed UTF-16 (a lone surrogate)`,
+        );
+        return false;
+      }
       if (key.includes(NUL) || value.includes(NUL)) {
         rejections.add(
           'invalid_label',
@@ -244,6 +256,15 @@ export class Ingestor {
 
 function pointCount(s: IngestSeries): number {
   return s.samples.length + s.histograms.length + s.expHistograms.length;
+}
+
+/**
+ * Whether `s` has a UTF-8 form: no lone surrogate (OTLP JSON and the seed's JSON can
+ * carry one as a \ud800 escape). PostgreSQL would store U+FFFD instead, a name the
+ * sender never sent (String.prototype.isWellFormed, Node 20; not in TypeScript's ES2023 lib).
+ */
+export function isWellFormed(s: string): boolean {
+  return (s as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** A name shortened for a message, with control characters escaped. */

@@ -6,7 +6,7 @@
  * `<name>{quantile="q"}` gauges plus `_count` / `_sum`. Decoders push points
  * in wire order and the builder groups them into IngestSeries.
  */
-import { metricIdentityKey } from '@hydra/storage';
+import { expHistogramProblem, histogramProblem, metricIdentityKey } from '@hydra/storage';
 import type {
   ExpHistogramPoint,
   HistogramPoint,
@@ -157,6 +157,8 @@ export class SeriesBuilder {
       );
       return;
     }
+    const problem = histogramProblem(point);
+    if (problem) return this.reject('invalid_point', 1, () => `metric ${m.main.descriptor.name}: histogram ${problem}`);
     point.timeUs = this.time(point.timeUs);
     const s = this.seriesOf(m.main, attributes);
     if (s.histograms === NO_POINTS) s.histograms = [point];
@@ -167,6 +169,14 @@ export class SeriesBuilder {
   expHistogram(attributes: Labels, point: ExpHistogramInput): void {
     const m = this.current();
     this.points++;
+    const problem = expHistogramProblem(point);
+    if (problem) {
+      return this.reject(
+        'invalid_point',
+        1,
+        () => `metric ${m.main.descriptor.name}: exponential histogram ${problem}`,
+      );
+    }
     point.timeUs = this.time(point.timeUs);
     const s = this.seriesOf(m.main, attributes);
     if (s.expHistograms === NO_POINTS) s.expHistograms = [point];

@@ -29,6 +29,7 @@ import {
   SAMPLE_COLUMNS,
 } from './copy-binary.ts';
 import { recordBackfill } from './rollup-backfill.ts';
+import { withTransaction } from './transaction.ts';
 import type { ExpHistogramPoint, HistogramPoint, SamplePoint, WriteBatch } from './types.ts';
 
 /** Rows per INSERT … unnest statement on PGlite (bounds the statement's parameter size). */
@@ -51,9 +52,9 @@ export interface Duplicates {
 export const NO_DUPLICATES: Readonly<Duplicates> = Object.freeze({ samples: 0, histograms: 0, expHistograms: 0 });
 
 /**
- * Commits the batch in one transaction; throws whatever the database throws
- * (after ROLLBACK), on the 'copy' path unique_violation (23505) when a point
- * is already stored. `backfill`, when set, is the range of samples below the
+ * Commits the batch in one transaction (withTransaction on the caller's
+ * connection); throws the failure classified (after ROLLBACK), on the 'copy'
+ * path an InvalidDataError with SQLSTATE 23505 when a point is already stored. `backfill`, when set, is the range of samples below the
  * rollups' reach, recorded in the same transaction (see rollup-backfill.ts;
  * recomputing a range whose points were all duplicates is harmless).
  * Resolves with the duplicates skipped (always none on the 'copy' path).
@@ -64,23 +65,18 @@ export async function commitBatch(
   path: CommitPath,
   backfill: [number, number] | null = null,
 ): Promise<Duplicates> {
-  await client.query('BEGIN');
-  try {
+  return withTransaction(client, `batch of ${rowsOf(batch)} rows`, async () => {
     let duplicates: Duplicates = NO_DUPLICATES;
     if (path === 'copy') await copyBatch(client, batch);
     else if (path === 'staged') duplicates = await stagedBatch(client, batch);
     else duplicates = await insertBatch(client, batch);
     if (backfill) await recordBackfill(client, backfill);
-    await client.query('COMMIT');
     return duplicates;
-  } catch (err) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackErr) {
-      throw new AggregateError([err, rollbackErr], `batch failed (${(err as Error).message}) and ROLLBACK failed too`);
-    }
-    throw err;
-  }
+  });
+}
+
+function rowsOf(batch: WriteBatch): number {
+  return batch.samples.length + batch.histograms.length + batch.expHistograms.length;
 }
 
 async function copyInto(client: pg.PoolClient, table: string, columns: string, payload: Buffer): Promise<void> {

@@ -38,25 +38,42 @@ export class WriterClosedError extends StorageError {
 }
 
 /**
- * The database refused the data itself: a value it cannot store (SQLSTATE
+ * The data itself cannot be stored: a value the database refuses (SQLSTATE
  * class 22, e.g. U+0000 in text or jsonb, invalid UTF-8, a timestamp out of
- * range), a constraint the rows break (class 23), or a row too large for an
- * index (54000). Permanent: the same data fails the same way on every retry,
- * so the collector answers 400 rather than 503.
+ * range), a constraint the rows break (class 23), a row too large for an
+ * index (54000), or a value the binary COPY encoder cannot write (a number
+ * out of its column's range). Permanent: the same data fails the same way on
+ * every retry, so the collector answers 400 rather than 503.
  */
 export class InvalidDataError extends StorageError {
   readonly retryable = false;
   override readonly name = 'InvalidDataError';
-  /** The SQLSTATE the database gave. */
-  readonly sqlState: string;
-  constructor(sqlState: string, message: string, options?: { cause?: unknown }) {
+  /** The SQLSTATE the database gave; undefined when the encoder refused the value before the database saw it. */
+  readonly sqlState: string | undefined;
+  constructor(sqlState: string | undefined, message: string, options?: { cause?: unknown }) {
     super(message, { cause: options?.cause });
     this.sqlState = sqlState;
   }
 }
 
 /**
- * One write holds more rows than the writer's whole queue can ever take.
+ * A failure retrying cannot fix and the data did not cause: an SQL error in
+ * hydra's own statements (class 42, a missing table, an internal error), or
+ * an exception no classification knows. Not retryable, not the client's
+ * fault: the API and the collector answer 500 and log it at error level.
+ */
+export class DatabaseBugError extends StorageError {
+  readonly retryable = false;
+  override readonly name = 'DatabaseBugError';
+  readonly sqlState: string | undefined;
+  constructor(sqlState: string | undefined, message: string, options?: { cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.sqlState = sqlState;
+  }
+}
+
+/**
+ * One batch holds more rows than the writer's whole queue can ever take.
  * Permanent: retrying the same batch cannot succeed; split it (HTTP 413).
  */
 export class BatchTooLargeError extends StorageError {
@@ -71,31 +88,102 @@ export class BatchTooLargeError extends StorageError {
   }
 }
 
-/** SQLSTATE classes and codes that mean "this data can never be stored", not "try again later". */
-const PERMANENT_SQLSTATE_CLASSES = ['22', '23'];
-const PERMANENT_SQLSTATES = ['54000'];
+/**
+ * What a database failure means for the caller, decided in this one place:
+ * - `transient`: retrying later can succeed (the server is unreachable,
+ *   starting, stopping or out of resources; a statement was cancelled or
+ *   timed out; a serialization failure or deadlock) → 503 + Retry-After;
+ * - `bad-data`: the request's own data can never be stored → 400;
+ * - `bug`: hydra's SQL or code is wrong → 500, logged.
+ */
+export type DatabaseErrorKind = 'transient' | 'bad-data' | 'bug';
 
-/** The SQLSTATE of a pg error, if it has one. */
+/**
+ * SQLSTATE classes of transient failures: 08 connection exception, 53
+ * insufficient resources, 57 operator intervention (57014 query_canceled:
+ * a statement timeout or a cancelled read; 57P01–57P05 shutdown, crash,
+ * cannot connect now, database dropped, idle session timeout), 58 system
+ * errors (I/O), XX000 is not here: an internal error is a bug.
+ */
+const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '53', '57', '58']);
+/** 40001 serialization_failure, 40P01 deadlock_detected, 55P03 lock_not_available, 25P03 idle_in_transaction timeout. */
+const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '25P03']);
+/** SQLSTATE classes and codes that mean "this data can never be stored": 22 data exception, 23 integrity. */
+const BAD_DATA_SQLSTATE_CLASSES = new Set(['22', '23']);
+/** 54000 program_limit_exceeded (an index row too large), 54001 statement too complex (an enormous array). */
+const BAD_DATA_SQLSTATES = new Set(['54000', '54001']);
+/** Node's codes for a network failure (no SQLSTATE: the server was never reached or the socket died). */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+]);
+/** node-postgres's own wording for a pool connect timeout, a dropped connection and a dead client. */
+const CONNECTION_LOST_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable|Client was closed|Query read timeout|Cannot use a pool after calling end/i;
+/** Node's code for a number outside the range a Buffer write takes: the encoder met a value its column cannot hold. */
+const OUT_OF_RANGE_CODE = 'ERR_OUT_OF_RANGE';
+
+/** The SQLSTATE of a pg error, if it has one (also through a classified error and its causes). */
 export function sqlStateOf(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { sqlState?: unknown; code?: unknown }).sqlState ?? (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** The kind of any failure met while talking to the database; see DatabaseErrorKind. */
+export function databaseErrorKind(err: unknown): DatabaseErrorKind {
+  if (err instanceof StorageError) {
+    if (err.retryable) return 'transient';
+    return err instanceof DatabaseBugError || err instanceof MigrationError ? 'bug' : 'bad-data';
+  }
+  const state = sqlStateOf(err);
+  if (state) {
+    if (TRANSIENT_SQLSTATES.has(state) || TRANSIENT_SQLSTATE_CLASSES.has(state.slice(0, 2))) return 'transient';
+    if (BAD_DATA_SQLSTATES.has(state) || BAD_DATA_SQLSTATE_CLASSES.has(state.slice(0, 2))) return 'bad-data';
+    return 'bug';
+  }
+  if (err instanceof AggregateError) {
+    // a failed ROLLBACK after a failed statement: the connection is gone whatever the statement did
+    return err.errors.some((e) => databaseErrorKind(e) === 'transient') ? 'transient' : 'bug';
+  }
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return 'transient';
+    if (CONNECTION_LOST_MESSAGE.test(e.message)) return 'transient';
+    if (e instanceof RangeError && code === OUT_OF_RANGE_CODE) return 'bad-data';
+  }
+  return 'bug';
 }
 
 /**
- * Classifies a database error once: InvalidDataError (permanent) for data the
- * database refuses, StorageUnavailableError (retryable) for anything else
- * (lost connections, timeouts, serialization failures, the server shutting
- * down). `context` starts the message, e.g. 'series registry'. StorageErrors
- * pass through unchanged.
+ * The one classifier: turns any failure of `context` (e.g. 'series registry')
+ * into the StorageError of its kind — StorageUnavailableError (transient,
+ * retryable), InvalidDataError (bad data, permanent) or DatabaseBugError.
+ * StorageErrors pass through unchanged.
  */
 export function classifyDatabaseError(context: string, err: unknown): StorageError {
   if (err instanceof StorageError) return err;
   const message = `${context}: ${(err as Error)?.message ?? String(err)}`;
   const state = sqlStateOf(err);
-  if (state && (PERMANENT_SQLSTATE_CLASSES.includes(state.slice(0, 2)) || PERMANENT_SQLSTATES.includes(state))) {
-    return new InvalidDataError(state, `${message} (SQLSTATE ${state})`, { cause: err });
+  const withState = state ? `${message} (SQLSTATE ${state})` : message;
+  switch (databaseErrorKind(err)) {
+    case 'transient':
+      return new StorageUnavailableError(withState, { cause: err });
+    case 'bad-data':
+      return new InvalidDataError(state, withState, { cause: err });
+    default:
+      return new DatabaseBugError(state, withState, { cause: err });
   }
-  return new StorageUnavailableError(message, { cause: err });
 }
 
 export function isRetryable(err: unknown): boolean {

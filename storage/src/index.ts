@@ -4,7 +4,15 @@
  * rollups) and range queries. Test helpers live in '@hydra/storage/testing'.
  */
 export * from './types.ts';
+export { expHistogramProblem, histogramProblem, MAX_COUNT_EXCLUSIVE } from './point-ranges.ts';
 export * from './errors.ts';
+export {
+  withTransaction,
+  query,
+  type Queryable,
+  type TransactionOptions,
+  type TransactionTarget,
+} from './transaction.ts';
 export { startEmbeddedPostgres, freePort, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.ts';
 export {
   Database,

@@ -14,7 +14,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
 import { MIGRATIONS_TABLE } from './database.ts';
-import { MigrationError, StorageUnavailableError } from './errors.ts';
+import { classifyDatabaseError, isRetryable, MigrationError } from './errors.ts';
+import { withTransaction } from './transaction.ts';
 import type { StorageMode } from './types.ts';
 
 /** Directory of the migration files. */
@@ -88,7 +89,7 @@ export async function migrate(db: Database, options: { dir?: string } = {}): Pro
   try {
     client = await db.pool.connect();
   } catch (err) {
-    throw new StorageUnavailableError(`migrate: cannot connect: ${(err as Error).message}`, { cause: err });
+    throw classifyDatabaseError('migrate: cannot connect', err);
   }
   const applied: string[] = [];
   let failure: unknown = null;
@@ -118,16 +119,16 @@ export async function migrate(db: Database, options: { dir?: string } = {}): Pro
       }
       for (const m of migrations) {
         if (doneByVersion.has(m.version)) continue;
-        await client.query('BEGIN');
         try {
-          await client.query(m.sql);
-          await client.query(
-            `INSERT INTO ${MIGRATIONS_TABLE} (version, name, mode, checksum) VALUES ($1, $2, $3, $4)`,
-            [m.version, m.name, db.mode, m.checksum],
-          );
-          await client.query('COMMIT');
+          await withTransaction(client, `migration ${m.name}.sql`, async () => {
+            await client.query(m.sql);
+            await client.query(
+              `INSERT INTO ${MIGRATIONS_TABLE} (version, name, mode, checksum) VALUES ($1, $2, $3, $4)`,
+              [m.version, m.name, db.mode, m.checksum],
+            );
+          });
         } catch (err) {
-          await client.query('ROLLBACK');
+          if (isRetryable(err)) throw err;
           throw new MigrationError(`migration ${m.name}.sql failed: ${(err as Error).message}`, { cause: err });
         }
         applied.push(m.name);
@@ -137,12 +138,10 @@ export async function migrate(db: Database, options: { dir?: string } = {}): Pro
     }
   } catch (err) {
     failure = err;
-    throw err instanceof MigrationError
-      ? err
-      : new StorageUnavailableError(`migrate: ${(err as Error).message}`, { cause: err });
+    throw classifyDatabaseError('migrate', err);
   } finally {
     // A connection that failed mid-migration may be in an unknown state: destroy it.
-    client.release(failure instanceof Error && !(failure instanceof MigrationError) ? failure : undefined);
+    client.release(isRetryable(failure) ? (failure as Error) : undefined);
   }
   return { applied };
 }
@@ -163,7 +162,7 @@ export async function migrationStatus(
     if (exists.rows[0]?.t)
       rows = (await db.pool.query<{ version: number }>(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows;
   } catch (err) {
-    throw new StorageUnavailableError(`migrationStatus: ${(err as Error).message}`, { cause: err });
+    throw classifyDatabaseError('migrationStatus', err);
   }
   const applied = new Set(rows.map((r) => r.version));
   return {

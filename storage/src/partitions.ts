@@ -8,6 +8,7 @@
  */
 import type pg from 'pg';
 import type { Database } from './database.ts';
+import { withTransaction } from './transaction.ts';
 
 /** Tables partitioned by day in plain PostgreSQL mode. */
 export const PARTITIONED_TABLES = ['samples', 'histogram_samples', 'exp_histogram_samples'] as const;
@@ -62,24 +63,10 @@ export class PartitionManager {
     if (!this.#loaded || this.#known.size > MAX_KNOWN_PARTITION_DAYS) await this.#load();
     const missing = [...new Set(days)].filter((d) => !this.#known.has(d)).sort((a, b) => a - b);
     if (missing.length === 0) return [];
-    const client = await this.#db.pool.connect();
-    let failed: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [PARTITION_LOCK_KEY]);
-        for (const day of missing) await createPartitions(client, day);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      }
-    } catch (err) {
-      failed = err as Error;
-      throw err;
-    } finally {
-      client.release(failed);
-    }
+    await withTransaction(this.#db, 'create day partitions', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [PARTITION_LOCK_KEY]);
+      for (const day of missing) await createPartitions(client, day);
+    });
     for (const day of missing) this.#known.add(day);
     return missing;
   }
@@ -113,25 +100,11 @@ export class PartitionManager {
       for (const { name } of res.rows) {
         const day = partitionDay(name);
         if (day === null || day > lastWholeDay) continue;
-        const client = await this.#db.pool.connect();
-        let failed: Error | undefined;
-        try {
-          await client.query('BEGIN');
-          try {
-            await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [PARTITION_LOCK_KEY]);
-            await client.query(`ALTER TABLE ${table} DETACH PARTITION ${name}`);
-            await client.query(`DROP TABLE ${name}`);
-            await client.query('COMMIT');
-          } catch (err) {
-            await client.query('ROLLBACK');
-            throw err;
-          }
-        } catch (err) {
-          failed = err as Error;
-          throw err;
-        } finally {
-          client.release(failed);
-        }
+        await withTransaction(this.#db, `drop partition ${name}`, async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [PARTITION_LOCK_KEY]);
+          await client.query(`ALTER TABLE ${table} DETACH PARTITION ${name}`);
+          await client.query(`DROP TABLE ${name}`);
+        });
         dropped.push(name);
       }
     }

@@ -15,6 +15,7 @@
 import type pg from 'pg';
 import type { Database } from './database.ts';
 import { floorTo, iso, ROLLUP_1H, ROLLUP_1M, rollupSql } from './rollups.ts';
+import { withTransaction } from './transaction.ts';
 import type { SamplePoint } from './types.ts';
 
 /** Slack between the writer's clock and Maintenance's (transaction time, clock skew between hosts). */
@@ -124,7 +125,7 @@ export async function refreshBackfilledRollups(
       continue;
     }
     for (const [i, [from, to]] of pieces.entries()) {
-      await inTransaction(db, async (client) => {
+      await withTransaction(db, 'rollup backfill', async (client) => {
         await client.query(minuteSql, [iso(from), iso(to)]);
         const hourFrom = floorTo(from, ROLLUP_1H.widthSeconds);
         const hourTo = floorTo(to - 1, ROLLUP_1H.widthSeconds) + ROLLUP_1H.widthSeconds * 1e6;
@@ -137,24 +138,4 @@ export async function refreshBackfilledRollups(
     }
   }
   return spans;
-}
-
-async function inTransaction(db: Database, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-  const client = await db.pool.connect();
-  let failed: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    try {
-      await work(client);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    }
-  } catch (err) {
-    failed = err as Error;
-    throw err;
-  } finally {
-    client.release(failed);
-  }
 }

@@ -15,6 +15,7 @@
  */
 import type { Database } from './database.ts';
 import { PartitionManager } from './partitions.ts';
+import { withTransaction } from './transaction.ts';
 
 export interface RollupSpec {
   table: 'samples_1m' | 'samples_1h';
@@ -116,28 +117,14 @@ export async function refreshRollup(
   const sql = rollupSql(spec);
   for (let from = start; from < end;) {
     const to = Math.min(end, from + spec.spanSeconds * 1e6);
-    const client = await db.pool.connect();
-    let failed: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        await client.query(sql, [iso(from), iso(to)]);
-        await client.query(
-          `INSERT INTO rollup_watermark (rollup, covered_until, updated_at) VALUES ($1, $2, now())
-           ON CONFLICT (rollup) DO UPDATE SET covered_until = greatest(rollup_watermark.covered_until, EXCLUDED.covered_until), updated_at = now()`,
-          [spec.table, iso(to)],
-        );
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      }
-    } catch (err) {
-      failed = err as Error;
-      throw err;
-    } finally {
-      client.release(failed);
-    }
+    await withTransaction(db, `refresh ${spec.table}`, async (client) => {
+      await client.query(sql, [iso(from), iso(to)]);
+      await client.query(
+        `INSERT INTO rollup_watermark (rollup, covered_until, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (rollup) DO UPDATE SET covered_until = greatest(rollup_watermark.covered_until, EXCLUDED.covered_until), updated_at = now()`,
+        [spec.table, iso(to)],
+      );
+    });
     spans.push([from, to]);
     from = to;
   }

@@ -33,6 +33,7 @@ import {
   WriterClosedError,
 } from './errors.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
+import { expHistogramProblem, histogramProblem } from './point-ranges.ts';
 import { backfillRange } from './rollup-backfill.ts';
 import type { WriteBatch } from './types.ts';
 
@@ -91,21 +92,37 @@ function rowsOf(batch: WriteBatch): number {
   return batch.samples.length + batch.histograms.length + batch.expHistograms.length;
 }
 
-/** Throws RangeError naming the first point whose time or series id cannot be encoded. */
+/**
+ * Throws InvalidDataError naming the first point that cannot be encoded: a
+ * time or series id that is not an integer, a count or scale outside its
+ * column's range (see point-ranges.ts). Checked per request, before it is
+ * queued, so a bad point is its own request's 400 and never fails a batch.
+ */
 function validateBatch(batch: WriteBatch): void {
+  const bad = (message: string): never => {
+    throw new InvalidDataError(undefined, `point not stored: ${message}`);
+  };
   const check = (list: ReadonlyArray<{ seriesId: number; timeUs: number }>, field: string): void => {
     for (let i = 0; i < list.length; i++) {
       const p = list[i] as { seriesId: number; timeUs: number };
       if (!Number.isSafeInteger(p.timeUs))
-        throw new RangeError(`${field}[${i}].timeUs: must be an integer µs timestamp, got ${p.timeUs}`);
+        bad(`${field}[${i}].timeUs: must be an integer µs timestamp, got ${p.timeUs}`);
       if (!Number.isSafeInteger(p.seriesId) || p.seriesId < 1) {
-        throw new RangeError(`${field}[${i}].seriesId: must be a positive integer series id, got ${p.seriesId}`);
+        bad(`${field}[${i}].seriesId: must be a positive integer series id, got ${p.seriesId}`);
       }
     }
   };
   check(batch.samples, 'samples');
   check(batch.histograms, 'histograms');
   check(batch.expHistograms, 'expHistograms');
+  batch.histograms.forEach((p, i) => {
+    const problem = histogramProblem(p);
+    if (problem) bad(`histograms[${i}].${problem}`);
+  });
+  batch.expHistograms.forEach((p, i) => {
+    const problem = expHistogramProblem(p);
+    if (problem) bad(`expHistograms[${i}].${problem}`);
+  });
 }
 
 export class BatchWriter {
@@ -184,8 +201,9 @@ export class BatchWriter {
    * when not started or shutting down, StorageUnavailableError when the
    * commit failed (nothing of the batch was stored), InvalidDataError
    * (permanent) when the database refuses this batch's data, BatchTooLargeError
-   * (permanent) for a batch larger than the whole queue, RangeError on a point
-   * whose time or series id is not an integer.
+   * (permanent) for a batch larger than the whole queue or for a point that
+   * cannot be encoded (a time or series id that is not an integer, a count
+   * or scale outside its column's range).
    */
   write(batch: WriteBatch): Promise<void> {
     if (this.#state !== 'running') {

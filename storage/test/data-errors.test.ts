@@ -43,7 +43,7 @@ describe.each(testBackends())('storage data errors on %s', (backend) => {
     await expect(refused).rejects.toBeInstanceOf(InvalidDataError);
     const err = await refused.catch((e: unknown) => e);
     expect(isRetryable(err)).toBe(false);
-    expect((err as InvalidDataError).sqlState.startsWith('22')).toBe(true);
+    expect((err as InvalidDataError).sqlState?.startsWith('22')).toBe(true);
     expect((err as Error).message).toMatch(/^series registry: /);
     // the registry still works for good data afterwards
     expect(typeof (await registry.resolve([ref(gauge('data.errors.nul'), { host: 'good' })]))[0]).toBe('number');

@@ -281,7 +281,7 @@ describe.runIf(testBackends().includes('postgres'))('commitBatch paths on Postgr
       expHistograms: [],
     });
     expect(await commit(batch(0, 5), 'copy')).toEqual({ samples: 0, histograms: 0, expHistograms: 0 });
-    await expect(commit(batch(0, 10), 'copy')).rejects.toMatchObject({ code: '23505' });
+    await expect(commit(batch(0, 10), 'copy')).rejects.toMatchObject({ name: 'InvalidDataError', sqlState: '23505' });
     const count = async () =>
       (await m.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM samples WHERE series_id = $1', [id]))
         .rows[0]!.n;

@@ -15,7 +15,7 @@ import {
   claimFiringForResend,
   countFiring,
   enqueueNotifications,
-  inTransaction,
+  withTransaction,
   recordAttempt,
   type Database,
   type OutboxRecord,
@@ -168,7 +168,7 @@ export class NotificationDispatcher {
   }
 
   async #resendFiring(now: number): Promise<number> {
-    return inTransaction(this.#o.db, 'resend firing alerts', async (client) => {
+    return withTransaction(this.#o.db, 'resend firing alerts', async (client) => {
       const firing = await claimFiringForResend(client, now, now - this.#o.resendIntervalMs, this.#o.batchSize);
       let queued = 0;
       for (const alert of firing) {

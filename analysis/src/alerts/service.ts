@@ -18,7 +18,7 @@ import {
   enqueueNotifications,
   expireSilence,
   hasOpenAlert,
-  inTransaction,
+  withTransaction,
   insertAlert,
   insertSilence,
   latestAlert,
@@ -240,7 +240,7 @@ export class AlertService {
   /** Acknowledges alert `id`; returns it, or null when there is no such alert. */
   async acknowledge(id: number, by: string, comment: string): Promise<AlertRecord | null> {
     const now = this.#clock();
-    return inTransaction(this.#db, 'acknowledge alert', async (client) => {
+    return withTransaction(this.#db, 'acknowledge alert', async (client) => {
       const alert = await lockAlert(client, id);
       if (!alert) return null;
       const updated = await updateAlert(client, id, { acknowledgedAt: now, acknowledgedBy: by, ackComment: comment });
@@ -325,7 +325,7 @@ export class AlertService {
       // Fast path: nothing fires, so only an open episode can change.
       if (!(await hasOpenAlert(this.#db, identity.fingerprint))) return null;
     }
-    return inTransaction(this.#db, 'evaluate alert', async (client) => {
+    return withTransaction(this.#db, 'evaluate alert', async (client) => {
       let stored = await lockOpenAlert(client, identity.fingerprint);
       let episode: EpisodeState | null = stored ? episodeOf(stored) : null;
       const transitions: Array<{ transition: Transition; time: number; episode: EpisodeState }> = [];

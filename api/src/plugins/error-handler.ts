@@ -2,28 +2,27 @@
  * Turns every error into the catalogue's `{error, message, details}` answer,
  * classified in this one place: fastify's own errors (validation, body
  * parsing), storage errors (retryable → 503/429 with Retry-After, query
- * ceilings → 400), authentication outages, and anything else → 500.
+ * ceilings and refused data → 400, hydra's own SQL bugs → 500), other
+ * database failures through storage's one classifier, authentication
+ * outages, and anything else → 500.
  * 5xx are logged at error level with the request; 4xx at info.
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidQueryError, QueryLimitError, QueueFullError, StorageError } from '@hydra/storage';
-import { ApiError, AuthUnavailableError, DEFAULT_RETRY_AFTER_SECONDS, Errors } from '@hydra/contract';
+import {
+  classifyDatabaseError,
+  DatabaseBugError,
+  databaseErrorKind,
+  InvalidQueryError,
+  QueryLimitError,
+  QueueFullError,
+  sqlStateOf,
+  StorageError,
+} from '@hydra/storage';
+import { ApiError, AuthUnavailableError, Errors } from '@hydra/contract';
 
 /** Most validation issues listed in `details.issues`; the rest are counted. */
 export const MAX_REPORTED_ISSUES = 10;
-
-/** pg / Node error codes that mean the database cannot be reached right now. */
-const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-]);
-/** SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P (operator intervention). */
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
 
 /** What the classification needs to know about the request and the server. */
 export interface ErrorContext {
@@ -37,18 +36,18 @@ export function toApiError(err: unknown, context: ErrorContext): ApiError {
   if (err instanceof QueryLimitError) return Errors.queryTooLarge(err.message, { limit: err.limit });
   if (err instanceof InvalidQueryError) return Errors.invalidRequest(err.message, { field: err.field });
   if (err instanceof QueueFullError) return Errors.queueFull(err.message, err.retryAfterSeconds);
+  if (err instanceof DatabaseBugError) return Errors.internal();
   if (err instanceof StorageError) {
     return err.retryable
       ? Errors.storageUnavailable(`storage is unavailable: ${err.message}`, err.retryAfterSeconds, err)
       : Errors.invalidRequest(err.message, {});
   }
   if (err instanceof AuthUnavailableError) return Errors.authUnavailable(err.message, err);
-  if (isConnectionError(err)) {
-    return Errors.storageUnavailable(
-      `storage is unavailable: ${(err as Error).message}`,
-      DEFAULT_RETRY_AFTER_SECONDS,
-      err,
-    );
+  // A database failure that reached here unclassified: the storage layer's one classifier decides (a data
+  // exception only with an SQLSTATE: elsewhere an out-of-range RangeError is hydra's bug, not the request's).
+  const kind = err instanceof Error ? databaseErrorKind(err) : 'bug';
+  if (kind === 'transient' || (kind === 'bad-data' && sqlStateOf(err) !== undefined)) {
+    return toApiError(classifyDatabaseError('database', err), context);
   }
   const fe = err as Partial<FastifyError>;
   if (fe.validation) {
@@ -74,14 +73,6 @@ export function toApiError(err: unknown, context: ErrorContext): ApiError {
     return Errors.invalidRequest(fe.message ?? 'bad request', fe.code ? { code: fe.code } : {});
   }
   return Errors.internal();
-}
-
-function isConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
-  // pg.Pool's own wording for its connect timeout and for a connection the server dropped.
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(err.message);
 }
 
 /** Sends an ApiError in the catalogue's shape with its headers. */

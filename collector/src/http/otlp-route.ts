@@ -10,6 +10,7 @@ import type { Ingestor } from '../ingestor.ts';
 import { exportDecoded } from '../otlp/export.ts';
 import { decodeJsonRequest } from '../otlp/json-decoder.ts';
 import { decodeProtobufRequest } from '../otlp/protobuf-decoder.ts';
+import { decodeUtf8Strict } from '../otlp/wire.ts';
 import {
   encodeExportResponse,
   encodeStatus,
@@ -90,7 +91,7 @@ function decode(body: Buffer, encoding: Encoding, maxMessages: number): DecodedR
   if (body.length === 0) return decodeJsonRequest({}, maxMessages);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(decodeUtf8Strict(body));
   } catch (err) {
     throw new InvalidRequestError(`the request body is not valid JSON: ${(err as Error).message}`);
   }

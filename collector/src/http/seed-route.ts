@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Labels } from '@hydra/storage';
 import { InvalidRequestError, mapError } from '../errors.ts';
-import type { Ingestor } from '../ingestor.ts';
+import { isWellFormed, type Ingestor } from '../ingestor.ts';
 import { createTelemetry, type CollectorTelemetry } from '../telemetry.ts';
 import type { IngestSeries } from '../types.ts';
 
@@ -61,8 +61,10 @@ export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, o
   // Fastify parses text/plain by default: the body would reach parseSeedPoints as a string and get a 400
   // about point [0]. Without the parser a non-JSON body is a 415, as for every other media type.
   app.removeContentTypeParser('text/plain');
-  // Our own validation names the index and field; the schema documents the shape.
-  app.post(SEED_METRICS_PATH, { schema: routeSchema, attachValidation: true }, async (request, reply) => {
+  // Our own validation (parseSeedPoints) names the index and field; the schema documents the shape. Fastify's
+  // Ajv would coerce types before it (null → 0, true → 1, "42" → 42, 5 → "5"): this route's validator accepts
+  // the body untouched, so a wrong type is a 400 naming the field, never a converted value.
+  app.post(SEED_METRICS_PATH, { schema: routeSchema, validatorCompiler: () => () => true }, async (request, reply) => {
     const started = performance.now();
     try {
       const series = parseSeedPoints(request.body, ingestor.limits.maxLabelLength, Date.now());
@@ -137,18 +139,23 @@ export function parseSeedPoints(body: unknown, maxLabelLength: number, nowMs: nu
     if (typeof p.name !== 'string' || p.name === '') bad('name', 'must be a non-empty string');
     const name = p.name as string;
     if (name.length > maxLabelLength) bad('name', `is longer than ${maxLabelLength} characters`);
+    if (!isWellFormed(name)) bad('name', 'is not well-formed UTF-16 (a lone surrogate)');
     if (typeof p.value !== 'number' || !Number.isFinite(p.value)) bad('value', 'must be a finite number');
     const labels: Labels = {};
     if (p.labels !== undefined && p.labels !== null) {
       if (typeof p.labels !== 'object' || Array.isArray(p.labels)) bad('labels', 'must be an object of strings');
       for (const [k, v] of Object.entries(p.labels as Record<string, unknown>)) {
-        if (typeof v === 'string') labels[k] = v;
-        else if (typeof v === 'number' || typeof v === 'boolean') labels[k] = String(v);
+        if (!isWellFormed(k)) bad('labels', 'a label name is not well-formed UTF-16 (a lone surrogate)');
+        if (typeof v === 'string') {
+          if (!isWellFormed(v)) bad(`labels.${k}`, 'is not well-formed UTF-16 (a lone surrogate)');
+          labels[k] = v;
+        } else if (typeof v === 'number' || typeof v === 'boolean') labels[k] = String(v);
         else bad(`labels.${k}`, 'must be a string, number or boolean');
       }
     }
     if (p.host !== undefined && p.host !== null) {
       if (typeof p.host !== 'string' || p.host === '') bad('host', 'must be a non-empty string');
+      if (!isWellFormed(p.host as string)) bad('host', 'is not well-formed UTF-16 (a lone surrogate)');
       labels[HOST_LABEL] = p.host as string;
     }
     const timeMs = p.timestamp === undefined || p.timestamp === null ? nowMs : parseTimestamp(p.timestamp, bad);

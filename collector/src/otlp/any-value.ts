@@ -3,7 +3,7 @@
  * strings: strings as they are, bools and numbers in their decimal form,
  * bytes as base64, arrays and key-value lists as JSON.
  */
-import { readInt64String, subEnd, tag, WIRE_I64, WIRE_LEN, WIRE_VARINT, type Reader } from './wire.ts';
+import { readInt64String, readString, subEnd, tag, WIRE_I64, WIRE_LEN, WIRE_VARINT, type Reader } from './wire.ts';
 import type { Labels } from '@hydra/storage';
 
 /** Nesting of arrays and key-value lists an attribute value may have. */
@@ -50,14 +50,14 @@ function readKey(r: Reader): string {
       }
     }
     r.pos = lengthAt;
-    const key = r.string();
+    const key = readString(r);
     cachedKeyBytes[keyCacheCursor] = new Uint8Array(buf.subarray(start, start + len)); // a copy: never pin the request
     cachedKeys[keyCacheCursor] = key;
     keyCacheCursor = (keyCacheCursor + 1) % KEY_CACHE_ENTRIES;
     return key;
   }
   r.pos = lengthAt;
-  return r.string();
+  return readString(r);
 }
 
 /** Decode one KeyValue (the reader is at its length prefix) into `into[key]`. */
@@ -93,7 +93,7 @@ function anyValue(r: Reader, end: number, depth: number): Json {
     const t = r.uint32();
     switch (t) {
       case ANY_STRING:
-        v = r.string();
+        v = readString(r);
         break;
       case ANY_BOOL:
         v = r.bool();
@@ -149,7 +149,7 @@ function readKvList(r: Reader, end: number, depth: number): Array<[string, Json]
     let value: Json = null;
     while (r.pos < kvEnd) {
       const kt = r.uint32();
-      if (kt === KV_KEY) key = r.string();
+      if (kt === KV_KEY) key = readString(r);
       else if (kt === KV_VALUE) value = anyValue(r, subEnd(r, kvEnd), depth + 1);
       else r.skipType(kt & 7);
     }

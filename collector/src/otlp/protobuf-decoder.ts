@@ -11,7 +11,7 @@ import { InvalidRequestError } from '../errors.ts';
 import { SeriesBuilder, type DecodedRequest } from '../series-builder.ts';
 import { readKeyValue } from './any-value.ts';
 import { expHistogramPoint, histogramPoint, numberPoint, summaryPoint } from './protobuf-points.ts';
-import { Reader, subEnd, tag, WIRE_LEN, WIRE_VARINT } from './wire.ts';
+import { Reader, readString, subEnd, tag, WIRE_LEN, WIRE_VARINT } from './wire.ts';
 
 // ExportMetricsServiceRequest / ResourceMetrics / ScopeMetrics / Resource / InstrumentationScope
 const REQUEST_RESOURCE_METRICS = tag(1, WIRE_LEN);
@@ -105,8 +105,8 @@ function scopeMetrics(r: Reader, end: number, b: SeriesBuilder): void {
       const scopeEnd = subEnd(r, end);
       while (r.pos < scopeEnd) {
         const st = r.uint32();
-        if (st === SCOPE_NAME) name = r.string();
-        else if (st === SCOPE_VERSION) version = r.string();
+        if (st === SCOPE_NAME) name = readString(r);
+        else if (st === SCOPE_VERSION) version = readString(r);
         else r.skipType(st & 7);
       }
     } else if (t === SM_METRICS) pushRange(r, end, metrics);
@@ -130,13 +130,13 @@ function metric(r: Reader, end: number, b: SeriesBuilder): void {
     const t = r.uint32();
     switch (t) {
       case METRIC_NAME:
-        name = r.string();
+        name = readString(r);
         break;
       case METRIC_DESCRIPTION:
-        description = r.string();
+        description = readString(r);
         break;
       case METRIC_UNIT:
-        unit = r.string();
+        unit = readString(r);
         break;
       case METRIC_GAUGE:
       case METRIC_SUM:

@@ -74,3 +74,40 @@ export function readInt64String(r: Reader): string {
   const v = r.int64() as unknown as number | { toString(): string };
   return typeof v === 'number' ? String(v) : v.toString();
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const { utf8 } = protobuf.util;
+
+/**
+ * A protobuf `string` field, refused (RangeError) unless it is valid UTF-8:
+ * protobufjs's own reader turns invalid bytes into other characters, which
+ * PostgreSQL would then store as something the sender never sent. ASCII (the
+ * common case) is read by protobufjs; anything else through a fatal TextDecoder.
+ */
+export function readString(r: Reader): string {
+  const len = r.uint32();
+  const start = r.pos;
+  const end = start + len;
+  if (end > r.len) throw new RangeError(`a string of ${len} bytes runs past the end of the buffer`);
+  r.pos = end;
+  const buf = r.buf;
+  for (let i = start; i < end; i++) {
+    if (buf[i]! >= 0x80) {
+      try {
+        return strictUtf8.decode(buf.subarray(start, end));
+      } catch {
+        throw new RangeError('a string field is not valid UTF-8');
+      }
+    }
+  }
+  return utf8.read(buf, start, end);
+}
+
+/** Decodes a request body as UTF-8, or throws RangeError when it is not valid UTF-8. */
+export function decodeUtf8Strict(body: Uint8Array): string {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    throw new RangeError('the request body is not valid UTF-8');
+  }
+}

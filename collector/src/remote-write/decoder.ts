@@ -12,7 +12,7 @@ import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
 import { Rejections } from '../rejections.ts';
 import type { DecodedRequest } from '../series-builder.ts';
 import type { IngestPoint, IngestSeries } from '../types.ts';
-import { Reader, readUint64Varint, subEnd, tag, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../otlp/wire.ts';
+import { Reader, readString, readUint64Varint, subEnd, tag, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../otlp/wire.ts';
 
 /** The label that carries the metric name. */
 export const METRIC_NAME_LABEL = '__name__';
@@ -52,11 +52,56 @@ export function decompressSnappy(body: Uint8Array, maxBytes: number): Uint8Array
       `the request body declares ${declared} bytes after snappy decompression; the limit is ${maxBytes}`,
     );
   }
+  // snappyjs allocates the declared length and leaves what a truncated body never wrote as zeros (which then
+  // decode as empty protobuf): the elements must add up to exactly the declared length before anything is allocated.
+  const elements = snappyElementsLength(body);
+  if (elements !== declared) {
+    throw new InvalidRequestError(
+      `the request body is not valid snappy: it declares ${declared} bytes but its ${body.length} bytes hold ${elements < 0 ? 'a truncated element' : `${elements}`}`,
+    );
+  }
   try {
     return snappy.uncompress(body, maxBytes);
   } catch (err) {
     throw new InvalidRequestError(`the request body is not valid snappy: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The uncompressed length a snappy block's elements add up to (format_description.txt:
+ * literals, and copies with 1-, 2- and 4-byte offsets), walked without decompressing;
+ * -1 when an element runs past the end of the body. Offsets are checked by snappyjs.
+ */
+export function snappyElementsLength(body: Uint8Array): number {
+  let pos = 0;
+  while (pos < body.length && body[pos]! >= 0x80) pos++;
+  pos++; // the preamble's last byte
+  let total = 0;
+  while (pos < body.length) {
+    const tagByte = body[pos++]!;
+    const kind = tagByte & 3;
+    if (kind === 0) {
+      let len = tagByte >>> 2;
+      if (len >= 60) {
+        const extra = len - 59;
+        if (pos + extra > body.length) return -1;
+        len = 0;
+        for (let i = 0; i < extra; i++) len += body[pos + i]! * 2 ** (8 * i);
+        pos += extra;
+      }
+      len += 1;
+      pos += len;
+      total += len;
+    } else if (kind === 1) {
+      pos += 1;
+      total += 4 + ((tagByte >>> 2) & 7);
+    } else {
+      pos += kind === 2 ? 2 : 4;
+      total += 1 + (tagByte >>> 2);
+    }
+    if (pos > body.length) return -1;
+  }
+  return total;
 }
 
 /** Decode an uncompressed WriteRequest; throws InvalidRequestError when it is not valid protobuf. */
@@ -139,8 +184,8 @@ function readLabel(r: Reader, end: number): [string, string] {
   let value = '';
   while (r.pos < end) {
     const t = r.uint32();
-    if (t === LABEL_NAME) key = r.string();
-    else if (t === LABEL_VALUE) value = r.string();
+    if (t === LABEL_NAME) key = readString(r);
+    else if (t === LABEL_VALUE) value = readString(r);
     else r.skipType(t & 7);
   }
   if (r.pos !== end) throw new RangeError('a Label runs past its length');

@@ -6,7 +6,7 @@
  */
 import type { Database } from '../database.ts';
 import { InvalidQueryError } from '../errors.ts';
-import { query, type Queryable } from './transaction.ts';
+import { query, type Queryable } from '../transaction.ts';
 
 export type AlertState = 'pending' | 'firing' | 'resolved';
 export type AlertSeverity = 'info' | 'warning' | 'critical';

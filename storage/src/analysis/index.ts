@@ -1,5 +1,4 @@
 /** SQL of the analysis side: anomaly scores and checkpoints, alerts, silences, the notification outbox, trends. */
-export { inTransaction, type Queryable } from './transaction.ts';
 export * from './scores.ts';
 export * from './alerts.ts';
 export * from './silences.ts';

@@ -4,7 +4,7 @@
  * job health (last success, consecutive failures, last duration) in every mode. Times are epoch ms.
  */
 import type { Database } from '../database.ts';
-import { query } from './transaction.ts';
+import { query } from '../transaction.ts';
 
 export type AnalysisJobKind = 'anomaly' | 'forecast';
 

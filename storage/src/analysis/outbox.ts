@@ -6,7 +6,7 @@
  * 'dead') after the last one.
  */
 import type { Database } from '../database.ts';
-import { query, type Queryable } from './transaction.ts';
+import { query, type Queryable } from '../transaction.ts';
 
 export type NotifierKind = 'alertmanager' | 'webhook';
 export type OutboxState = 'pending' | 'delivered' | 'dead' | 'suppressed';

@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { Database } from '../database.ts';
 import { dayOfMicros, partitionName, PARTITION_LOCK_KEY } from '../partitions.ts';
-import { inTransaction, query, type Queryable } from './transaction.ts';
+import { withTransaction, query, type Queryable } from '../transaction.ts';
 
 export const SCORE_TABLE = 'anomaly_score';
 /** Rows per INSERT … unnest statement. */
@@ -58,7 +58,7 @@ export class ScorePartitions {
     for (const t of times) days.add(dayOfMicros(t * 1000));
     const missing = [...days].filter((d) => !this.#known.has(d)).sort((a, b) => a - b);
     if (missing.length === 0) return;
-    await inTransaction(this.#db, 'create anomaly_score partitions', async (client) => {
+    await withTransaction(this.#db, 'create anomaly_score partitions', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [PARTITION_LOCK_KEY]);
       for (const day of missing) {
         const from = new Date(day * 86_400_000).toISOString();
@@ -87,7 +87,7 @@ export class ScorePartitions {
     for (const { name } of rows) {
       const day = dayFromName(name);
       if (day === null || day > lastWholeDay) continue;
-      await inTransaction(this.#db, `drop ${name}`, async (client) => {
+      await withTransaction(this.#db, `drop ${name}`, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [PARTITION_LOCK_KEY]);
         await client.query(`ALTER TABLE ${SCORE_TABLE} DETACH PARTITION ${name}`);
         await client.query(`DROP TABLE ${name}`);
@@ -175,11 +175,16 @@ export async function advanceCheckpoint(
 /** Upserts a series' scores in one transaction (the checkpoint is advanced separately, afterwards). */
 export async function writeScores(db: Database, monitor: string, rows: readonly ScoreRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await inTransaction(db, 'write anomaly scores', (client: pg.PoolClient) => upsertScores(client, monitor, rows));
+  await withTransaction(db, 'write anomaly scores', (client: pg.PoolClient) => upsertScores(client, monitor, rows));
 }
 
 /** Advances the checkpoint of a series (never backwards). */
-export async function saveCheckpoint(db: Database, monitor: string, seriesId: number, lastTimeMs: number): Promise<void> {
+export async function saveCheckpoint(
+  db: Database,
+  monitor: string,
+  seriesId: number,
+  lastTimeMs: number,
+): Promise<void> {
   await advanceCheckpoint(db.pool, monitor, seriesId, lastTimeMs);
 }
 

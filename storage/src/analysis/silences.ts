@@ -5,7 +5,7 @@
  */
 import type { Database } from '../database.ts';
 import type { LabelMatcher } from '../types.ts';
-import { query, type Queryable } from './transaction.ts';
+import { query, type Queryable } from '../transaction.ts';
 
 /** Largest page of silences returned at once. */
 export const MAX_SILENCE_PAGE = 1_000;

@@ -9,7 +9,7 @@ import type { Database } from '../database.ts';
 import { selectorSql } from '../query/matchers.ts';
 import { SqlParams } from '../query/sql-params.ts';
 import type { LabelMatcher } from '../types.ts';
-import { query } from './transaction.ts';
+import { query } from '../transaction.ts';
 
 /** The label trends are grouped by, besides the metric. */
 export const TREND_HOST_LABEL = 'host.name';

@@ -13,7 +13,7 @@
  */
 import type pg from 'pg';
 import type { Database } from '../database.ts';
-import { inTransaction } from '../analysis/transaction.ts';
+import { withTransaction } from '../transaction.ts';
 import type { Labels } from '../types.ts';
 
 /** The largest `limit` a read accepts. */
@@ -111,18 +111,21 @@ async function cappedRead<R extends pg.QueryResultRow>(
   params: unknown[],
 ): Promise<{ rows: R[]; dropped: number }> {
   const timeoutMs = w.statementTimeoutMs ?? EXPORT_STATEMENT_TIMEOUT_MS;
-  return inTransaction(db, what, async (client) => {
-    await client.query(
-      `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`,
-    );
-    const { rows } = await client.query<R>(`${base} ORDER BY ${order} LIMIT $${params.length + 1}`, [
-      ...params,
-      w.limit + 1,
-    ]);
-    if (rows.length <= w.limit) return { rows, dropped: 0 };
-    const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM (${base}) AS capped`, params);
-    return { rows: rows.slice(0, w.limit), dropped: Math.max(0, Number(counted.rows[0]!.n) - w.limit) };
-  });
+  const options = { isolation: 'repeatable read', readOnly: true, statementTimeoutMs: timeoutMs } as const;
+  return withTransaction(
+    db,
+    what,
+    async (client) => {
+      const { rows } = await client.query<R>(`${base} ORDER BY ${order} LIMIT $${params.length + 1}`, [
+        ...params,
+        w.limit + 1,
+      ]);
+      if (rows.length <= w.limit) return { rows, dropped: 0 };
+      const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM (${base}) AS capped`, params);
+      return { rows: rows.slice(0, w.limit), dropped: Math.max(0, Number(counted.rows[0]!.n) - w.limit) };
+    },
+    options,
+  );
 }
 
 interface SeriesRow {

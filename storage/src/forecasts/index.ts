@@ -7,7 +7,7 @@
  * `firstTime + k * stepMs`.
  */
 import type { Database } from '../database.ts';
-import { inTransaction, query, type Queryable } from '../analysis/transaction.ts';
+import { withTransaction, query, type Queryable } from '../transaction.ts';
 
 export const FORECAST_TABLE = 'forecast';
 /** Longest forecast stored (points per series): a horizon beyond it is a caller bug. */
@@ -175,7 +175,7 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
 export async function writeForecasts(db: Database, forecasts: readonly StoredForecast[]): Promise<void> {
   if (forecasts.length === 0) return;
   forecasts.forEach(validate);
-  await inTransaction(db, 'write forecasts', async (client) => {
+  await withTransaction(db, 'write forecasts', async (client) => {
     for (const f of forecasts) await upsertForecast(client, f);
   });
 }
