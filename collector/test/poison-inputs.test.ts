@@ -117,6 +117,24 @@ describe.each(testBackends())('poison inputs on %s', (backend) => {
     await expectStoresGoodRequest('after.surrogate');
   });
 
+  it('the seed route converts no types: a wrong type is a 400 naming the field', async () => {
+    for (const [point, field] of [
+      [{ name: 'seed.null', value: null }, '[0].value'],
+      [{ name: 'seed.bool', value: true }, '[0].value'],
+      [{ name: 'seed.string', value: '42' }, '[0].value'],
+      [{ name: 5, value: 1 }, '[0].name'],
+      [{ name: 'seed.host', value: 1, host: 7 }, '[0].host'],
+    ] as const) {
+      const res = await post(seed, JSON.stringify([point]), JSON_TYPE);
+      expect(res.status, JSON.stringify(point)).toBe(400);
+      expect(res.text).toContain(field);
+    }
+    expect(await storedSamples(p.db, 'seed.null')).toEqual([]);
+    const ok = await post(seed, JSON.stringify([{ name: 'seed.ok', value: 42 }]), JSON_TYPE);
+    expect(ok.status).toBe(200);
+    expect((await storedSamples(p.db, 'seed.ok')).map((s) => s.value)).toEqual([42]);
+  });
+
   it('invalid UTF-8 bytes in a remote-write metric name are a 400', async () => {
     // The encoder writes the name as UTF-8; splice an invalid byte into its bytes.
     const body = snappyWriteRequest([
