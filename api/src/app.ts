@@ -24,6 +24,7 @@ import analyticsRoutes from './routes/analytics/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import labelsRoutes from './routes/labels/index.ts';
 import metricsRoutes from './routes/metrics/index.ts';
+import monitorRoutes, { type ConfiguredMonitor } from './routes/monitors/index.ts';
 import predictionRoutes from './routes/predictions/index.ts';
 import seriesRoutes from './routes/series/index.ts';
 import silenceRoutes from './routes/silences/index.ts';
@@ -54,6 +55,11 @@ export interface AppOptions {
   version?: string;
   /** The AlertService behind acknowledge and silences; one on `db` without notification targets when omitted. */
   alerts?: AlertService;
+  /**
+   * Monitors this process runs (hydra.yaml under `hydra up`), listed by GET /monitors with their spec; monitors
+   * known only from the database (job runs, alerts: HydraMonitor resources in Kubernetes) are listed too.
+   */
+  monitors?: readonly ConfiguredMonitor[];
 }
 
 /**
@@ -93,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(alertRoutes, { alerts });
     await secured.register(silenceRoutes, { alerts });
     await secured.register(analyticsRoutes, { limits });
+    await secured.register(monitorRoutes, { monitors: options.monitors ?? [] });
   });
   return app;
 }

@@ -17,3 +17,4 @@ export {
 export type { AuthConfig, AuthMode, AuthSetting } from './auth/index.ts';
 export { DEFAULT_QUERY_LIMITS, resolveQueryLimits } from './limits.ts';
 export type { QueryLimits } from './limits.ts';
+export type { ConfiguredMonitor } from './routes/monitors/index.ts';

@@ -27,6 +27,8 @@ export type { ErrorBody, SeriesInfoBody, RangeSeriesBody, RangeResultBody, Metri
 export { HOST_LABEL, MAX_PARAM_LENGTH, selectorQuery } from './query.ts';
 export { AlertBody, AlertEventBody, AlertDetailBody, MatcherBody, SilenceBody } from './alerts.ts';
 export { ScorePoint } from './analytics.ts';
+export { MonitorBody, MonitorJobBody, MonitorListBody, MonitorSpecSummary } from './monitors.ts';
+export type { MonitorWire } from './monitors.ts';
 export {
   MAX_REQUEST_THRESHOLDS,
   PredictionsQuerystring,

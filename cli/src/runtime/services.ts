@@ -5,7 +5,7 @@
  * the metrics port, read from the database every HYDRA_EXPORT_INTERVAL).
  */
 import { AnalysisExporter } from '@hydra/analysis';
-import { buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig } from '@hydra/api';
+import { buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig, type ConfiguredMonitor } from '@hydra/api';
 import { startCollector, type Ingestor, type RunningCollector } from '@hydra/collector';
 import type { Database } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
@@ -63,6 +63,8 @@ export async function startApiService(options: {
   ingestor?: Ingestor;
   auth: AuthConfig;
   config: HydraConfig;
+  /** the monitors this process runs, listed by GET /monitors with their spec */
+  monitors?: readonly ConfiguredMonitor[];
 }): Promise<RunningApi> {
   const { config } = options;
   const app = await buildApp({
@@ -71,6 +73,7 @@ export async function startApiService(options: {
     version: VERSION,
     logger: loggerFor('api', config),
     ...(options.ingestor ? { ingestor: options.ingestor } : {}),
+    ...(options.monitors ? { monitors: options.monitors } : {}),
   });
   try {
     await app.listen({ host: config.host, port: config.apiPort });

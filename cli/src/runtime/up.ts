@@ -68,7 +68,7 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     plan.set('writer', (ms) => pipeline.shutdown(ms));
     const collector = await startCollectorService(pipeline.ingestor, config, auth);
     plan.set('collector', () => collector.shutdown());
-    const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
+    const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config, monitors });
     plan.set('api', () => api.close());
     const forecastJobNames: string[] = [];
     // The scheduled passes log as `job`, like the CronJobs' `hydra job`: one query finds both.

@@ -372,3 +372,52 @@ export async function latestAlert(client: Queryable, fingerprint: string): Promi
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
+
+/** The alert activity of one monitor (GET /monitors). */
+export interface MonitorAlertActivity {
+  monitor: string;
+  /** unresolved alerts (pending or firing) */
+  open: number;
+  firing: number;
+  /** worst severity among its firing alerts, null when none fires */
+  worstFiring: AlertSeverity | null;
+  /** alerts of every state it ever raised */
+  total: number;
+  /** epoch ms the newest of its alerts started, null when it never alerted */
+  lastStartedAt: number | null;
+}
+
+/** Alert activity per monitor that has raised an alert, ordered by monitor. One grouped scan of `alert`. */
+export async function alertActivityByMonitor(db: Database): Promise<MonitorAlertActivity[]> {
+  const rows = await query<{
+    monitor: string;
+    open: string;
+    firing: string;
+    critical: string;
+    warning: string;
+    total: string;
+    last_started_at: number | null;
+  }>(
+    db,
+    'read alert activity per monitor',
+    `SELECT monitor,
+       count(*) FILTER (WHERE state <> 'resolved') AS open,
+       count(*) FILTER (WHERE state = 'firing') AS firing,
+       count(*) FILTER (WHERE state = 'firing' AND severity = 'critical') AS critical,
+       count(*) FILTER (WHERE state = 'firing' AND severity = 'warning') AS warning,
+       count(*) AS total,
+       ${ms('max(started_at)')} AS last_started_at
+     FROM alert GROUP BY monitor ORDER BY monitor`,
+  );
+  return rows.map((r) => {
+    const firing = Number(r.firing);
+    return {
+      monitor: r.monitor,
+      open: Number(r.open),
+      firing,
+      worstFiring: Number(r.critical) > 0 ? 'critical' : Number(r.warning) > 0 ? 'warning' : firing > 0 ? 'info' : null,
+      total: Number(r.total),
+      lastStartedAt: r.last_started_at,
+    };
+  });
+}
