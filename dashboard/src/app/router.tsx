@@ -4,7 +4,13 @@ import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { prefetchFleet } from '../features/fleet/fleet-queries.ts';
 import { rangeFromParams } from '../lib/time-range.ts';
 import { Layout } from './layout.tsx';
+import { PanelLoading } from '../components/panel-state.tsx';
 import { RouteError } from './route-error.tsx';
+
+/** The page before its first view's chunk has loaded. */
+function AppLoading() {
+  return <PanelLoading className="h-screen p-4" label="loading hydra" />;
+}
 
 /**
  * The route table (also used by the component tests with a memory router).
@@ -16,6 +22,8 @@ export function createRoutes(client: QueryClient): RouteObject[] {
     {
       element: <Layout />,
       errorElement: <RouteError />,
+      // shown while the first route's chunk (and the fleet's loader) loads on a fresh page load
+      HydrateFallback: AppLoading,
       children: [
         { index: true, element: <Navigate to="/dashboard" replace /> },
         {

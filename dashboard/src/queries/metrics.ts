@@ -31,8 +31,31 @@ export interface RangeQuery {
   range: TimeRange;
   /** seconds; chosen from the range when absent */
   step?: number;
+  /** every stored point, not step buckets (short ranges only: the newest points' own times) */
+  raw?: boolean;
   aggregation?: Aggregation;
   limit?: number;
+}
+
+/** Aggregations that add up over a bucket: a bucket still filling reads low until it ends. */
+export const ADDITIVE_AGGREGATIONS: ReadonlySet<Aggregation> = new Set<Aggregation>(['rate', 'sum', 'count']);
+
+/**
+ * The result without the buckets that start before `fromMs` or end after `toMs` when the aggregation adds up over a bucket (rates,
+ * sums, counts): such a bucket holds only part of its step, so drawn as a whole one the chart falls off a
+ * cliff at the right edge. Averages, minima, maxima and last values of a partial bucket are kept.
+ */
+export function withoutPartialBuckets(result: RangeResultBody, fromMs: number, toMs: number): RangeResultBody {
+  const step = result.stepSeconds;
+  if (!step || !result.aggregation || !ADDITIVE_AGGREGATIONS.has(result.aggregation)) return result;
+  const endsBy = toMs - step * 1000;
+  return {
+    ...result,
+    series: result.series.map((s) => ({
+      ...s,
+      points: s.points.filter((p) => typeof p[0] !== 'number' || (p[0] >= fromMs && p[0] <= endsBy)),
+    })),
+  };
 }
 
 /** A range result with the absolute bounds it was asked for (the chart's x domain). */
@@ -55,7 +78,7 @@ export function rangeQueryOptions(q: RangeQuery) {
     queryKey: metricKeys.range(q),
     queryFn: async ({ signal }): Promise<RangeData> => {
       const { fromMs, toMs } = resolveRange(q.range);
-      const step = q.step ?? stepFor(toMs - fromMs);
+      const step = q.raw ? undefined : (q.step ?? stepFor(toMs - fromMs));
       const result = await apiFetch<RangeResultBody>('/metrics', {
         params: {
           name: q.name,
@@ -64,12 +87,12 @@ export function rangeQueryOptions(q: RangeQuery) {
           from: fromMs,
           to: toMs,
           step,
-          aggregation: q.aggregation ?? 'avg',
+          aggregation: q.raw ? undefined : (q.aggregation ?? 'avg'),
           limit: q.limit,
         },
         signal,
       });
-      return { ...result, fromMs, toMs };
+      return { ...withoutPartialBuckets(result, fromMs, toMs), fromMs, toMs };
     },
     refetchInterval: isLive(q.range) ? LIVE_REFETCH_MS : false,
     staleTime: isLive(q.range) ? LIVE_REFETCH_MS / 2 : Infinity,

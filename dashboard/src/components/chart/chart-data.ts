@@ -20,12 +20,6 @@ export interface BandPoint {
   expected?: number | null;
 }
 
-export interface AnomalyMarker {
-  t: number;
-  value: number;
-  score: number;
-}
-
 export interface ForecastPoint {
   t: number;
   mean: number;
@@ -35,11 +29,30 @@ export interface ForecastPoint {
 
 export type ChartRow = Record<string, number | [number, number] | null> & { t: number };
 
-/** Merges everything into rows sorted by time; a field missing at a timestamp stays absent (a gap). */
+/** Index of the last of the sorted `times` at or before `t`, or -1. */
+function bucketIndex(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * Merges everything into rows sorted by time. Band points are put on the series' own times (each into
+ * the bucket that holds it: widest lower–upper, mean expected), so a band scored at another step than
+ * the chart's never adds rows without the series' values — such rows would break the series' line into
+ * isolated points. A field missing at a timestamp stays absent (a gap); a forecast adds its own rows.
+ */
 export function toRows(input: {
   series: readonly ChartSeries[];
   band?: readonly BandPoint[];
-  anomalies?: readonly AnomalyMarker[];
   forecast?: readonly ForecastPoint[];
 }): ChartRow[] {
   const rows = new Map<number, ChartRow>();
@@ -58,18 +71,57 @@ export function toRows(input: {
       row(Math.round(t))[s.key] = v ?? null;
     }
   }
+  const times = [...rows.keys()].sort((a, b) => a - b);
+  const expectedSums = new Map<number, { sum: number; n: number }>();
   for (const b of input.band ?? []) {
-    const r = row(b.t);
-    r.band = [b.lower, b.upper];
-    if (b.expected !== undefined && b.expected !== null) r.expected = b.expected;
+    const i = bucketIndex(times, b.t);
+    // before the first point of the series (or no series at all): the band keeps its own time
+    const t = times.length === 0 ? b.t : i < 0 ? null : times[i]!;
+    if (t === null) continue;
+    const r = row(t);
+    const prev = r.band as [number, number] | undefined;
+    r.band = prev ? [Math.min(prev[0], b.lower), Math.max(prev[1], b.upper)] : [b.lower, b.upper];
+    if (b.expected !== undefined && b.expected !== null) {
+      const e = expectedSums.get(t) ?? { sum: 0, n: 0 };
+      e.sum += b.expected;
+      e.n += 1;
+      expectedSums.set(t, e);
+      r.expected = e.sum / e.n;
+    }
   }
-  for (const a of input.anomalies ?? []) row(a.t).anomaly = a.value;
   for (const f of input.forecast ?? []) {
     const r = row(f.t);
     r.forecast = f.mean;
     r.forecastBand = [f.lower, f.upper];
   }
   return [...rows.values()].sort((a, b) => a.t - b.t);
+}
+
+/** The newest non-null point of any of the series (where a forecast continues from), or null. */
+export function lastObserved(series: readonly ChartSeries[]): { t: number; value: number } | null {
+  let last: { t: number; value: number } | null = null;
+  for (const s of series) {
+    for (const [t, v] of s.points) {
+      if (typeof t === 'number' && typeof v === 'number' && Number.isFinite(v) && (last === null || t > last.t))
+        last = { t, value: v };
+    }
+  }
+  return last;
+}
+
+/**
+ * The forecast drawn from the last observed point: the forecast's own points start at its first step
+ * after the history it was fitted on (up to a whole forecast step after "now"), so it is anchored at the
+ * newest observed point with a zero-width band, and points at or before that point are left out.
+ */
+export function anchoredForecast(
+  forecast: readonly ForecastPoint[],
+  from: { t: number; value: number } | null,
+): ForecastPoint[] {
+  if (!from || forecast.length === 0) return [...forecast];
+  const ahead = forecast.filter((f) => f.t > from.t);
+  if (ahead.length === 0) return [];
+  return [{ t: from.t, mean: from.value, lower: from.value, upper: from.value }, ...ahead];
 }
 
 /** Chart colours by index, from the theme's CSS variables. */

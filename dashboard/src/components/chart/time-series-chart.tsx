@@ -1,28 +1,32 @@
 /**
  * The time-series chart of every view: lines per series, the detector's
- * expected band, anomaly markers, the forecast and its band past "now",
- * threshold lines and alert spans; drag across it to zoom, hover for exact
- * values. Colours come from the theme's CSS variables.
+ * expected band, anomaly episodes (a shaded span each, its peak marked), the
+ * forecast and its band past "now", threshold lines and alert spans, and a
+ * legend; drag across it to zoom, hover for exact values. Colours come from
+ * the theme's CSS variables.
  */
-import { useMemo, useState, type PointerEvent } from 'react';
+import { useMemo, useState, type CSSProperties, type PointerEvent } from 'react';
 import {
   Area,
   CartesianGrid,
   ComposedChart,
   Line,
   ReferenceArea,
+  ReferenceDot,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import type { AnomalyEpisode } from '../../lib/anomaly-episodes.ts';
 import { formatDateTime, formatTick, formatValue } from '../../lib/format.ts';
 import {
+  anchoredForecast,
+  lastObserved,
   seriesColor,
   toRows,
   valueExtent,
-  type AnomalyMarker,
   type BandPoint,
   type ChartRow,
   type ChartSeries,
@@ -36,7 +40,10 @@ export const MAX_LINES = 12;
 
 export interface Threshold {
   value: number;
+  /** short, drawn on the line inside the plot (e.g. "90%") */
   label: string;
+  /** longer explanation, in the legend under the chart */
+  detail?: string;
 }
 
 export interface AlertSpan {
@@ -50,7 +57,8 @@ export interface TimeSeriesChartProps {
   unit: string;
   domain: [number, number];
   band?: readonly BandPoint[];
-  anomalies?: readonly AnomalyMarker[];
+  /** anomaly episodes: a shaded span each, its peak marked */
+  episodes?: readonly AnomalyEpisode[];
   forecast?: readonly ForecastPoint[];
   thresholds?: readonly Threshold[];
   alertSpans?: readonly AlertSpan[];
@@ -100,6 +108,65 @@ function ChartTooltip({
   );
 }
 
+/**
+ * What the colours and marks of a chart mean: each series (when there are several), then the layers
+ * drawn (expected band, anomaly episodes, forecast, thresholds with their explanation). Absent when the
+ * chart is one plain line.
+ */
+export function ChartLegend({
+  series,
+  band,
+  episodes,
+  forecast,
+  thresholds,
+}: {
+  series: readonly ChartSeries[];
+  band: boolean;
+  episodes: number;
+  forecast: boolean;
+  thresholds: readonly Threshold[];
+}) {
+  const layers = band || episodes > 0 || forecast || thresholds.length > 0;
+  if (series.length < 2 && !layers) return null;
+  const swatch = (style: CSSProperties) => (
+    <span aria-hidden className="inline-block h-2.5 w-3.5 shrink-0 rounded-sm" style={style} />
+  );
+  return (
+    <ul aria-label="legend" className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-muted-foreground">
+      {series.map((s, i) => (
+        <li key={s.key} className="flex min-w-0 items-center gap-1">
+          {swatch({ background: seriesColor(i), height: 3 })}
+          <span className="truncate" title={s.label}>
+            {s.label}
+          </span>
+        </li>
+      ))}
+      {band && <li className="flex items-center gap-1">{swatch({ background: 'var(--band)' })}expected band</li>}
+      {episodes > 0 && (
+        <li className="flex items-center gap-1">
+          {swatch({ background: 'var(--anomaly)', opacity: 0.35 })}
+          {episodes === 1 ? 'anomaly episode' : `${episodes} anomaly episodes`} (dot: peak)
+        </li>
+      )}
+      {forecast && (
+        <li className="flex items-center gap-1">
+          {swatch({ background: 'var(--forecast-band)', borderTop: '2px dashed var(--forecast)' })}forecast and its
+          interval
+        </li>
+      )}
+      {thresholds.map((t) => (
+        <li key={t.label} className="flex min-w-0 items-center gap-1">
+          {swatch({ borderTop: '2px dashed var(--threshold)', height: 2 })}
+          <span className="min-w-0">
+            {t.label}
+            {t.detail ? `: ${t.detail}` : ''}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Width of the y axis and right margin: the plot area between them maps x pixels to time. */
 const Y_AXIS_WIDTH = 64;
 const RIGHT_MARGIN = 8;
@@ -107,27 +174,31 @@ const RIGHT_MARGIN = 8;
 /** Time-series chart with bands, anomalies, forecast, thresholds and drag-to-zoom. */
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const { unit, domain, thresholds = [], alertSpans = [], height = 220, onZoom } = props;
+  const { episodes = [] } = props;
   const drawn = useMemo(() => props.series.slice(0, MAX_LINES), [props.series]);
+  const forecast = useMemo(
+    () => (props.forecast ? anchoredForecast(props.forecast, lastObserved(drawn)) : undefined),
+    [props.forecast, drawn],
+  );
   const rows: ChartRow[] = useMemo(
     () =>
       toRows({
         series: drawn,
         ...(props.band ? { band: props.band } : {}),
-        ...(props.anomalies ? { anomalies: props.anomalies } : {}),
-        ...(props.forecast ? { forecast: props.forecast } : {}),
+        ...(forecast ? { forecast } : {}),
       }),
-    [drawn, props.band, props.anomalies, props.forecast],
+    [drawn, props.band, forecast],
   );
   const names = useMemo(() => {
     const m = new Map<string, string>(drawn.map((s) => [s.key, s.label]));
-    m.set('band', 'expected band').set('expected', 'expected').set('anomaly', 'anomaly');
+    m.set('band', 'expected band').set('expected', 'expected');
     m.set('forecast', 'forecast').set('forecastBand', 'forecast interval');
     return m;
   }, [drawn]);
-  const extent = valueExtent(
-    rows,
-    thresholds.map((t) => t.value),
-  );
+  const extent = valueExtent(rows, [
+    ...thresholds.map((t) => t.value),
+    ...episodes.flatMap((e) => (e.peak.value === null ? [] : [e.peak.value])),
+  ]);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const xMax = Math.max(domain[1], rows.at(-1)?.t ?? domain[1]);
   // Drag-to-zoom from the pointer's position over the plot area (not Recharts' nearest data point,
@@ -159,113 +230,147 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
     : {};
 
   return (
-    <figure aria-label={props.ariaLabel} className="m-0 select-none" style={{ height }} {...zoomHandlers}>
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={rows} margin={{ top: 6, right: RIGHT_MARGIN, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            scale="time"
-            domain={[domain[0], xMax]}
-            allowDataOverflow
-            tickFormatter={(t: number) => formatTick(t, xMax - domain[0])}
-            tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
-            stroke="var(--border)"
-            minTickGap={40}
-          />
-          <YAxis
-            width={Y_AXIS_WIDTH}
-            domain={extent ? ['auto', 'auto'] : [0, 1]}
-            tickFormatter={(v: number) => formatValue(v, unit)}
-            tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
-            stroke="var(--border)"
-            tickCount={4}
-          />
-          <Tooltip
-            isAnimationActive={false}
-            content={(p) => (
-              <ChartTooltip active={p.active} payload={p.payload as never} label={p.label} unit={unit} names={names} />
+    <figure aria-label={props.ariaLabel} className="m-0 min-w-0 select-none" {...zoomHandlers}>
+      <div style={{ height }}>
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={rows} margin={{ top: 6, right: RIGHT_MARGIN, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={[domain[0], xMax]}
+              allowDataOverflow
+              tickFormatter={(t: number) => formatTick(t, xMax - domain[0])}
+              tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
+              stroke="var(--border)"
+              minTickGap={40}
+            />
+            <YAxis
+              width={Y_AXIS_WIDTH}
+              domain={extent ? ['auto', 'auto'] : [0, 1]}
+              tickFormatter={(v: number) => formatValue(v, unit)}
+              tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
+              stroke="var(--border)"
+              tickCount={4}
+            />
+            <Tooltip
+              isAnimationActive={false}
+              content={(p) => (
+                <ChartTooltip
+                  active={p.active}
+                  payload={p.payload as never}
+                  label={p.label}
+                  unit={unit}
+                  names={names}
+                />
+              )}
+            />
+            {alertSpans.map((s, i) => (
+              <ReferenceArea
+                key={`span-${i}`}
+                x1={Math.max(s.from, domain[0])}
+                x2={Math.min(s.to, xMax)}
+                fill={`var(--sev-${s.severity})`}
+                fillOpacity={0.08}
+                ifOverflow="hidden"
+              />
+            ))}
+            {episodes.map((e) => (
+              <ReferenceArea
+                key={`episode-${e.from}`}
+                x1={Math.max(e.from, domain[0])}
+                x2={Math.min(e.to, xMax)}
+                fill="var(--anomaly)"
+                fillOpacity={0.16}
+                stroke="var(--anomaly)"
+                strokeOpacity={0.35}
+                ifOverflow="hidden"
+                className="anomaly-episode"
+              />
+            ))}
+            {props.band && (
+              <Area
+                dataKey="band"
+                stroke="none"
+                fill="var(--band)"
+                isAnimationActive={false}
+                connectNulls
+                activeDot={false}
+              />
             )}
-          />
-          {alertSpans.map((s, i) => (
-            <ReferenceArea
-              key={`span-${i}`}
-              x1={Math.max(s.from, domain[0])}
-              x2={Math.min(s.to, xMax)}
-              fill={`var(--sev-${s.severity})`}
-              fillOpacity={0.08}
-              ifOverflow="hidden"
-            />
-          ))}
-          {props.band && (
-            <Area
-              dataKey="band"
-              stroke="none"
-              fill="var(--band)"
-              isAnimationActive={false}
-              connectNulls
-              activeDot={false}
-            />
-          )}
-          {props.forecast && (
-            <Area
-              dataKey="forecastBand"
-              stroke="none"
-              fill="var(--forecast-band)"
-              isAnimationActive={false}
-              activeDot={false}
-            />
-          )}
-          {drawn.map((s, i) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              stroke={seriesColor(i)}
-              strokeWidth={1.5}
-              dot={false}
-              isAnimationActive={false}
-              connectNulls={false}
-            />
-          ))}
-          {props.forecast && (
-            <Line
-              dataKey="forecast"
-              stroke="var(--forecast)"
-              strokeDasharray="5 3"
-              strokeWidth={1.5}
-              dot={false}
-              isAnimationActive={false}
-            />
-          )}
-          {props.anomalies && (
-            <Line
-              dataKey="anomaly"
-              stroke="none"
-              dot={{ r: 3, fill: 'var(--anomaly)', stroke: 'var(--background)', strokeWidth: 1 }}
-              activeDot={{ r: 5, fill: 'var(--anomaly)' }}
-              isAnimationActive={false}
-              legendType="circle"
-            />
-          )}
-          {thresholds.map((t) => (
-            <ReferenceLine
-              key={`th-${t.label}`}
-              y={t.value}
-              stroke="var(--threshold)"
-              strokeDasharray="6 3"
-              ifOverflow="extendDomain"
-              label={{ value: t.label, position: 'insideTopRight', fontSize: 10, fill: 'var(--threshold)' }}
-            />
-          ))}
-          {props.now !== undefined && props.forecast && (
-            <ReferenceLine x={props.now} stroke="var(--muted-foreground)" strokeDasharray="2 2" />
-          )}
-          {drag && drag.from !== drag.to && (
-            <ReferenceArea x1={drag.from} x2={drag.to} fill="var(--ring)" fillOpacity={0.2} />
-          )}
-        </ComposedChart>
-      </ResponsiveContainer>
+            {forecast && (
+              <Area
+                dataKey="forecastBand"
+                stroke="none"
+                fill="var(--forecast-band)"
+                isAnimationActive={false}
+                activeDot={false}
+              />
+            )}
+            {drawn.map((s, i) => (
+              <Line
+                key={s.key}
+                className="series-line"
+                dataKey={s.key}
+                stroke={seriesColor(i)}
+                strokeWidth={1.5}
+                dot={false}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            ))}
+            {forecast && (
+              <Line
+                dataKey="forecast"
+                stroke="var(--forecast)"
+                strokeDasharray="5 3"
+                strokeWidth={1.5}
+                dot={false}
+                isAnimationActive={false}
+              />
+            )}
+            {episodes.map((e) =>
+              e.peak.value === null ? null : (
+                <ReferenceDot
+                  key={`peak-${e.from}`}
+                  x={e.peak.t}
+                  y={e.peak.value}
+                  r={4}
+                  fill="var(--anomaly)"
+                  stroke="var(--background)"
+                  strokeWidth={1.5}
+                  ifOverflow="hidden"
+                  className="anomaly-peak"
+                />
+              ),
+            )}
+            {thresholds.map((t) => (
+              <ReferenceLine
+                key={`th-${t.label}`}
+                y={t.value}
+                stroke="var(--threshold)"
+                strokeDasharray="6 3"
+                ifOverflow="extendDomain"
+                label={{ value: t.label, position: 'insideTopLeft', fontSize: 10, fill: 'var(--threshold)' }}
+              />
+            ))}
+            {props.now !== undefined && forecast && (
+              <ReferenceLine x={props.now} stroke="var(--muted-foreground)" strokeDasharray="2 2" />
+            )}
+            {drag && drag.from !== drag.to && (
+              <ReferenceArea x1={drag.from} x2={drag.to} fill="var(--ring)" fillOpacity={0.2} />
+            )}
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartLegend
+        series={drawn}
+        band={Boolean(props.band)}
+        episodes={episodes.length}
+        forecast={Boolean(forecast)}
+        thresholds={thresholds}
+      />
       {props.series.length > MAX_LINES && (
         <figcaption className="text-xs text-muted-foreground">
           showing {MAX_LINES} of {props.series.length} series — narrow the selector to see the rest

@@ -5,18 +5,17 @@
  */
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { Alert } from '../../api/analysis-types.ts';
-import type { AnomalyMarker, BandPoint, ForecastPoint } from '../../components/chart/chart-data.ts';
+import type { BandPoint, ForecastPoint } from '../../components/chart/chart-data.ts';
 import { TimeSeriesChart, type AlertSpan, type Threshold } from '../../components/chart/time-series-chart.tsx';
 import { QueryPanel } from '../../components/panel-state.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { useNow } from '../../hooks/use-now.ts';
+import { anomalyEpisodes, scoredTimeline, type AnomalyEpisode } from '../../lib/anomaly-episodes.ts';
 import { formatValue } from '../../lib/format.ts';
 import { absoluteRange, isLive, resolveRange, type TimeRange } from '../../lib/time-range.ts';
 import { anomaliesQueryOptions, predictionsQueryOptions } from '../../queries/analysis.ts';
 import { rangeQueryOptions, type Aggregation } from '../../queries/metrics.ts';
 
-/** Anomaly score above which a point is marked (the detectors' ANOMALY_THRESHOLD). */
-export const ANOMALY_MARK_SCORE = 0.5;
 /** Threshold asked of forecasts of utilisation ratios (unit `1`): "when does this reach 90 %". */
 export const UTILIZATION_THRESHOLD = 0.9;
 /** Series of one metric whose scores are fetched (a host usually has one per metric). */
@@ -60,8 +59,13 @@ export function MetricChartCard({
   const now = useNow();
   const aggregation: Aggregation = metric.kind === 'sum' && metric.monotonic ? 'rate' : 'avg';
   const query = useQuery(rangeQueryOptions({ name: metric.name, host, range, aggregation }));
+  // Scores and forecasts wait for the chart's own points: a forecast computed on request is CPU work on
+  // the API, and asked at once by every chart it queued the range queries behind it (skeletons for 15–25 s).
+  const drawn = query.data !== undefined;
   const scores = useQueries({
-    queries: metric.seriesIds.slice(0, MAX_SCORED_SERIES).map((id) => anomaliesQueryOptions(id, range)),
+    queries: metric.seriesIds
+      .slice(0, MAX_SCORED_SERIES)
+      .map((id) => ({ ...anomaliesQueryOptions(id, range), enabled: drawn })),
   });
   const ratio = metric.unit === '1';
   const prediction = useQuery({
@@ -72,25 +76,19 @@ export function MetricChartCard({
       ...(ratio ? { thresholds: [{ value: UTILIZATION_THRESHOLD, direction: 'above' as const }] } : {}),
     }),
     // A forecast continues "now": it is drawn only on live ranges, and for gauges (rates of counters are not forecast here).
-    enabled: isLive(range) && aggregation === 'avg',
+    enabled: drawn && isLive(range) && aggregation === 'avg',
   });
 
   const scored = scores.flatMap((q) => (q.data ? [q.data] : []));
   const band: BandPoint[] =
     scored.length === 1
-      ? scored[0]!.points.flatMap((p) =>
+      ? scoredTimeline(scored[0]!.points).flatMap((p) =>
           p.lower !== null && p.upper !== null
             ? [{ t: p.t, lower: p.lower, upper: p.upper, expected: p.expected }]
             : [],
         )
       : [];
-  const markers: AnomalyMarker[] = scored.flatMap((a) =>
-    a.points.flatMap((p) =>
-      p.score !== null && p.score >= ANOMALY_MARK_SCORE && p.value !== null
-        ? [{ t: p.t, value: p.value, score: p.score }]
-        : [],
-    ),
-  );
+  const episodes: AnomalyEpisode[] = scored.flatMap((a) => anomalyEpisodes(a.points));
   const forecast = prediction.data?.predictions[0];
   const forecastPoints: ForecastPoint[] =
     forecast?.points.flatMap((p) =>
@@ -100,7 +98,8 @@ export function MetricChartCard({
     ) ?? [];
   const thresholds: Threshold[] = (forecast?.thresholds ?? []).map((t) => ({
     value: t.threshold,
-    label: `${formatValue(t.threshold, metric.unit)}: ${t.message}`,
+    label: formatValue(t.threshold, metric.unit),
+    detail: t.message,
   }));
   const mine = new Set(metric.seriesIds);
   const spans: AlertSpan[] = alerts
@@ -123,7 +122,11 @@ export function MetricChartCard({
             {aggregation === 'rate' ? 'per-second rate' : 'average'} · {unitLabel || 'no unit'}
             {query.data?.stepSeconds ? ` · step ${query.data.stepSeconds}s` : ''}
             {forecast ? ` · forecast ${forecast.model}` : ''}
-            {markers.length ? ` · ${markers.length} anomalous points` : ''}
+            {episodes.length
+              ? ` · ${episodes.length} anomaly episode${episodes.length === 1 ? '' : 's'}`
+              : scored.some((s) => s.points.length > 0)
+                ? ' · no anomaly'
+                : ''}
             {scoreState ? ` · ${scoreState}` : ''}
           </CardDescription>
         </div>
@@ -146,7 +149,7 @@ export function MetricChartCard({
               unit={aggregation === 'rate' ? '' : metric.unit}
               domain={[d.fromMs, d.toMs]}
               {...(band.length ? { band } : {})}
-              {...(markers.length ? { anomalies: markers } : {})}
+              {...(episodes.length ? { episodes } : {})}
               {...(forecastPoints.length ? { forecast: forecastPoints, now: d.toMs } : {})}
               thresholds={thresholds}
               alertSpans={spans}

@@ -1,20 +1,27 @@
 /**
  * Stored points per second across every series: the `count` of points per
  * step bucket, summed over series and divided by the step. It counts what
- * reached the database, so a stalled writer shows here as a drop.
+ * reached the database, so a stalled writer shows here as a drop. Points count
+ * at their own timestamps: history imported or seeded at a coarser resolution
+ * reads lower than live data. The headline is the last complete minute, read
+ * on its own (whatever the range), so it compares with the writer's counter
+ * (`rate(hydra_storage_writer_rows_total{table="samples"}[1m])`).
  */
 import { useQuery } from '@tanstack/react-query';
 import { Sparkline } from '../../components/chart/sparkline.tsx';
 import { QueryPanel } from '../../components/panel-state.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
-import { formatValue } from '../../lib/format.ts';
+import { formatTick, formatValue } from '../../lib/format.ts';
 import { resolveRange, stepFor, type TimeRange } from '../../lib/time-range.ts';
 import { rangeQueryOptions, type RangeData } from '../../queries/metrics.ts';
 
 /** Buckets of the ingest chart over the range. */
 export const INGEST_POINTS = 120;
+/** The headline's bucket: the last complete minute. */
+export const HEADLINE_STEP_SECONDS = 60;
+const HEADLINE_RANGE: TimeRange = { from: 'now-3m', to: 'now' };
 
-/** Points per second of all series summed per bucket; the newest bucket is left out (still filling). */
+/** Points per second of all series summed per bucket (the query leaves out the bucket still filling). */
 export function ingestRate(data: RangeData): [number, number][] {
   const step = data.stepSeconds ?? 60;
   const sums = new Map<number, number>();
@@ -22,8 +29,7 @@ export function ingestRate(data: RangeData): [number, number][] {
     for (const [t, v] of s.points)
       if (typeof t === 'number' && typeof v === 'number') sums.set(t, (sums.get(t) ?? 0) + v);
   }
-  const rows = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([t, n]): [number, number] => [t, n / step]);
-  return rows.slice(0, -1);
+  return [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([t, n]): [number, number] => [t, n / step]);
 }
 
 export function IngestRate({ range }: { range: TimeRange }) {
@@ -31,15 +37,26 @@ export function IngestRate({ range }: { range: TimeRange }) {
   const query = useQuery(
     rangeQueryOptions({ range, step: stepFor(toMs - fromMs, INGEST_POINTS), aggregation: 'count' }),
   );
-  const latest = query.data ? ingestRate(query.data).at(-1)?.[1] : undefined;
+  const headline = useQuery(
+    rangeQueryOptions({ range: HEADLINE_RANGE, step: HEADLINE_STEP_SECONDS, aggregation: 'count' }),
+  );
+  const latest = headline.data ? (ingestRate(headline.data).at(-1)?.[1] ?? 0) : undefined;
   return (
     <Card>
       <CardHeader>
         <div>
           <CardTitle>Ingest rate</CardTitle>
-          <CardDescription>samples stored per second, all number series (histogram points not counted)</CardDescription>
+          <CardDescription>
+            samples stored per second by sample time, all number series (histogram points not counted); headline: the
+            last complete minute
+          </CardDescription>
         </div>
-        <span className="font-mono text-lg font-semibold tabular-nums">{formatValue(latest, '')}/s</span>
+        <span
+          className="shrink-0 font-mono text-lg font-semibold tabular-nums"
+          aria-label="samples per second, last minute"
+        >
+          {formatValue(latest, '')}/s
+        </span>
       </CardHeader>
       <CardContent>
         <QueryPanel
@@ -53,10 +70,28 @@ export function IngestRate({ range }: { range: TimeRange }) {
             const peak = Math.max(0, ...rate.map((p) => p[1]));
             return (
               <div className="space-y-1">
-                <Sparkline points={rate} label="points stored per second" height={88} fill />
-                <p className="flex justify-between text-xs text-muted-foreground">
+                <div className="flex gap-1.5">
+                  <div
+                    aria-hidden
+                    className="flex w-10 shrink-0 flex-col justify-between text-right font-mono text-[10px] text-muted-foreground tabular-nums"
+                  >
+                    <span>{formatValue(peak, '')}/s</span>
+                    <span>0/s</span>
+                  </div>
+                  <div className="min-w-0 flex-1 border-b border-l">
+                    <Sparkline
+                      points={rate}
+                      label="points stored per second"
+                      height={88}
+                      domain={[0, peak || 1]}
+                      fill
+                    />
+                  </div>
+                </div>
+                <p className="flex justify-between pl-11.5 text-xs text-muted-foreground">
+                  <span>{d.fromMs ? formatTick(d.fromMs, d.toMs - d.fromMs) : ''}</span>
                   <span>step {d.stepSeconds ?? '—'}s</span>
-                  <span>peak {formatValue(peak, '')}/s</span>
+                  <span>{formatTick(d.toMs, d.toMs - d.fromMs)}</span>
                 </p>
               </div>
             );

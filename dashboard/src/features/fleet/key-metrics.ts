@@ -23,5 +23,7 @@ export const KEY_METRICS: readonly KeyMetric[] = [
 
 /** Points a sparkline asks for over the view's range. */
 export const SPARKLINE_POINTS = 60;
+/** The window of raw points read for each host's "last point" (its newest point's own time). */
+export const LAST_POINT_WINDOW = { from: 'now-1m', to: 'now' } as const;
 /** A host whose newest point is older than this is shown as stale. */
 export const STALE_AFTER_MS = 3 * 60_000;

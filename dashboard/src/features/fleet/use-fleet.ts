@@ -6,6 +6,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import type { RangeSeriesBody } from '@hydra/contract';
 import type { Alert } from '../../api/analysis-types.ts';
 import type { TimeRange } from '../../lib/time-range.ts';
+import { useNow } from '../../hooks/use-now.ts';
 import { HOST_LABEL } from '../../queries/metrics.ts';
 import { fleetQueries } from './fleet-queries.ts';
 import { KEY_METRICS } from './key-metrics.ts';
@@ -17,6 +18,7 @@ export interface HostRow {
   /** per key metric name: the host's series (first one when several, e.g. per mountpoint) */
   series: Map<string, RangeSeriesBody>;
   alerts: Alert[];
+  /** epoch ms of the host's newest point (its own time when within the last minute, else the end of its newest bucket) */
   lastSeen: number | null;
 }
 
@@ -25,22 +27,35 @@ export function useFleet(range: TimeRange) {
   const step = q.step;
   const hosts = useQuery(q.hosts);
   const metrics = useQueries({ queries: q.metrics });
+  const recent = useQueries({ queries: q.recent });
+  const now = useNow();
   const alerts = useQuery(q.alerts);
 
   const rows: HostRow[] = (hosts.data ?? []).map((host) => {
     const series = new Map<string, RangeSeriesBody>();
     let lastSeen: number | null = null;
+    const seen = (t: unknown) => {
+      if (typeof t === 'number' && (lastSeen === null || t > lastSeen)) lastSeen = t;
+    };
     KEY_METRICS.forEach((m, i) => {
+      for (const r of recent[i]?.data?.series ?? []) {
+        if (r.labels[HOST_LABEL] === host) seen(r.points.findLast((p) => p[1] !== null)?.[0]);
+      }
       const s = metrics[i]?.data?.series.find((x) => x.labels[HOST_LABEL] === host);
       if (!s) return;
       series.set(m.name, s);
-      const last = s.points.findLast((p) => p[1] !== null)?.[0];
-      if (typeof last === 'number' && (lastSeen === null || last > lastSeen)) lastSeen = last;
     });
+    if (lastSeen === null) {
+      // nothing within the last minute: the newest point lies in the newest bucket, which ends a step after it starts
+      KEY_METRICS.forEach((m) => {
+        const last = series.get(m.name)?.points.findLast((p) => p[1] !== null)?.[0];
+        if (typeof last === 'number') seen(Math.min(now, last + q.step * 1000));
+      });
+    }
     const hostAlerts = (alerts.data?.alerts ?? []).filter((a) => a.labels[HOST_LABEL] === host);
     return { host, series, alerts: hostAlerts, lastSeen };
   });
-  return { hosts, metrics, alerts, rows, step };
+  return { hosts, metrics, recent, alerts, rows, step };
 }
 
 /** Health of a host: its worst firing alert, else stale when it stopped reporting, else ok. */
@@ -49,7 +64,6 @@ export function hostHealth(row: HostRow, now: number, staleAfterMs: number): Hea
   if (firing.some((a) => a.severity === 'critical')) return 'critical';
   if (firing.some((a) => a.severity === 'warning')) return 'warning';
   if (row.lastSeen === null) return 'unknown';
-  // A step-aligned bucket starts up to one step before its newest point.
   if (now - row.lastSeen > staleAfterMs) return 'stale';
   return 'ok';
 }
