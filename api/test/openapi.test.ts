@@ -62,6 +62,7 @@ describe('OpenAPI document', () => {
         'GET /analytics/trends',
         'GET /analytics/anomalies',
         'GET /predictions',
+        'GET /monitors',
       ].sort(),
     );
   });
