@@ -120,6 +120,19 @@ describe.each(testBackends())('AlertService on %s', (backend) => {
     expect(all.total).toBe(2);
   });
 
+  it('fires after `for` while the incident holds between the thresholds (one alarm, then held scores)', async () => {
+    // The default detector alarms once per incident and holds its later points between 0.3 and 0.5.
+    const pending = await observe('held', [point(0, 0.9), point(1, 0.45)], 4);
+    expect(pending?.state).toBe('pending');
+    const firing = await observe('held', [point(2, 0.45)], 4);
+    expect(firing?.state).toBe('firing');
+    expect(firing?.firedAt).toBe(T0 + 2 * MINUTE);
+    // A blip that clears before `for` never fires.
+    const blip = await observe('blip', [point(0, 0.9), point(1, 0.1), point(2, 0.1), point(3, 0.1)], 5);
+    expect(blip?.state).toBe('resolved');
+    expect(blip?.firedAt).toBeNull();
+  });
+
   it('a missing value (NaN score) neither fires nor clears', async () => {
     expect(await observe('nan', [point(0, Number.NaN)], 3)).toBeNull();
   });

@@ -13,6 +13,7 @@
  * - `acknowledge`, silences — the API.
  */
 import { metrics } from '@opentelemetry/api';
+import { ANOMALY_CLEAR_THRESHOLD, ANOMALY_THRESHOLD } from '@hydra/analytics';
 import {
   appendAlertEvent,
   enqueueNotifications,
@@ -47,9 +48,9 @@ import {
 import { snapshot, type NotifierTarget, type TargetResolver } from './targets.ts';
 
 /** Score above which an anomaly alert fires (the detectors' ANOMALY_THRESHOLD). */
-export const DEFAULT_FIRE_THRESHOLD = 0.5;
-/** Score below which an evaluation counts towards resolving (hysteresis). */
-export const DEFAULT_RESOLVE_THRESHOLD = 0.3;
+export const DEFAULT_FIRE_THRESHOLD = ANOMALY_THRESHOLD;
+/** Score below which an evaluation counts towards resolving (hysteresis; the detectors' ANOMALY_CLEAR_THRESHOLD). */
+export const DEFAULT_RESOLVE_THRESHOLD = ANOMALY_CLEAR_THRESHOLD;
 /** Consecutive evaluations below the resolve threshold before an anomaly alert resolves. */
 export const DEFAULT_RESOLVE_AFTER = 3;
 /** Silences considered per evaluation; more active silences than this is a misconfiguration. */

@@ -7,7 +7,9 @@
  * - `clear` (e.g. score below the lower resolve threshold): counts; after
  *   `resolveAfter` consecutive clears the episode resolves (hysteresis:
  *   flapping around one threshold neither resolves nor re-fires).
- * - `hold` (between the two thresholds): resets the clear count, nothing else.
+ * - `hold` (between the two thresholds): resets the clear count; a pending
+ *   episode that has held for `forMs` fires (the incident goes on: detectors
+ *   alarm once per incident and hold its later points between the thresholds).
  *
  * An evaluation at or before the episode's last evaluation is ignored, so
  * replaying the same points (a job rerun after a crash) is idempotent.
@@ -97,6 +99,10 @@ export function advance(current: EpisodeState | null, e: Evaluation, policy: Ale
   }
   if (e.level === 'hold') {
     next.clearCount = 0;
+    // Still inside the incident (a detector holds its points between the thresholds after its one alarm).
+    if (current.state === 'pending' && e.time - current.startedAt >= policy.forMs) {
+      return { episode: { ...next, state: 'firing', firedAt: e.time }, transition: 'firing' };
+    }
     return { episode: next, transition: null };
   }
   next.clearCount = current.clearCount + 1;

@@ -16,7 +16,7 @@
  *
  * Memory is bounded by one page of series × the history cap.
  */
-import { getDetector, ANOMALY_THRESHOLD, type OnlineDetector } from '@hydra/analytics';
+import { getDetector, valueDomainOf, ANOMALY_THRESHOLD, type OnlineDetector } from '@hydra/analytics';
 import {
   countFiring,
   findSeries,
@@ -207,7 +207,9 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     points: ReadonlyArray<[number, number]>,
     upTo: number,
   ): { rows: ScoreRow[]; detector: OnlineDetector } {
-    const online = plan.detector ?? detector.create(detectorOpts);
+    // The band respects what the metric is: a counter's rate, a size or a count never below 0, a utilization in range.
+    const domain = valueDomainOf(plan.series);
+    const online = plan.detector ?? detector.create(domain ? { ...detectorOpts, domain } : detectorOpts);
     const rows: ScoreRow[] = [];
     for (const [time, value] of points) {
       if (time > upTo) break;

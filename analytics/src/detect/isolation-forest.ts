@@ -1,4 +1,5 @@
 import { IsolationForest, mulberry32 } from './isolation-forest-model.ts';
+import { withinDomain } from './domain.ts';
 import { resolveOptions } from './options.ts';
 import { ResidualModel, type ResidualView } from './residual-model.ts';
 import { SEASONAL_DEFAULT_WARMUP } from './seasonal.ts';
@@ -45,39 +46,42 @@ export const isolationForestDetector: Detector = {
     let sinceFit = 0;
     let previousResidual = Number.NaN;
     let last: PointResult = warmingUp();
-    return {
-      push(t: number, value: number): PointResult {
-        order.check(t);
-        if (Number.isNaN(value)) return { ...last, score: Number.NaN };
-        const view = model.view(t, value);
-        const known = view.learned >= 2 && !Number.isNaN(view.baseline);
-        const features = known ? featuresOf(view, previousResidual) : undefined;
-        if (features && forest && view.learned >= o.warmup) {
-          const expected = view.baseline + view.recentMedian;
-          const halfWidth = bandHalfWidth(expected, view.recentScale, o);
-          const ratio = Math.max(0, forest.score(features) - 0.5) / (threshold - 0.5);
-          last = {
-            score: directedScore(value - expected, ratio, o),
-            expected,
-            lower: expected - halfWidth,
-            upper: expected + halfWidth,
-          };
-        } else {
-          last = warmingUp();
-        }
-        if (features) {
-          training.push(features);
-          if (training.length > FOREST_TRAINING_POINTS) training.shift();
-          if (++sinceFit >= FOREST_REFIT_EVERY || !forest) {
-            forest = IsolationForest.fit(training, FOREST_TREES, FOREST_SAMPLE_SIZE, random);
-            sinceFit = 0;
+    return withinDomain(
+      {
+        push(t: number, value: number): PointResult {
+          order.check(t);
+          if (Number.isNaN(value)) return { ...last, score: Number.NaN };
+          const view = model.view(t, value);
+          const known = view.learned >= 2 && !Number.isNaN(view.baseline);
+          const features = known ? featuresOf(view, previousResidual) : undefined;
+          if (features && forest && view.learned >= o.warmup) {
+            const expected = view.baseline + view.recentMedian;
+            const halfWidth = bandHalfWidth(expected, view.recentScale, o);
+            const ratio = Math.max(0, forest.score(features) - 0.5) / (threshold - 0.5);
+            last = {
+              score: directedScore(value - expected, ratio, o),
+              expected,
+              lower: expected - halfWidth,
+              upper: expected + halfWidth,
+            };
+          } else {
+            last = warmingUp();
           }
-        }
-        previousResidual = view.residual;
-        model.learn(t, value, view.residual);
-        return last;
+          if (features) {
+            training.push(features);
+            if (training.length > FOREST_TRAINING_POINTS) training.shift();
+            if (++sinceFit >= FOREST_REFIT_EVERY || !forest) {
+              forest = IsolationForest.fit(training, FOREST_TREES, FOREST_SAMPLE_SIZE, random);
+              sinceFit = 0;
+            }
+          }
+          previousResidual = view.residual;
+          model.learn(t, value, view.residual);
+          return last;
+        },
       },
-    };
+      o.domain,
+    );
   },
 };
 

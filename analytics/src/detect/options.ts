@@ -1,4 +1,5 @@
-import type { Direction, DetectorOptions, Sensitivity } from './types.ts';
+import { checkDomain } from './domain.ts';
+import type { Direction, DetectorOptions, Sensitivity, ValueDomain } from './types.ts';
 
 /** Band half-width in robust standard deviations at sensitivity 0 (fewest alarms). */
 export const WIDEST_BAND_SIGMAS = 8;
@@ -16,6 +17,7 @@ export interface ResolvedOptions {
   direction: Direction;
   minDeviation: number;
   warmup: number;
+  domain: ValueDomain | undefined;
 }
 
 /**
@@ -36,8 +38,9 @@ export function resolveOptions(options: DetectorOptions | undefined, defaultWarm
   if (!(Number.isInteger(warmup) && warmup >= 0)) {
     throw new RangeError(`warmup must be an integer >= 0 (points), got ${warmup}`);
   }
+  if (options?.domain) checkDomain(options.domain);
   const bandSigmas = WIDEST_BAND_SIGMAS - sensitivity * (WIDEST_BAND_SIGMAS - NARROWEST_BAND_SIGMAS);
-  return { sensitivity, bandSigmas, direction, minDeviation, warmup };
+  return { sensitivity, bandSigmas, direction, minDeviation, warmup, domain: options?.domain };
 }
 
 function resolveSensitivity(s: Sensitivity): number {

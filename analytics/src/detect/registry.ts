@@ -1,7 +1,8 @@
+import { ensembleDetector } from './ensemble.ts';
 import { isolationForestDetector } from './isolation-forest.ts';
 import { robustMadDetector } from './robust-mad.ts';
 import { rollingZScoreDetector } from './rolling-zscore.ts';
-import { ensembleDetector, levelShiftDetector, seasonalDetector } from './seasonal.ts';
+import { levelShiftDetector, seasonalDetector } from './seasonal.ts';
 import type { Detector } from './types.ts';
 
 /** Every detector, by name. */

@@ -1,4 +1,5 @@
 import { RollingOrder } from '../stats/rolling-order.ts';
+import { withinDomain } from './domain.ts';
 import { resolveOptions } from './options.ts';
 import { robustScale } from './residual-model.ts';
 import { bandHalfWidth, scoreAgainstBand, warmingUp } from './scoring.ts';
@@ -26,19 +27,22 @@ export const robustMadDetector: Detector = {
     const window = new RollingOrder(MAD_WINDOW);
     const order = new TimeOrder();
     let last: PointResult = warmingUp();
-    return {
-      push(t: number, value: number): PointResult {
-        order.check(t);
-        if (Number.isNaN(value)) return { ...last, score: Number.NaN };
-        if (window.length >= Math.max(o.warmup, 2)) {
-          const expected = window.median();
-          last = scoreAgainstBand(value, expected, bandHalfWidth(expected, robustScale(window), o), o);
-        } else {
-          last = warmingUp();
-        }
-        window.push(value);
-        return last;
+    return withinDomain(
+      {
+        push(t: number, value: number): PointResult {
+          order.check(t);
+          if (Number.isNaN(value)) return { ...last, score: Number.NaN };
+          if (window.length >= Math.max(o.warmup, 2)) {
+            const expected = window.median();
+            last = scoreAgainstBand(value, expected, bandHalfWidth(expected, robustScale(window), o), o);
+          } else {
+            last = warmingUp();
+          }
+          window.push(value);
+          return last;
+        },
       },
-    };
+      o.domain,
+    );
   },
 };

@@ -1,4 +1,5 @@
 import { RollingMoments } from '../stats/rolling-moments.ts';
+import { withinDomain } from './domain.ts';
 import { resolveOptions } from './options.ts';
 import { bandHalfWidth, scoreAgainstBand, warmingUp } from './scoring.ts';
 import { TimeOrder } from './time-order.ts';
@@ -23,19 +24,22 @@ export const rollingZScoreDetector: Detector = {
     const window = new RollingMoments(ZSCORE_WINDOW);
     const order = new TimeOrder();
     let last: PointResult = warmingUp();
-    return {
-      push(t: number, value: number): PointResult {
-        order.check(t);
-        if (Number.isNaN(value)) return { ...last, score: Number.NaN };
-        if (window.length >= Math.max(o.warmup, 2)) {
-          const expected = window.mean();
-          last = scoreAgainstBand(value, expected, bandHalfWidth(expected, Math.sqrt(window.variance()), o), o);
-        } else {
-          last = warmingUp();
-        }
-        window.push(value);
-        return last;
+    return withinDomain(
+      {
+        push(t: number, value: number): PointResult {
+          order.check(t);
+          if (Number.isNaN(value)) return { ...last, score: Number.NaN };
+          if (window.length >= Math.max(o.warmup, 2)) {
+            const expected = window.mean();
+            last = scoreAgainstBand(value, expected, bandHalfWidth(expected, Math.sqrt(window.variance()), o), o);
+          } else {
+            last = warmingUp();
+          }
+          window.push(value);
+          return last;
+        },
       },
-    };
+      o.domain,
+    );
   },
 };

@@ -1,3 +1,4 @@
+import { withinDomain } from './domain.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
 import { ResidualModel, type ResidualView } from './residual-model.ts';
 import { bandHalfWidth, directedScore, scoreAgainstBand, warmingUp } from './scoring.ts';
@@ -35,13 +36,6 @@ export const scoreLevelShift: Scorer = (_value, view, o) => {
   return { score: levelShiftScore(view, o), expected, lower: expected - halfWidth, upper: expected + halfWidth };
 };
 
-/** Ensemble: the point band, scored by the larger of the point and shift scores. */
-export const scorePointOrShift: Scorer = (value, view, o) => {
-  const point = scoreSeasonalPoint(value, view, o);
-  point.score = Math.max(point.score, levelShiftScore(view, o));
-  return point;
-};
-
 /** A detector over a {@link ResidualModel} with the given scorer. */
 export function residualDetector(name: string, description: string, scorer: Scorer): Detector {
   return {
@@ -52,17 +46,20 @@ export function residualDetector(name: string, description: string, scorer: Scor
       const model = new ResidualModel();
       const order = new TimeOrder();
       let last: PointResult = warmingUp();
-      return {
-        push(t: number, value: number): PointResult {
-          order.check(t);
-          if (Number.isNaN(value)) return { ...last, score: Number.NaN };
-          const view = model.view(t, value);
-          const ready = view.learned >= Math.max(o.warmup, 2) && !Number.isNaN(view.baseline);
-          last = ready ? scorer(value, view, o) : warmingUp();
-          model.learn(t, value, view.residual);
-          return last;
+      return withinDomain(
+        {
+          push(t: number, value: number): PointResult {
+            order.check(t);
+            if (Number.isNaN(value)) return { ...last, score: Number.NaN };
+            const view = model.view(t, value);
+            const ready = view.learned >= Math.max(o.warmup, 2) && !Number.isNaN(view.baseline);
+            last = ready ? scorer(value, view, o) : warmingUp();
+            model.learn(t, value, view.residual);
+            return last;
+          },
         },
-      };
+        o.domain,
+      );
     },
   };
 }
@@ -79,11 +76,4 @@ export const levelShiftDetector = residualDetector(
   'level-shift',
   'flags sustained moves of the level: median of the last 5 residuals against the median of the 256 before',
   scoreLevelShift,
-);
-
-/** The ensemble: seasonal point scoring plus level-shift scoring, the larger wins. */
-export const ensembleDetector = residualDetector(
-  'ensemble',
-  'seasonal point scores and level-shift scores combined (max); the default for new monitors',
-  scorePointOrShift,
 );

@@ -21,6 +21,18 @@ export interface DetectorOptions {
   minDeviation?: number;
   /** Points to learn from before scoring anything (scores are 0 until then). Default per detector. */
   warmup?: number;
+  /**
+   * The range the metric's values can take (a utilization's [0, 1], a
+   * count's [0, ∞)): expected values and bands are clamped into it. Default
+   * unbounded. See `valueDomainOf`.
+   */
+  domain?: ValueDomain;
+}
+
+/** A closed range of values; a missing bound is unbounded. */
+export interface ValueDomain {
+  min?: number;
+  max?: number;
 }
 
 /** A series: ascending epoch-millisecond timestamps and values (NaN = missing). */
@@ -32,8 +44,13 @@ export interface SeriesInput {
 /** The outcome for one point. */
 export interface PointResult {
   /**
-   * 0..1; above {@link ANOMALY_THRESHOLD} exactly when the value is outside
-   * [lower, upper] on an alarmed side. 0 during warm-up, NaN for a NaN value.
+   * 0..1; above {@link ANOMALY_THRESHOLD} means an anomaly (an alarm). For the
+   * band detectors (zscore, mad, seasonal, level-shift) that is exactly when the
+   * value is outside [lower, upper] on an alarmed side; the calibrated ones
+   * (likelihood, ensemble) score how unlikely the recent behaviour is for the
+   * series, and stay quiet after an alarm until the deviation clears, so a
+   * point can be outside the band with a low score. 0 during warm-up, NaN for
+   * a NaN value.
    */
   score: number;
   /** What the detector expected at this point (NaN until it knows). */
@@ -78,3 +95,10 @@ export interface Detector {
 
 /** A score strictly above this means "outside the band": the alarm threshold for every detector. */
 export const ANOMALY_THRESHOLD = 0.5;
+/**
+ * Below this score an anomaly is over (hysteresis: alerts resolve under it).
+ * The ensemble holds the points of an ongoing incident after its one alarm
+ * between this and {@link ANOMALY_THRESHOLD}, so an alert with a `for`
+ * duration can still fire while the deviation lasts.
+ */
+export const ANOMALY_CLEAR_THRESHOLD = 0.3;

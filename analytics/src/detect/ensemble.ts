@@ -1,0 +1,103 @@
+import { AnomalyLikelihood, LIKELIHOOD_HISTORY, tailToScore, upperTail } from './anomaly-likelihood.ts';
+import { withinDomain } from './domain.ts';
+import { resolveOptions } from './options.ts';
+import { decimalQuantum } from './quantum.ts';
+import { ResidualModel } from './residual-model.ts';
+import { bandHalfWidth, directedScore, warmingUp } from './scoring.ts';
+import { SurpriseHistory } from './surprise-history.ts';
+import { TimeOrder } from './time-order.ts';
+import {
+  ANOMALY_CLEAR_THRESHOLD,
+  ANOMALY_THRESHOLD,
+  type Detector,
+  type DetectorOptions,
+  type OnlineDetector,
+  type PointResult,
+} from './types.ts';
+
+/** Points learned before the ensemble scores. */
+export const ENSEMBLE_DEFAULT_WARMUP = 60;
+/** Raw surprise of a deviation of z robust sigmas: z² / (z² + c²), 0.5 at z = c. */
+export const RAW_SURPRISE_HALF_SIGMAS = 3;
+/** Scale floor, in quanta of the value (see {@link decimalQuantum}). */
+export const QUANTUM_SCALE = 0.5;
+/**
+ * After an alarm, the incident's later points score at most this (between
+ * the clear threshold and the alarm threshold: "still anomalous, already
+ * alarmed") until the score has fallen under {@link ANOMALY_CLEAR_THRESHOLD}.
+ */
+export const REFRACTORY_HOLD_SCORE = 0.45;
+/** Sensitivity scales the log tail by this to the power 2·(sensitivity − 0.5): ×2 at 1, ×½ at 0. */
+export const SENSITIVITY_GAIN = 2;
+
+/**
+ * The default detector: two calibrated tails of the seasonal robust residual
+ * (the `seasonal` detector's model: learned period, median baseline, robust
+ * scale floored at the data's quantum), combined by their minimum (the larger
+ * score):
+ *
+ * - the point tail: 2·Q(z) of the robust z-score, or the share of the last
+ *   2016 points that surprised as much when that is larger (the series' own
+ *   record: a dip that recurs daily stops alarming); catches the first large
+ *   spike or step at once;
+ * - the anomaly likelihood (Ahmad et al., Neurocomputing 2017) of the raw
+ *   surprises z²/(z²+9): the mean of the last 10 against the series' own
+ *   long-run distribution of such means, so sustained moderate changes are
+ *   caught and a series that is always noisy stops alarming.
+ *
+ * The score is log(tail)/log(10⁻¹⁰) (0.5 = a tail of 10⁻⁵, the same meaning
+ * on every series), and after an alarm the detector holds the incident's
+ * points under the alarm threshold until the score has fallen under
+ * {@link ANOMALY_CLEAR_THRESHOLD} (one alarm per incident; a level shift becomes normal as the residual median follows
+ * it, within the 256-point residual window). Causal, O(256) per point.
+ */
+export const ensembleDetector: Detector = {
+  name: 'ensemble',
+  description:
+    'seasonal robust residual, point tail and anomaly likelihood (min tail), one alarm per incident; the default',
+  create(options?: DetectorOptions): OnlineDetector {
+    const o = resolveOptions(options, ENSEMBLE_DEFAULT_WARMUP);
+    const gain = SENSITIVITY_GAIN ** (2 * (o.sensitivity - 0.5));
+    const model = new ResidualModel();
+    const likelihood = new AnomalyLikelihood();
+    const surprises = new SurpriseHistory(LIKELIHOOD_HISTORY);
+    const order = new TimeOrder();
+    let cooling = false;
+    let last: PointResult = warmingUp();
+    return withinDomain(
+      {
+        push(t: number, value: number): PointResult {
+          order.check(t);
+          if (Number.isNaN(value)) return { ...last, score: Number.NaN };
+          const view = model.view(t, value);
+          if (view.learned < 2 || Number.isNaN(view.baseline)) {
+            model.learn(t, value, view.residual);
+            last = warmingUp();
+            return last;
+          }
+          const expected = view.baseline + view.recentMedian;
+          const halfWidth = bandHalfWidth(expected, view.recentScale, o);
+          const deviation = value - expected;
+          // A series that never moved (MAD = 0) is scaled by half its values' quantum: one step is not news.
+          const scale = Math.max(halfWidth / o.bandSigmas, QUANTUM_SCALE * decimalQuantum(value));
+          const z = Math.abs(deviation) / scale;
+          const raw = (z * z) / (z * z + RAW_SURPRISE_HALF_SIGMAS * RAW_SURPRISE_HALF_SIGMAS);
+          const pointTail = Math.max(2 * upperTail(z), surprises.share(z));
+          surprises.push(z);
+          const tail = Math.min(likelihood.push(raw), pointTail);
+          let score = view.learned < o.warmup ? 0 : Math.min(1, gain * tailToScore(tail));
+          if (directedScore(deviation, 1, o) === 0) score = 0;
+          if (cooling) {
+            if (score >= ANOMALY_CLEAR_THRESHOLD) score = Math.min(score, REFRACTORY_HOLD_SCORE);
+            else cooling = false;
+          }
+          if (score > ANOMALY_THRESHOLD) cooling = true;
+          last = { score, expected, lower: expected - halfWidth, upper: expected + halfWidth };
+          model.learn(t, value, view.residual);
+          return last;
+        },
+      },
+      o.domain,
+    );
+  },
+};

@@ -1,0 +1,50 @@
+/** Surprises (robust z-scores) at or above this are remembered. */
+export const SURPRISE_FLOOR_SIGMAS = 3;
+/** At most this many are kept: a series with more is noisy, and its empirical tail is large anyway. */
+export const SURPRISE_CAPACITY = 128;
+
+/**
+ * A series' own record of large surprises over its last `window` points,
+ * so a point is judged against how often surprises that large happened here
+ * before: the share of past points whose z-score was at least this one's (a
+ * conformal p-value without the +1, after Burnaev & Ishimtsev,
+ * "Conformalized density- and distance-based anomaly detection in
+ * time-series data", 2016). A dip that recurs every day stops being news;
+ * the first one of its size is (share 0). O(capacity) per query, O(1) per
+ * point.
+ */
+export class SurpriseHistory {
+  private readonly index = new Float64Array(SURPRISE_CAPACITY);
+  private readonly z = new Float64Array(SURPRISE_CAPACITY);
+  private next = 0;
+  private stored = 0;
+  private seen = 0;
+
+  /** `window` in points, a positive integer. */
+  constructor(readonly window: number) {
+    if (!Number.isInteger(window) || window < 1)
+      throw new RangeError(`SurpriseHistory: window must be a positive integer, got ${window}`);
+  }
+
+  /** Share of the last `window` points (before this one) whose surprise was at least `z`; 1 below the floor. */
+  share(z: number): number {
+    if (this.seen === 0 || z < SURPRISE_FLOOR_SIGMAS) return 1;
+    const oldest = this.seen - this.window;
+    let count = 0;
+    for (let k = 0; k < this.stored; k++) {
+      if ((this.index[k] as number) >= oldest && (this.z[k] as number) >= z) count++;
+    }
+    return count / Math.min(this.seen, this.window);
+  }
+
+  /** Records a point's surprise. */
+  push(z: number): void {
+    if (z >= SURPRISE_FLOOR_SIGMAS) {
+      this.index[this.next] = this.seen;
+      this.z[this.next] = z;
+      this.next = (this.next + 1) % SURPRISE_CAPACITY;
+      this.stored = Math.min(this.stored + 1, SURPRISE_CAPACITY);
+    }
+    this.seen++;
+  }
+}
