@@ -4,14 +4,16 @@ import { nullable } from './schemas.ts';
 
 const isoTime = (description: string) => Type.String({ format: 'date-time', description });
 const labels = Type.Record(Type.String(), Type.String());
+/** A string of one of `values`: the same JSON Schema as `Type.String({ enum })`, with the union as its static type. */
+const oneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>(Type.String({ enum: [...values] }));
 
 export const AlertBody = Type.Object({
   id: Type.Integer(),
   fingerprint: Type.String({ description: 'hash of kind + monitor + labels; the same condition keeps it' }),
   kind: Type.String({ description: 'anomaly, forecast_threshold, …' }),
   monitor: Type.String({ description: 'namespace/name of the monitor' }),
-  severity: Type.String({ enum: ['info', 'warning', 'critical'] }),
-  state: Type.String({ enum: ['pending', 'firing', 'resolved'] }),
+  severity: oneOf(['info', 'warning', 'critical']),
+  state: oneOf(['pending', 'firing', 'resolved']),
   labels,
   seriesId: nullable(Type.Integer()),
   summary: Type.String({ description: 'one line for people' }),

@@ -25,24 +25,14 @@ export type SilenceMatcher = Static<typeof MatcherBody>;
 export type AnomalyScorePoint = Static<typeof ScorePoint>;
 export type { PredictionBody, PredictionsBody, ThresholdAnswerBody };
 
-export type AlertState = 'pending' | 'firing' | 'resolved';
-export type AlertSeverity = 'info' | 'warning' | 'critical';
+export type AlertState = AlertWire['state'];
+export type AlertSeverity = AlertWire['severity'];
 
 export const ALERT_STATES: readonly AlertState[] = ['firing', 'pending', 'resolved'];
 export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
 
-/** An alert with its times as epoch ms (the wire carries RFC 3339). */
-export interface Alert {
-  id: number;
-  fingerprint: string;
-  kind: string;
-  monitor: string;
-  severity: AlertSeverity;
-  state: AlertState;
-  labels: Record<string, string>;
-  seriesId: number | null;
-  summary: string;
-  explanation: Record<string, unknown>;
+/** An alert as the wire carries it, with its times as epoch ms (the wire: RFC 3339) and its acknowledgement flat. */
+export type Alert = Omit<AlertWire, 'startsAt' | 'firedAt' | 'resolvedAt' | 'lastEvaluatedAt' | 'acknowledged'> & {
   startedAt: number;
   firedAt: number | null;
   resolvedAt: number | null;
@@ -50,8 +40,7 @@ export interface Alert {
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   ackComment: string | null;
-  silencedBy: number | null;
-}
+};
 
 export interface AlertEvent {
   time: number;

@@ -48,82 +48,78 @@ export interface AlertEvent {
   details: Record<string, unknown>;
 }
 
+/**
+ * The one mapping between an AlertRecord field and its column: the SELECT list, the row type, the decoding of
+ * a row and the encoding of an INSERT or UPDATE value all come from it. `time` is epoch ms in the record and a
+ * timestamptz in the table; `int` an int8 (which pg returns as a string); `json` a jsonb.
+ */
+type FieldKind = 'text' | 'time' | 'json' | 'int';
+const ALERT_FIELDS = {
+  id: { column: 'id', kind: 'int' },
+  fingerprint: { column: 'fingerprint', kind: 'text' },
+  kind: { column: 'kind', kind: 'text' },
+  monitor: { column: 'monitor', kind: 'text' },
+  severity: { column: 'severity', kind: 'text' },
+  state: { column: 'state', kind: 'text' },
+  labels: { column: 'labels', kind: 'json' },
+  seriesId: { column: 'series_id', kind: 'int' },
+  summary: { column: 'summary', kind: 'text' },
+  explanation: { column: 'explanation', kind: 'json' },
+  startedAt: { column: 'started_at', kind: 'time' },
+  firedAt: { column: 'fired_at', kind: 'time' },
+  resolvedAt: { column: 'resolved_at', kind: 'time' },
+  lastEvaluatedAt: { column: 'last_evaluated_at', kind: 'time' },
+  clearCount: { column: 'clear_count', kind: 'int' },
+  acknowledgedAt: { column: 'acknowledged_at', kind: 'time' },
+  acknowledgedBy: { column: 'acknowledged_by', kind: 'text' },
+  ackComment: { column: 'ack_comment', kind: 'text' },
+  silencedBy: { column: 'silenced_by', kind: 'int' },
+  notifiedAt: { column: 'notified_at', kind: 'time' },
+} as const satisfies { [F in keyof AlertRecord]: { column: string; kind: FieldKind } };
+type AlertField = keyof AlertRecord;
+const FIELD_LIST = Object.entries(ALERT_FIELDS) as Array<[AlertField, { column: string; kind: FieldKind }]>;
+
+/** Fields an episode is inserted without (set later by acknowledgement and notification). */
+const NOT_INSERTED = ['id', 'acknowledgedAt', 'acknowledgedBy', 'ackComment', 'notifiedAt'] as const;
 /** The fields of a new episode. */
-export type NewAlert = Omit<AlertRecord, 'id' | 'acknowledgedAt' | 'acknowledgedBy' | 'ackComment' | 'notifiedAt'>;
+export type NewAlert = Omit<AlertRecord, (typeof NOT_INSERTED)[number]>;
 /** Fields an evaluation may change. */
 export type AlertPatch = Partial<
-  Pick<
-    AlertRecord,
-    | 'severity'
-    | 'state'
-    | 'summary'
-    | 'explanation'
-    | 'firedAt'
-    | 'resolvedAt'
-    | 'lastEvaluatedAt'
-    | 'clearCount'
-    | 'silencedBy'
-    | 'notifiedAt'
-    | 'acknowledgedAt'
-    | 'acknowledgedBy'
-    | 'ackComment'
-  >
+  Omit<AlertRecord, 'id' | 'fingerprint' | 'kind' | 'monitor' | 'labels' | 'seriesId' | 'startedAt'>
 >;
 
 const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
 const ts = (param: string) => `('epoch'::timestamptz + ${param}::float8 * interval '1 millisecond')`;
 
-const COLUMNS = `id, fingerprint, kind, monitor, severity, state, labels, series_id, summary, explanation,
-  ${ms('started_at')} AS started_at, ${ms('fired_at')} AS fired_at, ${ms('resolved_at')} AS resolved_at,
-  ${ms('last_evaluated_at')} AS last_evaluated_at, clear_count, ${ms('acknowledged_at')} AS acknowledged_at,
-  acknowledged_by, ack_comment, silenced_by, ${ms('notified_at')} AS notified_at`;
+/** A row as pg returns it: the record's fields under their column names, int8 as strings. */
+type AlertRow = {
+  [F in AlertField as (typeof ALERT_FIELDS)[F]['column']]: (typeof ALERT_FIELDS)[F]['kind'] extends 'int'
+    ? string | Extract<AlertRecord[F], null> | number
+    : AlertRecord[F];
+};
 
-interface AlertRow {
-  id: string;
-  fingerprint: string;
-  kind: string;
-  monitor: string;
-  severity: AlertSeverity;
-  state: AlertState;
-  labels: Record<string, string>;
-  series_id: string | null;
-  summary: string;
-  explanation: Record<string, unknown>;
-  started_at: number;
-  fired_at: number | null;
-  resolved_at: number | null;
-  last_evaluated_at: number;
-  clear_count: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  ack_comment: string | null;
-  silenced_by: string | null;
-  notified_at: number | null;
-}
+const COLUMNS = FIELD_LIST.map(([, f]) => (f.kind === 'time' ? `${ms(f.column)} AS ${f.column}` : f.column)).join(', ');
 
 function toRecord(r: AlertRow): AlertRecord {
-  return {
-    id: Number(r.id),
-    fingerprint: r.fingerprint,
-    kind: r.kind,
-    monitor: r.monitor,
-    severity: r.severity,
-    state: r.state,
-    labels: r.labels,
-    seriesId: r.series_id === null ? null : Number(r.series_id),
-    summary: r.summary,
-    explanation: r.explanation,
-    startedAt: r.started_at,
-    firedAt: r.fired_at,
-    resolvedAt: r.resolved_at,
-    lastEvaluatedAt: r.last_evaluated_at,
-    clearCount: r.clear_count,
-    acknowledgedAt: r.acknowledged_at,
-    acknowledgedBy: r.acknowledged_by,
-    ackComment: r.ack_comment,
-    silencedBy: r.silenced_by === null ? null : Number(r.silenced_by),
-    notifiedAt: r.notified_at,
-  };
+  const row = r as Record<string, unknown>;
+  const record: Record<string, unknown> = {};
+  for (const [field, { column, kind }] of FIELD_LIST) {
+    const value = row[column];
+    record[field] = kind === 'int' && value !== null ? Number(value) : value;
+  }
+  return record as unknown as AlertRecord;
+}
+
+/** The SQL expression that takes parameter `p` into a column of `kind`. */
+function paramExpr(kind: FieldKind, p: string): string {
+  if (kind === 'time') return `CASE WHEN ${p}::float8 IS NULL THEN NULL ELSE ${ts(p)} END`;
+  return kind === 'json' ? `${p}::jsonb` : kind === 'int' ? `${p}::int8` : `${p}::text`;
+}
+
+/** The parameter value of a field (jsonb as text, int8 as a decimal string). */
+function paramValue(kind: FieldKind, value: unknown): unknown {
+  if (kind === 'json') return JSON.stringify(value);
+  return kind === 'int' && value !== null ? String(value) : value;
 }
 
 /** The unresolved episode of `fingerprint`, locked for the caller's transaction, or null. */
@@ -142,52 +138,19 @@ export async function lockOpenAlert(client: Queryable, fingerprint: string): Pro
  * same fingerprint first (the caller then locks and updates that one).
  */
 export async function insertAlert(client: Queryable, a: NewAlert): Promise<AlertRecord | null> {
+  const fields = FIELD_LIST.filter(([field]) => !(NOT_INSERTED as readonly string[]).includes(field));
+  const values = fields.map(([field, { kind }]) => paramValue(kind, a[field as keyof NewAlert]));
   const rows = await query<AlertRow>(
     client,
     'insert alert',
-    `INSERT INTO alert (fingerprint, kind, monitor, severity, state, labels, series_id, summary, explanation,
-       started_at, fired_at, resolved_at, last_evaluated_at, clear_count, silenced_by)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::int8, $8, $9::jsonb, ${ts('$10')},
-       CASE WHEN $11::float8 IS NULL THEN NULL ELSE ${ts('$11')} END,
-       CASE WHEN $12::float8 IS NULL THEN NULL ELSE ${ts('$12')} END, ${ts('$13')}, $14, $15::int8)
+    `INSERT INTO alert (${fields.map(([, f]) => f.column).join(', ')})
+     VALUES (${fields.map(([, f], i) => paramExpr(f.kind, `$${i + 1}`)).join(', ')})
      ON CONFLICT (fingerprint) WHERE state <> 'resolved' DO NOTHING
      RETURNING ${COLUMNS}`,
-    [
-      a.fingerprint,
-      a.kind,
-      a.monitor,
-      a.severity,
-      a.state,
-      JSON.stringify(a.labels),
-      a.seriesId === null ? null : String(a.seriesId),
-      a.summary,
-      JSON.stringify(a.explanation),
-      a.startedAt,
-      a.firedAt,
-      a.resolvedAt,
-      a.lastEvaluatedAt,
-      a.clearCount,
-      a.silencedBy === null ? null : String(a.silencedBy),
-    ],
+    values,
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
-
-const PATCH_COLUMNS: Record<keyof AlertPatch, { column: string; kind: 'text' | 'time' | 'json' | 'int' }> = {
-  severity: { column: 'severity', kind: 'text' },
-  state: { column: 'state', kind: 'text' },
-  summary: { column: 'summary', kind: 'text' },
-  explanation: { column: 'explanation', kind: 'json' },
-  firedAt: { column: 'fired_at', kind: 'time' },
-  resolvedAt: { column: 'resolved_at', kind: 'time' },
-  lastEvaluatedAt: { column: 'last_evaluated_at', kind: 'time' },
-  clearCount: { column: 'clear_count', kind: 'int' },
-  silencedBy: { column: 'silenced_by', kind: 'int' },
-  notifiedAt: { column: 'notified_at', kind: 'time' },
-  acknowledgedAt: { column: 'acknowledged_at', kind: 'time' },
-  acknowledgedBy: { column: 'acknowledged_by', kind: 'text' },
-  ackComment: { column: 'ack_comment', kind: 'text' },
-};
 
 /** Applies `patch` to alert `id` and returns the row as it now is. */
 export async function updateAlert(client: Queryable, id: number, patch: AlertPatch): Promise<AlertRecord> {
@@ -195,20 +158,9 @@ export async function updateAlert(client: Queryable, id: number, patch: AlertPat
   const values: unknown[] = [String(id)];
   for (const [key, value] of Object.entries(patch) as Array<[keyof AlertPatch, unknown]>) {
     if (value === undefined) continue;
-    const spec = PATCH_COLUMNS[key];
-    values.push(
-      spec.kind === 'json' ? JSON.stringify(value) : spec.kind === 'int' && value !== null ? String(value) : value,
-    );
-    const p = `$${values.length}`;
-    const expr =
-      spec.kind === 'time'
-        ? `CASE WHEN ${p}::float8 IS NULL THEN NULL ELSE ${ts(p)} END`
-        : spec.kind === 'json'
-          ? `${p}::jsonb`
-          : spec.kind === 'int'
-            ? `${p}::int8`
-            : `${p}::text`;
-    sets.push(`${spec.column} = ${expr}`);
+    const { column, kind } = ALERT_FIELDS[key];
+    values.push(paramValue(kind, value));
+    sets.push(`${column} = ${paramExpr(kind, `$${values.length}`)}`);
   }
   const rows = await query<AlertRow>(
     client,
