@@ -28,7 +28,6 @@ export interface ForecastJob {
   horizon: number;
   levels: number[];
   model: string;
-  budgetMs: number;
 }
 
 export interface ForecastJobResult {

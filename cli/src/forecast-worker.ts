@@ -15,7 +15,7 @@ export function runJob(job: ForecastJob): ForecastJobResult {
       periods: job.periods,
       ...(job.intervalSeconds ? { intervalSeconds: job.intervalSeconds } : {}),
     };
-    const result = forecastSeries(input, job.horizon, job.levels, { model: job.model, budgetMs: job.budgetMs });
+    const result = forecastSeries(input, job.horizon, job.levels, { model: job.model });
     return { index: job.index, result };
   } catch (err) {
     return { index: job.index, error: err instanceof Error ? err.message : String(err) };

@@ -125,6 +125,22 @@ describe('hydra forecast', () => {
     expect(out.slice(1).map((r) => Number(r[3]))).toEqual([1, 5, 9, 5]);
   });
 
+  it('adds the weekly cycle to a daily --season when the data shows it', async () => {
+    // 4 weeks of step-indexed hourly data: a daily cycle, and weekends (days 5 and 6) at a third of the level
+    const value = (i: number) => (Math.floor(i / 24) % 7 >= 5 ? 10 : 30) + 5 * Math.sin((2 * Math.PI * i) / 24);
+    const rows = ['series,timestamp,value', ...Array.from({ length: 672 }, (_, i) => `s,${i},${value(i).toFixed(6)}`)];
+    const { rows: out } = await forecastCsv(`${rows.join('\n')}\n`, [
+      '--horizon',
+      '24',
+      '--season',
+      '24',
+      '--model',
+      'seasonal-naive',
+    ]);
+    // step 672 is a Monday-like day again: the weekly season repeats day 672-168, not the last (weekend) day
+    out.slice(1).forEach((r, k) => expect(Number(r[3])).toBeCloseTo(value(672 - 168 + k), 4));
+  });
+
   it.each([
     ['a header without the value column', 'series,timestamp\ns,1\n', /missing value/],
     [

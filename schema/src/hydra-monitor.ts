@@ -32,6 +32,12 @@ export const FORECAST_MODEL_NAMES = [
   'linear-trend',
   'mstl',
   'arima',
+  'ets',
+  'theta',
+  'optimised-theta',
+  'dynamic-theta',
+  'ensemble',
+  'naive2',
   'prophet',
 ] as const;
 

@@ -16,8 +16,6 @@ export interface ForecastTask {
   levels: number[];
   /** a forecaster name or `auto` */
   model: string;
-  /** wall-clock budget of the automatic choice for this series, ms */
-  budgetMs: number;
 }
 
 /** The forecast of a task, or why it could not be made. */
@@ -33,7 +31,7 @@ export type ForecastRunner = (tasks: readonly ForecastTask[], signal?: AbortSign
 export function forecastTask(task: ForecastTask): ForecastOutcome {
   try {
     const input = { values: task.values, periods: task.periods, intervalSeconds: task.intervalSeconds };
-    return { result: forecastSeries(input, task.horizon, task.levels, { model: task.model, budgetMs: task.budgetMs }) };
+    return { result: forecastSeries(input, task.horizon, task.levels, { model: task.model }) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }

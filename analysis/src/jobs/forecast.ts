@@ -43,8 +43,6 @@ import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
 export const DEFAULT_FORECAST_PAGE_SIZE = 200;
 /** Pages with more series than this go to the caller's runner (the worker pool) instead of this thread. */
 export const DEFAULT_INLINE_MAX_SERIES = 4;
-/** Wall-clock budget of the automatic model choice per series, ms. */
-export const DEFAULT_SERIES_BUDGET_MS = 250;
 /** Reasons for skipped series kept in the report (the counts are complete). */
 export const MAX_REPORTED_REASONS = 10;
 
@@ -75,7 +73,6 @@ export interface ForecastJobOptions {
   now?: number;
   pageSize?: number;
   maxHistoryPoints?: number;
-  budgetMs?: number;
   /** holdout MASE above which crossings are suppressed (default analytics' DEFAULT_MAX_MASE, 1) */
   maxMase?: number;
   /** runs pages larger than `inlineMaxSeries` off the event loop (the `hydra` command's worker pool) */
@@ -190,7 +187,6 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
       horizon: grid.horizonSteps,
       levels: [spec.forecast.level],
       model: spec.forecast.model,
-      budgetMs: options.budgetMs ?? DEFAULT_SERIES_BUDGET_MS,
     }));
     const runner = tasks.length > inlineMax && options.runner ? options.runner : runInline;
     const outcomes = tasks.length === 0 ? [] : await runner(tasks, options.signal);

@@ -25,7 +25,6 @@ export {
   scheduledForecastJob,
   DEFAULT_FORECAST_PAGE_SIZE,
   DEFAULT_INLINE_MAX_SERIES,
-  DEFAULT_SERIES_BUDGET_MS,
   type ForecastJobOptions,
   type ForecastJobReport,
 } from './forecast.ts';

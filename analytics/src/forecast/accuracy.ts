@@ -47,6 +47,33 @@ export function naiveScale(training: readonly number[], m: number): number {
   return Math.max(count > 0 ? sum / count : 0, floor);
 }
 
+/**
+ * Mean scaled interval score of a central interval at `level` (the M4 competition's MSIS, Gneiting &
+ * Raftery 2007): mean over steps of (U − L) + (2/a)(L − y)·[y < L] + (2/a)(y − U)·[y > U], a = 1 − level,
+ * divided by the same in-sample seasonal-naive scale as MASE. Lower is better; it rewards narrow
+ * intervals and penalises misses in proportion to how far they miss.
+ */
+export function msis(
+  actual: readonly number[],
+  lower: readonly number[],
+  upper: readonly number[],
+  training: readonly number[],
+  m: number,
+  level = 0.95,
+): number {
+  checkLengths('msis', actual, lower);
+  checkLengths('msis', actual, upper);
+  const a = 1 - level;
+  let total = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const y = actual[i] as number;
+    const lo = lower[i] as number;
+    const hi = upper[i] as number;
+    total += hi - lo + (y < lo ? (2 / a) * (lo - y) : 0) + (y > hi ? (2 / a) * (y - hi) : 0);
+  }
+  return total / actual.length / naiveScale(training, m);
+}
+
 function checkLengths(name: string, actual: readonly number[], forecast: readonly number[]): void {
   if (actual.length === 0) throw new RangeError(`${name}: actual is empty`);
   if (actual.length !== forecast.length)

@@ -5,12 +5,17 @@
  * Selection: the last `origins`·v points (v = min(h, ⌊n/4⌋)) are cut into `origins` windows; each
  * eligible candidate is fitted on the data before each window and scored by MASE on it (scale from
  * that training data). The equal-weight combination of the two best candidates is scored too, from the
- * same holdout forecasts (no extra fits). The lowest mean MASE wins, except that the preferred model
- * (MSTL) is kept unless the best beats it by more than 10 %: two windows rank close models by noise.
- * Candidates run in `DEFAULT_CANDIDATES` order under a per-series time budget: once it is spent the
- * remaining ones are skipped (and listed as skipped); the first (the seasonal-naive baseline by
- * default) always runs. A candidate that throws or fails the guards on a window scores +∞. Too short for even one window:
- * damped Holt when it can be fitted, else seasonal naive.
+ * same holdout forecasts (no extra fits). The lowest mean MASE wins; ties go to the earlier candidate.
+ * Nothing depends on the clock: every candidate is always tried (a fixed count of fits per series), so
+ * the same input gives the same forecast on any machine, loaded or not. A candidate that is too short for
+ * a window, throws, or fails the guards on a window is skipped and listed with the reason in `scores`.
+ * Intervals: the holdout forecasts carry 95 % intervals too; when the chosen model's holdout errors
+ * left its interval more often than 5 % of the time, the final intervals (every level) are widened
+ * around the mean by q₉₅(|error| / half-width), the factor that would have made the holdout 95 % interval
+ * cover 95 % of the held-out points (split-conformal calibration, Vovk et al. 2005, on the same
+ * rolling-origin windows), capped at `MAX_INTERVAL_SCALE`. Never narrowed: model intervals that are too
+ * wide on two windows are left as they are. The factor is in `intervalScale`.
+ * Too short for even one window: damped Holt when it can be fitted, else seasonal naive.
  * Final: the winner is refitted on all the data; if it throws or its forecast fails the guards, the
  * seasonal naive forecast is returned instead and the reason is recorded in `fallback`.
  */
@@ -23,14 +28,14 @@ import { mase } from './accuracy.ts';
 import { averageForecasts, combinationName, combineModels } from './combination.ts';
 
 export const DEFAULT_ORIGINS = 2;
-export const DEFAULT_BUDGET_MS = 250;
 /** Shortest training window a holdout origin may leave. */
 const MIN_TRAINING_POINTS = 8;
 /** How many of the best candidates the combination averages. */
 const COMBINATION_SIZE = 2;
-/** The model kept unless another beats its holdout MASE by more than `DEFAULT_PREFERENCE_MARGIN`. */
-export const DEFAULT_PREFERRED_MODEL = 'mstl';
-export const DEFAULT_PREFERENCE_MARGIN = 0.1;
+/** Level of the holdout intervals the calibration looks at. */
+const CALIBRATION_LEVEL = 0.95;
+/** Largest widening of the intervals by the holdout calibration. */
+export const MAX_INTERVAL_SCALE = 4;
 
 export interface ForecastOptions {
   /** A forecaster name, or `auto` (the default) for the automatic choice. */
@@ -38,25 +43,21 @@ export interface ForecastOptions {
   /** Candidates of the automatic choice (default `DEFAULT_CANDIDATES`). */
   candidates?: readonly Forecaster[];
   origins?: number;
-  /** Wall-clock budget of the automatic choice per series, in milliseconds. */
-  budgetMs?: number;
   /** Score the combination of the best candidates too (default true). */
   combine?: boolean;
-  /** Model kept unless another beats it by the margin (default `DEFAULT_PREFERRED_MODEL`). */
-  preferred?: string;
-  /** Relative holdout-MASE improvement another model needs over the preferred one (default 0.1 = 10 %). */
-  preferenceMargin?: number;
 }
 
 export interface CandidateScore {
   /** A forecaster name, or `combination(a+b)`. */
   model: string;
-  /** Mean MASE over the holdout windows; `null` when skipped, +∞ when it failed. */
+  /** Mean MASE over the holdout windows; `null` when the candidate was skipped (`error` says why). */
   mase: number | null;
-  ms: number;
+  /** Why the candidate was skipped: too short for a window, a fit error, or a guard. */
   error?: string;
   /** Members of a combination. */
   members?: string[];
+  /** Factor (≥ 1) by which the holdout errors say this candidate's intervals must be widened. */
+  intervalScale?: number;
 }
 
 export interface SeriesForecast {
@@ -68,6 +69,8 @@ export interface SeriesForecast {
   scores: CandidateScore[];
   /** Holdout MASE of the returned model, when known: the fit-quality signal for time-to-threshold. */
   holdoutMase: number | null;
+  /** Factor by which the intervals were widened from the holdout errors (1: as the model gave them). */
+  intervalScale?: number;
   /** Set when the chosen model failed and the baseline was returned instead. */
   fallback?: { from: string; reason: string };
 }
@@ -87,16 +90,14 @@ export function forecastSeries(
   let members: Forecaster[];
   let scores: CandidateScore[] = [];
   let holdoutMase: number | null = null;
+  let intervalScale = 1;
   if (requested === 'auto') {
     scores = selectByHoldout(series, h, options);
-    const best = pickWinner(
-      scores,
-      options.preferred ?? DEFAULT_PREFERRED_MODEL,
-      options.preferenceMargin ?? DEFAULT_PREFERENCE_MARGIN,
-    );
+    const best = pickWinner(scores);
     const fallback = n >= holtWinters.minLength(series.periods) ? holtWinters : seasonalNaive;
     members = best ? (best.members ?? [best.model]).map(forecasterByName) : [fallback];
     holdoutMase = best?.mase ?? null;
+    intervalScale = best?.intervalScale ?? 1;
   } else {
     members = [forecasterByName(requested)];
   }
@@ -111,10 +112,17 @@ export function forecastSeries(
   try {
     const fitted: FittedModel[] = members.map((m) => m.fit(series));
     const model = fitted.length === 1 ? (fitted[0] as FittedModel) : combineModels(fitted);
-    const forecast = model.predict(h, levels);
+    const forecast = widen(model.predict(h, levels), intervalScale);
     const reason = checkForecast(series.values, forecast);
     if (reason) return baseline(series, h, levels, scores, { from: name, reason });
-    return { model: model.model, description: model.description, forecast, scores, holdoutMase };
+    return {
+      model: model.model,
+      description: model.description,
+      forecast,
+      scores,
+      holdoutMase,
+      ...(intervalScale !== 1 ? { intervalScale } : {}),
+    };
   } catch (err) {
     return baseline(series, h, levels, scores, {
       from: name,
@@ -123,19 +131,38 @@ export function forecastSeries(
   }
 }
 
-/**
- * The candidate with the lowest holdout MASE, except that the preferred model is kept unless the best
- * beats it by more than `margin` (relative): two short holdout windows rank close models by noise, and
- * the preferred model is the one that is strongest on average.
- */
-function pickWinner(scores: readonly CandidateScore[], preferred: string, margin: number): CandidateScore | undefined {
-  const ranked = scores
+/** Every interval of `f` widened around the mean by `scale`. */
+function widen(f: ForecastResult, scale: number): ForecastResult {
+  if (scale === 1) return f;
+  return {
+    ...f,
+    lower: f.lower.map((lo) => lo.map((v, i) => (f.mean[i] as number) - ((f.mean[i] as number) - v) * scale)),
+    upper: f.upper.map((up) => up.map((v, i) => (f.mean[i] as number) + (v - (f.mean[i] as number)) * scale)),
+  };
+}
+
+/** q₉₅ of |error| / half-width over the holdout windows, clamped to [1, MAX_INTERVAL_SCALE]. */
+function calibrationScale(origins: readonly Origin[], forecasts: readonly ForecastResult[]): number {
+  const ratios: number[] = [];
+  origins.forEach((o, k) => {
+    const f = forecasts[k] as ForecastResult;
+    o.actual.forEach((a, i) => {
+      const m = f.mean[i] as number;
+      const half = a >= m ? (f.upper[0]?.[i] as number) - m : m - (f.lower[0]?.[i] as number);
+      ratios.push(half > 0 ? Math.abs(a - m) / half : a === m ? 0 : Number.POSITIVE_INFINITY);
+    });
+  });
+  if (ratios.length === 0) return 1;
+  ratios.sort((x, y) => x - y);
+  const q = ratios[Math.min(ratios.length - 1, Math.ceil(CALIBRATION_LEVEL * ratios.length) - 1)] as number;
+  return Math.min(MAX_INTERVAL_SCALE, Math.max(1, q));
+}
+
+/** The candidate with the lowest holdout MASE; the earlier one on a tie (the sort is stable). */
+function pickWinner(scores: readonly CandidateScore[]): CandidateScore | undefined {
+  return scores
     .filter((s) => s.mase !== null && Number.isFinite(s.mase))
-    .sort((a, b) => (a.mase as number) - (b.mase as number));
-  const best = ranked[0];
-  const keep = ranked.find((s) => s.model === preferred);
-  if (best && keep && (best.mase as number) > (1 - margin) * (keep.mase as number)) return keep;
-  return best;
+    .sort((a, b) => (a.mase as number) - (b.mase as number))[0];
 }
 
 function baseline(
@@ -185,18 +212,11 @@ function holdoutOrigins(series: ForecastInput, h: number, count: number): Origin
 export function selectByHoldout(series: ForecastInput, h: number, options: ForecastOptions = {}): CandidateScore[] {
   const origins = holdoutOrigins(series, h, options.origins ?? DEFAULT_ORIGINS);
   if (origins.length === 0) return [];
-  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const started = performance.now();
   const scores: CandidateScore[] = [];
-  const forecasts = new Map<string, number[][]>();
+  const forecasts = new Map<string, ForecastResult[]>();
   for (const candidate of options.candidates ?? DEFAULT_CANDIDATES) {
     if (candidate.autoEligible && !candidate.autoEligible(series)) continue;
-    const t0 = performance.now();
-    if (scores.length > 0 && t0 - started > budgetMs) {
-      scores.push({ model: candidate.name, mase: null, ms: 0, error: 'skipped: time budget spent' });
-      continue;
-    }
-    const means: number[][] = [];
+    const results: ForecastResult[] = [];
     let error: string | undefined;
     for (const origin of origins) {
       if (origin.training.length < candidate.minLength(series.periods)) {
@@ -204,24 +224,32 @@ export function selectByHoldout(series: ForecastInput, h: number, options: Forec
         break;
       }
       try {
-        const forecast = candidate.fit({ ...series, values: origin.training }).predict(origin.actual.length, []);
+        const forecast = candidate
+          .fit({ ...series, values: origin.training })
+          .predict(origin.actual.length, [CALIBRATION_LEVEL]);
         const reason = checkForecast(origin.training, forecast);
         if (reason) {
           error = `guard: ${reason}`;
           break;
         }
-        means.push(forecast.mean);
+        results.push(forecast);
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
         break;
       }
     }
-    const ms = performance.now() - t0;
     if (error) {
-      scores.push({ model: candidate.name, mase: Number.POSITIVE_INFINITY, ms, error });
+      scores.push({ model: candidate.name, mase: null, error });
     } else {
-      forecasts.set(candidate.name, means);
-      scores.push({ model: candidate.name, mase: meanMase(origins, means), ms });
+      forecasts.set(candidate.name, results);
+      scores.push({
+        model: candidate.name,
+        mase: meanMase(
+          origins,
+          results.map((r) => r.mean),
+        ),
+        intervalScale: calibrationScale(origins, results),
+      });
     }
   }
   if (options.combine ?? true) {
@@ -231,12 +259,18 @@ export function selectByHoldout(series: ForecastInput, h: number, options: Forec
       .slice(0, COMBINATION_SIZE)
       .map((s) => s.model);
     if (best.length === COMBINATION_SIZE) {
-      const means = origins.map(
-        (_, o) =>
-          averageForecasts(best.map((m) => ({ mean: forecasts.get(m)?.[o] ?? [], levels: [], lower: [], upper: [] })))
-            .mean,
+      const combined = origins.map((_, o) =>
+        averageForecasts(best.map((m) => forecasts.get(m)?.[o] as ForecastResult)),
       );
-      scores.push({ model: combinationName(best), mase: meanMase(origins, means), ms: 0, members: best });
+      scores.push({
+        model: combinationName(best),
+        mase: meanMase(
+          origins,
+          combined.map((r) => r.mean),
+        ),
+        members: best,
+        intervalScale: calibrationScale(origins, combined),
+      });
     }
   }
   return scores;

@@ -5,24 +5,26 @@ export { holtWinters, fitHoltWinters, holtWintersWithParams } from './holt-winte
 export type { HoltWintersParams } from './holt-winters.ts';
 export { linearTrend, fitTheilSen } from './theil-sen.ts';
 export { mstl, fitMstl } from './mstl.ts';
-export { arima, fitArima } from './arima.ts';
+export { autoArima, fitAutoArima, fitAutoArimaSeries, kpssStatistic, seasonalStrength } from './auto-arima.ts';
+export type { ArimaOrder } from './auto-arima.ts';
+export { ets, fitEts, fitEtsSeries, etsForms } from './ets.ts';
+export type { EtsForm } from './ets.ts';
+export { theta, optimisedTheta, dynamicTheta, fitTheta, fitThetaAdjusted } from './theta.ts';
+export type { ThetaVariant } from './theta.ts';
+export { naive2, fitNaive2 } from './naive2.ts';
+export { ensemble, fitEnsemble } from './ensemble.ts';
+export { adjustSeasonality, reseasonalize, adjustedModel } from './deseasonalize.ts';
+export type { Adjustment } from './deseasonalize.ts';
 export { prophet, fitProphet } from './prophet.ts';
 export { FORECASTERS, DEFAULT_CANDIDATES, forecasterByName } from './registry.ts';
-export {
-  forecastSeries,
-  selectByHoldout,
-  DEFAULT_BUDGET_MS,
-  DEFAULT_ORIGINS,
-  DEFAULT_PREFERRED_MODEL,
-  DEFAULT_PREFERENCE_MARGIN,
-} from './auto.ts';
+export { forecastSeries, selectByHoldout, DEFAULT_ORIGINS } from './auto.ts';
 export type { ForecastOptions, SeriesForecast, CandidateScore } from './auto.ts';
 export { combineModels, averageForecasts, combinationName } from './combination.ts';
 export { checkForecast, EXPLOSION_FACTOR } from './guards.ts';
 export type { GuardReason } from './guards.ts';
-export { smape, mase, naiveScale } from './accuracy.ts';
+export { smape, mase, msis, naiveScale } from './accuracy.ts';
 export { regularize, MAX_GRID_POINTS, MAX_FILLED_FRACTION } from './regular-grid.ts';
 export type { RegularSeries } from './regular-grid.ts';
-export { timeToThreshold, DEFAULT_MAX_MASE } from './threshold.ts';
+export { timeToThreshold, DEFAULT_MAX_MASE, DEFAULT_PREFERENCE_MARGIN } from './threshold.ts';
 export type { ThresholdOptions, ThresholdResult, Crossing } from './threshold.ts';
 export { normalQuantile, intervalMultiplier } from './normal.ts';

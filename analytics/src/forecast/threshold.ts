@@ -14,6 +14,8 @@ import type { ForecastResult } from './types.ts';
 
 /** Holdout MASE above which a crossing estimate is not reported (worse than the seasonal-naive baseline). */
 export const DEFAULT_MAX_MASE = 1;
+/** Relative margin by which a fit's holdout MASE may exceed the seasonal-naive baseline's and still count as good. */
+export const DEFAULT_PREFERENCE_MARGIN = 0.1;
 
 export interface ThresholdOptions {
   direction: 'above' | 'below';

@@ -7,7 +7,7 @@
  * Fits run on a pool of worker threads, one per core.
  */
 import { writeFile } from 'node:fs/promises';
-import { detectSeasonality, FORECASTERS, regularize, DEFAULT_BUDGET_MS } from '@hydra/analytics';
+import { detectSeasonality, FORECASTERS, regularize } from '@hydra/analytics';
 import { integerOption, parseCommandArgs, UsageError } from '../args.ts';
 import { InputError, readLongFormCsv, type InputSeries } from '../forecast-input.ts';
 import { inputName } from '../io/input.ts';
@@ -18,8 +18,11 @@ const DEFAULT_LEVEL = 0.95;
 const MAX_HORIZON = 100_000;
 const MAX_SEASON = 100_000;
 const MAX_WORKERS = 64;
-const MAX_BUDGET_MS = 600_000;
 const MS_PER_SECOND = 1000;
+const SECONDS_PER_DAY = 86_400;
+const DAYS_PER_WEEK = 7;
+/** Periods of step-indexed input taken as a daily cycle (hourly, 30-, 15-, 5- and 1-minute steps). */
+const DAILY_STEP_PERIODS: readonly number[] = [24, 48, 96, 288, 1440];
 const MICROSECONDS_PER_SECOND = 1e6;
 
 const USAGE = `usage: hydra forecast --input FILE.csv --horizon H --output OUT.csv [options]
@@ -34,12 +37,12 @@ options:
   -i, --input FILE     the input CSV (required; - reads standard input)
   -o, --output FILE    where to write the forecasts (required)
   -H, --horizon H      steps to forecast (required)
-  --season M           seasonal period in steps (default: detected daily/weekly cycles)
+  --season M           seasonal period in steps (default: detected daily/weekly cycles); a daily
+                       M also gets the weekly cycle 7·M when the data shows it
   --model NAME         ${Object.keys(FORECASTERS).join(' | ')} | auto (default auto:
                        chosen per series by rolling-origin holdout MASE)
   --level L            central interval coverage in (0, 1) (default ${DEFAULT_LEVEL})
   --workers N          worker threads (default: one per core, ${defaultWorkerCount()} here)
-  --budget-ms MS       time budget of the automatic choice per series (default ${DEFAULT_BUDGET_MS})
   -h, --help           show this help`;
 
 /** Entry point of `hydra forecast`; returns the exit code. */
@@ -54,7 +57,6 @@ export async function run(argv: string[]): Promise<number> {
       model: { type: 'string' },
       level: { type: 'string' },
       workers: { type: 'string' },
-      'budget-ms': { type: 'string' },
     },
   });
   if (!args) return 0;
@@ -64,7 +66,6 @@ export async function run(argv: string[]): Promise<number> {
   const horizon = integerOption('horizon', args.horizon, 0, 1, MAX_HORIZON);
   const season = args.season === undefined ? undefined : integerOption('season', args.season, 0, 1, MAX_SEASON);
   const workers = integerOption('workers', args.workers, defaultWorkerCount(), 1, MAX_WORKERS);
-  const budgetMs = integerOption('budget-ms', args['budget-ms'], DEFAULT_BUDGET_MS, 1, MAX_BUDGET_MS);
   const model = args.model ?? 'auto';
   if (model !== 'auto' && !(model in FORECASTERS)) {
     throw new UsageError(
@@ -86,7 +87,6 @@ export async function run(argv: string[]): Promise<number> {
     horizon,
     levels: [level],
     model,
-    budgetMs,
   }));
   const progress = progressReporter('forecasting');
   progress.start(jobs.length);
@@ -177,11 +177,27 @@ function prepare(
   const intervalSeconds = input.kind === 'time' ? grid.step / MS_PER_SECOND : undefined;
   const periods =
     season !== undefined
-      ? season > 1
-        ? [season]
-        : []
+      ? givenSeason(season, grid.values, intervalSeconds)
       : detectSeasonality(grid.values, intervalSeconds ? { intervalSeconds } : {}).periods;
   return { input, grid, periods, ...(intervalSeconds ? { intervalSeconds } : {}) };
+}
+
+/**
+ * The periods for `--season M`: M itself, plus the weekly cycle 7·M when M is a daily cycle (M steps make a
+ * day at the file's interval, or, for step-indexed input, M is 24, 48, 96, 288 or 1440) and the data shows
+ * it (`detectSeasonality` on that candidate). Hourly traffic usually has both; a model given only the daily
+ * cycle forecasts every weekday like the last one.
+ */
+function givenSeason(season: number, values: readonly number[], intervalSeconds: number | undefined): number[] {
+  if (season <= 1) return [];
+  const daily = intervalSeconds
+    ? Math.abs(season * intervalSeconds - SECONDS_PER_DAY) < 1
+    : DAILY_STEP_PERIODS.includes(season);
+  if (!daily) return [season];
+  const weekly = DAYS_PER_WEEK * season;
+  return detectSeasonality(values, { candidates: [season, weekly] }).periods.includes(weekly)
+    ? [season, weekly]
+    : [season];
 }
 
 function csvField(text: string): string {

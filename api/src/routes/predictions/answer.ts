@@ -25,8 +25,6 @@ export const DEFAULT_ON_DEMAND_LOOKBACK_MS = 14 * 86_400_000;
 export const DEFAULT_MAX_ON_DEMAND_SERIES = 10;
 /** Wall-clock budget for all the forecasts one request computes. */
 export const DEFAULT_ON_DEMAND_BUDGET_MS = 5_000;
-/** Budget of the automatic model choice per series computed on request. */
-export const DEFAULT_ON_DEMAND_SERIES_BUDGET_MS = 250;
 /** Holdout MASE above which crossing estimates are suppressed. */
 const MAX_MASE = 1;
 
@@ -110,7 +108,6 @@ export async function predict(
         horizon: grid.horizonSteps,
         levels: [r.level],
         model: 'auto',
-        budgetMs: DEFAULT_ON_DEMAND_SERIES_BUDGET_MS,
       });
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (!result.result) {
@@ -200,7 +197,8 @@ export function thresholdAnswer(f: StoredForecast, t: ThresholdSpec, now: number
     status = 'suppressed';
     message = {
       'poor-fit': `no estimate: the model fits poorly (holdout MASE ${f.holdoutMase?.toFixed(2) ?? '?'} > ${MAX_MASE}, baseline ${f.baselineMase?.toFixed(2) ?? 'not measured'})`,
-      'fallback-model': `no estimate: the forecast is the seasonal-naive fallback (${f.fallback?.reason ?? 'model failed'})`,
+      // The model's error text stays in fit.fallback: this message is drawn on the chart.
+      'fallback-model': `no estimate: seasonal-naive forecast, ${f.fallback?.from ?? 'the model'} could not be used (reason in fit.fallback)`,
       'already-crossed': `already ${t.direction} ${t.value} (last value ${f.lastValue ?? '?'})`,
     }[c.suppressed];
   } else if (early === null) {
