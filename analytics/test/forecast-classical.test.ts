@@ -71,7 +71,7 @@ describe('naive2 and the seasonality test', () => {
     // The spread of the mean per hour of day (and per hour of week) shrinks to a few per cent of the original's.
     const phaseSpread = (x: readonly number[], m: number) => {
       const sums = new Array<number>(m).fill(0);
-      x.forEach((v, t) => (sums[t % m] += v));
+      x.forEach((v, t) => (sums[t % m] = sums[t % m]! + v));
       return Math.max(...sums) / (x.length / m) - Math.min(...sums) / (x.length / m);
     };
     const logs = values.map(Math.log);
