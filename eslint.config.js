@@ -21,7 +21,7 @@ const LAYERS = {
   collector: ['logging', 'storage', 'contract'],
   analysis: ['logging', 'storage', 'analytics', 'schema'],
   operator: ['logging', 'schema'],
-  api: ['logging', 'storage', 'contract', 'collector', 'analysis'],
+  api: ['logging', 'schema', 'storage', 'contract', 'collector', 'analysis'],
   cli: [
     'logging',
     'storage',
