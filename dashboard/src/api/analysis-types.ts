@@ -9,6 +9,7 @@ import type {
   AlertDetailBody,
   AlertEventBody,
   MatcherBody,
+  MonitorBody,
   PredictionBody,
   PredictionsBody,
   ScorePoint,
@@ -23,6 +24,7 @@ export type AlertEventWire = Static<typeof AlertEventBody>;
 export type SilenceWire = Static<typeof SilenceBody>;
 export type SilenceMatcher = Static<typeof MatcherBody>;
 export type AnomalyScorePoint = Static<typeof ScorePoint>;
+export type MonitorWire = Static<typeof MonitorBody>;
 export type { PredictionBody, PredictionsBody, ThresholdAnswerBody };
 
 export type AlertState = AlertWire['state'];

@@ -42,7 +42,7 @@ export function Layout() {
   return (
     <div className="flex min-h-screen flex-col">
       <header className="sticky top-0 z-20 border-b bg-background/95 backdrop-blur">
-        <div className="flex h-11 items-center gap-3 px-4">
+        <div className="flex min-h-11 flex-wrap items-center gap-x-3 gap-y-1 px-3 py-1.5 md:px-4">
           <NavLink
             to={`/dashboard${search}`}
             className="flex items-center gap-1.5 font-semibold"
@@ -51,14 +51,14 @@ export function Layout() {
             <Activity aria-hidden className="size-4 text-ok" />
             hydra
           </NavLink>
-          <nav aria-label="main" className="flex items-center gap-0.5">
+          <nav aria-label="main" className="flex min-w-0 items-center gap-0.5">
             {NAV.map(({ to, label, icon: Icon }) => (
               <NavLink
                 key={to}
                 to={`${to}${search}`}
                 className={({ isActive }) =>
                   cn(
-                    'flex items-center gap-1.5 rounded-md px-2 py-1 text-sm text-muted-foreground hover:bg-accent hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none',
+                    'flex items-center gap-1.5 rounded-md px-1.5 py-1 text-sm sm:px-2 text-muted-foreground hover:bg-accent hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none',
                     (isActive || (to === '/dashboard' && location.pathname.startsWith('/details'))) &&
                       'bg-secondary text-foreground',
                   )
@@ -69,7 +69,7 @@ export function Layout() {
               </NavLink>
             ))}
           </nav>
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex flex-wrap items-center justify-end gap-2">
             <TimeRangePicker />
             <ThemeToggle />
             <SignOutButton />
@@ -78,7 +78,7 @@ export function Layout() {
         <ApiStatusBanner />
         {navigation.state === 'loading' && <div aria-hidden className="h-0.5 w-full animate-pulse bg-ring" />}
       </header>
-      <main className="mx-auto w-full max-w-[2200px] flex-1 p-3 md:p-4">
+      <main className="mx-auto w-full max-w-[2200px] min-w-0 flex-1 p-3 md:p-4">
         {signInRequired ? (
           <SignInForm />
         ) : (

@@ -15,11 +15,21 @@ const STEPS = [15, 60, 300, 900, 3600];
 /** Series drawn in the explorer before asking the user to narrow the selector. */
 const EXPLORER_SERIES_LIMIT = 50;
 
-function seriesLabel(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .filter(([k]) => !k.startsWith('otel.scope'))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
+/**
+ * Legend labels of the series: the labels whose values differ between them (what tells the lines apart),
+ * every label when there is one series.
+ */
+export function seriesLabels(series: readonly { labels: Record<string, string> }[]): string[] {
+  const shown = (k: string) => !k.startsWith('otel.scope');
+  const keys = [...new Set(series.flatMap((s) => Object.keys(s.labels)))].filter(shown);
+  const varying = keys.filter((k) => new Set(series.map((s) => s.labels[k])).size > 1);
+  const use = series.length > 1 && varying.length > 0 ? varying : keys;
+  return series.map((s) =>
+    use
+      .filter((k) => s.labels[k] !== undefined)
+      .map((k) => `${k}=${s.labels[k]}`)
+      .join(', '),
+  );
 }
 
 export function ExplorerPage() {
@@ -123,7 +133,10 @@ export function ExplorerPage() {
               {(d) => (
                 <TimeSeriesChart
                   ariaLabel={`${metric} explorer chart`}
-                  series={d.series.map((s) => ({ key: `s${s.id}`, label: seriesLabel(s.labels), points: s.points }))}
+                  series={(() => {
+                    const labels = seriesLabels(d.series);
+                    return d.series.map((s, i) => ({ key: `s${s.id}`, label: labels[i]!, points: s.points }));
+                  })()}
                   unit={aggregation === 'rate' || aggregation === 'count' ? '' : (info?.unit ?? '')}
                   domain={[d.fromMs, d.toMs]}
                   onZoom={(from, to) => setRange(absoluteRange(from, to))}

@@ -49,9 +49,6 @@ export function HostDetailsPage() {
         </Link>
         <h1 className="text-base font-semibold">{host}</h1>
         <span className="text-sm text-muted-foreground">· {describeRange(range)} · drag across a chart to zoom</span>
-        <span className="ml-auto text-xs text-muted-foreground">
-          shaded: expected band · dots: anomalies · dashed: forecast (live ranges)
-        </span>
       </div>
       <Card>
         <CardHeader>
@@ -77,7 +74,7 @@ export function HostDetailsPage() {
       ) : sorted.length === 0 ? (
         <PanelEmpty>no series has host.name="{host}"</PanelEmpty>
       ) : (
-        <div className="grid grid-cols-1 gap-3 xl:grid-cols-2 min-[1800px]:grid-cols-3">
+        <div className="grid grid-cols-1 gap-3 lg:grid-cols-2 min-[1800px]:grid-cols-3">
           {sorted.map((m) => (
             <MetricChartCard
               key={m.name}

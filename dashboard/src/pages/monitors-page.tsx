@@ -1,112 +1,184 @@
 /**
- * `/monitors`: every monitor that has raised alerts, with its status (worst
- * open alert) and activity over the range. The API has no monitor listing
- * yet, so monitors that never alerted are not shown; the page says so.
+ * `/monitors`: every monitor the API knows of (GET /monitors: hydra.yaml, HydraMonitor resources whose
+ * jobs ran, monitors that alerted), what each watches and does, its status, the last run of each of its
+ * jobs, and its alerts.
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import type { Alert } from '../api/analysis-types.ts';
+import type { MonitorWire } from '../api/analysis-types.ts';
 import { PanelEmpty, PanelError, PanelLoading } from '../components/panel-state.tsx';
 import { Badge } from '../components/ui/badge.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table.tsx';
-import { useTimeRange } from '../hooks/use-url-state.ts';
-import { formatRelative } from '../lib/format.ts';
-import { describeRange } from '../lib/time-range.ts';
-import { alertListQueryOptions } from '../queries/alerts.ts';
+import { useNow } from '../hooks/use-now.ts';
+import { formatRelative, formatValue } from '../lib/format.ts';
+import { monitorListQueryOptions } from '../queries/monitors.ts';
 
-/** Most alerts read to summarise monitors over the range. */
-export const MONITOR_ALERT_LIMIT = 1000;
+type Job = MonitorWire['jobs'][number];
 
-interface MonitorRow {
-  name: string;
-  kinds: Set<string>;
-  open: Alert[];
-  total: number;
-  last: number;
+const SOURCE_WORDS: Record<string, string> = {
+  config: 'configured',
+  jobs: 'jobs ran',
+  alerts: 'alerted',
+};
+
+/** Worst first: a firing critical alert, a failing job, a firing warning, … then quiet monitors. */
+function statusOf(m: MonitorWire): {
+  rank: number;
+  badge: 'critical' | 'warning' | 'info' | 'ok' | 'muted';
+  text: string;
+} {
+  if (m.alerts.worstFiring === 'critical') return { rank: 0, badge: 'critical', text: 'critical' };
+  if (m.jobs.some((j) => j.lastOutcome === 'failure')) return { rank: 1, badge: 'critical', text: 'job failing' };
+  if (m.alerts.worstFiring === 'warning') return { rank: 2, badge: 'warning', text: 'warning' };
+  if (m.alerts.firing > 0) return { rank: 3, badge: 'info', text: 'firing' };
+  if (m.alerts.open > 0) return { rank: 4, badge: 'warning', text: 'pending' };
+  if (m.spec?.paused) return { rank: 6, badge: 'muted', text: 'paused' };
+  if (m.jobs.length === 0) return { rank: 5, badge: 'muted', text: 'not run yet' };
+  return { rank: 7, badge: 'ok', text: 'ok' };
 }
 
-function summarise(alerts: Alert[]): MonitorRow[] {
-  const byName = new Map<string, MonitorRow>();
-  for (const a of alerts) {
-    const row = byName.get(a.monitor) ?? { name: a.monitor, kinds: new Set(), open: [], total: 0, last: 0 };
-    row.kinds.add(a.kind);
-    row.total += 1;
-    row.last = Math.max(row.last, a.startedAt);
-    if (a.state !== 'resolved') row.open.push(a);
-    byName.set(a.monitor, row);
+/** A cron schedule in words where it is a common one ("every minute", "hourly"), else as written. */
+export function scheduleWords(cron: string): string {
+  const c = cron.trim().split(/\s+/).join(' ');
+  if (c === '* * * * *') return 'every minute';
+  const every = /^\*\/(\d+) \* \* \* \*$/.exec(c);
+  if (every) return `every ${every[1]} min`;
+  if (/^\d+ \* \* \* \*$/.test(c)) return 'hourly';
+  if (/^\d+ \d+ \* \* \*$/.test(c)) return 'daily';
+  return `cron ${c}`;
+}
+
+function WhatItDoes({ m }: { m: MonitorWire }) {
+  if (!m.spec) {
+    return (
+      <span className="text-muted-foreground">
+        spec not known to this API ({m.sources.map((s) => SOURCE_WORDS[s] ?? s).join(', ')})
+      </span>
+    );
   }
-  return [...byName.values()].sort((a, b) => b.open.length - a.open.length || a.name.localeCompare(b.name));
+  const { spec } = m;
+  return (
+    <div className="space-y-0.5">
+      <div className="font-mono break-all">
+        {spec.metric}
+        {spec.matchers.length > 0 && <span className="text-muted-foreground">{`{${spec.matchers.join(', ')}}`}</span>}
+      </div>
+      <div className="text-muted-foreground">
+        {[
+          spec.anomaly &&
+            `anomaly detection (${spec.anomaly.detector}, sensitivity ${spec.anomaly.sensitivity}, ${scheduleWords(spec.anomaly.schedule)})`,
+          spec.forecast &&
+            `forecast ${spec.forecast.horizon} ahead (${spec.forecast.model}, ${scheduleWords(spec.forecast.schedule)})` +
+              (spec.forecast.thresholds.length
+                ? `, alerts when ${spec.forecast.thresholds.map((t) => `${t.direction} ${t.value} (${t.severity})`).join(', ')}`
+                : ''),
+          `${spec.severity} after ${spec.for}`,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
+      </div>
+    </div>
+  );
 }
 
-function Status({ open }: { open: Alert[] }) {
-  const firing = open.filter((a) => a.state === 'firing');
-  if (firing.some((a) => a.severity === 'critical')) return <Badge variant="critical">critical</Badge>;
-  if (firing.some((a) => a.severity === 'warning')) return <Badge variant="warning">warning</Badge>;
-  if (firing.length > 0) return <Badge variant="info">firing</Badge>;
-  if (open.length > 0) return <Badge variant="warning">pending</Badge>;
-  return <Badge variant="ok">ok</Badge>;
+function LastRun({ job, now }: { job: Job; now: number }) {
+  const failed = job.lastOutcome === 'failure';
+  return (
+    <li className="flex flex-wrap items-baseline gap-x-1.5">
+      <span className="font-medium">{job.kind}</span>
+      <Badge variant={failed ? 'critical' : 'ok'}>{failed ? 'failed' : 'succeeded'}</Badge>
+      <span className="text-muted-foreground">
+        {formatRelative(Date.parse(job.lastRunAt), now)} in {formatValue(job.lastDurationSeconds, 's')}
+        {failed
+          ? ` · ${job.consecutiveFailures} failure${job.consecutiveFailures === 1 ? '' : 's'} in a row` +
+            (job.lastSuccessAt
+              ? `, last success ${formatRelative(Date.parse(job.lastSuccessAt), now)}`
+              : ', never succeeded')
+          : ''}
+      </span>
+      {failed && job.lastError && <span className="w-full break-words text-destructive">{job.lastError}</span>}
+    </li>
+  );
 }
 
 export function MonitorsPage() {
-  const [range] = useTimeRange();
-  const alerts = useQuery(
-    alertListQueryOptions({ state: 'all', from: range.from, to: range.to, limit: MONITOR_ALERT_LIMIT }),
-  );
-  const open = useQuery(alertListQueryOptions({ state: 'active', limit: MONITOR_ALERT_LIMIT }));
-  const rows = summarise([
-    ...(open.data?.alerts ?? []),
-    ...(alerts.data?.alerts ?? []).filter((a) => a.state === 'resolved'),
-  ]);
+  const now = useNow();
+  const monitors = useQuery(monitorListQueryOptions());
+  const rows = [...(monitors.data ?? [])]
+    .map((m) => ({ m, status: statusOf(m) }))
+    .sort((a, b) => a.status.rank - b.status.rank || a.m.key.localeCompare(b.m.key));
   return (
     <div className="space-y-3">
-      <h1 className="text-base font-semibold">
-        Monitors <span className="font-normal text-muted-foreground">· {describeRange(range)}</span>
-      </h1>
+      <h1 className="text-base font-semibold">Monitors</h1>
       <Card>
         <CardHeader>
           <div>
-            <CardTitle>Monitors with alerts</CardTitle>
+            <CardTitle>Every monitor</CardTitle>
             <CardDescription>
-              status is the worst open alert; monitors that raised nothing in the range are not listed (the API has no
-              monitor listing yet)
+              configured in hydra.yaml, HydraMonitor resources whose jobs have run, and monitors that raised alerts;
+              worst first
             </CardDescription>
           </div>
         </CardHeader>
         <CardContent>
-          {alerts.isPending || open.isPending ? (
+          {monitors.isPending ? (
             <PanelLoading className="h-32" />
-          ) : (alerts.isError && !alerts.data) || (open.isError && !open.data) ? (
-            <PanelError error={alerts.error ?? open.error} />
+          ) : monitors.isError && !monitors.data ? (
+            <PanelError error={monitors.error} />
           ) : rows.length === 0 ? (
-            <PanelEmpty>no monitor raised an alert in the range</PanelEmpty>
+            <PanelEmpty>no monitor yet: add one to hydra.yaml or create a HydraMonitor resource</PanelEmpty>
           ) : (
-            <Table aria-label="monitors">
+            <Table aria-label="monitors" className="text-xs">
               <TableHeader>
                 <TableRow>
                   <TableHead>monitor</TableHead>
                   <TableHead>status</TableHead>
-                  <TableHead>kinds</TableHead>
-                  <TableHead>open alerts</TableHead>
-                  <TableHead>alerts in range</TableHead>
-                  <TableHead>last alert</TableHead>
+                  <TableHead className="hidden md:table-cell">what it does</TableHead>
+                  <TableHead>last runs</TableHead>
+                  <TableHead className="text-right">alerts</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {rows.map((m) => (
-                  <TableRow key={m.name}>
+                {rows.map(({ m, status }) => (
+                  <TableRow key={m.key} className="align-top">
                     <TableCell className="font-medium">
-                      <Link className="hover:underline" to={`/alerts?monitor=${encodeURIComponent(m.name)}&state=all`}>
+                      <Link
+                        className="text-sm hover:underline"
+                        to={`/alerts?monitor=${encodeURIComponent(m.key)}&state=all`}
+                      >
                         {m.name}
                       </Link>
+                      <div className="font-normal text-muted-foreground">{m.namespace}</div>
                     </TableCell>
                     <TableCell>
-                      <Status open={m.open} />
+                      <Badge variant={status.badge}>{status.text}</Badge>
                     </TableCell>
-                    <TableCell className="text-xs">{[...m.kinds].join(', ')}</TableCell>
-                    <TableCell className="tabular-nums">{m.open.length}</TableCell>
-                    <TableCell className="tabular-nums">{m.total}</TableCell>
-                    <TableCell className="text-xs text-muted-foreground">{formatRelative(m.last)}</TableCell>
+                    <TableCell className="hidden max-w-[36rem] md:table-cell">
+                      <WhatItDoes m={m} />
+                    </TableCell>
+                    <TableCell className="min-w-40">
+                      {m.jobs.length === 0 ? (
+                        <span className="text-muted-foreground">no run recorded</span>
+                      ) : (
+                        <ul className="space-y-1">
+                          {m.jobs.map((j) => (
+                            <LastRun key={j.kind} job={j} now={now} />
+                          ))}
+                        </ul>
+                      )}
+                    </TableCell>
+                    <TableCell className="text-right whitespace-nowrap tabular-nums">
+                      <div>
+                        <span className="font-medium">{m.alerts.open}</span> open
+                      </div>
+                      <div className="text-muted-foreground">{m.alerts.total} in all</div>
+                      {m.alerts.lastStartedAt && (
+                        <div className="text-muted-foreground">
+                          last {formatRelative(Date.parse(m.alerts.lastStartedAt), now)}
+                        </div>
+                      )}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>

@@ -6,7 +6,7 @@ export function Card({ className, ...props }: ComponentProps<'section'>) {
   return (
     <section
       data-slot="card"
-      className={cn('flex flex-col rounded-lg border bg-card text-card-foreground shadow-xs', className)}
+      className={cn('flex min-w-0 flex-col rounded-lg border bg-card text-card-foreground shadow-xs', className)}
       {...props}
     />
   );

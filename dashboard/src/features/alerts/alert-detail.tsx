@@ -9,10 +9,11 @@ import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, CardContent, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { useNow } from '../../hooks/use-now.ts';
-import { formatDateTime, formatValue } from '../../lib/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { alertDetailQueryOptions } from '../../queries/alerts.ts';
 import { HOST_LABEL, rangeQueryOptions } from '../../queries/metrics.ts';
 import { AlertActions } from './alert-actions.tsx';
+import { explanationRows, words } from './explanation.ts';
 
 /** Context shown around an alert: this long before its start, and after its end (or now). */
 export const CONTEXT_MS = 60 * 60_000;
@@ -69,22 +70,12 @@ function AlertContextChart({ alert }: { alert: Alert }) {
 }
 
 function Explanation({ alert }: { alert: Alert }) {
-  const unit = typeof alert.explanation.unit === 'string' ? alert.explanation.unit : '';
-  const entries = Object.entries(alert.explanation).filter(([, v]) => typeof v !== 'object' || v === null);
   return (
-    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
-      {entries.map(([k, v]) => (
-        <div key={k} className="contents">
-          <dt className="text-muted-foreground">{k}</dt>
-          <dd className="font-mono break-all">
-            {typeof v === 'number'
-              ? ['observed', 'expected', 'lower', 'upper', 'threshold'].includes(k)
-                ? formatValue(v, unit)
-                : k.endsWith('At') || k === 'at'
-                  ? formatDateTime(v)
-                  : String(v)
-              : String(v)}
-          </dd>
+    <dl className="grid grid-cols-[minmax(0,auto)_1fr] gap-x-3 gap-y-0.5 text-xs">
+      {explanationRows(alert.explanation).map((r) => (
+        <div key={r.key} className="contents">
+          <dt className="text-muted-foreground">{r.label}</dt>
+          <dd className="font-mono break-words tabular-nums">{r.text}</dd>
         </div>
       ))}
     </dl>
@@ -118,7 +109,7 @@ export function AlertDetail({ id, onClose }: { id: number; onClose: () => void }
                       <Badge variant={a.state === 'firing' ? 'critical' : a.state === 'pending' ? 'warning' : 'muted'}>
                         {a.state}
                       </Badge>
-                      <Badge variant="outline">{a.kind}</Badge>
+                      <Badge variant="outline">{words(a.kind)}</Badge>
                       <span className="text-xs text-muted-foreground">monitor {a.monitor}</span>
                     </div>
                     <p className="text-sm">{a.summary}</p>

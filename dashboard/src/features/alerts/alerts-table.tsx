@@ -11,6 +11,7 @@ import { useNow } from '../../hooks/use-now.ts';
 import { formatDuration, formatRelative } from '../../lib/format.ts';
 import { cn } from '../../lib/utils.ts';
 import { HOST_LABEL } from '../../queries/metrics.ts';
+import { words } from './explanation.ts';
 
 type SortKey = 'severity' | 'state' | 'startedAt' | 'monitor' | 'host';
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
@@ -32,6 +33,33 @@ function compare(key: SortKey, a: Alert, b: Alert): number {
 }
 
 const STATE_VARIANT = { firing: 'critical', pending: 'warning', resolved: 'muted' } as const;
+
+/**
+ * The summary without the "<metric> on <host>" it starts with (the row shows both in their own places),
+ * so what differs between two alerts (value, threshold, band) comes first.
+ */
+export function summaryDetail(a: Alert): string {
+  const metric = a.labels.__name__;
+  const host = a.labels[HOST_LABEL];
+  let text = a.summary;
+  for (const prefix of [metric && host ? `${metric} on ${host}` : null, metric ?? null]) {
+    if (prefix && text.startsWith(prefix)) {
+      text = text.slice(prefix.length).replace(/^[\s:,]+/, '');
+      break;
+    }
+  }
+  return text || a.summary;
+}
+
+function StateBadges({ alert: a }: { alert: Alert }) {
+  return (
+    <span className="inline-flex items-center gap-1">
+      <Badge variant={STATE_VARIANT[a.state]}>{a.state}</Badge>
+      {a.acknowledgedAt !== null && <Check aria-label="acknowledged" className="size-3.5 text-ok" />}
+      {a.silencedBy !== null && <BellOff aria-label="silenced" className="size-3.5 text-muted-foreground" />}
+    </span>
+  );
+}
 
 export function AlertsTable({
   query,
@@ -57,8 +85,11 @@ export function AlertsTable({
     return sort.desc ? -c : c;
   });
   const total = query.data?.total;
-  const header = (key: SortKey, label: string) => (
-    <TableHead aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+  const header = (key: SortKey, label: string, className?: string) => (
+    <TableHead
+      className={cn('whitespace-nowrap', className)}
+      aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+    >
       <button
         type="button"
         className="inline-flex items-center gap-1 hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
@@ -75,60 +106,67 @@ export function AlertsTable({
       {alerts.length === 0 ? (
         <PanelEmpty className="h-32">no alert matches these filters</PanelEmpty>
       ) : (
-        <Table aria-label="alerts">
+        <Table aria-label="alerts" className="text-xs">
           <TableHeader>
             <TableRow>
               {header('severity', 'severity')}
-              {header('state', 'state')}
-              <TableHead>alert</TableHead>
-              {header('host', 'host')}
-              {header('monitor', 'monitor')}
-              {header('startedAt', 'started')}
-              <TableHead>duration</TableHead>
+              {header('state', 'state', 'hidden sm:table-cell')}
+              <TableHead className="w-full">alert</TableHead>
+              {header('host', 'host', 'hidden lg:table-cell')}
+              {header('monitor', 'monitor', 'hidden xl:table-cell')}
+              {header('startedAt', 'started', 'hidden md:table-cell')}
+              <TableHead className="hidden md:table-cell">duration</TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
-            {alerts.map((a) => (
-              <TableRow
-                key={a.id}
-                data-state={a.id === selected ? 'selected' : undefined}
-                className="cursor-pointer"
-                onClick={() => onSelect(a.id)}
-              >
-                <TableCell>
-                  <Badge variant={a.severity}>{a.severity}</Badge>
-                </TableCell>
-                <TableCell>
-                  <span className="inline-flex items-center gap-1">
-                    <Badge variant={STATE_VARIANT[a.state]}>{a.state}</Badge>
-                    {a.acknowledgedAt !== null && <Check aria-label="acknowledged" className="size-3.5 text-ok" />}
-                    {a.silencedBy !== null && (
-                      <BellOff aria-label="silenced" className="size-3.5 text-muted-foreground" />
-                    )}
-                  </span>
-                </TableCell>
-                <TableCell className="max-w-[32rem]">
-                  <button
-                    type="button"
-                    className={cn(
-                      'block w-full truncate text-left focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none',
-                      a.id === selected && 'font-medium',
-                    )}
-                    onClick={() => onSelect(a.id)}
-                    title={a.summary}
-                  >
-                    <span className="font-mono text-xs">{a.labels.__name__ ?? a.kind}</span>{' '}
-                    <span className="text-muted-foreground">{a.summary}</span>
-                  </button>
-                </TableCell>
-                <TableCell className="text-xs">{a.labels[HOST_LABEL] ?? '—'}</TableCell>
-                <TableCell className="text-xs">{a.monitor}</TableCell>
-                <TableCell className="text-xs whitespace-nowrap">{formatRelative(a.startedAt, now)}</TableCell>
-                <TableCell className="text-xs whitespace-nowrap tabular-nums">
-                  {formatDuration((a.resolvedAt ?? now) - a.startedAt)}
-                </TableCell>
-              </TableRow>
-            ))}
+            {alerts.map((a) => {
+              const host = a.labels[HOST_LABEL];
+              const duration = formatDuration((a.resolvedAt ?? now) - a.startedAt);
+              return (
+                <TableRow
+                  key={a.id}
+                  data-state={a.id === selected ? 'selected' : undefined}
+                  className="cursor-pointer align-top"
+                  onClick={() => onSelect(a.id)}
+                >
+                  <TableCell>
+                    <Badge variant={a.severity}>{a.severity}</Badge>
+                  </TableCell>
+                  <TableCell className="hidden sm:table-cell">
+                    <StateBadges alert={a} />
+                  </TableCell>
+                  <TableCell className="max-w-0 min-w-48">
+                    <button
+                      type="button"
+                      className={cn(
+                        'block w-full text-left focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none',
+                        a.id === selected && 'font-medium',
+                      )}
+                      onClick={() => onSelect(a.id)}
+                      title={a.summary}
+                    >
+                      <span className="block truncate font-mono">{a.labels.__name__ ?? words(a.kind)}</span>
+                      <span className="line-clamp-2 text-muted-foreground">{summaryDetail(a)}</span>
+                      <span className="mt-0.5 flex flex-wrap items-center gap-x-1.5 text-muted-foreground lg:hidden">
+                        {host && <span className="font-medium whitespace-nowrap text-foreground">{host}</span>}
+                        <span className="sm:hidden">
+                          <StateBadges alert={a} />
+                        </span>
+                        <span className="whitespace-nowrap md:hidden">
+                          started {formatRelative(a.startedAt, now)} · {duration}
+                        </span>
+                      </span>
+                    </button>
+                  </TableCell>
+                  <TableCell className="hidden whitespace-nowrap lg:table-cell">{host ?? '—'}</TableCell>
+                  <TableCell className="hidden whitespace-nowrap xl:table-cell">{a.monitor}</TableCell>
+                  <TableCell className="hidden whitespace-nowrap md:table-cell">
+                    {formatRelative(a.startedAt, now)}
+                  </TableCell>
+                  <TableCell className="hidden whitespace-nowrap tabular-nums md:table-cell">{duration}</TableCell>
+                </TableRow>
+              );
+            })}
           </TableBody>
         </Table>
       )}

@@ -96,7 +96,9 @@ export function MetricChartCard({
         ? [{ t: p.time, mean: p.mean, lower: p.lower, upper: p.upper }]
         : [],
     ) ?? [];
-  const thresholds: Threshold[] = (forecast?.thresholds ?? []).map((t) => ({
+  // one line per threshold value (a stored forecast's thresholds and the asked one may repeat it)
+  const thresholdAnswers = [...new Map((forecast?.thresholds ?? []).map((t) => [t.threshold, t])).values()];
+  const thresholds: Threshold[] = thresholdAnswers.map((t) => ({
     value: t.threshold,
     label: formatValue(t.threshold, metric.unit),
     detail: t.message,

@@ -59,7 +59,7 @@ export function HostTable({ fleet, search }: { fleet: ReturnType<typeof useFleet
                   transition={{ duration: 0.25 }}
                   className="border-b hover:bg-muted/50"
                 >
-                  <TableCell className="font-medium">
+                  <TableCell className="font-medium whitespace-nowrap">
                     <Link
                       className="underline-offset-2 hover:underline focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
                       to={`/details/${encodeURIComponent(row.host)}${search}`}
