@@ -18,6 +18,7 @@ import databasePlugin from './plugins/database.ts';
 import errorHandlerPlugin from './plugins/error-handler.ts';
 import openApiPlugin from './plugins/openapi.ts';
 import telemetryPlugin from './plugins/telemetry.ts';
+import textParamsPlugin from './plugins/text-params.ts';
 import { AlertService } from '@hydra/analysis';
 import alertRoutes from './routes/alerts/index.ts';
 import analyticsRoutes from './routes/analytics/index.ts';
@@ -86,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   addSharedSchemas(app);
   await app.register(errorHandlerPlugin);
   await app.register(telemetryPlugin);
+  await app.register(textParamsPlugin);
   await app.register(databasePlugin, { db: options.db });
   await app.register(openApiPlugin, { version });
   await app.register(healthRoutes, { version });

@@ -48,6 +48,9 @@ export function parseTime(param: string, text: string, now: Date): Date {
   return new Date(ms);
 }
 
+/** Longest duration any parameter takes: beyond it a time or an interval leaves PostgreSQL's range. */
+export const MAX_DURATION_SECONDS = 100 * 365 * 86_400;
+
 /**
  * Duration in seconds.
  * @throws ApiError invalid_parameter
@@ -68,6 +71,9 @@ export function parseDurationSeconds(param: string, text: string): number {
       'is not a positive duration: use 30s, 5m, 1h, 1d or a number of seconds',
       text,
     );
+  }
+  if (seconds > MAX_DURATION_SECONDS) {
+    throw Errors.invalidParameter(param, `must be at most ${MAX_DURATION_SECONDS} seconds (100 years)`, text);
   }
   return seconds;
 }

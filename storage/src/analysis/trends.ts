@@ -13,6 +13,13 @@ import { query } from '../transaction.ts';
 
 /** The label trends are grouped by, besides the metric. */
 export const TREND_HOST_LABEL = 'host.name';
+/**
+ * Values beyond ±1e150 (and NaN, ±Infinity: PostgreSQL's NaN is greater than every
+ * number) are left out of the statistics: the squares that stddev and the slope sum
+ * would overflow a double, and the query would fail for every series it selects.
+ */
+export const TREND_MAX_ABS_VALUE = 1e150;
+const TREND_MAX_ABS_VALUE_SQL = `'${TREND_MAX_ABS_VALUE}'::float8`;
 /** A score strictly above this counts as an anomaly (the detectors' ANOMALY_THRESHOLD). */
 export const TREND_ANOMALY_THRESHOLD = 0.5;
 
@@ -91,7 +98,7 @@ export async function queryTrends(db: Database, q: TrendQuery): Promise<TrendRow
               stddev_samp(v) FILTER (WHERE cur) AS stddev,
               regr_slope(v, extract(epoch FROM time)) FILTER (WHERE cur) AS slope,
               avg(v) FILTER (WHERE NOT cur) AS prev_avg
-       FROM pts WHERE v IS NOT NULL AND v = v GROUP BY metric, host
+       FROM pts WHERE v IS NOT NULL AND abs(v) <= ${TREND_MAX_ABS_VALUE_SQL} GROUP BY metric, host
      ), anomalies AS (
        SELECT sel.metric, sel.host, count(*) AS anomalies
        FROM sel JOIN anomaly_score a ON a.series_id = sel.id

@@ -60,7 +60,11 @@ const Trend = Type.Object({
 
 const AnomaliesQuerystring = Type.Object(
   {
-    series: Type.Integer({ minimum: 1, description: 'series id (from /series or /metrics)' }),
+    series: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'series id (from /series or /metrics)',
+    }),
     monitor: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'namespace/name' })),
     from: Type.Optional(Type.String({ description: 'default: to minus 6h' })),
     to: Type.Optional(Type.String({ description: 'default now' })),
