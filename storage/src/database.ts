@@ -9,6 +9,14 @@ import { MigrationError, StorageUnavailableError } from './errors.ts';
 import type { StorageMode, StorageModeSetting } from './types.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
+/**
+ * Connections of the separate read pool (PostgreSQL): range, trend and
+ * discovery reads run there, so reads — however many, however slow — never
+ * take a connection that ingest, the writer or the jobs need.
+ */
+export const DEFAULT_READ_POOL_SIZE = 4;
+/** statement_timeout of every read-pool connection: no read runs longer. */
+export const DEFAULT_READ_STATEMENT_TIMEOUT_MS = 30_000;
 /** Connections to an embedded PGlite, whatever `poolSize` asks for (see connect). */
 export const EMBEDDED_POOL_SIZE = 1;
 export const DEFAULT_APPLICATION_NAME = 'hydra';
@@ -27,6 +35,10 @@ export interface DatabaseOptions {
   /** 'auto' (default): TimescaleDB when the extension can be used, plain PostgreSQL otherwise. */
   mode?: StorageModeSetting;
   poolSize?: number;
+  /** Connections of the read pool (PostgreSQL; PGlite shares its one connection). Default DEFAULT_READ_POOL_SIZE. */
+  readPoolSize?: number;
+  /** statement_timeout of read-pool connections in ms. Default DEFAULT_READ_STATEMENT_TIMEOUT_MS. */
+  readStatementTimeoutMs?: number;
   applicationName?: string;
   /** Days of raw data kept; points older than this are refused by callers (see oldestAcceptedTimeUs). */
   retentionDays?: number;
@@ -41,14 +53,22 @@ export function parseStorageMode(value: string | undefined, variable = 'HYDRA_ST
 }
 
 export class Database {
+  /** Writes, ingest's series registry, jobs, maintenance. */
   readonly pool: pg.Pool;
+  /**
+   * Reads served to clients (ranges, trends, discovery): a separate pool on
+   * PostgreSQL, bounded by readPoolSize and statement_timeout; the same pool
+   * on PGlite (one connection).
+   */
+  readonly readPool: pg.Pool;
   readonly mode: StorageMode;
   readonly embedded: boolean;
   readonly retentionDays: number;
   #closed: Promise<void> | null = null;
 
-  private constructor(pool: pg.Pool, mode: StorageMode, embedded: boolean, retentionDays: number) {
+  private constructor(pool: pg.Pool, readPool: pg.Pool, mode: StorageMode, embedded: boolean, retentionDays: number) {
     this.pool = pool;
+    this.readPool = readPool;
     this.mode = mode;
     this.embedded = embedded;
     this.retentionDays = retentionDays;
@@ -64,6 +84,14 @@ export class Database {
     const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     if (!Number.isInteger(poolSize) || poolSize < 1) {
       throw new RangeError(`DatabaseOptions.poolSize: must be a positive integer, got ${poolSize}`);
+    }
+    const readPoolSize = options.readPoolSize ?? DEFAULT_READ_POOL_SIZE;
+    const readTimeoutMs = options.readStatementTimeoutMs ?? DEFAULT_READ_STATEMENT_TIMEOUT_MS;
+    if (!Number.isInteger(readPoolSize) || readPoolSize < 1) {
+      throw new RangeError(`DatabaseOptions.readPoolSize: must be a positive integer, got ${readPoolSize}`);
+    }
+    if (!Number.isInteger(readTimeoutMs) || readTimeoutMs < 1) {
+      throw new RangeError(`DatabaseOptions.readStatementTimeoutMs: must be a positive integer, got ${readTimeoutMs}`);
     }
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
       throw new RangeError(`DatabaseOptions.retentionDays: must be a positive integer, got ${retentionDays}`);
@@ -112,7 +140,20 @@ export class Database {
       const usable = row.tsdb_installed || (row.tsdb_available && (row.preload ?? '').includes('timescaledb'));
       const recorded = row.migrations_table ? await recordedMode(pool) : null;
       const mode = resolveMode(setting, usable, recorded);
-      return new Database(pool, mode, embedded, retentionDays);
+      const readPool = embedded
+        ? pool
+        : new pg.Pool({
+            connectionString: options.url,
+            max: readPoolSize,
+            application_name: `${options.applicationName ?? DEFAULT_APPLICATION_NAME}-read`,
+            connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+            statement_timeout: readTimeoutMs,
+          });
+      if (readPool !== pool) {
+        readPool.on('error', () => poolErrors.add(1));
+        readPool.on('connect', (client) => client.on('error', () => poolErrors.add(1)));
+      }
+      return new Database(pool, readPool, mode, embedded, retentionDays);
     } catch (err) {
       await pool.end();
       if (err instanceof MigrationError) throw err;
@@ -143,9 +184,11 @@ export class Database {
     return nowMs * 1000 - this.retentionDays * MICROS_PER_DAY;
   }
 
-  /** Ends the pool; safe to call twice. */
+  /** Ends the pools; safe to call twice. */
   close(): Promise<void> {
-    this.#closed ??= this.pool.end();
+    this.#closed ??= Promise.all([this.pool.end(), this.readPool === this.pool ? undefined : this.readPool.end()]).then(
+      () => undefined,
+    );
     return this.#closed;
   }
 }

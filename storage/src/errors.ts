@@ -219,6 +219,18 @@ export class InvalidQueryError extends StorageError {
   }
 }
 
+/**
+ * A read was abandoned: its client went away and the statement was
+ * cancelled. Nobody is waiting for the answer; retryable in principle.
+ */
+export class ReadAbortedError extends StorageError {
+  readonly retryable = true;
+  override readonly name = 'ReadAbortedError';
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(`${what}: the client went away; the read was cancelled`, options);
+  }
+}
+
 /** The schema cannot be migrated as asked (edited migration file, unknown mode). Permanent. */
 export class MigrationError extends StorageError {
   readonly retryable = false;

@@ -18,6 +18,8 @@ export {
   Database,
   parseStorageMode,
   DEFAULT_POOL_SIZE,
+  DEFAULT_READ_POOL_SIZE,
+  DEFAULT_READ_STATEMENT_TIMEOUT_MS,
   EMBEDDED_POOL_SIZE,
   DEFAULT_RETENTION_DAYS,
   type DatabaseOptions,

@@ -9,7 +9,8 @@ import type { Database } from '../database.ts';
 import { selectorSql } from '../query/matchers.ts';
 import { SqlParams } from '../query/sql-params.ts';
 import type { LabelMatcher } from '../types.ts';
-import { query } from '../transaction.ts';
+import { QueryLimitError } from '../errors.ts';
+import { runQuery } from '../query/run.ts';
 
 /** The label trends are grouped by, besides the metric. */
 export const TREND_HOST_LABEL = 'host.name';
@@ -30,6 +31,10 @@ export interface TrendQuery {
   toMs: number;
   /** most (metric, host) groups returned */
   limit: number;
+  /** Most series the selector may match (raw samples of each are read); past it a QueryLimitError. */
+  maxSeries?: number;
+  /** Aborted when the client went away: the statement is cancelled (see runQuery). */
+  signal?: AbortSignal;
 }
 
 export interface TrendRow {
@@ -75,7 +80,26 @@ export async function queryTrends(db: Database, q: TrendQuery): Promise<TrendRow
   const prevFrom = p.add(new Date(2 * q.fromMs - q.toMs).toISOString());
   const threshold = p.add(TREND_ANOMALY_THRESHOLD);
   const limit = p.add(q.limit);
-  const rows = await query<Row>(
+  if (q.maxSeries !== undefined) {
+    const cp = new SqlParams();
+    const matched = selectorSql({ ...(q.name === undefined ? {} : { name: q.name }), matchers: q.matchers }, cp);
+    const max = cp.add(q.maxSeries + 1);
+    const [counted] = await runQuery<{ n: number }>(
+      db,
+      'queryTrends',
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM series s JOIN metric m ON m.id = s.metric_id
+        WHERE m.kind IN ('gauge', 'sum') AND ${matched} LIMIT ${max}) AS matched`,
+      cp.values,
+      q.signal,
+    );
+    if ((counted?.n ?? 0) > q.maxSeries) {
+      throw new QueryLimitError(
+        'max_series',
+        `the selector matches more than ${q.maxSeries} series; name a metric or add label matchers to narrow it`,
+      );
+    }
+  }
+  const rows = await runQuery<Row>(
     db,
     'queryTrends',
     `WITH sel AS (
@@ -110,6 +134,7 @@ export async function queryTrends(db: Database, q: TrendQuery): Promise<TrendRow
      WHERE stats.n > 0
      ORDER BY stats.metric, stats.host NULLS LAST LIMIT ${limit}`,
     p.values,
+    q.signal,
   );
   return rows.map((r) => {
     const change =

@@ -40,6 +40,8 @@ export interface RangeQuery {
   maxPoints?: number;
   /** Only these series ids (besides name and matchers): the analysis jobs page through a selector by id. */
   seriesIds?: readonly number[];
+  /** Aborted when the client went away: the running statement is cancelled (see runQuery). */
+  signal?: AbortSignal;
 }
 
 export interface HistogramValue {
@@ -73,6 +75,7 @@ interface Validated {
   aggregation: Aggregation;
   maxSeries: number;
   maxPoints: number;
+  signal: AbortSignal | undefined;
 }
 
 function validate(q: RangeQuery): Validated {
@@ -94,7 +97,7 @@ function validate(q: RangeQuery): Validated {
     throw new InvalidQueryError('maxSeries', `must be a positive integer, got ${maxSeries}`);
   if (!Number.isInteger(maxPoints) || maxPoints < 1)
     throw new InvalidQueryError('maxPoints', `must be a positive integer, got ${maxPoints}`);
-  return { fromMs, toMs, step, aggregation, maxSeries, maxPoints };
+  return { fromMs, toMs, step, aggregation, maxSeries, maxPoints, signal: q.signal };
 }
 
 /**
@@ -113,6 +116,7 @@ export async function queryRange(db: Database, q: RangeQuery): Promise<RangeResu
     `SELECT ${SERIES_INFO_COLUMNS} FROM series s JOIN metric m ON m.id = s.metric_id
      WHERE ${where} ORDER BY m.name, s.id LIMIT ${p.add(v.maxSeries + 1)}`,
     p.values,
+    v.signal,
   );
   if (rows.length > v.maxSeries) {
     throw new QueryLimitError(
@@ -149,6 +153,7 @@ async function fillRaw(db: Database, series: RangeSeries[], v: Validated, budget
     `SELECT series_id AS id, (extract(epoch FROM time) * 1000)::float8 AS t, value FROM samples
      WHERE series_id = ANY($1::int8[]) AND time >= $2 AND time <= $3 ORDER BY series_id, time LIMIT $4`,
     [ids(series), new Date(v.fromMs).toISOString(), new Date(v.toMs).toISOString(), budget + 1],
+    v.signal,
   );
   if (rows.length > budget) {
     throw new QueryLimitError(
@@ -194,6 +199,7 @@ async function fillHistograms(db: Database, series: RangeSeries[], v: Validated)
       'queryRange',
       `SELECT ${common}, bounds, bucket_counts AS bc FROM histogram_samples ${where}`,
       [ids(explicit), ...range],
+      v.signal,
     );
     for (const r of rows)
       out.push({ id: r.id, value: toValue(r, { bounds: r.bounds, bucketCounts: r.bc.map(Number) }) });
@@ -208,6 +214,7 @@ async function fillHistograms(db: Database, series: RangeSeries[], v: Validated)
               negative_offset AS no, negative_counts AS nc
        FROM exp_histogram_samples ${where}`,
       [ids(exponential), ...range],
+      v.signal,
     );
     for (const r of rows) {
       const buckets = expToExplicit({
@@ -289,11 +296,11 @@ async function fillStepped(
   if (rollup && splitUs > loUs) {
     const source = step === rollup.widthSeconds ? 'direct' : 'rebinned';
     const sql = bucketSql(source, rollup.table, step, fields);
-    parts.push(await runQuery<BucketRow>(db, 'queryRange', sql, [seriesIds, isoUs(loUs), isoUs(splitUs)]));
+    parts.push(await runQuery<BucketRow>(db, 'queryRange', sql, [seriesIds, isoUs(loUs), isoUs(splitUs)], v.signal));
   }
   if (splitUs < hiUs) {
     const sql = bucketSql('raw', 'samples', step, fields);
-    parts.push(await runQuery<BucketRow>(db, 'queryRange', sql, [seriesIds, isoUs(splitUs), isoUs(hiUs)]));
+    parts.push(await runQuery<BucketRow>(db, 'queryRange', sql, [seriesIds, isoUs(splitUs), isoUs(hiUs)], v.signal));
   }
   const buckets = new Map<number, Map<number, Bucket>>();
   for (const rows of parts) {

@@ -17,6 +17,7 @@ import {
 } from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
 import { selectorMatchers } from '../../params/selector.ts';
+import { clientGoneSignal } from '../../params/client-gone.ts';
 import { parseDurationSeconds, parseTime } from '../../params/time.ts';
 
 /** Trend window when none is given. */
@@ -94,7 +95,7 @@ const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> = async
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const now = new Date();
       const windowSeconds =
@@ -109,6 +110,8 @@ const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> = async
         fromMs,
         toMs,
         limit: limits.maxSeries,
+        maxSeries: limits.maxSeries,
+        signal: clientGoneSignal(reply),
       });
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), windowSeconds, trends };
     },

@@ -21,6 +21,7 @@ import {
 } from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
 import { buildRangeQuery, serializeRangeResult, shapeRangeResult } from './range.ts';
+import { clientGoneSignal } from '../../params/client-gone.ts';
 
 export interface MetricsRoutesOptions {
   limits: QueryLimits;
@@ -63,10 +64,10 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = buildRangeQuery(request.query, limits, new Date());
       try {
-        return shapeRangeResult(await queryRange(app.db, query), limits);
+        return shapeRangeResult(await queryRange(app.db, { ...query, signal: clientGoneSignal(reply) }), limits);
       } catch (err) {
         if (err instanceof QueryLimitError) throw explainLimit(err, query.maxSeries ?? limits.maxSeries, limits);
         throw err;
