@@ -127,6 +127,11 @@ export const SETTINGS: readonly Setting[] = [
     description: 'static bearer token accepted for writes (OTLP exporters send it as a header)',
   },
   {
+    env: 'HYDRA_SCRAPE_TOKEN',
+    default: '',
+    description: 'static bearer token Prometheus sends to scrape :9464 when authentication is on',
+  },
+  {
     env: 'HYDRA_RETENTION_DAYS',
     default: String(DEFAULT_RETENTION_DAYS),
     description: 'days of raw samples kept; older partitions are dropped and older points refused',
@@ -221,6 +226,7 @@ export interface HydraConfig {
     oidcIssuer: string | null;
     oidcAudience: string | null;
     ingestToken: string | null;
+    scrapeToken: string | null;
   };
   retentionDays: number;
   demo: boolean;
@@ -278,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
       oidcIssuer: read.optional('HYDRA_OIDC_ISSUER'),
       oidcAudience: read.optional('HYDRA_OIDC_AUDIENCE'),
       ingestToken: read.optional('HYDRA_INGEST_TOKEN'),
+      scrapeToken: read.optional('HYDRA_SCRAPE_TOKEN'),
     },
     retentionDays: read.integer('HYDRA_RETENTION_DAYS', 1, MAX_RETENTION_DAYS),
     demo: read.boolean('HYDRA_DEMO'),

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_METHOD_PATH } from '../src/grpc/server.ts';
 import { jsonPayload, protobufPayload, sdkResourceMetrics } from './helpers/otlp-fixtures.ts';
 import { startPipeline, type Pipeline } from './helpers/pipeline.ts';
-import { encodeWriteRequest, REMOTE_WRITE_HEADERS, snappyWriteRequest } from './helpers/remote-write.ts';
+import { encodeWriteRequest, REMOTE_WRITE_HEADERS, snappyWriteRequest, type RwSeries } from './helpers/remote-write.ts';
 import { otlpJson } from './helpers/requests.ts';
 
 const CASES_PER_RECEIVER = 2_000;
@@ -236,7 +236,7 @@ describe.each(testBackends().slice(-1))('receiver fuzzing on %s', (backend) => {
 
   it(`remote write: ${CASES_PER_RECEIVER} mutated bodies (before and after snappy), no 5xx`, async () => {
     const rand = prng(SEED + 3);
-    const series = [
+    const series: RwSeries[] = [
       { labels: { __name__: 'fuzz_rw', job: 'j', instance: 'i' }, samples: [{ value: 1, timestampMs: Date.now() }] },
       { labels: { __name__: 'fuzz_rw_2', le: '+Inf' }, samples: [{ value: 2, timestampMs: Date.now() - 1000 }] },
     ];

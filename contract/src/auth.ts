@@ -25,5 +25,8 @@ export class AuthUnavailableError extends Error {
 
 /** The verdict of an `Authenticate`. */
 export type AuthResult = Awaited<ReturnType<Authenticate>>;
-/** `alerts:write` guards acknowledging alerts and managing silences. */
-export type Scope = 'metrics:read' | 'metrics:write' | 'alerts:write';
+/**
+ * `alerts:write` guards acknowledging alerts and managing silences; `metrics:scrape` the Prometheus exports port
+ * (:9464), which carries analysis results with the source series' labels.
+ */
+export type Scope = 'metrics:read' | 'metrics:write' | 'alerts:write' | 'metrics:scrape';

@@ -84,7 +84,7 @@ describe('helm template', () => {
     },
   );
 
-  it('generates the JWT secret, ingest token and database password, different per install', async () => {
+  it('generates the JWT secret, ingest and scrape tokens and database password, different per install', async () => {
     const [first, second] = await Promise.all([renderChart('default'), renderChart('default')]);
     const secrets = (render: string) =>
       Object.fromEntries(
@@ -94,10 +94,13 @@ describe('helm template', () => {
       );
     const a = secrets(first);
     const b = secrets(second);
-    expect(a['hydra-auth']?.metadata.annotations?.[GENERATED_KEYS_ANNOTATION]).toBe('jwt-secret,ingest-token');
+    expect(a['hydra-auth']?.metadata.annotations?.[GENERATED_KEYS_ANNOTATION]).toBe(
+      'jwt-secret,ingest-token,scrape-token',
+    );
     const decoded = (s: KubeObject | undefined, key: string) => Buffer.from(s?.data?.[key] ?? '', 'base64').toString();
     expect(decoded(a['hydra-auth'], 'jwt-secret')).toMatch(/^[A-Za-z0-9]{48}$/);
     expect(decoded(a['hydra-auth'], 'ingest-token')).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(decoded(a['hydra-auth'], 'scrape-token')).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(decoded(a['hydra-auth'], 'jwt-secret')).not.toBe(decoded(b['hydra-auth'], 'jwt-secret'));
     const password = decoded(a['hydra-database'], 'password');
     expect(password).toMatch(/^[A-Za-z0-9]{32}$/);

@@ -3,7 +3,8 @@
  *
  * A token is either a JWT (see verifier.ts) carrying the needed scope in
  * `scope` (space-separated, RFC 8693) or `scp` (array, as Azure AD and Okta
- * issue it), or the static ingest token, which grants metrics:write only.
+ * issue it), the static ingest token, which grants metrics:write only, or
+ * the static scrape token (HYDRA_SCRAPE_TOKEN), which grants metrics:scrape only.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
@@ -28,6 +29,7 @@ export function createAuthenticator(config: AuthConfig, scope: Scope): Authentic
   validateAuthConfig(config);
   const verify = verifierFor(config);
   const ingestDigest = config.ingestToken === undefined ? undefined : digest(config.ingestToken);
+  const scrapeDigest = config.scrapeToken === undefined ? undefined : digest(config.scrapeToken);
 
   return async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {
@@ -40,6 +42,11 @@ export function createAuthenticator(config: AuthConfig, scope: Scope): Authentic
       return scope === 'metrics:write'
         ? { ok: true }
         : { ok: false, status: 403, message: `the ingest token grants metrics:write only, not ${scope}` };
+    }
+    if (scrapeDigest && timingSafeEqual(digest(token), scrapeDigest)) {
+      return scope === 'metrics:scrape'
+        ? { ok: true }
+        : { ok: false, status: 403, message: `the scrape token grants metrics:scrape only, not ${scope}` };
     }
     const verdict = await verify(token);
     if (typeof verdict === 'string') return { ok: false, status: 401, message: verdict };

@@ -24,6 +24,8 @@ export interface AuthConfig {
   audience?: string;
   /** Static bearer token that grants metrics:write only (HYDRA_INGEST_TOKEN), for OTLP exporters. */
   ingestToken?: string;
+  /** Static bearer token that grants metrics:scrape only (HYDRA_SCRAPE_TOKEN), for Prometheus on :9464. */
+  scrapeToken?: string;
 }
 
 /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518 §3.2). */
@@ -42,7 +44,7 @@ export class AuthConfigError extends Error {
 
 /**
  * Reads HYDRA_AUTH, HYDRA_JWT_SECRET, HYDRA_OIDC_JWKS_URL, HYDRA_OIDC_ISSUER,
- * HYDRA_OIDC_AUDIENCE and HYDRA_INGEST_TOKEN.
+ * HYDRA_OIDC_AUDIENCE, HYDRA_INGEST_TOKEN and HYDRA_SCRAPE_TOKEN.
  *
  * @param context.embedded the process runs the embedded (PGlite) database
  * @param context.host the address the servers bind to
@@ -62,11 +64,13 @@ export function resolveAuthConfig(env: NodeJS.ProcessEnv, context: { embedded: b
   const issuer = nonEmpty(env.HYDRA_OIDC_ISSUER);
   const audience = nonEmpty(env.HYDRA_OIDC_AUDIENCE);
   const ingestToken = nonEmpty(env.HYDRA_INGEST_TOKEN);
+  const scrapeToken = nonEmpty(env.HYDRA_SCRAPE_TOKEN);
   if (jwtSecret !== undefined) config.jwtSecret = jwtSecret;
   if (jwksUrl !== undefined) config.jwksUrl = jwksUrl;
   if (issuer !== undefined) config.issuer = issuer;
   if (audience !== undefined) config.audience = audience;
   if (ingestToken !== undefined) config.ingestToken = ingestToken;
+  if (scrapeToken !== undefined) config.scrapeToken = scrapeToken;
   validateAuthConfig(config, setting === 'auto' ? `HYDRA_AUTH=auto on ${context.host}` : `HYDRA_AUTH=${setting}`);
   return config;
 }
@@ -102,13 +106,17 @@ export function validateAuthConfig(config: AuthConfig, why = `auth mode '${confi
       throw new AuthConfigError(`HYDRA_OIDC_JWKS_URL must be http(s); got '${url.protocol}'`);
     }
   }
-  if (config.ingestToken !== undefined) {
-    if (config.ingestToken.length < MIN_INGEST_TOKEN_LENGTH) {
-      throw new AuthConfigError(`HYDRA_INGEST_TOKEN must be at least ${MIN_INGEST_TOKEN_LENGTH} characters`);
+  for (const [variable, token] of [
+    ['HYDRA_INGEST_TOKEN', config.ingestToken],
+    ['HYDRA_SCRAPE_TOKEN', config.scrapeToken],
+  ] as const) {
+    if (token === undefined) continue;
+    if (token.length < MIN_INGEST_TOKEN_LENGTH) {
+      throw new AuthConfigError(`${variable} must be at least ${MIN_INGEST_TOKEN_LENGTH} characters`);
     }
-    if (!TOKEN68.test(config.ingestToken)) {
+    if (!TOKEN68.test(token)) {
       throw new AuthConfigError(
-        'HYDRA_INGEST_TOKEN may only hold letters, digits and - . _ ~ + / (then = padding), to travel as a bearer token',
+        `${variable} may only hold letters, digits and - . _ ~ + / (then = padding), to travel as a bearer token`,
       );
     }
   }

@@ -20,8 +20,12 @@ options:
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, { usage: USAGE, options: { 'skip-migrate': { type: 'boolean' } } });
   if (!args) return 0;
-  return serve('api', { migrate: !args['skip-migrate'] }, async ({ config, auth, storage, pipeline }) => {
-    const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
-    return { name: 'api', stop: () => api.close(), banner: `API ${api.url} (docs ${api.url}/docs)` };
-  });
+  return serve(
+    'api',
+    { migrate: !args['skip-migrate'], protectExports: true },
+    async ({ config, auth, storage, pipeline }) => {
+      const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config });
+      return { name: 'api', stop: () => api.close(), banner: `API ${api.url} (docs ${api.url}/docs)` };
+    },
+  );
 }

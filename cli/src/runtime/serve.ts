@@ -10,7 +10,7 @@ import { loggerFor, type Logger } from '../log.ts';
 import { startTelemetry, type Telemetry } from '../telemetry.ts';
 import { runShutdown, waitForSignal, type ShutdownStep } from './lifecycle.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
-import { authFor, VERSION } from './services.ts';
+import { authFor, scrapeAuthenticator, VERSION } from './services.ts';
 import { openStorage, type OpenedStorage } from './storage.ts';
 
 export interface ServiceContext {
@@ -33,7 +33,8 @@ export interface StartedService {
 /** Runs `start` inside the frame until a signal; returns the exit code. */
 export async function serve(
   component: string,
-  options: { migrate: boolean },
+  /** protectExports: the exports port needs a metrics:scrape token when authentication is on. */
+  options: { migrate: boolean; protectExports?: boolean },
   start: (ctx: ServiceContext) => Promise<StartedService>,
 ): Promise<number> {
   const config = loadConfig();
@@ -42,14 +43,16 @@ export async function serve(
   // Stopped in reverse order of start: the server first, the exporter last.
   const steps: ShutdownStep[] = [];
   try {
+    const auth = authFor(config);
+    const scrapeAuth = options.protectExports ? scrapeAuthenticator(auth) : undefined;
     const telemetry = await startTelemetry({
       host: config.host,
       port: config.metricsPort,
       component,
       version: VERSION,
+      ...(scrapeAuth ? { authenticate: scrapeAuth } : {}),
     });
     steps.unshift({ name: 'telemetry', run: () => telemetry.shutdown() });
-    const auth = authFor(config);
     const storage = await openStorage(config, { component, migrate: options.migrate, log: (m) => log.info(m) });
     steps.unshift({ name: 'database', run: () => storage.close() });
     const pipeline = createPipeline(storage.db, config);

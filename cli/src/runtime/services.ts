@@ -19,6 +19,14 @@ export const VERSION = '0.1.0';
  * embedded database on loopback when HYDRA_AUTH=auto; throws when it is on
  * without a way to verify tokens.
  */
+/**
+ * The check of the exports port (:9464) when authentication is on (metrics:scrape), for the processes whose
+ * exports carry analysis results with the source series' labels (the API, `hydra up`); undefined when it is off.
+ */
+export function scrapeAuthenticator(auth: AuthConfig): ReturnType<typeof createAuthenticator> | undefined {
+  return auth.mode === 'on' ? createAuthenticator(auth, 'metrics:scrape') : undefined;
+}
+
 export function authFor(config: HydraConfig): AuthConfig {
   const a = config.auth;
   const env: NodeJS.ProcessEnv = {
@@ -28,6 +36,7 @@ export function authFor(config: HydraConfig): AuthConfig {
     HYDRA_OIDC_ISSUER: a.oidcIssuer ?? '',
     HYDRA_OIDC_AUDIENCE: a.oidcAudience ?? '',
     HYDRA_INGEST_TOKEN: a.ingestToken ?? '',
+    HYDRA_SCRAPE_TOKEN: a.scrapeToken ?? '',
   };
   return resolveAuthConfig(env, { embedded: config.databaseUrl === null, host: config.host });
 }

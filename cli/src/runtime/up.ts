@@ -19,7 +19,7 @@ import { runShutdown } from './lifecycle.ts';
 import { startAnalysis } from './analysis.ts';
 import { forecastJobs } from './forecast-jobs.ts';
 import { createPipeline } from './pipeline.ts';
-import { authFor, startApiService, startCollectorService, VERSION } from './services.ts';
+import { authFor, scrapeAuthenticator, startApiService, startCollectorService, VERSION } from './services.ts';
 import { ShutdownPlan } from './shutdown-plan.ts';
 import { openStorage } from './storage.ts';
 
@@ -45,17 +45,19 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
   try {
     // hydra.yaml is validated before anything starts: a bad monitor stops `hydra up` at once.
     const monitors = await loadMonitors(config.monitorsFile, { optional: true });
+    const auth = authFor(config);
+    const scrapeAuth = scrapeAuthenticator(auth);
     const telemetry = await startTelemetry({
       host: config.host,
       port: config.metricsPort,
       component: 'up',
       version: VERSION,
+      ...(scrapeAuth ? { authenticate: scrapeAuth } : {}),
     });
     plan.set('telemetry', () => telemetry.shutdown());
     // Built (when missing or stale) while the database opens; the dashboard serves it when ready.
     const dashboardBundle = ensureDashboardBundle((m) => log.info(m));
     dashboardBundle.catch(() => undefined); // reported by the dashboard server, which shows the error page
-    const auth = authFor(config);
     const storage = await openStorage(config, { component: 'up', migrate: true, log: (m) => log.info(m) });
     plan.set('embedded PostgreSQL', () => storage.embedded?.stop() ?? Promise.resolve());
     plan.set('database', () => storage.db.close());
