@@ -7,7 +7,6 @@
  * cancelled on the server when its client goes away, and a statement
  * timeout ends the ones nobody abandons.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { BatchWriter, Database, migrate, SeriesRegistry } from '@hydra/storage';
@@ -42,7 +41,8 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('abandoned reads o
   let ingestor: Ingestor;
   let app: FastifyInstance;
   let base: string;
-  let locker: pg.Client;
+  let lockDb: Database;
+  let locker: Awaited<ReturnType<Database['pool']['connect']>>;
 
   beforeAll(async () => {
     test = await openTestDatabase(backend);
@@ -67,14 +67,15 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('abandoned reads o
       body: JSON.stringify([{ name: 'heavy.read', value: 1, host: 'h-1' }]),
     });
     expect(seeded.status).toBe(200);
-    locker = new pg.Client({ connectionString: test.url });
-    await locker.connect();
+    lockDb = await Database.connect({ url: test.url, mode: 'postgres', poolSize: 1 });
+    locker = await lockDb.pool.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE anomaly_score IN ACCESS EXCLUSIVE MODE');
   }, 60_000);
   afterAll(async () => {
     await locker?.query('ROLLBACK').catch(() => undefined);
-    await locker?.end();
+    locker?.release();
+    await lockDb?.close();
     await app?.close();
     await ingestor?.shutdown();
     await writer?.shutdown();
