@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { BatchWriter, Database, migrate, SeriesRegistry } from '@hydra/storage';
+import { BatchWriter, Database, migrate, SeriesRegistry, withTransaction } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { Ingestor } from '@hydra/collector';
 import { buildApp } from '../src/index.ts';
@@ -42,7 +42,8 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('abandoned reads o
   let app: FastifyInstance;
   let base: string;
   let lockDb: Database;
-  let locker: Awaited<ReturnType<Database['pool']['connect']>>;
+  let releaseLock: () => void = () => undefined;
+  let holding: Promise<void> | undefined;
 
   beforeAll(async () => {
     test = await openTestDatabase(backend);
@@ -68,13 +69,18 @@ describe.each(testBackends().filter((b) => b === 'postgres'))('abandoned reads o
     });
     expect(seeded.status).toBe(200);
     lockDb = await Database.connect({ url: test.url, mode: 'postgres', poolSize: 1 });
-    locker = await lockDb.pool.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE anomaly_score IN ACCESS EXCLUSIVE MODE');
+    await new Promise<void>((locked, failed) => {
+      holding = withTransaction(lockDb, 'hold the lock', async (c) => {
+        await c.query('LOCK TABLE anomaly_score IN ACCESS EXCLUSIVE MODE');
+        locked();
+        await new Promise<void>((release) => (releaseLock = release));
+      });
+      holding.catch(failed);
+    });
   }, 60_000);
   afterAll(async () => {
-    await locker?.query('ROLLBACK').catch(() => undefined);
-    locker?.release();
+    releaseLock();
+    await holding;
     await lockDb?.close();
     await app?.close();
     await ingestor?.shutdown();

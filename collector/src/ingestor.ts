@@ -7,6 +7,7 @@
 import type { BatchWriter, SeriesRef, SeriesRegistry, WriteBatch } from '@hydra/storage';
 import { CollectorClosedError, PayloadTooLargeError } from './errors.ts';
 import { resolveLimits, type IngestLimits } from './limits.ts';
+import { OutageLog } from './outage-log.ts';
 import { Rejections } from './rejections.ts';
 import { isDerivedSeries } from './series-builder.ts';
 import { createTelemetry, recordRejections, type CollectorTelemetry } from './telemetry.ts';
@@ -42,6 +43,8 @@ export class Ingestor {
   readonly limits: Readonly<IngestLimits>;
   private readonly telemetry: CollectorTelemetry;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Shared by every receiver on this Ingestor: refusals during an outage are logged as a state and a rate. */
+  readonly outage = new OutageLog();
   private closed = false;
 
   /** Throws when a limit is invalid (fail fast at start-up). */

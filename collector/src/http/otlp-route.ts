@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError, mapError } from '../errors.ts';
 import type { Ingestor } from '../ingestor.ts';
+import { logFailure } from '../outage-log.ts';
 import { exportDecoded } from '../otlp/export.ts';
 import { decodeJsonRequest } from '../otlp/json-decoder.ts';
 import { decodeProtobufRequest } from '../otlp/protobuf-decoder.ts';
@@ -58,7 +59,7 @@ export const otlpHttpRoute: FastifyPluginAsync<OtlpRouteOptions> = async (app, o
 
   app.setErrorHandler(async (err, request, reply) => {
     const mapped = mapError(err);
-    if (mapped.status >= 500) request.log.error({ err }, 'OTLP export failed');
+    logFailure(ingestor.outage, request.log, mapped, err, 'OTLP export failed');
     if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
     const code = grpcCodeForHttpStatus(mapped.status);
     void reply.code(mapped.status);
@@ -71,6 +72,7 @@ export const otlpHttpRoute: FastifyPluginAsync<OtlpRouteOptions> = async (app, o
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode < 300) ingestor.outage.accepted(request.log);
     const attributes = { transport: 'http', encoding: encodingOf(request), status: reply.statusCode };
     telemetry.requests.add(1, attributes);
     telemetry.requestDuration.record(reply.elapsedTime / 1000, attributes);

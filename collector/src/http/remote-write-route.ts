@@ -10,6 +10,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError, mapError, UnsupportedMediaTypeError } from '../errors.ts';
 import type { Ingestor } from '../ingestor.ts';
+import { logFailure } from '../outage-log.ts';
 import { exportDecoded } from '../otlp/export.ts';
 import { decodeWriteRequest, decompressSnappy } from '../remote-write/decoder.ts';
 import type { CollectorTelemetry } from '../telemetry.ts';
@@ -63,12 +64,13 @@ export const remoteWriteRoute: FastifyPluginAsync<RemoteWriteRouteOptions> = asy
 
   app.setErrorHandler(async (err, request, reply) => {
     const mapped = mapError(err);
-    if (mapped.status >= 500) request.log.error({ err }, 'remote write failed');
+    logFailure(ingestor.outage, request.log, mapped, err, 'remote write failed');
     if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
     return reply.code(mapped.status).type(TEXT_CONTENT_TYPE).send(`${mapped.error}: ${mapped.message}\n`);
   });
 
-  app.addHook('onResponse', async (_request, reply) => {
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode < 300) ingestor.outage.accepted(request.log);
     const attributes = { transport: 'http', encoding: 'remote_write', status: reply.statusCode };
     telemetry.requests.add(1, attributes);
     telemetry.requestDuration.record(reply.elapsedTime / 1000, attributes);

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Labels } from '@hydra/storage';
 import { InvalidRequestError, mapError } from '../errors.ts';
 import { isWellFormed, type Ingestor } from '../ingestor.ts';
+import { logFailure } from '../outage-log.ts';
 import { createTelemetry, type CollectorTelemetry } from '../telemetry.ts';
 import type { IngestSeries } from '../types.ts';
 
@@ -73,6 +74,7 @@ export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, o
       if (result.acceptedPoints === 0 && result.rejectedPoints > 0) {
         throw new InvalidRequestError(`no point could be stored: ${result.errors.join('; ')}`);
       }
+      ingestor.outage.accepted(request.log);
       return finish(reply, telemetry, started, 200, {
         accepted: result.acceptedPoints,
         rejected: result.rejectedPoints,
@@ -80,7 +82,7 @@ export const seedJsonRoute: FastifyPluginAsync<SeedRouteOptions> = async (app, o
       });
     } catch (err) {
       const mapped = mapError(err);
-      if (mapped.status >= 500) request.log.error({ err }, 'POST /metrics failed');
+      logFailure(ingestor.outage, request.log, mapped, err, 'POST /metrics failed');
       if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
       return finish(reply, telemetry, started, mapped.status, {
         error: mapped.error,
