@@ -12,9 +12,12 @@ import { metrics } from '@opentelemetry/api';
 import type pg from 'pg';
 import type { Database } from './database.ts';
 import { classifyDatabaseError, StorageUnavailableError } from './errors.ts';
+import { withTransaction } from './transaction.ts';
 import { LruCache } from './lru.ts';
 import type { Labels, MetricDescriptor, MetricKind, SeriesRef, Temporality } from './types.ts';
 
+/** classid of the advisory locks that serialize series creation per metric (ASCII "hyse"); the objid is the metric id. */
+export const SERIES_LIMIT_LOCK_CLASS = 0x68797365;
 export const DEFAULT_SERIES_CACHE_SIZE = 100_000;
 export const DEFAULT_METRIC_CACHE_SIZE = 10_000;
 export const DEFAULT_MAX_SERIES_PER_METRIC = 50_000;
@@ -223,63 +226,82 @@ export class SeriesRegistry {
 
   async #lookupWith(client: pg.PoolClient, misses: Miss[]): Promise<Map<string, Outcome>> {
     const metricsByKey = await this.#ensureMetrics(client, misses);
-    const toInsert: Array<{ miss: Miss; metricId: number }> = [];
-    const overBudget: Array<{ miss: Miss; metricId: number }> = [];
-    const budget = new Map<string, number>();
-    for (const miss of misses) {
-      const entry = metricsByKey.get(miss.metricKey) as MetricEntry;
-      const left = budget.get(miss.metricKey) ?? this.options.maxSeriesPerMetric - entry.seriesCount;
-      if (left > 0) toInsert.push({ miss, metricId: entry.id });
-      else overBudget.push({ miss, metricId: entry.id });
-      budget.set(miss.metricKey, left - 1);
-    }
-    const found = new Map<string, number>(); // `${metricId}:${hashHex}` → id
-    if (toInsert.length > 0) {
-      const inserted = await client.query<{ id: string; metric_id: number; h: string }>(
-        `INSERT INTO series (metric_id, labels, labels_hash)
-         SELECT m, l::jsonb, decode(h, 'hex') FROM unnest($1::int[], $2::text[], $3::text[]) AS u(m, l, h)
-         ON CONFLICT (metric_id, labels_hash) DO NOTHING
-         RETURNING id, metric_id, encode(labels_hash, 'hex') AS h`,
-        [toInsert.map((x) => x.metricId), toInsert.map((x) => x.miss.labelsJson), toInsert.map((x) => x.miss.hashHex)],
+    // The per-metric limit is exact across processes: the series of the misses' metrics are created under
+    // one advisory lock per metric (taken in id order: no deadlock), against a count made inside that lock.
+    const metricIds = [...new Set([...metricsByKey.values()].map((e) => e.id))].sort((a, b) => a - b);
+    return withTransaction(client, 'series registry', async () => {
+      await client.query('SELECT pg_advisory_xact_lock($1, m) FROM unnest($2::int[]) AS m', [
+        SERIES_LIMIT_LOCK_CLASS,
+        metricIds,
+      ]);
+      const counted = await client.query<{ metric_id: number; n: string }>(
+        'SELECT metric_id, count(*) AS n FROM series WHERE metric_id = ANY($1::int[]) GROUP BY metric_id',
+        [metricIds],
       );
-      const entriesById = new Map([...metricsByKey.values()].map((e) => [e.id, e]));
-      for (const row of inserted.rows) {
-        found.set(`${row.metric_id}:${row.h}`, Number(row.id));
-        const entry = entriesById.get(row.metric_id);
-        if (entry) entry.seriesCount++;
+      const counts = new Map(counted.rows.map((r) => [r.metric_id, Number(r.n)]));
+      for (const entry of metricsByKey.values()) entry.seriesCount = counts.get(entry.id) ?? 0;
+      const toInsert: Array<{ miss: Miss; metricId: number }> = [];
+      const overBudget: Array<{ miss: Miss; metricId: number }> = [];
+      const budget = new Map<string, number>();
+      for (const miss of misses) {
+        const entry = metricsByKey.get(miss.metricKey) as MetricEntry;
+        const left = budget.get(miss.metricKey) ?? this.options.maxSeriesPerMetric - entry.seriesCount;
+        if (left > 0) toInsert.push({ miss, metricId: entry.id });
+        else overBudget.push({ miss, metricId: entry.id });
+        budget.set(miss.metricKey, left - 1);
       }
-      this.#created.add(inserted.rows.length);
-    }
-    const unresolved = [...toInsert, ...overBudget].filter((x) => !found.has(`${x.metricId}:${x.miss.hashHex}`));
-    if (unresolved.length > 0) {
-      const existing = await client.query<{ id: string; metric_id: number; h: string }>(
-        `SELECT s.id, s.metric_id, encode(s.labels_hash, 'hex') AS h
-         FROM unnest($1::int[], $2::text[]) AS u(m, h)
-         JOIN series s ON s.metric_id = u.m AND s.labels_hash = decode(u.h, 'hex')`,
-        [unresolved.map((x) => x.metricId), unresolved.map((x) => x.miss.hashHex)],
-      );
-      for (const row of existing.rows) found.set(`${row.metric_id}:${row.h}`, Number(row.id));
-    }
-    const outcomes = new Map<string, Outcome>();
-    const refused = new Set(overBudget.map((x) => x.miss));
-    for (const { miss, metricId } of [...toInsert, ...overBudget]) {
-      const id = found.get(`${metricId}:${miss.hashHex}`);
-      if (id !== undefined) {
-        this.#series.set(miss.key, id);
-        outcomes.set(miss.key, id);
-      } else if (refused.has(miss)) {
-        this.#rejected.add(1, { reason: 'series_limit' });
-        outcomes.set(miss.key, {
-          rejected: 'series_limit',
-          message: `metric '${miss.metric.name}' already has ${this.options.maxSeriesPerMetric} series (the per-metric limit); new series ${miss.labelsJson} refused`,
-        });
-      } else {
-        throw new StorageUnavailableError(
-          `series ${miss.labelsJson} of metric '${miss.metric.name}' was neither inserted nor found`,
+      const found = new Map<string, number>(); // `${metricId}:${hashHex}` → id
+      if (toInsert.length > 0) {
+        const inserted = await client.query<{ id: string; metric_id: number; h: string }>(
+          `INSERT INTO series (metric_id, labels, labels_hash)
+           SELECT m, l::jsonb, decode(h, 'hex') FROM unnest($1::int[], $2::text[], $3::text[]) AS u(m, l, h)
+           ON CONFLICT (metric_id, labels_hash) DO NOTHING
+           RETURNING id, metric_id, encode(labels_hash, 'hex') AS h`,
+          [
+            toInsert.map((x) => x.metricId),
+            toInsert.map((x) => x.miss.labelsJson),
+            toInsert.map((x) => x.miss.hashHex),
+          ],
         );
+        const entriesById = new Map([...metricsByKey.values()].map((e) => [e.id, e]));
+        for (const row of inserted.rows) {
+          found.set(`${row.metric_id}:${row.h}`, Number(row.id));
+          const entry = entriesById.get(row.metric_id);
+          if (entry) entry.seriesCount++;
+        }
+        this.#created.add(inserted.rows.length);
       }
-    }
-    return outcomes;
+      const unresolved = [...toInsert, ...overBudget].filter((x) => !found.has(`${x.metricId}:${x.miss.hashHex}`));
+      if (unresolved.length > 0) {
+        const existing = await client.query<{ id: string; metric_id: number; h: string }>(
+          `SELECT s.id, s.metric_id, encode(s.labels_hash, 'hex') AS h
+           FROM unnest($1::int[], $2::text[]) AS u(m, h)
+           JOIN series s ON s.metric_id = u.m AND s.labels_hash = decode(u.h, 'hex')`,
+          [unresolved.map((x) => x.metricId), unresolved.map((x) => x.miss.hashHex)],
+        );
+        for (const row of existing.rows) found.set(`${row.metric_id}:${row.h}`, Number(row.id));
+      }
+      const outcomes = new Map<string, Outcome>();
+      const refused = new Set(overBudget.map((x) => x.miss));
+      for (const { miss, metricId } of [...toInsert, ...overBudget]) {
+        const id = found.get(`${metricId}:${miss.hashHex}`);
+        if (id !== undefined) {
+          this.#series.set(miss.key, id);
+          outcomes.set(miss.key, id);
+        } else if (refused.has(miss)) {
+          this.#rejected.add(1, { reason: 'series_limit' });
+          outcomes.set(miss.key, {
+            rejected: 'series_limit',
+            message: `metric '${miss.metric.name}' already has ${this.options.maxSeriesPerMetric} series (the per-metric limit); new series ${miss.labelsJson} refused`,
+          });
+        } else {
+          throw new StorageUnavailableError(
+            `series ${miss.labelsJson} of metric '${miss.metric.name}' was neither inserted nor found`,
+          );
+        }
+      }
+      return outcomes;
+    });
   }
 
   /** Metric ids and series counts for the misses' metrics, creating metrics that do not exist yet. */
