@@ -46,6 +46,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     'metrics:read': createAuthenticator(options.config, 'metrics:read'),
     'metrics:write': createAuthenticator(options.config, 'metrics:write'),
     'alerts:write': createAuthenticator(options.config, 'alerts:write'),
+    // no API route asks for it (the exports port checks it), but a route may
+    'metrics:scrape': createAuthenticator(options.config, 'metrics:scrape'),
   };
 
   // OpenAPI 3.0 lists scopes only for oauth2/openIdConnect schemes, so the scope goes in the description.
