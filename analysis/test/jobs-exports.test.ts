@@ -2,7 +2,7 @@
  * What the jobs leave for the exports: the forecast job stores each threshold's
  * crossing time with the forecast (the filling disk crosses within the horizon,
  * the steady one does not), and every anomaly and forecast pass records
- * `hydra.jobs.duration` with kind, monitor, monitor_namespace and outcome on
+ * `hydra.jobs.duration.seconds` with kind, monitor, monitor_namespace and outcome on
  * the global meter — success and error alike — and counts the series it forecast.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,7 +121,7 @@ describe.each(testBackends())('jobs for the exports on %s', (backend) => {
     expect(steady[0]!.crossesAt).toBeNull();
   });
 
-  it('records hydra.jobs.duration for successful and failed passes', async () => {
+  it('records hydra.jobs.duration.seconds for successful and failed passes', async () => {
     await runForecastJob({ db, alerts, monitor: diskMonitor, now: NOW });
     // the disk monitor has no anomaly detection: the pass fails at once
     await expect(runAnomalyJob({ db, alerts, monitor: diskMonitor, now: NOW })).rejects.toThrow(/anomaly.enabled/);

@@ -55,7 +55,7 @@ describe('API self-telemetry', () => {
       points.find((p) => p.attributes['http.route'] === 'unmatched')?.attributes['http.response.status_code'],
     ).toBe(404);
 
-    const duration = all.find((m) => m.descriptor.name === 'hydra.api.request.duration');
+    const duration = all.find((m) => m.descriptor.name === 'hydra.api.request.duration.seconds');
     expect(duration?.descriptor.unit).toBe('s');
     const hist = (duration?.dataPoints ?? []) as Array<DataPoint<Histogram>>;
     expect(hist.find((p) => p.attributes['http.route'] === '/healthz')?.value.count).toBe(2);

@@ -90,7 +90,7 @@ describe('a real Prometheus scraping hydra up', () => {
   it('serves an exposition that promtool check metrics accepts', async () => {
     const body = await (await fetch(h!.metricsUrl)).text();
     expect(body).toContain('hydra_anomaly_score{');
-    expect(body).toContain('hydra_jobs_duration_bucket{');
+    expect(body).toContain('hydra_jobs_duration_seconds_bucket{');
     // no exporter scope label on hydra's own series (the source's otel.scope.name stays `otel_scope_name`)
     expect(body).not.toContain('otel_scope_name="hydra"');
     expect(body).toContain('hydra_export_leader 1');

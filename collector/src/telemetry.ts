@@ -5,6 +5,7 @@
  * start-up is picked up.
  */
 import { metrics, type Counter, type Histogram } from '@opentelemetry/api';
+import { DURATION_BUCKETS_SECONDS } from '@hydra/logging';
 import type { RejectReason } from './types.ts';
 
 export const METER_NAME = 'hydra';
@@ -41,9 +42,10 @@ export function createTelemetry(): CollectorTelemetry {
       description: 'Export requests answered, by transport and status',
       unit: '{request}',
     }),
-    requestDuration: meter.createHistogram('hydra.collector.request.duration', {
+    requestDuration: meter.createHistogram('hydra.collector.request.duration.seconds', {
       description: 'Time from receiving an export request to answering it',
       unit: 's',
+      advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
     }),
   };
 }

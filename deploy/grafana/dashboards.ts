@@ -432,7 +432,7 @@ function overview(): Dashboard {
       timeseries({ title: 'Collector request duration p95', unit: 's', w: 12, h: 8 }, [
         prom(
           'A',
-          `histogram_quantile(0.95, sum by (le, transport) (${rate('hydra_collector_request_duration_bucket')}))`,
+          `histogram_quantile(0.95, sum by (le, transport) (${rate('hydra_collector_request_duration_seconds_bucket')}))`,
           '{{transport}}',
         ),
       ]),
@@ -473,7 +473,7 @@ function overview(): Dashboard {
         [
           prom(
             'A',
-            `histogram_quantile(0.95, sum by (le, kind, monitor_namespace, monitor) (rate(hydra_jobs_duration_bucket{${MON}}[$__rate_interval])))`,
+            `histogram_quantile(0.95, sum by (le, kind, monitor_namespace, monitor) (rate(hydra_jobs_duration_seconds_bucket{${MON}}[$__rate_interval])))`,
             '{{kind}} {{monitor_namespace}}/{{monitor}}',
           ),
         ],
@@ -770,14 +770,14 @@ function self(): Dashboard {
         prom('A', `sum by (transport, status) (${rate('hydra_collector_requests_total')})`, '{{transport}} {{status}}'),
       ]),
       timeseries({ title: 'Request duration p50 / p95', unit: 's', w: 8, h: 8 }, [
-        prom('A', p(0.5, 'hydra_collector_request_duration_bucket', ''), 'p50'),
-        prom('B', p(0.95, 'hydra_collector_request_duration_bucket', ''), 'p95'),
+        prom('A', p(0.5, 'hydra_collector_request_duration_seconds_bucket', ''), 'p50'),
+        prom('B', p(0.95, 'hydra_collector_request_duration_seconds_bucket', ''), 'p95'),
       ]),
       row('Storage writer'),
       timeseries({ title: 'Batch duration p50 / p95 / p99', unit: 's', w: 8, h: 8 }, [
-        prom('A', p(0.5, 'hydra_storage_writer_batch_duration_bucket', ''), 'p50'),
-        prom('B', p(0.95, 'hydra_storage_writer_batch_duration_bucket', ''), 'p95'),
-        prom('C', p(0.99, 'hydra_storage_writer_batch_duration_bucket', ''), 'p99'),
+        prom('A', p(0.5, 'hydra_storage_writer_batch_duration_seconds_bucket', ''), 'p50'),
+        prom('B', p(0.95, 'hydra_storage_writer_batch_duration_seconds_bucket', ''), 'p95'),
+        prom('C', p(0.99, 'hydra_storage_writer_batch_duration_seconds_bucket', ''), 'p99'),
       ]),
       timeseries(
         {
@@ -827,7 +827,7 @@ function self(): Dashboard {
         ),
       ]),
       timeseries({ title: 'API latency p95 by route', unit: 's', w: 8, h: 8 }, [
-        prom('A', p(0.95, 'hydra_api_request_duration_bucket', 'http_route'), '{{http_route}}'),
+        prom('A', p(0.95, 'hydra_api_request_duration_seconds_bucket', 'http_route'), '{{http_route}}'),
       ]),
       row('Analysis exports'),
       timeseries(

@@ -1,8 +1,8 @@
 /**
  * The Grafana dashboards and Prometheus rules shipped with hydra query only metric names hydra exports.
  * The exports go through @opentelemetry/exporter-prometheus, which turns dots into underscores and adds
- * `_total` to counters but appends NO unit suffix: `hydra.api.request.duration` (unit s) is scraped as
- * `hydra_api_request_duration_bucket`, not `…_seconds_bucket`. A panel or rule on a name nobody exports
+ * `_total` to counters but appends NO unit suffix, so a histogram's instrument name carries its unit:
+ * `hydra.api.request.duration.seconds` is scraped as `hydra_api_request_duration_seconds_bucket`. A panel or rule on a name nobody exports
  * stays empty (or never fires) without any error, so this is checked against the instruments in the source.
  */
 import { readdir, readFile } from 'node:fs/promises';

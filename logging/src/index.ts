@@ -169,3 +169,5 @@ function prettyStream(destination: CreateLoggerOptions['destination']): Destinat
     messageFormat: '[{component}] {msg}',
   });
 }
+
+export { DURATION_BUCKETS_SECONDS } from './telemetry.ts';

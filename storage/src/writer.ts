@@ -21,6 +21,7 @@
  */
 import { metrics } from '@opentelemetry/api';
 import type { ObservableResult } from '@opentelemetry/api';
+import { DURATION_BUCKETS_SECONDS } from '@hydra/logging';
 import type pg from 'pg';
 import { commitBatch, type CommitPath, type Duplicates } from './batch-commit.ts';
 import type { Database } from './database.ts';
@@ -154,9 +155,10 @@ export class BatchWriter {
   readonly #refused = this.#meter.createCounter('hydra.storage.writer.refused', {
     description: 'write() calls refused, by reason',
   });
-  readonly #latency = this.#meter.createHistogram('hydra.storage.writer.batch.duration', {
+  readonly #latency = this.#meter.createHistogram('hydra.storage.writer.batch.duration.seconds', {
     description: 'Time to commit one batch',
     unit: 's',
+    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
   });
   readonly #queueGauge = this.#meter.createObservableGauge('hydra.storage.writer.queue.rows', {
     description: 'Rows waiting for a batch',

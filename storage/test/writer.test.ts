@@ -273,7 +273,7 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     const batches = delta('hydra.storage.writer.batches', { outcome: 'committed' });
     expect(batches).toBeGreaterThanOrEqual(1);
     expect(batches).toBeLessThan(200);
-    expect(delta('hydra.storage.writer.batch.duration')).toBe(batches);
+    expect(delta('hydra.storage.writer.batch.duration.seconds')).toBe(batches);
     expect(delta('hydra.storage.writer.refused', { reason: 'queue_full' })).toBe(1);
     await writer.shutdown();
   });

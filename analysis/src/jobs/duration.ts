@@ -1,5 +1,5 @@
 /**
- * `hydra.jobs.duration` (Prometheus: `hydra_jobs_duration_{bucket,sum,count}`, seconds): the wall-clock time of
+ * `hydra.jobs.duration.seconds` (Prometheus: `hydra_jobs_duration_seconds_{bucket,sum,count}`): the wall-clock time of
  * every anomaly and forecast pass, labelled kind (anomaly|forecast), monitor (the monitor's name),
  * monitor_namespace and outcome (success|failure). Recorded by runAnomalyJob and runForecastJob themselves, so
  * the in-process scheduler and `hydra job` both record it; a pass cut short by shutdown (its signal aborted)
@@ -14,7 +14,7 @@ import { metrics, type Histogram, type MeterProvider } from '@opentelemetry/api'
 import { recordJobOutcome, type Database } from '@hydra/storage';
 import type { MonitorRef } from './monitor.ts';
 
-export const JOB_DURATION_METRIC = 'hydra.jobs.duration';
+export const JOB_DURATION_METRIC = 'hydra.jobs.duration.seconds';
 /** Bucket bounds, seconds: a small monitor's pass takes well under a second, a large forecast minutes. */
 export const JOB_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
@@ -27,6 +27,7 @@ function histogram(): Histogram {
   if (cached?.provider !== provider) {
     const h = provider.getMeter('hydra').createHistogram(JOB_DURATION_METRIC, {
       description: 'Duration of analysis job passes in seconds, by kind, monitor and outcome',
+      unit: 's',
       advice: { explicitBucketBoundaries: JOB_DURATION_BUCKETS },
     });
     cached = { provider, histogram: h };

@@ -6,20 +6,19 @@
  */
 import fp from 'fastify-plugin';
 import { metrics } from '@opentelemetry/api';
+import { DURATION_BUCKETS_SECONDS } from '@hydra/logging';
 import type { FastifyInstance } from 'fastify';
 
-/** Histogram buckets for request durations, in seconds (OTel HTTP semantic-convention advice). */
-export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 /** `http.route` of requests that matched no route. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 async function telemetryPlugin(app: FastifyInstance): Promise<void> {
   const meter = metrics.getMeter('hydra');
   const requests = meter.createCounter('hydra.api.requests', { description: 'API requests answered' });
-  const duration = meter.createHistogram('hydra.api.request.duration', {
+  const duration = meter.createHistogram('hydra.api.request.duration.seconds', {
     description: 'Time to answer an API request',
     unit: 's',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS },
+    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
   });
   app.addHook('onResponse', async (request, reply) => {
     const attributes = {
