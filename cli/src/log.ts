@@ -5,6 +5,8 @@
  * a process has its own `component` (up, api, collector, job, demo…).
  */
 import { createLogger as createHydraLogger, type LogFormat, type Logger, type LogLevel } from '@hydra/logging';
+import type { MonitorRef } from '@hydra/api';
+import type { JobKind } from './commands/job-kinds.ts';
 import type { HydraConfig } from './config.ts';
 
 export type { Logger };
@@ -22,4 +24,12 @@ export function createLogger(
 /** The logger of `component` with the level and format of the settings. */
 export function loggerFor(component: string, config: Pick<HydraConfig, 'logLevel' | 'logFormat'>): Logger {
   return createLogger(component, config.logLevel, config.logFormat);
+}
+
+/**
+ * The logger of one monitor's passes of one kind: every line names the monitor and the kind (what a log stack
+ * filters by), once — a line's own fields never repeat them (Elasticsearch refuses a document with a key twice).
+ */
+export function passLogger(log: Logger, monitor: MonitorRef, kind: JobKind): Logger {
+  return log.child({ monitor: monitor.key, kind });
 }

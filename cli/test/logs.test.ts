@@ -1,37 +1,23 @@
 /**
  * The `hydra` commands' logs as a log stack sees them: a real `hydra job` process whose stderr is JSON lines
  * only (level, time, msg, component, service), with the pass's monitor, kind and results, while stdout keeps
- * the command's result; and a failing command's last word as a fatal JSON line with the error.
+ * the command's result (no key twice in a line: Elasticsearch refuses such documents); and a failing command's
+ * last word as a fatal JSON line with the error.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnHydra } from './helpers.ts';
+import { duplicateKeys, logLines } from './log-lines.ts';
 
-type Line = Record<string, unknown>;
-
-/** Every stderr line parsed; fails the test on a line that is not a hydra JSON log line. */
-function logLines(stderr: string): Line[] {
-  const lines = stderr.split('\n').filter((l) => l.trim() !== '');
-  return lines.map((l) => {
-    let parsed: Line;
-    try {
-      parsed = JSON.parse(l) as Line;
-    } catch {
-      throw new Error(`a stderr line is not JSON: ${l}`);
-    }
-    expect(parsed, l).toMatchObject({
-      level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/),
-      time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-      msg: expect.any(String),
-      component: expect.any(String),
-      service: 'hydra',
-      pid: expect.any(Number),
-    });
-    return parsed;
+describe('duplicateKeys', () => {
+  it('finds a key given twice in one object, at any depth, and nothing else', () => {
+    expect(duplicateKeys('{"monitor":"a","kind":"anomaly","monitor":"a"}')).toEqual(['monitor']);
+    expect(duplicateKeys('{"err":{"type":"E","type":"F"},"type":"G"}')).toEqual(['err.type']);
+    expect(duplicateKeys('{"a":{"k":1},"b":{"k":2},"c":[{"k":1},{"k":2}]}')).toEqual([]);
   });
-}
+});
 
 describe('hydra command logs', () => {
   let dataDir: string | undefined;

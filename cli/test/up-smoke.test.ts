@@ -2,8 +2,9 @@
  * `hydra up` end to end: a fresh data directory and random ports; the seeded
  * history and the live demo workload (the real OpenTelemetry SDK exporting
  * to the collector) are served by GET /metrics; hydra's own metrics are on
- * the exports port; SIGINT stops everything and the process exits 0. Every
- * line on stderr is a JSON log line.
+ * the exports port, every histogram named with its unit and bucketed in it;
+ * SIGINT stops everything and the process exits 0. Every line on stderr is a
+ * JSON log line, without a key twice.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,51 @@ import path from 'node:path';
 import type { RangeResult } from '@hydra/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnHydraUp, waitFor, type HydraProcess } from './helpers.ts';
+import { logLines } from './log-lines.ts';
 
 const STARTUP_TIMEOUT_MS = 90_000;
+
+/**
+ * Histogram units by name suffix (Prometheus naming: the base unit last), with the range of finite bucket bounds
+ * that unit allows: a seconds histogram on the SDK's millisecond-scale defaults (0, 5 … 10000) fails both ends.
+ */
+const HISTOGRAM_UNITS: Record<string, { smallestAtMost: number; largestAtMost: number }> = {
+  _seconds: { smallestAtMost: 0.1, largestAtMost: 3600 },
+  _bytes: { smallestAtMost: 1024, largestAtMost: 1e12 },
+};
+/** hydra's own histograms that have observations once the demo's exports were written and the API answered. */
+const REQUEST_HISTOGRAMS = [
+  'hydra_collector_request_duration_seconds',
+  'hydra_storage_writer_batch_duration_seconds',
+  'hydra_api_request_duration_seconds',
+];
+
+/** Histogram families of an exposition: name → the distinct finite `le` bounds of its buckets. */
+function histograms(exposition: string): Map<string, number[]> {
+  const out = new Map<string, Set<number>>();
+  for (const [, name] of exposition.matchAll(/^# TYPE (\S+) histogram$/gm)) out.set(name!, new Set());
+  for (const [, name, le] of exposition.matchAll(/^(\S+)_bucket\{.*\ble="([^"]+)"/gm)) {
+    if (le !== '+Inf') out.get(name!)?.add(Number(le));
+  }
+  return new Map([...out].map(([name, bounds]) => [name, [...bounds].sort((a, b) => a - b)]));
+}
+
+/** Fails naming the histogram whose name has no unit suffix or whose buckets are not in its unit. */
+function expectHistogramsInTheirUnits(found: Map<string, number[]>): void {
+  for (const [name, bounds] of found) {
+    const suffix = Object.keys(HISTOGRAM_UNITS).find((u) => name.endsWith(u));
+    expect(suffix, `${name}: no unit suffix (${Object.keys(HISTOGRAM_UNITS).join(', ')})`).toBeDefined();
+    const unit = HISTOGRAM_UNITS[suffix!]!;
+    const nonZero = bounds.filter((b) => b > 0);
+    expect(nonZero.length, `${name}: no finite buckets`).toBeGreaterThan(0);
+    expect(nonZero[0], `${name}: buckets ${bounds.join(', ')} too coarse for ${suffix}`).toBeLessThanOrEqual(
+      unit.smallestAtMost,
+    );
+    expect(bounds.at(-1), `${name}: buckets ${bounds.join(', ')} too large for ${suffix}`).toBeLessThanOrEqual(
+      unit.largestAtMost,
+    );
+  }
+}
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 describe('hydra up', () => {
@@ -73,6 +117,9 @@ describe('hydra up', () => {
 
       const exported = await (await fetch(`http://127.0.0.1:${exportsPort}/metrics`)).text();
       expect(exported).toContain('hydra_collector_points_received');
+      const found = histograms(exported);
+      expect([...found.keys()]).toEqual(expect.arrayContaining(REQUEST_HISTOGRAMS));
+      expectHistogramsInTheirUnits(found);
 
       up.child.kill('SIGINT');
       const code = await Promise.race([
@@ -81,22 +128,8 @@ describe('hydra up', () => {
       ]);
       expect(code, up.output()).toBe(0);
 
-      // stderr is JSON lines only: the log stack's parser never meets anything else.
-      const logs = up
-        .stderr()
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => {
-          const line = JSON.parse(l) as Record<string, unknown>;
-          expect(line, l).toMatchObject({
-            level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/),
-            time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-            msg: expect.any(String),
-            component: expect.any(String),
-            service: 'hydra',
-          });
-          return line;
-        });
+      // stderr is JSON lines only, no key twice: the log stack's parser never meets anything else.
+      const logs = logLines(up.stderr());
       expect(
         logs.find(
           (l) => l.component === 'api' && l.msg === 'request completed' && String(l.url).startsWith('/metrics'),

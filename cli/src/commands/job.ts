@@ -8,7 +8,7 @@
 import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } from '@hydra/analysis';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { loadConfig } from '../config.ts';
-import { loggerFor } from '../log.ts';
+import { loggerFor, passLogger } from '../log.ts';
 import { alertServiceFor, envSecrets, findMonitor, jobMonitors, MONITOR_SPEC_ENV } from '../monitors.ts';
 import { openStorage } from '../runtime/storage.ts';
 import { anomalyPassFields, describeReport } from '../runtime/analysis.ts';
@@ -70,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   const monitor = findMonitor(monitors, args.monitor, source);
   if (!monitor.spec[kind as JobKind].enabled) throw new Error(`monitor ${monitor.key}: spec.${kind}.enabled is false`);
   // Every line of the pass names the monitor and the job's kind.
-  const passLog = log.child({ monitor: monitor.key, kind });
+  const passLog = passLogger(log, monitor, kind as JobKind);
   const storage = await openStorage(config, { component: 'job', migrate: true, log: (m) => passLog.info(m) });
   try {
     const alerts = alertServiceFor(storage.db, monitors);

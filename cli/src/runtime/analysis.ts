@@ -16,7 +16,7 @@ import {
   type ScheduledJob,
 } from '@hydra/analysis';
 import { ScorePartitions, type Database } from '@hydra/storage';
-import type { Logger } from '../log.ts';
+import { passLogger, type Logger } from '../log.ts';
 import { alertServiceFor, envSecrets } from '../monitors.ts';
 
 /** A pass that scores more points than this (a backfill) is logged at info even without anomalies (else at debug). */
@@ -33,11 +33,9 @@ export interface AnalysisRuntime {
   shutdown(deadlineMs: number): Promise<void>;
 }
 
-/** The fields of a pass's log line: what a log stack filters and sums by (monitor, kind) and the results. */
+/** The fields of a pass's log line (on a {@link passLogger}, which adds monitor and kind): the results. */
 export function anomalyPassFields(r: AnomalyJobReport): Record<string, unknown> {
   return {
-    monitor: r.monitor,
-    kind: 'anomaly',
     shard: r.shard,
     series: r.series,
     seriesScored: r.scored,
@@ -74,9 +72,10 @@ export function anomalyJobs(
       // the step that just ended gets its last exports before it is scored
       delayMs: DEFAULT_SETTLE_MS,
       async run(signal: AbortSignal) {
-        const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal, log });
+        const passLog = passLogger(log, monitor, 'anomaly');
+        const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal, log: passLog });
         const level = report.anomalies > 0 || report.points > LOG_POINTS_ABOVE ? 'info' : 'debug';
-        log[level](anomalyPassFields(report), describeReport(report));
+        passLog[level](anomalyPassFields(report), describeReport(report));
       },
     }));
 }

@@ -13,7 +13,7 @@ import {
 } from '@hydra/analysis';
 import type { Database } from '@hydra/storage';
 import { defaultWorkerCount, runForecastPool } from '../forecast-pool.ts';
-import type { Logger } from '../log.ts';
+import { passLogger, type Logger } from '../log.ts';
 
 /** A ForecastRunner on `workers` worker threads (started per batch, terminated after it). */
 export function poolRunner(workers = defaultWorkerCount()): ForecastRunner {
@@ -29,11 +29,9 @@ export function poolRunner(workers = defaultWorkerCount()): ForecastRunner {
   };
 }
 
-/** The fields of a pass's log line: monitor, kind and the results (see anomalyPassFields). */
+/** The fields of a pass's log line (on a passLogger, which adds monitor and kind): the results. */
 export function forecastPassFields(r: ForecastJobReport): Record<string, unknown> {
   return {
-    monitor: r.monitor,
-    kind: 'forecast',
     shard: r.shard,
     series: r.series,
     seriesForecast: r.forecast,
@@ -71,14 +69,15 @@ export function forecastJobs(
   const runner = poolRunner();
   return monitors
     .filter((m) => m.spec.forecast.enabled)
-    .map((monitor) =>
-      scheduledForecastJob({
+    .map((monitor) => {
+      const passLog = passLogger(log, monitor, 'forecast');
+      return scheduledForecastJob({
         db,
         alerts,
         monitor,
         runner,
-        log,
-        onReport: (report) => log.info(forecastPassFields(report), describeForecastReport(report)),
-      }),
-    );
+        log: passLog,
+        onReport: (report) => passLog.info(forecastPassFields(report), describeForecastReport(report)),
+      });
+    });
 }
