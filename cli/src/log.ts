@@ -5,7 +5,7 @@
  * a process has its own `component` (up, api, collector, job, demo…).
  */
 import { createLogger as createHydraLogger, type LogFormat, type Logger, type LogLevel } from '@hydra/logging';
-import type { MonitorRef } from '@hydra/api';
+import type { MonitorRef } from '@hydra/analysis';
 import type { JobKind } from './commands/job-kinds.ts';
 import type { HydraConfig } from './config.ts';
 

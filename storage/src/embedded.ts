@@ -12,6 +12,7 @@ import net from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 /** Connections pglite-socket accepts; a pg.Pool above 1 needs more than its default of 1. */
 export const EMBEDDED_MAX_CONNECTIONS = 32;
@@ -46,11 +47,25 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/**
+ * Starts PGlite (in `dataDir`, else in memory) behind a wire-protocol server.
+ * @throws DataDirLockedError when another live process has `dataDir` open (see data-dir-lock.ts)
+ */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const host = options.host ?? '127.0.0.1';
   const fixed = options.port !== undefined && options.port > 0;
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  let lock: DataDirLock | null = null;
+  if (options.dataDir) {
+    await mkdir(options.dataDir, { recursive: true });
+    lock = await lockDataDir(options.dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   let port = fixed ? options.port! : await freePort(host);
   let server: PGLiteSocketServer;
   for (let attempt = 1; ; attempt++) {
@@ -65,6 +80,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
         continue;
       }
       await db.close();
+      await lock?.release();
       throw new Error(`embedded PostgreSQL could not listen on ${host}:${port}: ${(err as Error).message}`, {
         cause: err,
       });
@@ -77,8 +93,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
-      await db.close();
+      try {
+        await server.stop();
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

@@ -14,6 +14,7 @@ export {
   type TransactionTarget,
 } from './transaction.ts';
 export { startEmbeddedPostgres, freePort, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.ts';
+export { lockDataDir, lockFileOf, DataDirLockedError, type DataDirLock, type LockHolder } from './data-dir-lock.ts';
 export {
   Database,
   parseStorageMode,
