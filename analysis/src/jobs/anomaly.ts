@@ -96,7 +96,7 @@ interface Plan {
 }
 
 /**
- * Runs one pass (its duration goes to `hydra.jobs.duration`, its outcome to analysis_job_status); throws StorageUnavailableError when the database
+ * Runs one pass (its duration goes to `hydra.jobs.duration.seconds`, its outcome to analysis_job_status); throws StorageUnavailableError when the database
  * fails (rerun later: it is safe).
  */
 export function runAnomalyJob(options: AnomalyJobOptions): Promise<AnomalyJobReport> {
