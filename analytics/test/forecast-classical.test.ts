@@ -6,6 +6,7 @@
  * - the M4 seasonality test accepts a daily cycle and rejects white noise;
  * - ETS chooses a multiplicative season where the amplitude follows the level, and no season on noise;
  * - auto ARIMA recovers an AR(1) with φ = 0.7, differences a random walk (KPSS) and not white noise;
+ * - MSIS by the M4 competition's formula on a hand-computed example;
  * - the automatic choice gives byte-identical output whatever the load (no clock in the choice).
  */
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import {
   fitThetaAdjusted,
   forecastSeries,
   kpssStatistic,
+  msis,
   seasonalityTest,
 } from '@hydra/analytics';
 import { lcg, seasonalSeries } from './forecast-fixtures.ts';
@@ -122,6 +124,13 @@ describe('auto arima', () => {
     expect(kpssStatistic(walk)).toBeGreaterThan(0.463);
     expect(kpssStatistic(e)).toBeLessThan(0.463);
     expect(fitAutoArimaSeries(walk, 1).description).toMatch(/^ARIMA\(\d,1,\d\)/);
+  });
+});
+
+describe('msis (M4 definition)', () => {
+  it('adds the width and 2/a times each miss, scaled by the in-sample naive error', () => {
+    // widths 2, 2, 2; one miss of 1 above the upper bound at a = 0.05 costs 40; scale mean|Δ| = 1
+    expect(msis([1, 2, 3], [0, 0, 0], [2, 2, 2], [1, 2, 1, 2], 1, 0.95)).toBeCloseTo(46 / 3, 12);
   });
 });
 
