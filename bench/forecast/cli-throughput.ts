@@ -42,7 +42,11 @@ try {
     cpuSeconds: Number(match[2]),
     workers: Number(match[3]),
     loadAverageBefore: load,
-    summary: stderr.trim(),
+    summary: stderr
+      .split('\n')
+      .filter((line) => !line.startsWith('forecasting: ')) // progress lines
+      .join('\n')
+      .trim(),
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
