@@ -25,7 +25,14 @@ describe.each(testBackends())('readiness on %s', (backend) => {
         details: { checks: { database: 'ok' } },
       });
       await migrate(db);
-      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      // the mode, and on TimescaleDB the extension's version (2.23 in the tests' PGlite build)
+      expect(ready.json().storage).toEqual(
+        test.mode === 'timescaledb'
+          ? { mode: 'timescaledb', timescaledb: expect.stringMatching(/^2\.\d+\.\d+/) }
+          : { mode: 'postgres', timescaledb: null },
+      );
     } finally {
       await app.close();
       await db.close();

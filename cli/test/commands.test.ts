@@ -76,7 +76,8 @@ describe.each(testBackends())('hydra migrate and hydra seed (%s)', (backend) => 
     const { code, output } = await hydra(['migrate']);
     expect(code).toBe(0);
     expect(output).toContain('nothing to apply');
-    expect(output).toMatch(/storage mode postgres: schema version (\d+) of \1/);
+    const mode = backend === 'timescaledb' ? 'timescaledb \\(timescaledb 2\\.\\d+\\.\\d+\\S*\\)' : 'postgres';
+    expect(output).toMatch(new RegExp(`storage mode ${mode}: schema version (\\d+) of \\1`));
   });
 
   it('seed writes the demo history once, and then refuses without --force', async () => {

@@ -132,7 +132,8 @@ export class Database {
       );
       const row = probe.rows[0];
       if (!row) throw new Error('server returned no row for the probe query');
-      const embedded = row.version.includes('PGlite');
+      // PGlite says so in version(); builds of it by others (the tests' TimescaleDB one) only say Emscripten
+      const embedded = row.version.includes('PGlite') || row.version.includes('compiled by emcc');
       // pglite-socket interleaves the extended-protocol messages of concurrent connections
       // (electric-sql/pglite#1046: "bind message supplies 1 parameters, but prepared statement
       // requires 6"), and PGlite runs one query at a time anyway: one connection, whatever was asked.
@@ -172,6 +173,21 @@ export class Database {
       await this.pool.query('SELECT 1');
     } catch (err) {
       throw new StorageUnavailableError(`database ping failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * The version of the timescaledb extension installed in the database (e.g. '2.23.0'), or null when it is not
+   * installed (plain PostgreSQL mode, or TimescaleDB mode before the first migration creates it).
+   */
+  async timescaleVersion(): Promise<string | null> {
+    try {
+      const res = await this.pool.query<{ v: string }>(
+        "SELECT extversion AS v FROM pg_extension WHERE extname = 'timescaledb'",
+      );
+      return res.rows[0]?.v ?? null;
+    } catch (err) {
+      throw new StorageUnavailableError(`timescaledb version: ${(err as Error).message}`, { cause: err });
     }
   }
 

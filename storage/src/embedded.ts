@@ -23,6 +23,11 @@ export interface EmbeddedPostgresOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /**
+   * An already created PGlite to serve instead of a new one from `@electric-sql/pglite` (the tests' TimescaleDB
+   * build, see testing.ts); `dataDir` is then ignored. `stop()` closes it.
+   */
+  engine?: PGlite;
 }
 
 export interface EmbeddedPostgres {
@@ -55,13 +60,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const host = options.host ?? '127.0.0.1';
   const fixed = options.port !== undefined && options.port > 0;
   let lock: DataDirLock | null = null;
-  if (options.dataDir) {
+  if (options.dataDir && !options.engine) {
     await mkdir(options.dataDir, { recursive: true });
     lock = await lockDataDir(options.dataDir);
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    db = options.engine ?? (await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}));
   } catch (err) {
     await lock?.release();
     throw err;

@@ -54,7 +54,13 @@ export {
 } from './maintenance.ts';
 export { PartitionManager, partitionName, PARTITIONED_TABLES } from './partitions.ts';
 export { ROLLUP_1H, ROLLUP_1M, rollupWatermarkUs, refreshRollup, type RollupSpec } from './rollups.ts';
-export { retentionPolicyStatements, type Statement } from './timescale.ts';
+export {
+  CHUNK_INTERVAL_LADDER_HOURS,
+  chunkIntervalHours,
+  chunkIntervalStatements,
+  retentionPolicyStatements,
+  type Statement,
+} from './timescale.ts';
 export {
   queryRange,
   rollupForStep,

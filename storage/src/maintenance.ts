@@ -1,16 +1,19 @@
 /**
- * Maintenance: the periodic job of plain PostgreSQL mode. Each run creates
- * daily partitions ahead, drops partitions past retention, brings the 1m and
- * 1h rollups up to date, recomputes the buckets of backfilled ranges the
- * writer recorded (see rollup-backfill.ts) and prunes old rollup rows. In TimescaleDB mode those
- * are policies inside the database; a run only makes the retention policies
- * match the configured days (once per process).
+ * Maintenance: the periodic storage job. In plain PostgreSQL mode each run
+ * creates daily partitions ahead, drops partitions past retention, brings the
+ * 1m and 1h rollups up to date, recomputes the buckets of backfilled ranges
+ * the writer recorded (see rollup-backfill.ts) and prunes old rollup rows. In
+ * TimescaleDB mode compression, retention and the rollups' refreshes are
+ * policies run by the database's background workers; a run makes the
+ * retention policies match the configured days (once per process), refreshes
+ * the continuous aggregates over backfilled ranges, and sizes the chunk
+ * interval of new chunks for the ingest rate (see timescale.ts).
  */
 import { createLogger } from '@hydra/logging';
 import { metrics } from '@opentelemetry/api';
 import type { Database } from './database.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
-import { loadBackfillRecords, refreshBackfilledRollups } from './rollup-backfill.ts';
+import { loadBackfillRecords, refreshBackfilledAggregates, refreshBackfilledRollups } from './rollup-backfill.ts';
 import {
   DEFAULT_ROLLUP_SETTLE_SECONDS,
   pruneRollup,
@@ -19,7 +22,14 @@ import {
   ROLLUP_1M,
   rollupWatermarkUs,
 } from './rollups.ts';
-import { retentionPolicyStatements } from './timescale.ts';
+import {
+  CHUNK_GROWTH_SQL,
+  chunkIntervalHours,
+  chunkIntervalStatements,
+  MIN_CHUNK_RATE_WINDOW_SECONDS,
+  retentionPolicyStatements,
+  TIMESCALE_HYPERTABLES,
+} from './timescale.ts';
 
 export const DEFAULT_MAINTENANCE_INTERVAL_MS = 60_000;
 export const DEFAULT_PARTITIONS_AHEAD_DAYS = 2;
@@ -40,6 +50,11 @@ export interface MaintenanceOptions {
   onError: (err: Error) => void;
   /** The clock, for tests. */
   now: () => number;
+  /**
+   * TimescaleDB mode: bytes the chunks being written (heap and indexes) may take; the chunk interval is sized
+   * for it. Defaults to the server's shared_buffers (see chunkIntervalHours).
+   */
+  chunkTargetBytes: number | null;
 }
 
 export interface MaintenanceReport {
@@ -49,6 +64,8 @@ export interface MaintenanceReport {
   /** Spans of backfilled data whose 1m and 1h buckets were recomputed. */
   backfillSpans: number;
   rollupRowsPruned: number;
+  /** TimescaleDB mode: the chunk interval (hours) new chunks were given in this run, when it changed. */
+  chunkIntervalHours: number | null;
 }
 
 export class Maintenance {
@@ -74,12 +91,16 @@ export class Maintenance {
         options.onError ??
         ((err) => createLogger({ component: 'storage' }).error({ err }, `storage maintenance: ${err.message}`)),
       now: options.now ?? Date.now,
+      chunkTargetBytes: options.chunkTargetBytes ?? null,
     };
     for (const key of ['intervalMs', 'retentionDays', 'rollupRetentionDays'] as const) {
       const v = this.options[key];
       if (!Number.isInteger(v) || v < 1)
         throw new RangeError(`MaintenanceOptions.${key}: must be a positive integer, got ${v}`);
     }
+    const target = this.options.chunkTargetBytes;
+    if (target !== null && !(Number.isFinite(target) && target > 0))
+      throw new RangeError(`MaintenanceOptions.chunkTargetBytes: must be a positive number of bytes, got ${target}`);
     if (!Number.isInteger(this.options.partitionsAheadDays) || this.options.partitionsAheadDays < 0) {
       throw new RangeError(
         `MaintenanceOptions.partitionsAheadDays: must be a non-negative integer, got ${this.options.partitionsAheadDays}`,
@@ -144,6 +165,7 @@ export class Maintenance {
       rollupSpans: 0,
       backfillSpans: 0,
       rollupRowsPruned: 0,
+      chunkIntervalHours: null,
     };
     const nowMs = this.options.now();
     const nowUs = nowMs * 1000;
@@ -155,6 +177,8 @@ export class Maintenance {
         }
         this.#policiesApplied = true;
       }
+      report.backfillSpans = (await refreshBackfilledAggregates(this.#db, await loadBackfillRecords(this.#db))).length;
+      report.chunkIntervalHours = await this.#sizeChunks(nowMs);
       return report;
     }
     const today = dayOfMicros(nowUs);
@@ -182,5 +206,21 @@ export class Maintenance {
       nowUs - this.options.rollupRetentionDays * 86_400e6,
     );
     return report;
+  }
+
+  /** Gives new chunks the interval the current ingest rate calls for; returns it when it changed. */
+  async #sizeChunks(nowMs: number): Promise<number | null> {
+    const { rows } = await this.#db.pool.query<{
+      bytes: number | null;
+      seconds: number | null;
+      shared_buffers: number;
+      interval_hours: number;
+    }>(CHUNK_GROWTH_SQL, [TIMESCALE_HYPERTABLES, new Date(nowMs).toISOString()]);
+    const row = rows[0];
+    if (!row || row.bytes === null || row.seconds === null || row.seconds < MIN_CHUNK_RATE_WINDOW_SECONDS) return null;
+    const hours = chunkIntervalHours(row.bytes / row.seconds, this.options.chunkTargetBytes ?? row.shared_buffers);
+    if (hours === row.interval_hours) return null;
+    for (const s of chunkIntervalStatements(hours)) await this.#db.pool.query(s.text, s.values);
+    return hours;
   }
 }

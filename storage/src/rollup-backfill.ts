@@ -1,5 +1,5 @@
 /**
- * Backfill and the rollups (plain PostgreSQL mode). A refresh recomputes the
+ * Backfill and the rollups. A refresh recomputes the
  * buckets from `watermark − lookback` on, so points written further back
  * (hydra import, hydra seed after rollups exist, exporters more than the
  * lookback late) would never reach samples_1m / samples_1h. The writer
@@ -11,6 +11,13 @@
  * wall clock, so a point newer than `now − lookback` (plus a margin for
  * transaction time and clock skew) is always re-covered by the next refresh,
  * and only older points, rare and batched, cost one small INSERT per batch.
+ *
+ * TimescaleDB mode has the same gap: the continuous aggregates' refresh
+ * policies only look back 2 h (1m) and 3 days (1h), and a bucket older than a
+ * cagg's watermark is read from its materialisation alone, so imported history
+ * was missing from the rollups (never materialised) or stale. The writer
+ * records the same ranges there, and Maintenance refreshes both aggregates
+ * over them (`refreshBackfilledAggregates`).
  */
 import type pg from 'pg';
 import type { Database } from './database.ts';
@@ -86,7 +93,6 @@ function mergeRanges(records: readonly BackfillRecord[]): DirtyRange[] {
  * Read them BEFORE the regular refresh: their points are then visible to it.
  */
 export async function loadBackfillRecords(db: Database): Promise<BackfillRecord[]> {
-  if (db.mode !== 'postgres') return [];
   const { rows } = await db.pool.query<{ id: string; from_us: number; to_us: number }>(
     `SELECT id, (extract(epoch FROM from_time) * 1000000)::float8 AS from_us,
             (extract(epoch FROM to_time) * 1000000)::float8 AS to_us
@@ -139,3 +145,35 @@ export async function refreshBackfilledRollups(
   }
   return spans;
 }
+
+/**
+ * TimescaleDB mode: refreshes samples_1m, then samples_1h, over the merged
+ * ranges of `records` (widened to whole buckets) and deletes the records.
+ * `refresh_continuous_aggregate` cannot run in a transaction, so the records
+ * are deleted after their range is refreshed: a failure in between redoes the
+ * refresh, which is idempotent. Returns the ranges refreshed.
+ */
+export async function refreshBackfilledAggregates(
+  db: Database,
+  records: readonly BackfillRecord[],
+): Promise<Array<[number, number]>> {
+  if (db.mode !== 'timescaledb' || records.length === 0) return [];
+  const ranges = mergeRanges(records);
+  for (const range of ranges) {
+    await db.pool.query('CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)', [
+      ROLLUP_1M.table,
+      iso(range.fromUs),
+      iso(range.toUs),
+    ]);
+    const hourFrom = floorTo(range.fromUs, ROLLUP_1H.widthSeconds);
+    const hourTo = floorTo(range.toUs - 1, ROLLUP_1H.widthSeconds) + ROLLUP_1H.widthSeconds * 1e6;
+    await db.pool.query('CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)', [
+      ROLLUP_1H.table,
+      iso(hourFrom),
+      iso(hourTo),
+    ]);
+    await db.pool.query('DELETE FROM rollup_dirty WHERE id = ANY($1::bigint[])', [range.ids]);
+  }
+  return ranges.map((r) => [r.fromUs, r.toUs]);
+}
+

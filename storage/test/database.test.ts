@@ -8,7 +8,7 @@ describe.each(testBackends())('Database.connect on %s', (backend) => {
 
   beforeAll(async () => {
     test = await openTestDatabase(backend);
-    db = await Database.connect({ url: test.url, mode: 'postgres', poolSize: 8 });
+    db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 8 });
   });
   afterAll(async () => {
     await db?.close();
@@ -16,13 +16,13 @@ describe.each(testBackends())('Database.connect on %s', (backend) => {
   });
 
   it('knows whether the server is the embedded PGlite', () => {
-    expect(db.embedded).toBe(backend === 'pglite');
+    expect(db.embedded).toBe(backend !== 'postgres');
   });
 
   it('regression: concurrent parameterised queries on PGlite are not interleaved (pool capped at one connection)', async () => {
     // With several sockets, pglite-socket mixed their extended-protocol messages:
     // "bind message supplies 1 parameters, but prepared statement "" requires 6".
-    const expectedMax = backend === 'pglite' ? EMBEDDED_POOL_SIZE : 8;
+    const expectedMax = backend === 'postgres' ? 8 : EMBEDDED_POOL_SIZE;
     expect(db.pool.options.max).toBe(expectedMax);
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>

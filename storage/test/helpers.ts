@@ -13,7 +13,7 @@ export async function openMigrated(
   options: { retentionDays?: number } = {},
 ): Promise<MigratedDatabase> {
   const test = await openTestDatabase(backend);
-  const db = await Database.connect({ url: test.url, mode: 'postgres', poolSize: 4, ...options });
+  const db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 4, ...options });
   await migrate(db);
   return {
     test,

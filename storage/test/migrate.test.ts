@@ -12,7 +12,7 @@ describe.each(testBackends())('migrations on %s', (backend) => {
 
   beforeAll(async () => {
     test = await openTestDatabase(backend);
-    db = await Database.connect({ url: test.url, mode: 'postgres', poolSize: 3 });
+    db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 3 });
     dir = await mkdtemp(join(tmpdir(), 'hydra-migrations-'));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
   });
@@ -23,7 +23,7 @@ describe.each(testBackends())('migrations on %s', (backend) => {
   });
 
   it('reports every migration pending on an empty database', async () => {
-    const all = await loadMigrations('postgres');
+    const all = await loadMigrations(test.mode);
     expect(await migrationStatus(db)).toEqual({
       current: 0,
       latest: all.at(-1)?.version,
@@ -31,15 +31,15 @@ describe.each(testBackends())('migrations on %s', (backend) => {
     });
   });
 
-  it('applies the postgres files in order, then nothing the second time', async () => {
-    const all = await loadMigrations('postgres', dir);
+  it("applies its mode's files in order, then nothing the second time", async () => {
+    const all = await loadMigrations(test.mode, dir);
     const first = await migrate(db, { dir });
     expect(first.applied).toEqual(all.map((m) => m.name));
     expect(first.applied.slice(0, 4)).toEqual([
       '0001_catalog',
-      '0002_samples.postgres',
-      '0003_rollups.postgres',
-      '0004_rollup_bucket_index.postgres',
+      `0002_samples.${test.mode}`,
+      `0003_rollups.${test.mode}`,
+      `0004_rollup_bucket_index.${test.mode}`,
     ]);
     expect(await migrate(db, { dir })).toEqual({ applied: [] });
     const latest = all.at(-1)!.version;
@@ -64,12 +64,13 @@ describe.each(testBackends())('migrations on %s', (backend) => {
   it('remembers the mode it was migrated in', async () => {
     const again = await Database.connect({ url: test.url, mode: 'auto', poolSize: 1 });
     try {
-      expect(again.mode).toBe('postgres');
+      expect(again.mode).toBe(test.mode);
     } finally {
       await again.close();
     }
-    await expect(Database.connect({ url: test.url, mode: 'timescaledb', poolSize: 1 })).rejects.toThrow(
-      /migrated in 'postgres' mode/,
+    const other = test.mode === 'postgres' ? 'timescaledb' : 'postgres';
+    await expect(Database.connect({ url: test.url, mode: other, poolSize: 1 })).rejects.toThrow(
+      `migrated in '${test.mode}' mode`,
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
- * TimescaleDB cannot run on this machine (no package for it here), so these
- * tests check what hydra would send it: the migration files of the
- * timescaledb mode and the policy statements Maintenance generates.
+ * The text of what hydra sends TimescaleDB: the migration files of the
+ * timescaledb mode and the policy statements Maintenance generates. What they
+ * do on a real TimescaleDB is tested by timescale-mode.test.ts (and every
+ * suite on the 'timescaledb' test backend).
  */
 import { describe, expect, it } from 'vitest';
 import { loadMigrations, MigrationError, retentionPolicyStatements } from '@hydra/storage';

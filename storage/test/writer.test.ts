@@ -157,7 +157,7 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     await new BatchWriter(m.db).shutdown();
   });
 
-  it('creates the partition of a past day on demand', async () => {
+  it('creates the partition (TimescaleDB: the chunk) of a past day on demand', async () => {
     const writer = new BatchWriter(m.db);
     writer.start();
     const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
@@ -166,10 +166,19 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
       histograms: [],
       expHistograms: [],
     });
-    const res = await m.db.pool.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [
-      `samples_p${day.replaceAll('-', '')}`,
-    ]);
-    expect(res.rows[0]!.t).toBe(`samples_p${day.replaceAll('-', '')}`);
+    if (m.db.mode === 'timescaledb') {
+      const chunks = await m.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM timescaledb_information.chunks
+         WHERE hypertable_name = 'samples' AND range_start <= $1 AND range_end > $1`,
+        [`${day}T08:00:00Z`],
+      );
+      expect(chunks.rows[0]!.n).toBe(1);
+    } else {
+      const res = await m.db.pool.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [
+        `samples_p${day.replaceAll('-', '')}`,
+      ]);
+      expect(res.rows[0]!.t).toBe(`samples_p${day.replaceAll('-', '')}`);
+    }
     await writer.shutdown();
   });
 
@@ -283,7 +292,7 @@ describe.each(testBackends())('BatchWriter on %s', (backend) => {
     const proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
     const url = new URL(m.test.url);
     url.port = String(proxy.port);
-    const db = await Database.connect({ url: url.toString(), mode: 'postgres', poolSize: 2, connectTimeoutMs: 1_000 });
+    const db = await Database.connect({ url: url.toString(), mode: m.test.mode, poolSize: 2, connectTimeoutMs: 1_000 });
     try {
       const id = seriesIds[5]!;
       const writer = new BatchWriter(db, { flushIntervalMs: 5 });

@@ -30,7 +30,9 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
     const after = args.status ? before : await migrationStatus(storage.db);
-    console.log(`storage mode ${storage.db.mode}: schema version ${after.current} of ${after.latest}`);
+    const timescaledb = await storage.db.timescaleVersion();
+    const mode = timescaledb ? `${storage.db.mode} (timescaledb ${timescaledb})` : storage.db.mode;
+    console.log(`storage mode ${mode}: schema version ${after.current} of ${after.latest}`);
     if (after.pending.length > 0) console.log(`pending:\n  ${after.pending.join('\n  ')}`);
     return 0;
   } finally {

@@ -33,7 +33,7 @@ export async function startPipeline(
   const proxy = await startTcpProxy(target.hostname, Number(target.port));
   const viaProxy = new URL(test.url);
   viaProxy.port = String(proxy.port);
-  const db = await Database.connect({ url: direct ? test.url : viaProxy.toString(), mode: 'postgres', poolSize: 4 });
+  const db = await Database.connect({ url: direct ? test.url : viaProxy.toString(), mode: test.mode, poolSize: 4 });
   await migrate(db);
   const registry = new SeriesRegistry(db);
   const writer = new BatchWriter(db, { flushIntervalMs: 5 });

@@ -1,7 +1,8 @@
 /**
  * Liveness and readiness, both unauthenticated (kubelet probes carry no token).
  * `/healthz` answers while the process runs; `/readyz` answers 200 only when
- * the database answers and no migration is pending (whatever its number).
+ * the database answers and no migration is pending (whatever its number), and
+ * says which storage mode runs (with the TimescaleDB extension's version).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -24,6 +25,10 @@ const Health = Type.Object({
 const Ready = Type.Object({
   status: Type.Literal('ready'),
   checks: Type.Object({ database: Type.String(), migrations: Type.String() }),
+  storage: Type.Object({
+    mode: Type.Union([Type.Literal('postgres'), Type.Literal('timescaledb')]),
+    timescaledb: Type.Union([Type.String({ description: 'version of the timescaledb extension' }), Type.Null()]),
+  }),
 });
 
 const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, options) => {
@@ -70,7 +75,12 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app,
           `(newest applied ${status.current}, latest ${status.latest}); run 'hydra migrate'`;
         throw Errors.notReady(reason, { database: 'ok', migrations: reason });
       }
-      return { status: 'ready' as const, checks: { database: 'ok', migrations: `ok (${status.current})` } };
+      const timescaledb = await withTimeout(app.db.timescaleVersion(), READY_CHECK_TIMEOUT_MS, 'timescaledb version');
+      return {
+        status: 'ready' as const,
+        checks: { database: 'ok', migrations: `ok (${status.current})` },
+        storage: { mode: app.db.mode, timescaledb },
+      };
     },
   );
 };

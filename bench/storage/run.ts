@@ -1,0 +1,305 @@
+/**
+ * Storage benchmark: the same data in plain PostgreSQL mode on a PostgreSQL server, on the embedded PGlite, and
+ * in TimescaleDB mode (PGlite with TimescaleDB 2.23, the tests' backend), side by side in one run.
+ *
+ *   npx tsx bench/storage/run.ts [--database-url postgres://…] [--long-series 6] [--days 7]
+ *                                [--wide-series 1000] [--wide-hours 2] [--repeat 5] [--out bench/storage/results.json]
+ *
+ * Data: regular 10 s gauges ending at today 00:00 UTC (whole past days, so TimescaleDB's compression policy may
+ * compress every chunk): `--long-series` series over `--days` days, a third each of three value shapes
+ * (an integer gauge as a random walk — queue depth, memory pages; a percentage with two decimals; a full-precision
+ * random float, the worst case for any float compression), and `--wide-series` series over the last `--wide-hours`.
+ * Measured per backend:
+ *   - ingest: points/s through the BatchWriter (binary COPY on PostgreSQL, INSERT … unnest on PGlite);
+ *   - bytes per stored point: the point tables with their indexes over the rows, after the rollups are built
+ *     (plain: Maintenance's pass; TimescaleDB: continuous aggregates refreshed), and on TimescaleDB again after
+ *     the compression policy's job compressed the chunks, with the compressed payload per value shape;
+ *   - range-query latency (median of `--repeat`): one series over the whole `--days` at 20-minute steps
+ *     (~500 points, avg), and the `--wide-series` series at 5-minute steps over `--wide-hours` (avg per series
+ *     and step), through `queryRange` as the API runs it.
+ * Prints a table and writes the JSON report to --out.
+ */
+import { cpus, totalmem } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  BatchWriter,
+  Database,
+  Maintenance,
+  SeriesRegistry,
+  migrate,
+  queryRange,
+  type RangeQuery,
+  type SamplePoint,
+} from '@hydra/storage';
+import { openTestDatabase, type TestBackend } from '@hydra/storage/testing';
+
+const { values: args } = parseArgs({
+  options: {
+    'database-url': { type: 'string' },
+    'long-series': { type: 'string', default: '6' },
+    days: { type: 'string', default: '7' },
+    'wide-series': { type: 'string', default: '1000' },
+    'wide-hours': { type: 'string', default: '2' },
+    repeat: { type: 'string', default: '5' },
+    out: { type: 'string', default: new URL('./results.json', import.meta.url).pathname },
+  },
+});
+const INTERVAL_MS = 10_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const WRITE_CHUNK = 20_000;
+const SHAPES = ['integer', 'percent2', 'random'] as const;
+type Shape = (typeof SHAPES)[number];
+const longSeries = Number(args['long-series']);
+const days = Number(args.days);
+const wideSeries = Number(args['wide-series']);
+const wideHours = Number(args['wide-hours']);
+const repeat = Number(args.repeat);
+const serverUrl = args['database-url'] ?? process.env.HYDRA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+process.env.HYDRA_TEST_DATABASE_URL = serverUrl;
+
+const endMs = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+const longStartMs = endMs - days * DAY_MS;
+const wideStartMs = endMs - wideHours * HOUR_MS;
+
+/** Deterministic pseudo-random numbers (mulberry32), so every backend stores the same values. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function* values(shape: Shape, seed: number): Generator<number> {
+  const next = random(seed);
+  let level = 1000;
+  for (;;) {
+    if (shape === 'integer') {
+      level = Math.max(0, level + Math.round((next() - 0.5) * 4));
+      yield level;
+    } else if (shape === 'percent2') yield Math.round((40 + 20 * next()) * 100) / 100;
+    else yield next() * 100;
+  }
+}
+
+interface Report {
+  backend: TestBackend;
+  mode: string;
+  points: number;
+  ingestPointsPerSecond: number;
+  bytesPerPoint: number;
+  bytesPerPointCompressed: number | null;
+  compressedPayloadBytesPerPoint: Record<Shape, number> | null;
+  rollupSeconds: number;
+  compressSeconds: number | null;
+  longQueryMs: number;
+  longQueryPoints: number;
+  longQuerySource: string;
+  wideQueryMs: number;
+  wideQuerySeries: number;
+  wideQuerySource: string;
+}
+
+async function tableBytes(db: Database): Promise<number> {
+  const tables = ['samples', 'histogram_samples', 'exp_histogram_samples'];
+  if (db.mode === 'timescaledb') {
+    const res = await db.pool.query<{ b: number }>(
+      'SELECT sum(hypertable_size(t::regclass))::float8 AS b FROM unnest($1::text[]) t',
+      [tables],
+    );
+    return res.rows[0]!.b;
+  }
+  const res = await db.pool.query<{ b: number }>(
+    `SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0)::float8 AS b
+     FROM pg_inherits i WHERE i.inhparent = ANY($1::regclass[])`,
+    [tables],
+  );
+  return res.rows[0]!.b;
+}
+
+async function median(run: () => Promise<unknown>): Promise<number> {
+  await run(); // warm: plans, caches
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function bench(backend: TestBackend): Promise<Report> {
+  const test = await openTestDatabase(backend);
+  const db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 4 });
+  try {
+    await migrate(db);
+    const gauge = (name: string) => ({
+      name,
+      kind: 'gauge' as const,
+      unit: '1',
+      temporality: 'unspecified' as const,
+      monotonic: false,
+    });
+    const registry = new SeriesRegistry(db);
+    const longIds = (await registry.resolve(
+      Array.from({ length: longSeries }, (_, i) => ({
+        metric: gauge('bench.long'),
+        labels: { shape: SHAPES[i % SHAPES.length]!, i: String(i) },
+      })),
+    )) as number[];
+    const wideIds = (await registry.resolve(
+      Array.from({ length: wideSeries }, (_, i) => ({ metric: gauge('bench.wide'), labels: { i: String(i) } })),
+    )) as number[];
+
+    const writer = new BatchWriter(db);
+    writer.start();
+    const writes: Array<Promise<void>> = [];
+    let chunk: SamplePoint[] = [];
+    let points = 0;
+    const push = (p: SamplePoint) => {
+      chunk.push(p);
+      points++;
+      if (chunk.length >= WRITE_CHUNK) {
+        writes.push(writer.write({ samples: chunk, histograms: [], expHistograms: [] }));
+        chunk = [];
+      }
+    };
+    const t0 = performance.now();
+    const longValues = longIds.map((_, i) => values(SHAPES[i % SHAPES.length]!, i + 1));
+    for (let t = longStartMs; t < endMs; t += INTERVAL_MS)
+      longIds.forEach((id, i) => push({ seriesId: id, timeUs: t * 1000, value: longValues[i]!.next().value! }));
+    const wideValues = wideIds.map((_, i) => values('percent2', 10_000 + i));
+    for (let t = wideStartMs; t < endMs; t += INTERVAL_MS)
+      wideIds.forEach((id, i) => push({ seriesId: id, timeUs: t * 1000, value: wideValues[i]!.next().value! }));
+    if (chunk.length > 0) writes.push(writer.write({ samples: chunk, histograms: [], expHistograms: [] }));
+    await Promise.all(writes);
+    await writer.shutdown();
+    const ingestSeconds = (performance.now() - t0) / 1000;
+
+    // the rollups, as a running hydra would have them: Maintenance's pass (plain); on TimescaleDB it refreshes
+    // both continuous aggregates over the ranges the writer recorded (all of it: the data is in the past)
+    const r0 = performance.now();
+    await new Maintenance(db, {
+      onError: (e) => {
+        throw e;
+      },
+    }).runOnce();
+    const rollupSeconds = (performance.now() - r0) / 1000;
+    await db.pool.query('VACUUM ANALYZE');
+    const bytesPerPoint = (await tableBytes(db)) / points;
+
+    let bytesPerPointCompressed: number | null = null;
+    let compressedPayloadBytesPerPoint: Record<Shape, number> | null = null;
+    let compressSeconds: number | null = null;
+    if (db.mode === 'timescaledb') {
+      const c0 = performance.now();
+      const jobs = await db.pool.query<{ job_id: number }>(
+        `SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'
+         AND hypertable_name = 'samples'`,
+      );
+      for (const { job_id } of jobs.rows) await db.pool.query('CALL run_job($1)', [job_id]);
+      compressSeconds = (performance.now() - c0) / 1000;
+      await db.pool.query('VACUUM ANALYZE');
+      bytesPerPointCompressed = (await tableBytes(db)) / points;
+      // the compressed rows' own bytes (time and value columns, per series segment), per value shape
+      const chunks = await db.pool.query<{ name: string }>(
+        `SELECT format('%I.%I', c.schema_name, c.table_name) AS name
+         FROM _timescaledb_catalog.chunk c JOIN _timescaledb_catalog.chunk u ON u.compressed_chunk_id = c.id
+         JOIN _timescaledb_catalog.hypertable h ON h.id = u.hypertable_id WHERE h.table_name = 'samples'`,
+      );
+      compressedPayloadBytesPerPoint = {} as Record<Shape, number>;
+      for (const shape of SHAPES) {
+        const ids = longIds.filter((_, i) => SHAPES[i % SHAPES.length] === shape);
+        let bytes = 0;
+        for (const { name } of chunks.rows) {
+          const res = await db.pool.query<{ b: number | null }>(
+            `SELECT sum(pg_column_size("time") + pg_column_size(value))::float8 AS b FROM ${name}
+             WHERE series_id = ANY($1::bigint[])`,
+            [ids],
+          );
+          bytes += res.rows[0]!.b ?? 0;
+        }
+        compressedPayloadBytesPerPoint[shape] = bytes / (ids.length * ((endMs - longStartMs) / INTERVAL_MS));
+      }
+    }
+
+    const longQuery: RangeQuery = {
+      name: 'bench.long',
+      matchers: [{ name: 'i', op: '=', value: '0' }],
+      from: new Date(longStartMs),
+      to: new Date(endMs - 1),
+      stepSeconds: 1200,
+      aggregation: 'avg',
+    };
+    const wideQuery: RangeQuery = {
+      name: 'bench.wide',
+      matchers: [],
+      from: new Date(wideStartMs),
+      to: new Date(endMs - 1),
+      stepSeconds: 300,
+      aggregation: 'avg',
+      maxSeries: wideSeries,
+    };
+    const longResult = await queryRange(db, longQuery);
+    const wideResult = await queryRange(db, wideQuery);
+    return {
+      backend,
+      mode: db.mode,
+      points,
+      ingestPointsPerSecond: Math.round(points / ingestSeconds),
+      bytesPerPoint: round(bytesPerPoint),
+      bytesPerPointCompressed: bytesPerPointCompressed === null ? null : round(bytesPerPointCompressed),
+      compressedPayloadBytesPerPoint:
+        compressedPayloadBytesPerPoint &&
+        (Object.fromEntries(Object.entries(compressedPayloadBytesPerPoint).map(([k, v]) => [k, round(v)])) as Record<
+          Shape,
+          number
+        >),
+      rollupSeconds: round(rollupSeconds),
+      compressSeconds: compressSeconds === null ? null : round(compressSeconds),
+      longQueryMs: round(await median(() => queryRange(db, longQuery))),
+      longQueryPoints: longResult.series[0]?.points.length ?? 0,
+      longQuerySource: longResult.source,
+      wideQueryMs: round(await median(() => queryRange(db, wideQuery))),
+      wideQuerySeries: wideResult.series.length,
+      wideQuerySource: wideResult.source,
+    };
+  } finally {
+    await db.close();
+    await test.close();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+const reports: Report[] = [];
+for (const backend of ['postgres', 'pglite', 'timescaledb'] as const) {
+  process.stderr.write(`${backend}…\n`);
+  reports.push(await bench(backend));
+}
+const result = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30) },
+  options: { longSeries, days, wideSeries, wideHours, repeat, intervalSeconds: INTERVAL_MS / 1000 },
+  reports,
+};
+await writeFile(args.out, `${JSON.stringify(result, null, 2)}\n`);
+console.table(
+  reports.map((r) => ({
+    backend: r.backend,
+    'points/s': r.ingestPointsPerSecond,
+    'B/point': r.bytesPerPoint,
+    'B/point compressed': r.bytesPerPointCompressed ?? '',
+    '7d series (ms)': r.longQueryMs,
+    [`${wideSeries} series (ms)`]: r.wideQueryMs,
+  })),
+);
+console.log(JSON.stringify(reports.map((r) => ({ backend: r.backend, payload: r.compressedPayloadBytesPerPoint }))));
