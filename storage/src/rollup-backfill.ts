@@ -176,4 +176,3 @@ export async function refreshBackfilledAggregates(
   }
   return ranges.map((r) => [r.fromUs, r.toUs]);
 }
-
