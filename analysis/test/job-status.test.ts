@@ -30,7 +30,7 @@ const idle = monitor('ops', 'idle', {
   forecast: { enabled: true, horizon: '1h', lookback: '1d' },
 });
 
-describe.each(testBackends({ timescaledb: true }))('job status recording on %s', (backend) => {
+describe.each(testBackends())('job status recording on %s', (backend) => {
   let test: TestDatabase;
   let db: Database;
   let alerts: AlertService;

@@ -42,7 +42,7 @@ const monitor = (name: string, spec: unknown): MonitorRef => ({
   spec: parseMonitorSpec(spec),
 });
 
-describe.each(testBackends({ timescaledb: true }))('anomaly job on %s', (backend) => {
+describe.each(testBackends())('anomaly job on %s', (backend) => {
   let test: TestDatabase;
   let db: Database;
   let now = START;

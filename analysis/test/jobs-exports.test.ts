@@ -50,7 +50,7 @@ const diskMonitor = monitor('ops', 'disk', {
   },
 });
 
-describe.each(testBackends({ timescaledb: true }))('jobs for the exports on %s', (backend) => {
+describe.each(testBackends())('jobs for the exports on %s', (backend) => {
   const reader = new OnDemandReader();
   const provider = new MeterProvider({ readers: [reader] });
   let test: TestDatabase;

@@ -18,7 +18,7 @@ import { otlpJson } from './helpers/requests.ts';
 
 const DAY_SECONDS = 24 * 3600;
 
-describe.each(testBackends({ timescaledb: true }))('Ingestor on %s', (backend) => {
+describe.each(testBackends())('Ingestor on %s', (backend) => {
   let p: Pipeline;
   beforeAll(async () => {
     p = await startPipeline(backend);

@@ -38,9 +38,10 @@ export interface TestDatabase {
  * 'timescaledb' is opted into per suite, not given to all: a PGlite+TimescaleDB costs as much to start as a PGlite
  * (WebAssembly instantiation, 2–4 s on a quiet core, 10–25 s on the shared 2-core machine) and a suite on it runs
  * about as long as on PGlite, so every suite thrice would add about half of `npm test`'s database time again. The
- * suites whose code differs between the modes take it: every storage suite (the SQL of both modes), the ingest
- * pipeline's and the analysis jobs' (writes, rollup reads and anomaly-score hypertables), readiness and
- * `hydra migrate` (they report the mode). The API's read routes go through the storage queries those cover.
+ * suites where the modes differ take it: every storage suite (the SQL of both modes: writes, rollups, retention,
+ * queries, exports, migrations), the forecast job's (reads rollups, writes forecasts) and readiness (reports the
+ * mode). The collector, the API's read routes and the other jobs reach the database only through the storage
+ * calls those suites cover.
  */
 export function testBackends(options: { timescaledb?: boolean } = {}): TestBackend[] {
   const backends: TestBackend[] = ['pglite'];
