@@ -14,9 +14,10 @@
  *   - bytes per stored point: the point tables with their indexes over the rows, after the rollups are built
  *     (plain: Maintenance's pass; TimescaleDB: continuous aggregates refreshed), and on TimescaleDB again after
  *     the compression policy's job compressed the chunks, with the compressed payload per value shape;
- *   - range-query latency (median of `--repeat`): one series over the whole `--days` at 20-minute steps
- *     (~500 points, avg), and the `--wide-series` series at 5-minute steps over `--wide-hours` (avg per series
- *     and step), through `queryRange` as the API runs it.
+ *   - range-query latency (median of `--repeat` rounds, run round-robin over the three databases once all are
+ *     loaded, so a shared machine's load falls on all alike): one series over the whole `--days` at 20-minute
+ *     steps (~500 points, avg), and the `--wide-series` series at 5-minute steps over `--wide-hours` (avg per
+ *     series and step), through `queryRange` as the API runs it.
  * Prints a table and writes the JSON report to --out.
  */
 import { cpus, totalmem } from 'node:os';
@@ -89,6 +90,24 @@ function* values(shape: Shape, seed: number): Generator<number> {
   }
 }
 
+const longQuery: RangeQuery = {
+  name: 'bench.long',
+  matchers: [{ name: 'i', op: '=', value: '0' }],
+  from: new Date(longStartMs),
+  to: new Date(endMs - 1),
+  stepSeconds: 1200,
+  aggregation: 'avg',
+};
+const wideQuery: RangeQuery = {
+  name: 'bench.wide',
+  matchers: [],
+  from: new Date(wideStartMs),
+  to: new Date(endMs - 1),
+  stepSeconds: 300,
+  aggregation: 'avg',
+  maxSeries: wideSeries,
+};
+
 interface Report {
   backend: TestBackend;
   mode: string;
@@ -124,19 +143,13 @@ async function tableBytes(db: Database): Promise<number> {
   return res.rows[0]!.b;
 }
 
-async function median(run: () => Promise<unknown>): Promise<number> {
-  await run(); // warm: plans, caches
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+interface Loaded {
+  report: Omit<Report, 'longQueryMs' | 'wideQueryMs'>;
+  db: Database;
+  close(): Promise<void>;
 }
 
-async function bench(backend: TestBackend): Promise<Report> {
+async function load(backend: TestBackend): Promise<Loaded> {
   const test = await openTestDatabase(backend);
   const db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 4 });
   try {
@@ -235,26 +248,9 @@ async function bench(backend: TestBackend): Promise<Report> {
       }
     }
 
-    const longQuery: RangeQuery = {
-      name: 'bench.long',
-      matchers: [{ name: 'i', op: '=', value: '0' }],
-      from: new Date(longStartMs),
-      to: new Date(endMs - 1),
-      stepSeconds: 1200,
-      aggregation: 'avg',
-    };
-    const wideQuery: RangeQuery = {
-      name: 'bench.wide',
-      matchers: [],
-      from: new Date(wideStartMs),
-      to: new Date(endMs - 1),
-      stepSeconds: 300,
-      aggregation: 'avg',
-      maxSeries: wideSeries,
-    };
     const longResult = await queryRange(db, longQuery);
     const wideResult = await queryRange(db, wideQuery);
-    return {
+    const report = {
       backend,
       mode: db.mode,
       points,
@@ -269,16 +265,23 @@ async function bench(backend: TestBackend): Promise<Report> {
         >),
       rollupSeconds: round(rollupSeconds),
       compressSeconds: compressSeconds === null ? null : round(compressSeconds),
-      longQueryMs: round(await median(() => queryRange(db, longQuery))),
       longQueryPoints: longResult.series[0]?.points.length ?? 0,
       longQuerySource: longResult.source,
-      wideQueryMs: round(await median(() => queryRange(db, wideQuery))),
       wideQuerySeries: wideResult.series.length,
       wideQuerySource: wideResult.source,
     };
-  } finally {
+    return {
+      report,
+      db,
+      async close() {
+        await db.close();
+        await test.close();
+      },
+    };
+  } catch (err) {
     await db.close();
     await test.close();
+    throw err;
   }
 }
 
@@ -286,11 +289,30 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-const reports: Report[] = [];
+const loaded: Loaded[] = [];
 for (const backend of ['postgres', 'pglite', 'timescaledb'] as const) {
-  process.stderr.write(`${backend}…\n`);
-  reports.push(await bench(backend));
+  process.stderr.write(`loading ${backend}…\n`);
+  loaded.push(await load(backend));
 }
+// The queries run round-robin over the three databases (one warm-up round first), so that the load of a shared
+// machine falls on all of them alike; the median of `repeat` rounds is reported.
+const times = loaded.map(() => ({ long: [] as number[], wide: [] as number[] }));
+for (let round = 0; round <= repeat; round++) {
+  for (const [i, l] of loaded.entries()) {
+    for (const kind of ['long', 'wide'] as const) {
+      const t0 = performance.now();
+      await queryRange(l.db, kind === 'long' ? longQuery : wideQuery);
+      if (round > 0) times[i]![kind].push(performance.now() - t0);
+    }
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const reports: Report[] = loaded.map((l, i) => ({
+  ...l.report,
+  longQueryMs: round(median(times[i]!.long)),
+  wideQueryMs: round(median(times[i]!.wide)),
+}));
+for (const l of loaded) await l.close();
 const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30) },
