@@ -151,7 +151,8 @@ interface Loaded {
 
 async function load(backend: TestBackend): Promise<Loaded> {
   const test = await openTestDatabase(backend);
-  const db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 4 });
+  // a generous connect timeout: on a loaded machine a new connection can take longer than the default 5 s
+  const db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 4, connectTimeoutMs: 60_000 });
   try {
     await migrate(db);
     const gauge = (name: string) => ({
