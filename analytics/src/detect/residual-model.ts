@@ -21,6 +21,8 @@ export interface ResidualView {
   /** Median and robust scale of all recent residuals (before this point). */
   recentMedian: number;
   recentScale: number;
+  /** Robust scale of the recent residuals without the tail widening (MAD, quantum-floored). */
+  recentMadScale: number;
   /** Median and robust scale of the residuals older than the short window. */
   referenceMedian: number;
   referenceScale: number;
@@ -65,6 +67,7 @@ export class ResidualModel {
       residual,
       recentMedian: this.recent.median(),
       recentScale: robustScale(this.recent, true),
+      recentMadScale: robustScale(this.recent),
       referenceMedian: this.reference.median(),
       referenceScale: robustScale(this.reference),
       shortMedian,

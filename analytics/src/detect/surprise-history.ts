@@ -1,5 +1,14 @@
 /** Surprises (robust z-scores) at or above this are remembered. */
 export const SURPRISE_FLOOR_SIGMAS = 3;
+/**
+ * Past surprises at least as large that are forgiven: the first repeat of a
+ * surprise is still news (a second incident of the same kind), from the
+ * second on it is how this series behaves. Measured: forgiving none scored
+ * 23.8 on the real corpus and 60.6 on the synthetic one, forgiving one 30.0
+ * and 61.5 (bench/anomaly), at 2.6 instead of 2.1 alarm episodes per
+ * unlabeled series per week.
+ */
+export const SURPRISE_REPEATS_FORGIVEN = 1;
 /** At most this many are kept: a series with more is noisy, and its empirical tail is large anyway. */
 export const SURPRISE_CAPACITY = 128;
 
@@ -7,7 +16,7 @@ export const SURPRISE_CAPACITY = 128;
  * A series' own record of large surprises over its last `window` points,
  * so a point is judged against how often surprises that large happened here
  * before: the share of past points whose z-score was at least this one's (a
- * conformal p-value without the +1, after Burnaev & Ishimtsev,
+ * conformal p-value, without the +1 and forgiving one repeat, after Burnaev & Ishimtsev,
  * "Conformalized density- and distance-based anomaly detection in
  * time-series data", 2016). A dip that recurs every day stops being news;
  * the first one of its size is (share 0). O(capacity) per query, O(1) per
@@ -19,6 +28,7 @@ export class SurpriseHistory {
   private next = 0;
   private stored = 0;
   private seen = 0;
+  private inRun = false;
 
   /** `window` in points, a positive integer. */
   constructor(readonly window: number) {
@@ -26,7 +36,10 @@ export class SurpriseHistory {
       throw new RangeError(`SurpriseHistory: window must be a positive integer, got ${window}`);
   }
 
-  /** Share of the last `window` points (before this one) whose surprise was at least `z`; 1 below the floor. */
+  /**
+   * Share of the last `window` points (before this one) whose surprise was at
+   * least `z`, less the {@link SURPRISE_REPEATS_FORGIVEN} first such; 1 below the floor.
+   */
   share(z: number): number {
     if (this.seen === 0 || z < SURPRISE_FLOOR_SIGMAS) return 1;
     const oldest = this.seen - this.window;
@@ -34,17 +47,24 @@ export class SurpriseHistory {
     for (let k = 0; k < this.stored; k++) {
       if ((this.index[k] as number) >= oldest && (this.z[k] as number) >= z) count++;
     }
-    return count / Math.min(this.seen, this.window);
+    return Math.max(0, count - SURPRISE_REPEATS_FORGIVEN) / Math.min(this.seen, this.window);
   }
 
   /** Records a point's surprise. */
   push(z: number): void {
     if (z >= SURPRISE_FLOOR_SIGMAS) {
-      this.index[this.next] = this.seen;
-      this.z[this.next] = z;
-      this.next = (this.next + 1) % SURPRISE_CAPACITY;
-      this.stored = Math.min(this.stored + 1, SURPRISE_CAPACITY);
+      if (this.inRun) {
+        // One surprise per run of surprising points: an 8-minute incident is one event, not eight.
+        const last = (this.next + SURPRISE_CAPACITY - 1) % SURPRISE_CAPACITY;
+        this.z[last] = Math.max(this.z[last] as number, z);
+      } else {
+        this.index[this.next] = this.seen;
+        this.z[this.next] = z;
+        this.next = (this.next + 1) % SURPRISE_CAPACITY;
+        this.stored = Math.min(this.stored + 1, SURPRISE_CAPACITY);
+      }
     }
+    this.inRun = z >= SURPRISE_FLOOR_SIGMAS;
     this.seen++;
   }
 }
