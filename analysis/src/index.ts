@@ -9,4 +9,5 @@ export * from './jobs/index.ts';
 export * from './exports/index.ts';
 export { readHistories, type SeriesHistory } from './forecast/history.ts';
 export { baselineMaseOf } from './forecast/runner.ts';
+export { toStoredForecast } from './forecast/stored.ts';
 export { alertCrossing, crossingOf, fitIsGood, formatDuration, type ThresholdSpec } from './forecast/thresholds.ts';

@@ -19,7 +19,7 @@ import errorHandlerPlugin from './plugins/error-handler.ts';
 import openApiPlugin from './plugins/openapi.ts';
 import telemetryPlugin from './plugins/telemetry.ts';
 import textParamsPlugin from './plugins/text-params.ts';
-import { AlertService } from '@hydra/analysis';
+import { AlertService, type ForecastRunner } from '@hydra/analysis';
 import alertRoutes from './routes/alerts/index.ts';
 import analyticsRoutes from './routes/analytics/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -61,6 +61,11 @@ export interface AppOptions {
    * known only from the database (job runs, alerts: HydraMonitor resources in Kubernetes) are listed too.
    */
   monitors?: readonly ConfiguredMonitor[];
+  /**
+   * Where GET /predictions fits the forecasts it computes on request: the `hydra` command passes the worker pool
+   * its forecast jobs use, so fits stay off the event loop; this thread (between requests' I/O) when omitted.
+   */
+  forecastRunner?: ForecastRunner;
 }
 
 /**
@@ -96,7 +101,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(metricsRoutes, { limits, ...(options.ingestor ? { ingestor: options.ingestor } : {}) });
     await secured.register(seriesRoutes, { limits });
     await secured.register(labelsRoutes, { limits });
-    await secured.register(predictionRoutes, { limits });
+    await secured.register(predictionRoutes, {
+      limits,
+      ...(options.forecastRunner ? { runner: options.forecastRunner } : {}),
+    });
     const alerts = options.alerts ?? new AlertService({ db: options.db });
     await secured.register(alertRoutes, { alerts });
     await secured.register(silenceRoutes, { alerts });

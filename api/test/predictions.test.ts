@@ -7,12 +7,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { BatchWriter, Database, migrate, SeriesRegistry, type SamplePoint, type SeriesRef } from '@hydra/storage';
+import {
+  BatchWriter,
+  Database,
+  migrate,
+  SeriesRegistry,
+  seriesByIds,
+  type SamplePoint,
+  type SeriesRef,
+} from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { parseMonitorSpec } from '@hydra/schema';
-import { AlertService, runForecastJob } from '@hydra/analysis';
+import { AlertService, runForecastJob, runInline, type ForecastRunner } from '@hydra/analysis';
 import type { PredictionsBody } from '@hydra/contract';
 import { buildApp } from '../src/index.ts';
+import { DEFAULT_PREDICTION_LIMITS, predict } from '../src/routes/predictions/answer.ts';
 
 const MINUTE = 60_000;
 const STEP = 5 * MINUTE;
@@ -134,6 +143,27 @@ describe.each(testBackends())('GET /predictions on %s', (backend) => {
     expect(p).toMatchObject({ source: 'computed', monitor: null, level: 0.8 });
     expect(body.horizonSeconds).toBe(6 * 3600);
     expect(p.points.at(-1)!.time).toBeLessThanOrEqual(body.now + 6 * 3_600_000);
+  });
+
+  it('fits the forecasts it computes on the runner it is given (the worker pool under hydra)', async () => {
+    const batches: number[] = [];
+    const counting: ForecastRunner = async (tasks, signal) => {
+      batches.push(tasks.length);
+      return runInline(tasks, signal);
+    };
+    const request = {
+      series: await seriesByIds(db, [ids.get('web-1')!, ids.get('web-4')!]),
+      thresholds: [{ value: 0.9, direction: 'above' as const }],
+      horizonMs: 6 * 3_600_000,
+      level: 0.8,
+      now: Date.now(),
+    };
+    const viaRunner = await predict(db, request, { ...DEFAULT_PREDICTION_LIMITS, inlineMaxSeries: 0 }, counting);
+    expect(batches).toEqual([2]);
+    expect(viaRunner.predictions.map((p) => p.source)).toEqual(['computed', 'computed']);
+    // A request of no more than inlineMaxSeries fits on this thread, as the forecast job's small pages do.
+    await predict(db, request, DEFAULT_PREDICTION_LIMITS, counting);
+    expect(batches).toEqual([2]);
   });
 
   it('refuses to compute more series than the ceiling, naming the limit', async () => {

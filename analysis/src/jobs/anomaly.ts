@@ -19,7 +19,6 @@
 import { getDetector, valueDomainOf, ANOMALY_THRESHOLD, type OnlineDetector } from '@hydra/analytics';
 import {
   countFiring,
-  findSeries,
   queryRange,
   readCheckpoints,
   saveCheckpoint,
@@ -33,9 +32,10 @@ import {
 import type { AlertService } from '../alerts/service.ts';
 import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/service.ts';
 import type { DetectorCache } from './detector-cache.ts';
-import { detectorOptions, durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
+import { detectorOptions, durationMs, type MonitorRef } from './monitor.ts';
 import { timedPass, type JobStatusLog } from './duration.ts';
-import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
+import { forEachShardedSeriesPage } from './series-pages.ts';
+import { ALL_SERIES, type Shard } from './shard.ts';
 
 /** Resolution the job scores at (one point per step: averages, or rates for counters). */
 export const DEFAULT_STEP_SECONDS = 60;
@@ -130,7 +130,6 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     fireThreshold: ANOMALY_THRESHOLD,
     resolveThreshold: DEFAULT_RESOLVE_THRESHOLD,
   };
-  const matchers = selectorMatchers(spec);
   const report: AnomalyJobReport = {
     monitor: monitor.key,
     shard: `${shard.index}/${shard.count}`,
@@ -144,10 +143,8 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     durationMs: 0,
   };
 
-  for (let offset = 0; ; offset += pageSize) {
-    options.signal?.throwIfAborted();
-    const page = await findSeries(db, { name: spec.selector.metric, matchers, limit: pageSize, offset });
-    const mine = page.filter((s) => shardOf(s.id, shard.count) === shard.index);
+  const paging = { shard, pageSize, ...(options.signal ? { signal: options.signal } : {}) };
+  await forEachShardedSeriesPage(db, spec, paging, async (mine) => {
     report.series += mine.length;
     const numeric = mine.filter((s) => s.kind === 'gauge' || s.kind === 'sum');
     report.skipped += mine.length - numeric.length;
@@ -196,8 +193,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
         }
       }
     }
-    if (page.length < pageSize) break;
-  }
+  });
   report.firing = (await countFiring(db)).get(monitor.key) ?? 0;
   report.durationMs = Math.round(performance.now() - started);
   return report;

@@ -21,23 +21,18 @@
  */
 import { metrics } from '@opentelemetry/api';
 import { DEFAULT_MAX_MASE } from '@hydra/analytics';
-import {
-  countFiring,
-  findSeries,
-  pruneForecasts,
-  writeForecasts,
-  type Database,
-  type StoredForecast,
-} from '@hydra/storage';
+import { countFiring, pruneForecasts, writeForecasts, type Database, type StoredForecast } from '@hydra/storage';
 import type { AlertService } from '../alerts/service.ts';
 import { monitorLabels } from '../exports/labels.ts';
 import { chooseGrid, DEFAULT_MAX_HISTORY_POINTS } from '../forecast/grid.ts';
 import { readHistories, type SeriesHistory } from '../forecast/history.ts';
-import { baselineMaseOf, runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
+import { runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
+import { toStoredForecast } from '../forecast/stored.ts';
 import { thresholdAlert, thresholdIdentity, thresholdsWithCrossings } from './forecast-alerts.ts';
 import { timedPass, type JobStatusLog } from './duration.ts';
-import { durationMs, selectorMatchers, type MonitorRef } from './monitor.ts';
-import { ALL_SERIES, shardOf, type Shard } from './shard.ts';
+import { durationMs, type MonitorRef } from './monitor.ts';
+import { forEachShardedSeriesPage } from './series-pages.ts';
+import { ALL_SERIES, type Shard } from './shard.ts';
 
 /** Series read and forecast together (one range query and one runner batch per page). */
 export const DEFAULT_FORECAST_PAGE_SIZE = 200;
@@ -138,7 +133,6 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
   const pageSize = options.pageSize ?? DEFAULT_FORECAST_PAGE_SIZE;
   const inlineMax = options.inlineMaxSeries ?? DEFAULT_INLINE_MAX_SERIES;
   const maxMase = options.maxMase ?? DEFAULT_MAX_MASE;
-  const matchers = selectorMatchers(spec);
   const report: ForecastJobReport = {
     monitor: monitor.key,
     shard: `${shard.index}/${shard.count}`,
@@ -161,10 +155,8 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
     if (report.skippedReasons.length < MAX_REPORTED_REASONS) report.skippedReasons.push(reason);
   };
 
-  for (let offset = 0; ; offset += pageSize) {
-    options.signal?.throwIfAborted();
-    const page = await findSeries(db, { name: spec.selector.metric, matchers, limit: pageSize, offset });
-    const mine = page.filter((s) => shardOf(s.id, shard.count) === shard.index);
+  const paging = { shard, pageSize, ...(options.signal ? { signal: options.signal } : {}) };
+  await forEachShardedSeriesPage(db, spec, paging, async (mine) => {
     report.series += mine.length;
     const histories: SeriesHistory[] = [];
     for (const outcome of await readHistories(db, mine, grid, now)) {
@@ -199,27 +191,11 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
         note(`series ${h.series.id}: forecast failed: ${outcome?.error ?? 'no result from the runner'}`);
         return;
       }
-      const f = result.forecast;
-      const forecast: StoredForecast = {
+      const forecast = toStoredForecast(h, result, {
         monitor: monitor.key,
-        seriesId: h.series.id,
         createdAt: now,
-        model: result.model,
-        description: result.description,
-        holdoutMase: result.holdoutMase,
-        baselineMase: baselineMaseOf(result),
-        fallback: result.fallback ?? null,
         level: spec.forecast.level,
-        stepMs: h.stepMs,
-        firstTime: h.lastTime + h.stepMs,
-        lastObservedTime: h.lastTime,
-        lastValue: h.lastValue,
-        historyPoints: h.values.length,
-        periods: h.periods,
-        mean: f.mean,
-        lower: f.lower[0] ?? f.mean,
-        upper: f.upper[0] ?? f.mean,
-      };
+      });
       forecast.thresholds = thresholdsWithCrossings(forecast, spec.forecast.thresholds, maxMase);
       stored.push(forecast);
       report.models[result.model] = (report.models[result.model] ?? 0) + 1;
@@ -241,8 +217,7 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
         }
       }
     }
-    if (page.length < pageSize) break;
-  }
+  });
   report.pruned = await pruneForecasts(db, monitor.key, now - horizonMs);
   const attrs = monitorLabels(monitor.key);
   const { series: seriesCounter, thresholds: thresholdCounter } = passCounters();

@@ -10,6 +10,7 @@ export {
 } from './anomaly.ts';
 export { DetectorCache, DEFAULT_DETECTOR_CACHE_SIZE } from './detector-cache.ts';
 export { parseShard, shardOf, ALL_SERIES, MAX_SHARDS, type Shard } from './shard.ts';
+export { forEachShardedSeriesPage, type SeriesPageOptions } from './series-pages.ts';
 export {
   monitorKey,
   monitorRef,

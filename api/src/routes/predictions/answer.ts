@@ -3,17 +3,23 @@
  * it is fresh (made recently, at the requested level, covering the requested
  * horizon), else a forecast computed for the request — bounded by a ceiling on
  * the series to compute and a time budget, both answered with a 400 naming the
- * limit — then the points up to the horizon and time-to-threshold per threshold.
+ * limit, and fitted on the caller's ForecastRunner (the worker pool the forecast
+ * job uses) — then the points up to the horizon and time-to-threshold per threshold.
  */
 import { readForecasts, type Database, type SeriesInfo, type StoredForecast } from '@hydra/storage';
 import { Errors, type PredictionBody, type ThresholdAnswerBody } from '@hydra/contract';
 import {
-  baselineMaseOf,
   chooseGrid,
   crossingOf,
-  forecastTask,
+  DEFAULT_INLINE_MAX_SERIES,
   formatDuration,
   readHistories,
+  runInline,
+  toStoredForecast,
+  type ForecastOutcome,
+  type ForecastRunner,
+  type ForecastTask,
+  type SeriesHistory,
   type ThresholdSpec,
 } from '@hydra/analysis';
 
@@ -32,12 +38,15 @@ export interface PredictionLimits {
   freshMs: number;
   maxOnDemandSeries: number;
   onDemandBudgetMs: number;
+  /** requests computing more series than this fit them on the runner (the forecast job's threshold) */
+  inlineMaxSeries: number;
 }
 
 export const DEFAULT_PREDICTION_LIMITS: PredictionLimits = Object.freeze({
   freshMs: DEFAULT_FRESH_MS,
   maxOnDemandSeries: DEFAULT_MAX_ON_DEMAND_SERIES,
   onDemandBudgetMs: DEFAULT_ON_DEMAND_BUDGET_MS,
+  inlineMaxSeries: DEFAULT_INLINE_MAX_SERIES,
 });
 
 export interface PredictionRequest {
@@ -66,6 +75,8 @@ export async function predict(
   db: Database,
   r: PredictionRequest,
   limits: PredictionLimits,
+  /** where the fits run: the `hydra` command's worker pool, so they stay off the event loop; default this thread */
+  runner: ForecastRunner = runInline,
 ): Promise<{ predictions: PredictionBody[]; unavailable: Array<{ series: SeriesInfo; reason: string }> }> {
   const stored = await readForecasts(db, {
     seriesIds: r.series.map((s) => s.id),
@@ -88,57 +99,49 @@ export async function predict(
   if (toCompute.length > 0) {
     const started = performance.now();
     const grid = chooseGrid(DEFAULT_ON_DEMAND_LOOKBACK_MS, r.horizonMs);
+    const histories: SeriesHistory[] = [];
     for (const outcome of await readHistories(db, toCompute, grid, r.now)) {
-      if (!('history' in outcome)) {
-        unavailable.push({ series: outcome.series, reason: outcome.skipped });
-        continue;
-      }
+      if ('history' in outcome) histories.push(outcome.history);
+      else unavailable.push({ series: outcome.series, reason: outcome.skipped });
+    }
+    const tasks: ForecastTask[] = histories.map((h) => ({
+      values: h.values,
+      periods: h.periods,
+      intervalSeconds: h.stepMs / 1000,
+      horizon: grid.horizonSteps,
+      levels: [r.level],
+      model: 'auto',
+    }));
+    const budget = AbortSignal.timeout(Math.max(0, Math.ceil(limits.onDemandBudgetMs - (performance.now() - started))));
+    const overBudget = () => {
       const elapsed = performance.now() - started;
-      if (elapsed > limits.onDemandBudgetMs) {
-        throw Errors.queryTooLarge(
-          `forecasting on request took more than the time budget of ${limits.onDemandBudgetMs} ms; narrow the selector or ask for a shorter horizon`,
-          { limit: 'onDemandBudgetMs', max: limits.onDemandBudgetMs, elapsedMs: Math.round(elapsed) },
-        );
+      return Errors.queryTooLarge(
+        `forecasting on request took more than the time budget of ${limits.onDemandBudgetMs} ms; narrow the selector or ask for a shorter horizon`,
+        { limit: 'onDemandBudgetMs', max: limits.onDemandBudgetMs, elapsedMs: Math.round(elapsed) },
+      );
+    };
+    let outcomes: ForecastOutcome[] = [];
+    try {
+      // The forecast job's policy: a few series fit here (the pool starts its workers per batch, about 2 s on a
+      // loaded 2-core machine, more than a few fits take), more go to the runner.
+      const run = tasks.length > limits.inlineMaxSeries ? runner : runInline;
+      outcomes = tasks.length === 0 ? [] : await run(tasks, budget);
+    } catch (err) {
+      if (budget.aborted) throw overBudget();
+      throw err;
+    }
+    if (performance.now() - started > limits.onDemandBudgetMs) throw overBudget();
+    histories.forEach((h, i) => {
+      const result = outcomes[i]?.result;
+      if (!result) {
+        unavailable.push({ series: h.series, reason: `forecast failed: ${outcomes[i]?.error ?? 'no result'}` });
+        return;
       }
-      const h = outcome.history;
-      const result = forecastTask({
-        values: h.values,
-        periods: h.periods,
-        intervalSeconds: h.stepMs / 1000,
-        horizon: grid.horizonSteps,
-        levels: [r.level],
-        model: 'auto',
-      });
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!result.result) {
-        unavailable.push({ series: h.series, reason: `forecast failed: ${result.error ?? 'unknown error'}` });
-        continue;
-      }
-      const { forecast } = result.result;
       forecasts.set(h.series.id, {
         source: 'computed',
-        f: {
-          monitor: '',
-          seriesId: h.series.id,
-          createdAt: r.now,
-          model: result.result.model,
-          description: result.result.description,
-          holdoutMase: result.result.holdoutMase,
-          baselineMase: baselineMaseOf(result.result),
-          fallback: result.result.fallback ?? null,
-          level: r.level,
-          stepMs: h.stepMs,
-          firstTime: h.lastTime + h.stepMs,
-          lastObservedTime: h.lastTime,
-          lastValue: h.lastValue,
-          historyPoints: h.values.length,
-          periods: h.periods,
-          mean: forecast.mean,
-          lower: forecast.lower[0] ?? forecast.mean,
-          upper: forecast.upper[0] ?? forecast.mean,
-        },
+        f: toStoredForecast(h, result, { monitor: '', createdAt: r.now, level: r.level }),
       });
-    }
+    });
   }
   const predictions = r.series.flatMap((s): PredictionBody[] => {
     const entry = forecasts.get(s.id);

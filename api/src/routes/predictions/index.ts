@@ -18,7 +18,7 @@ import {
 import type { QueryLimits } from '../../limits.ts';
 import { parseDurationSeconds } from '../../params/time.ts';
 import { selectorMatchers } from '../../params/selector.ts';
-import type { ThresholdSpec } from '@hydra/analysis';
+import type { ForecastRunner, ThresholdSpec } from '@hydra/analysis';
 import { DEFAULT_PREDICTION_LIMITS, predict, type PredictionLimits } from './answer.ts';
 
 export const DEFAULT_HORIZON_SECONDS = 24 * 3_600;
@@ -33,6 +33,8 @@ export interface PredictionRoutesOptions {
   predictionLimits?: Partial<PredictionLimits>;
   /** epoch ms; injectable for tests */
   clock?: () => number;
+  /** where forecasts computed on request are fitted (the `hydra` command's worker pool); default this thread */
+  runner?: ForecastRunner;
 }
 
 /** The thresholds of the request, `direction` given once for all or once per threshold. */
@@ -114,6 +116,7 @@ const predictionRoutes: FastifyPluginAsyncTypebox<PredictionRoutesOptions> = asy
           now,
         },
         predictionLimits,
+        options.runner,
       );
       return { now, horizonSeconds, predictions, unavailable };
     },

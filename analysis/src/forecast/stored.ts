@@ -1,0 +1,34 @@
+/** A fitted forecast of one series' history as the forecasts table stores it (the job) and GET /predictions answers it. */
+import type { SeriesForecast } from '@hydra/analytics';
+import type { StoredForecast } from '@hydra/storage';
+import type { SeriesHistory } from './history.ts';
+import { baselineMaseOf } from './runner.ts';
+
+/** The forecast of `history` fitted as `result`, at the single `level` it was asked for. */
+export function toStoredForecast(
+  history: SeriesHistory,
+  result: SeriesForecast,
+  at: { monitor: string; createdAt: number; level: number },
+): StoredForecast {
+  const f = result.forecast;
+  return {
+    monitor: at.monitor,
+    seriesId: history.series.id,
+    createdAt: at.createdAt,
+    model: result.model,
+    description: result.description,
+    holdoutMase: result.holdoutMase,
+    baselineMase: baselineMaseOf(result),
+    fallback: result.fallback ?? null,
+    level: at.level,
+    stepMs: history.stepMs,
+    firstTime: history.lastTime + history.stepMs,
+    lastObservedTime: history.lastTime,
+    lastValue: history.lastValue,
+    historyPoints: history.values.length,
+    periods: history.periods,
+    mean: f.mean,
+    lower: f.lower[0] ?? f.mean,
+    upper: f.upper[0] ?? f.mean,
+  };
+}
