@@ -17,8 +17,34 @@ const VIEWPORT = { width: 1600, height: 1000 };
 const DRAW_TIMEOUT_MS = 20_000;
 /** The range of the views: short, so the live demo alone gives every sparkline several buckets. */
 const RANGE = 'now-15m';
-/** How long the alerts test waits for the anomaly job to open an alert. */
-const ALERT_WAIT_MS = 90_000;
+/** How long the alerts test waits for the anomaly job to open an alert (a demo incident's, or the injected one's). */
+const ALERT_WAIT_MS = 240_000;
+/** How long it waits for one of the demo's own incidents before it injects a CPU saturation. */
+const ALERT_QUIET_MS = 20_000;
+
+/** One OTLP/JSON request: the demo host `host` reports system.cpu.utilization 0.99 at `timeMs` (same series). */
+function saturatedCpu(host: string, timeMs: number): unknown {
+  const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  return {
+    resourceMetrics: [
+      {
+        resource: { attributes: [attribute('service.name', 'demo-shop'), attribute('host.name', host)] },
+        scopeMetrics: [
+          {
+            scope: { name: 'hydra-demo' },
+            metrics: [
+              {
+                name: 'system.cpu.utilization',
+                unit: '1',
+                gauge: { dataPoints: [{ timeUnixNano: `${timeMs}000000`, asDouble: 0.99 }] },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
 
 describe('dashboard in Chromium against hydra up', () => {
   let up: HydraUp;
@@ -103,42 +129,58 @@ describe('dashboard in Chromium against hydra up', () => {
     await shot('explorer');
   });
 
-  it("alerts: the anomaly job's alerts are listed, one is opened and acknowledged; monitors lists their monitor", async () => {
-    // hydra up runs the anomaly job on a schedule over the seeded history; wait for its first alerts.
-    const deadline = Date.now() + ALERT_WAIT_MS;
-    let alerts: { id: number; state: string; acknowledged: unknown }[] = [];
-    while (Date.now() < deadline && alerts.length === 0) {
-      const res = await fetch(`${up.apiUrl}/alerts?history=true&limit=100`);
-      expect(res.status).toBe(200);
-      alerts = ((await res.json()) as { alerts: typeof alerts }).alerts;
-      if (alerts.length === 0) await new Promise((r) => setTimeout(r, 2000));
-    }
-    expect(alerts.length, `no alert within ${ALERT_WAIT_MS} ms:\n${up.output().slice(-2000)}`).toBeGreaterThan(0);
-    const open = alerts.find((a) => a.state !== 'resolved' && a.acknowledged === null);
-    const target = open ?? alerts[0]!;
+  it(
+    "alerts: the anomaly job's alerts are listed, one is opened and acknowledged; monitors lists their monitor",
+    async () => {
+      // The demo's own incidents follow a time-of-day schedule, and only an onset within the alert horizon (30 min)
+      // opens an alert, so a run may start with none due. Then the test makes one, the way a workload would: web-1
+      // reports its CPU saturated over OTLP, and the anomaly job (every minute) must score it and open the alert.
+      const deadline = Date.now() + ALERT_WAIT_MS;
+      const injectFrom = Date.now() + ALERT_QUIET_MS;
+      let alerts: { id: number; state: string; acknowledged: unknown }[] = [];
+      while (Date.now() < deadline && alerts.length === 0) {
+        const res = await fetch(`${up.apiUrl}/alerts?history=true&limit=100`);
+        expect(res.status).toBe(200);
+        alerts = ((await res.json()) as { alerts: typeof alerts }).alerts;
+        if (alerts.length > 0) break;
+        if (Date.now() >= injectFrom) {
+          const sent = await fetch(`${up.otlpHttpUrl}/v1/metrics`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(saturatedCpu('web-1', Date.now())),
+          });
+          expect(sent.status, await sent.text()).toBe(200);
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      expect(alerts.length, `no alert within ${ALERT_WAIT_MS} ms:\n${up.output().slice(-2000)}`).toBeGreaterThan(0);
+      const open = alerts.find((a) => a.state !== 'resolved' && a.acknowledged === null);
+      const target = open ?? alerts[0]!;
 
-    await page.goto(`${up.dashboardUrl}/alerts?state=all&from=now-24h&to=now`);
-    const rows = page.getByRole('table', { name: 'alerts' }).getByRole('row');
-    await expect.poll(() => rows.count(), { timeout: DRAW_TIMEOUT_MS }).toBeGreaterThan(1);
-    await page.goto(`${up.dashboardUrl}/alerts?state=all&from=now-24h&to=now&id=${target.id}`);
-    const detail = page.getByRole('region', { name: `alert ${target.id}` });
-    await detail.waitFor({ timeout: DRAW_TIMEOUT_MS });
-    await detail.locator(DRAWN_LINE).first().waitFor({ timeout: DRAW_TIMEOUT_MS });
-    if (open) {
-      await detail.getByLabel('comment').fill('e2e: looking into it');
-      await detail.getByRole('button', { name: 'Acknowledge' }).click();
-      await detail.getByRole('button', { name: 'Acknowledged' }).waitFor({ timeout: DRAW_TIMEOUT_MS });
-      const stored = (await (await fetch(`${up.apiUrl}/alerts/${target.id}`)).json()) as {
-        acknowledged: { comment: string } | null;
-      };
-      expect(stored.acknowledged?.comment).toBe('e2e: looking into it');
-    }
-    await shot('alerts');
+      await page.goto(`${up.dashboardUrl}/alerts?state=all&from=now-24h&to=now`);
+      const rows = page.getByRole('table', { name: 'alerts' }).getByRole('row');
+      await expect.poll(() => rows.count(), { timeout: DRAW_TIMEOUT_MS }).toBeGreaterThan(1);
+      await page.goto(`${up.dashboardUrl}/alerts?state=all&from=now-24h&to=now&id=${target.id}`);
+      const detail = page.getByRole('region', { name: `alert ${target.id}` });
+      await detail.waitFor({ timeout: DRAW_TIMEOUT_MS });
+      await detail.locator(DRAWN_LINE).first().waitFor({ timeout: DRAW_TIMEOUT_MS });
+      if (open) {
+        await detail.getByLabel('comment').fill('e2e: looking into it');
+        await detail.getByRole('button', { name: 'Acknowledge' }).click();
+        await detail.getByRole('button', { name: 'Acknowledged' }).waitFor({ timeout: DRAW_TIMEOUT_MS });
+        const stored = (await (await fetch(`${up.apiUrl}/alerts/${target.id}`)).json()) as {
+          acknowledged: { comment: string } | null;
+        };
+        expect(stored.acknowledged?.comment).toBe('e2e: looking into it');
+      }
+      await shot('alerts');
 
-    await page.goto(`${up.dashboardUrl}/monitors?from=now-24h&to=now`);
-    await page.getByRole('table', { name: 'monitors' }).waitFor({ timeout: DRAW_TIMEOUT_MS });
-    await shot('monitors');
-  });
+      await page.goto(`${up.dashboardUrl}/monitors?from=now-24h&to=now`);
+      await page.getByRole('table', { name: 'monitors' }).waitFor({ timeout: DRAW_TIMEOUT_MS });
+      await shot('monitors');
+    },
+    ALERT_WAIT_MS + 60_000,
+  );
 
   it('raised no uncaught errors in the page', () => {
     expect(pageErrors).toEqual([]);

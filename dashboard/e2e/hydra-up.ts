@@ -18,6 +18,8 @@ export const UP_TIMEOUT_MS = 150_000;
 export interface HydraUp {
   dashboardUrl: string;
   apiUrl: string;
+  /** the OTLP/HTTP receiver's base URL (POST `${otlpHttpUrl}/v1/metrics`) */
+  otlpHttpUrl: string;
   /** ms from spawn until the dashboard served its bundle */
   startedInMs: number;
   output(): string;
@@ -123,6 +125,7 @@ export async function startHydraUp(
   return {
     dashboardUrl,
     apiUrl: `http://127.0.0.1:${api}`,
+    otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
     startedInMs: Date.now() - started,
     output: () => out,
     stop,
