@@ -189,6 +189,18 @@ describe.each(testBackends())('alert and analytics routes on %s', (backend) => {
       },
     });
     expect(badRegex.json()).toMatchObject({ error: 'invalid_parameter', details: { param: 'matchers' } });
+    const lookahead = await app.inject({
+      method: 'POST',
+      url: '/silences',
+      payload: {
+        matchers: [{ name: 'host.name', op: '=~', value: '(?!web-1).*' }],
+        endsAt: String(Date.now() + 3_600_000),
+        createdBy: 'ops',
+        comment: 'deploy',
+      },
+    });
+    expect(lookahead.statusCode).toBe(400);
+    expect(lookahead.json().message).toContain(`'host.name=~"(?!web-1).*"'`);
     const ok = await app.inject({
       method: 'POST',
       url: '/silences',

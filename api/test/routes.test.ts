@@ -123,6 +123,26 @@ describe.each(testBackends())('routes on %s', (backend) => {
       });
     });
 
+    it('refuses what Prometheus refuses (RE2: no lookahead), naming the matcher', async () => {
+      const res = await get(`/metrics?match=${encodeURIComponent('host.name=~"(?!web-1).*"')}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        error: 'invalid_parameter',
+        message:
+          "match 'host.name=~\"(?!web-1).*\"': regular expression for 'host.name' is invalid: " +
+          'invalid or unsupported Perl syntax: `(?!`',
+        details: { param: 'match' },
+      });
+      const backreference = await get(`/metrics?match=${encodeURIComponent('host.name=~"(w)\\1"')}`);
+      expect(backreference.statusCode).toBe(400);
+    });
+
+    it("evaluates RE2's leading (?i) as case-insensitive", async () => {
+      const res = await get(`/metrics?name=${CPU.name}&match=${encodeURIComponent('host.name=~"(?i)WEB-1"')}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json<RangeBody>().series.map((s) => s.labels['host.name'])).toEqual(['web-1']);
+    });
+
     it('names a bad time', async () => {
       expect((await get('/metrics?from=tuesday')).json()).toMatchObject({
         error: 'invalid_parameter',

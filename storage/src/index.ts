@@ -82,6 +82,7 @@ export {
   type SeriesInfo,
 } from './query/series.ts';
 export { METRIC_NAME_LABEL, validateMatchers } from './query/matchers.ts';
+export { matcherRegexProblem, matchesRe2, re2Problem, postgresRegex, type PostgresRegex } from './query/regex.ts';
 export * from './analysis/index.ts';
 export * from './forecasts/index.ts';
 export * from './exports/index.ts';

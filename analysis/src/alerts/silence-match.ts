@@ -1,23 +1,9 @@
 /**
  * Label matching for silences, with the Prometheus semantics the rest of
  * hydra uses: a missing label is the empty string, regular expressions are
- * fully anchored.
+ * fully anchored RE2 (storage's matchesRe2, the same engine that validates them).
  */
-import type { LabelMatcher } from '@hydra/storage';
-
-/** Compiled regular expressions, bounded. */
-const REGEX_CACHE_SIZE = 1_000;
-const cache = new Map<string, RegExp>();
-
-function anchored(pattern: string): RegExp {
-  let re = cache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^(?:${pattern})$`, 'u');
-    if (cache.size >= REGEX_CACHE_SIZE) cache.clear();
-    cache.set(pattern, re);
-  }
-  return re;
-}
+import { matchesRe2, type LabelMatcher } from '@hydra/storage';
 
 /** True when `labels` satisfy every matcher. */
 export function matchesAll(matchers: readonly LabelMatcher[], labels: Readonly<Record<string, string>>): boolean {
@@ -29,9 +15,9 @@ export function matchesAll(matchers: readonly LabelMatcher[], labels: Readonly<R
       case '!=':
         return value !== m.value;
       case '=~':
-        return anchored(m.value).test(value);
+        return matchesRe2(m.value, value);
       case '!~':
-        return !anchored(m.value).test(value);
+        return !matchesRe2(m.value, value);
     }
   });
 }

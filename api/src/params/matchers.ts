@@ -5,7 +5,7 @@
  * anchored at both ends by storage, as in Prometheus, and are checked here so
  * a bad one is refused with the parameter named instead of failing in SQL.
  */
-import type { LabelMatcher, MatchOp } from '@hydra/storage';
+import { matcherRegexProblem, type LabelMatcher, type MatchOp } from '@hydra/storage';
 import { Errors } from '@hydra/contract';
 
 /** Label names: OTel attribute keys (dots, slashes, dashes) as well as Prometheus names. */
@@ -101,13 +101,6 @@ function checkRegex(param: string, input: string, name: string, pattern: string,
       input,
     );
   }
-  try {
-    new RegExp(`^(?:${pattern})$`);
-  } catch (err) {
-    throw Errors.invalidParameter(
-      param,
-      `regular expression for '${name}' is invalid: ${(err as Error).message}`,
-      input,
-    );
-  }
+  const problem = matcherRegexProblem(pattern);
+  if (problem) throw Errors.invalidParameter(param, `regular expression for '${name}' is invalid: ${problem}`, input);
 }

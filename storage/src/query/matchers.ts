@@ -1,12 +1,13 @@
 /**
  * Label matchers → SQL over `series s JOIN metric m`, Prometheus semantics:
  * `=` and `!=` compare the label's value, a missing label counting as '';
- * `=~` and `!~` are fully anchored regular expressions (PostgreSQL ARE, which
- * accepts the RE2 subset people write in practice). `__name__` matches the
+ * `=~` and `!~` are fully anchored RE2 regular expressions (checked by re2js,
+ * evaluated by PostgreSQL's ARE: see regex.ts). `__name__` matches the
  * metric name. `=` on a non-empty value uses the GIN index (labels @> …).
  */
 import { InvalidQueryError } from '../errors.ts';
 import type { LabelMatcher } from '../types.ts';
+import { matcherRegexProblem, postgresRegex } from './regex.ts';
 import type { SqlParams } from './sql-params.ts';
 
 /** The label that names the metric, as in Prometheus. */
@@ -28,13 +29,12 @@ export function validateMatchers(matchers: readonly LabelMatcher[]): void {
       throw new InvalidQueryError(`matchers[${i}].op`, `'${String(m.op)}' is not one of =, !=, =~, !~`);
     if (typeof m.value !== 'string') throw new InvalidQueryError(`matchers[${i}].value`, 'must be a string');
     if (m.op === '=~' || m.op === '!~') {
-      try {
-        new RegExp(`^(?:${m.value})$`);
-      } catch (err) {
-        throw new InvalidQueryError(`matchers[${i}].value`, `invalid regular expression: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
+      const problem = matcherRegexProblem(m.value);
+      if (problem)
+        throw new InvalidQueryError(
+          `matchers[${i}].value`,
+          `invalid regular expression for '${m.name}${m.op}"${m.value}"': ${problem}`,
+        );
     }
   });
 }
@@ -50,9 +50,12 @@ function matcherSql(m: LabelMatcher, p: SqlParams): string {
     case '!=':
       return `${value} <> ${p.add(m.value)}::text`;
     case '=~':
-      return `${value} ~ ('^(?:' || ${p.add(m.value)}::text || ')$')`;
-    case '!~':
-      return `${value} !~ ('^(?:' || ${p.add(m.value)}::text || ')$')`;
+    case '!~': {
+      const re = postgresRegex(m.value);
+      if (typeof re === 'string') throw new InvalidQueryError('matchers', re);
+      const op = `${m.op === '!~' ? '!' : ''}~${re.caseInsensitive ? '*' : ''}`;
+      return `${value} ${op} ('^(?:' || ${p.add(re.pattern)}::text || ')$')`;
+    }
   }
 }
 
