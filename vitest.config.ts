@@ -1,30 +1,34 @@
+/**
+ * `npm test`: the unit tier, what Node alone runs (testing/tiers.ts has the rule; `npm run test:integration`,
+ * vitest.integration.config.ts, is the other tier).
+ */
 import { defineConfig } from 'vitest/config';
-import { K8S_TEST_GLOB, K8S_TEST_OPTIONS } from './vitest.k8s.config.ts';
+import { INTEGRATION_TEST_GLOB, K8S_TEST_GLOB } from './testing/tiers.ts';
 
-/** The operator's integration tests need the control plane of `scripts/testenv.sh start`; only then are they collected. */
-const k8s = process.env.HYDRA_TEST_KUBECONFIG ? [{ test: { name: 'k8s', ...K8S_TEST_OPTIONS } }] : [];
+/** Options both tiers share. */
+export const SHARED_TEST_OPTIONS = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  // 2-core machines: a few files at a time, each in its own process.
+  pool: 'forks' as const,
+  maxWorkers: 2,
+};
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // 2-core machines: a few files at a time, each in its own process.
-    pool: 'forks',
-    maxWorkers: 2,
+    ...SHARED_TEST_OPTIONS,
     projects: [
-      // Every package's node tests (unchanged: */test/**/*.test.ts, the dashboard excluded).
+      // Every package's node tests, the dashboard's and the integration tier's excluded.
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['*/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'dashboard/**', K8S_TEST_GLOB],
+          exclude: ['**/node_modules/**', 'dashboard/**', INTEGRATION_TEST_GLOB, K8S_TEST_GLOB],
         },
       },
-      // The dashboard's component tests (happy-dom, msw) and its browser tests (Chromium against `hydra up`).
+      // The dashboard's component tests (happy-dom, msw).
       'dashboard/vitest.config.ts',
-      'dashboard/vitest.e2e.config.ts',
-      ...k8s,
     ],
   },
 });

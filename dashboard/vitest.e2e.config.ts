@@ -1,9 +1,11 @@
 /**
  * The dashboard's browser tests: Debian's Chromium driven by playwright-core
  * against a spawned `hydra up` (temporary data directory, free ports, demo
- * workload). One file at a time: each starts a whole hydra.
+ * workload). One file at a time: each starts a whole hydra. Part of the integration tier
+ * (`npm run test:integration`): its preflight checks that Chromium is installed.
  */
 import { defineProject } from 'vitest/config';
+import { PREFLIGHT } from '../testing/tiers.ts';
 
 export default defineProject({
   root: import.meta.dirname,
@@ -14,5 +16,6 @@ export default defineProject({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    globalSetup: [PREFLIGHT],
   },
 });

@@ -1,7 +1,7 @@
 /**
  * A live `hydra up` scraped by a real Prometheus (Debian's `prometheus`, 2.42),
  * for tests that check what hydra exports through Prometheus's HTTP API:
- * cli/test/prometheus-scrape.test.ts and the Grafana dashboard test.
+ * cli/test/prometheus-scrape.integration.test.ts and the Grafana dashboard test.
  *
  * `startHydraWithPrometheus()` spawns `hydra up` (demo workload, one day of
  * seeded history, free ports, a fresh data directory; the real PostgreSQL of

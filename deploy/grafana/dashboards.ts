@@ -6,7 +6,7 @@
  *
  *   npx tsx deploy/grafana/dashboards.ts
  *
- * deploy/test/grafana-dashboards.test.ts fails when the committed JSON differs from what this writes.
+ * deploy/test/grafana-dashboards.integration.test.ts fails when the committed JSON differs from what this writes.
  * Metric and label names are those hydra's exports carry (docs/operations.md): the OTel Prometheus exporter's names
  * (dots → underscores, `_total` on counters, no unit suffix) and sanitized label keys (`host.name` →
  * `host_name`); the analysis families carry `monitor`, `monitor_namespace` and `metric`.

@@ -1,13 +1,12 @@
 /**
- * Shared helpers of the delivery tests: where the repository is, finding the command-line tools they drive (helm,
- * kubectl, actionlint — on PATH or in ~/go/bin, where `go install` puts them), running them, and rendering the chart.
+ * Shared helpers of the delivery tests: where the repository is, running the command-line tools they drive (helm,
+ * kubectl, actionlint — found by testing/tools.ts on PATH or in ~/go/bin), and rendering the chart.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { findTool } from '../../testing/tools.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHART_DIR = path.join(REPO_ROOT, 'charts', 'hydra');
@@ -19,31 +18,6 @@ const MAX_TOOL_OUTPUT_BYTES = 32 * 1024 * 1024;
 export const GENERATED_KEYS_ANNOTATION = 'hydra.io/generated-keys';
 /** What a generated secret value becomes in a golden render. */
 export const GENERATED_PLACEHOLDER = '<generated>';
-
-/** Install hints shown when a tool is missing (the tests never skip: a missing tool is a failure that says why). */
-const INSTALL_HINTS: Record<string, string> = {
-  helm: 'GOFLAGS= go install helm.sh/helm/v3/cmd/helm@v3.22.0',
-  kubectl: 'apt-get install -y kubernetes-client',
-  actionlint: 'GOFLAGS= go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
-  shellcheck: 'apt-get install -y shellcheck',
-  promtool: 'apt-get install -y prometheus',
-};
-
-/** The absolute path of `name` on PATH or in ~/go/bin; throws naming the install command when absent. */
-export function findTool(name: string): string {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), path.join(homedir(), 'go', 'bin')];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory; try the next
-    }
-  }
-  throw new Error(`${name} is not installed (looked on PATH and in ~/go/bin): ${INSTALL_HINTS[name] ?? ''}`);
-}
 
 export interface ToolResult {
   code: number;

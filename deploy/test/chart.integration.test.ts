@@ -2,7 +2,7 @@
  * charts/hydra without a cluster: `helm lint`, golden renders of the default values and realistic values files,
  * the values schema refusing bad input, generated secrets, pod security on every workload, and the CRD kept in
  * step with k8s/crds/. (The renders are applied to a real API server in k8s/chart-install.test.ts.)
- * `UPDATE_GOLDEN=1 npx vitest run deploy/test/chart.test.ts` rewrites the golden files.
+ * `UPDATE_GOLDEN=1 npx vitest run deploy/test/chart.integration.test.ts` rewrites the golden files.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

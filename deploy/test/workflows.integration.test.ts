@@ -7,7 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, findTool, runTool } from './tools.ts';
+import { findTool } from '../../testing/tools.ts';
+import { REPO_ROOT, runTool } from './tools.ts';
 
 const WORKFLOWS_DIR = path.join(REPO_ROOT, '.github', 'workflows');
 const SCRIPTS = ['run_demo.sh', 'deploy/e2e/run.sh'];
@@ -44,6 +45,7 @@ describe('GitHub Actions workflows', () => {
       'npm run lint',
       'npm run typecheck',
       'npm test',
+      'npm run test:integration',
       'npm run test:k8s',
       'scripts/testenv.sh start',
     ])

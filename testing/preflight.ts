@@ -1,0 +1,108 @@
+/**
+ * Global setup of every integration-tier project (vitest.integration.config.ts): before a project's first test
+ * file runs, checks that this machine has what the project drives, and otherwise fails the run with one list of
+ * what is missing and the command that installs each. Nothing is skipped: a missing tool is a failure that says
+ * why. Vitest calls it only for a project that has test files queued, so running one file asks only for the tools
+ * of that file's project.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import {
+  ALERTMANAGER_INSTALL,
+  ALERTMANAGER_PATH,
+  CHROMIUM_INSTALL,
+  CHROMIUM_PATH,
+  CONTROL_PLANE_START,
+  INSTALL_HINTS,
+  JUPYTER_INSTALL,
+  JUPYTER_MODULES,
+  JUPYTER_PYTHON,
+  lookupTool,
+} from './tools.ts';
+
+/** How long the PostgreSQL check waits for a connection. */
+const DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+/** How long the Python import check may take (matplotlib's first import builds a font cache). */
+const PYTHON_CHECK_TIMEOUT_MS = 60_000;
+
+/** One requirement: undefined when met, otherwise what is wrong and how to fix it. */
+type Check = () => Promise<string | undefined> | string | undefined;
+
+function tool(name: string): Check {
+  return () => (lookupTool(name) ? undefined : `${name} (looked on PATH and in ~/go/bin): ${INSTALL_HINTS[name]}`);
+}
+
+function file(what: string, filePath: string, install: string): Check {
+  return () => (existsSync(filePath) ? undefined : `${what} (${filePath}): ${install}`);
+}
+
+const postgres: Check = async () => {
+  const url = process.env.HYDRA_TEST_DATABASE_URL;
+  if (!url) {
+    return (
+      'PostgreSQL: set HYDRA_TEST_DATABASE_URL to a PostgreSQL 15+ whose user may create databases, e.g. ' +
+      'postgres://postgres@127.0.0.1:5432/test (apt-get install -y postgresql)'
+    );
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ may: boolean }>(
+      'SELECT rolcreatedb OR rolsuper AS may FROM pg_roles WHERE rolname = current_user',
+    );
+    return rows[0]?.may ? undefined : `PostgreSQL at HYDRA_TEST_DATABASE_URL: its user may not CREATE DATABASE`;
+  } catch (err) {
+    return `PostgreSQL at HYDRA_TEST_DATABASE_URL does not answer: ${(err as Error).message}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+const jupyter: Check = () => {
+  const result = spawnSync(JUPYTER_PYTHON, ['-c', `import ${JUPYTER_MODULES.join(', ')}`], {
+    encoding: 'utf8',
+    timeout: PYTHON_CHECK_TIMEOUT_MS,
+  });
+  if (result.status === 0) return undefined;
+  const reason = result.error?.message ?? result.stderr.trim().split('\n').at(-1) ?? `exit ${result.status}`;
+  return `Jupyter for the notebook test (${JUPYTER_PYTHON}: ${reason}): ${JUPYTER_INSTALL}`;
+};
+
+const controlPlane: Check = () => {
+  const kubeconfig = process.env.HYDRA_TEST_KUBECONFIG;
+  if (kubeconfig && existsSync(kubeconfig)) return undefined;
+  const why = kubeconfig ? `HYDRA_TEST_KUBECONFIG names a missing file ${kubeconfig}` : 'HYDRA_TEST_KUBECONFIG unset';
+  return `the Kubernetes test control plane (${why}): ${CONTROL_PLANE_START}`;
+};
+
+/** What each integration project needs, by its vitest project name. */
+export const REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
+  integration: [
+    postgres,
+    tool('helm'),
+    tool('actionlint'),
+    tool('shellcheck'),
+    tool('prometheus'),
+    tool('promtool'),
+    file('Alertmanager', ALERTMANAGER_PATH, ALERTMANAGER_INSTALL),
+    jupyter,
+  ],
+  'dashboard-e2e': [file('Chromium', CHROMIUM_PATH, CHROMIUM_INSTALL)],
+  k8s: [controlPlane, tool('kubectl'), tool('helm')],
+};
+
+export default async function preflight(project: TestProject): Promise<void> {
+  const checks = REQUIREMENTS[project.name];
+  if (!checks) throw new Error(`testing/preflight.ts: no requirements declared for project "${project.name}"`);
+  const missing = (await Promise.all(checks.map((check) => check()))).filter((m): m is string => m !== undefined);
+  if (missing.length === 0) return;
+  throw new Error(
+    [
+      `The "${project.name}" integration tests need what this machine lacks:`,
+      ...missing.map((m) => `  - ${m}`),
+      '`bash .ci/run` installs all of it (Debian/Ubuntu, as root); `npm test` runs the tests that need Node alone.',
+    ].join('\n'),
+  );
+}
