@@ -2,8 +2,8 @@
  * Global setup of every integration-tier project (vitest.integration.config.ts): before a project's first test
  * file runs, checks that this machine has what the project drives, and otherwise fails the run with one list of
  * what is missing and the command that installs each. Nothing is skipped: a missing tool is a failure that says
- * why. Vitest calls it only for a project that has test files queued, so running one file asks only for the tools
- * of that file's project.
+ * why. Only the projects with test files queued are checked, so running one file asks only for the tools of that
+ * file's project.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,10 +16,13 @@ import {
   CHROMIUM_PATH,
   CONTROL_PLANE_START,
   INSTALL_HINTS,
+  isExecutable,
   JUPYTER_INSTALL,
   JUPYTER_MODULES,
   JUPYTER_PYTHON,
   lookupTool,
+  PROMETHEUS_BINARY,
+  PROMTOOL_BINARY,
 } from './tools.ts';
 
 /** How long the PostgreSQL check waits for a connection. */
@@ -30,12 +33,16 @@ const PYTHON_CHECK_TIMEOUT_MS = 60_000;
 /** One requirement: undefined when met, otherwise what is wrong and how to fix it. */
 type Check = () => Promise<string | undefined> | string | undefined;
 
-function tool(name: string): Check {
-  return () => (lookupTool(name) ? undefined : `${name} (looked on PATH and in ~/go/bin): ${INSTALL_HINTS[name]}`);
+/** `command` is a path (checked as it is) or a name looked for on PATH and in ~/go/bin. */
+function tool(name: string, command = name): Check {
+  return () => {
+    if (command.includes('/') ? isExecutable(command) : lookupTool(command)) return undefined;
+    return `${name} (${command.includes('/') ? command : 'looked on PATH and in ~/go/bin'}): ${INSTALL_HINTS[name]}`;
+  };
 }
 
-function file(what: string, filePath: string, install: string): Check {
-  return () => (existsSync(filePath) ? undefined : `${what} (${filePath}): ${install}`);
+function executable(what: string, filePath: string, install: string): Check {
+  return () => (isExecutable(filePath) ? undefined : `${what} (${filePath}): ${install}`);
 }
 
 const postgres: Check = async () => {
@@ -84,24 +91,51 @@ export const REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
     tool('helm'),
     tool('actionlint'),
     tool('shellcheck'),
-    tool('prometheus'),
-    tool('promtool'),
-    file('Alertmanager', ALERTMANAGER_PATH, ALERTMANAGER_INSTALL),
+    tool('prometheus', PROMETHEUS_BINARY),
+    tool('promtool', PROMTOOL_BINARY),
+    executable('Alertmanager', ALERTMANAGER_PATH, ALERTMANAGER_INSTALL),
     jupyter,
   ],
-  'dashboard-e2e': [file('Chromium', CHROMIUM_PATH, CHROMIUM_INSTALL)],
+  'dashboard-e2e': [executable('Chromium', CHROMIUM_PATH, CHROMIUM_INSTALL)],
   k8s: [controlPlane, tool('kubectl'), tool('helm')],
 };
 
+/** Set once the first project's preflight has checked every queued project (they share the main process). */
+const CHECKED = Symbol.for('hydra.test.preflight');
+
+/**
+ * The integration projects with test files queued in this run: those `--project` kept, holding a file that the
+ * run's file filters (`npm run test:integration -- deploy/test`) match.
+ */
+async function queuedProjects(project: TestProject): Promise<string[]> {
+  const { vitest } = project;
+  // The CLI's file filters: not public API, so a run without them counts every file of the kept projects.
+  const filters = (vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  const specs = await vitest.globTestSpecifications(filters);
+  return [...new Set(specs.map((spec) => spec.project.name))];
+}
+
+/**
+ * Vitest stops at the first global setup that throws, so the first project checks the requirements of every queued
+ * project and fails once with everything missing; the later projects have nothing left to check.
+ */
 export default async function preflight(project: TestProject): Promise<void> {
-  const checks = REQUIREMENTS[project.name];
-  if (!checks) throw new Error(`testing/preflight.ts: no requirements declared for project "${project.name}"`);
-  const missing = (await Promise.all(checks.map((check) => check()))).filter((m): m is string => m !== undefined);
-  if (missing.length === 0) return;
+  const state = globalThis as { [CHECKED]?: boolean };
+  if (state[CHECKED]) return;
+  state[CHECKED] = true;
+  const names = new Set([project.name, ...(await queuedProjects(project))]);
+  const report: string[] = [];
+  for (const name of names) {
+    const checks = REQUIREMENTS[name];
+    if (!checks) throw new Error(`testing/preflight.ts: no requirements declared for project "${name}"`);
+    const missing = (await Promise.all(checks.map((check) => check()))).filter((m): m is string => m !== undefined);
+    if (missing.length > 0) report.push(`${name}:`, ...missing.map((m) => `  - ${m}`));
+  }
+  if (report.length === 0) return;
   throw new Error(
     [
-      `The "${project.name}" integration tests need what this machine lacks:`,
-      ...missing.map((m) => `  - ${m}`),
+      'The integration tests need what this machine lacks (by vitest project):',
+      ...report,
       '`bash .ci/run` installs all of it (Debian/Ubuntu, as root); `npm test` runs the tests that need Node alone.',
     ].join('\n'),
   );

@@ -22,6 +22,10 @@ export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   promtool: 'apt-get install -y prometheus',
 };
 
+/** The Prometheus server and its promtool (PROMETHEUS_BINARY and PROMTOOL_BINARY override PATH). */
+export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? 'prometheus';
+export const PROMTOOL_BINARY = process.env.PROMTOOL_BINARY ?? 'promtool';
+
 /** Debian's Alertmanager (the notifier tests run it). */
 export const ALERTMANAGER_PATH = '/usr/bin/prometheus-alertmanager';
 export const ALERTMANAGER_INSTALL = 'apt-get install -y prometheus-alertmanager';
@@ -30,8 +34,10 @@ export const ALERTMANAGER_INSTALL = 'apt-get install -y prometheus-alertmanager'
 export const CHROMIUM_PATH = process.env.HYDRA_CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_INSTALL = 'apt-get install -y chromium';
 
-/** The Python that executes docs/Forecasting_demo.ipynb (HYDRA_JUPYTER_PYTHON overrides). */
-export const JUPYTER_PYTHON = process.env.HYDRA_JUPYTER_PYTHON ?? 'python3';
+/** The Python that executes docs/Forecasting_demo.ipynb: Debian's, where the apt packages install Jupyter
+ * (HYDRA_JUPYTER_PYTHON overrides). */
+export const JUPYTER_PYTHON =
+  process.env.HYDRA_JUPYTER_PYTHON ?? (isExecutable('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 /** The Python modules the notebook test imports, and their Debian packages. */
 export const JUPYTER_MODULES = ['nbconvert', 'nbclient', 'ipykernel', 'matplotlib', 'requests'] as const;
 export const JUPYTER_INSTALL = `apt-get install -y ${JUPYTER_MODULES.map((m) => `python3-${m}`).join(' ')}`;
@@ -39,20 +45,20 @@ export const JUPYTER_INSTALL = `apt-get install -y ${JUPYTER_MODULES.map((m) => 
 /** What to run when the Kubernetes test control plane is not up. */
 export const CONTROL_PLANE_START = 'scripts/testenv.sh start && eval "$(scripts/testenv.sh env)"';
 
+/** Whether `file` exists and may be executed. */
+export function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The absolute path of `name` on PATH or in ~/go/bin, or undefined. */
 export function lookupTool(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), GO_BIN];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory; try the next
-    }
-  }
-  return undefined;
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), GO_BIN].filter((dir) => dir !== '');
+  return dirs.map((dir) => path.join(dir, name)).find(isExecutable);
 }
 
 /** The absolute path of `name` on PATH or in ~/go/bin; throws naming the install command when absent. */

@@ -11,16 +11,15 @@
  * interpreter, default /usr/bin/python3).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { JUPYTER_PYTHON as PYTHON } from '../../testing/tools.ts';
 import { REPO_ROOT, spawnHydraUp, waitFor, type HydraProcess } from './helpers.ts';
 
 const NOTEBOOK = path.join(REPO_ROOT, 'docs', 'Forecasting_demo.ipynb');
-const PYTHON = process.env.HYDRA_JUPYTER_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 /** Start-up, seeding, the first maintenance pass and the first forecast pass. */
 const FORECAST_TIMEOUT_MS = 150_000;
 const NOTEBOOK_TIMEOUT_MS = 120_000;

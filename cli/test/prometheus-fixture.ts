@@ -24,10 +24,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
+import { PROMETHEUS_BINARY, PROMTOOL_BINARY } from '../../testing/tools.ts';
 import { REPO_ROOT, spawnHydraUp, type HydraProcess } from './helpers.ts';
 
-export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? 'prometheus';
-export const PROMTOOL_BINARY = process.env.PROMTOOL_BINARY ?? 'promtool';
+export { PROMETHEUS_BINARY, PROMTOOL_BINARY };
 /** The scrape job's name (Prometheus's `job` label on every hydra series). */
 export const SCRAPE_JOB = 'hydra';
 /**

@@ -1,8 +1,6 @@
 /** Debian's Chromium through playwright-core, headless, for the browser tests and the benchmark. */
 import { chromium, type Browser } from 'playwright-core';
-
-/** Where Debian's `chromium` package installs the browser (`apt-get install chromium`). */
-export const CHROMIUM_PATH = process.env.HYDRA_CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_PATH } from '../../testing/tools.ts';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
