@@ -16,7 +16,7 @@ import {
   parseHorizons,
   type ExportHorizon,
 } from '@hydra/analysis';
-import type { StorageModeSetting } from '@hydra/storage';
+import { STORAGE_MODES, type StorageModeSetting } from '@hydra/storage';
 
 export const DEFAULT_DATA_DIR = '.hydra';
 export const DEFAULT_HOST = '127.0.0.1';
@@ -43,7 +43,6 @@ export const DEFAULT_EXPORT_MAX_SERIES = 5_000;
 
 const MAX_SEED_DAYS = 90;
 const MAX_RETENTION_DAYS = 36_500;
-const STORAGE_MODES: readonly StorageModeSetting[] = ['auto', 'postgres', 'timescaledb'];
 const AUTH_MODES = ['auto', 'on', 'off'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -405,9 +404,4 @@ class SettingReader {
     if (!/^[A-Za-z0-9.:[\]-]+$/.test(value)) throw new ConfigError(name, `'${value}' is not a host name or IP address`);
     return value;
   }
-}
-
-/** True when `host` only accepts connections from this machine. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }

@@ -4,7 +4,7 @@
  */
 export type { IngestPoint, IngestSeries, IngestResult, RejectReason } from './types.ts';
 export { Ingestor, type IngestorDeps } from './ingestor.ts';
-export { DEFAULT_LIMITS, LIMIT_ENV, limitsFromEnv, resolveLimits, type IngestLimits } from './limits.ts';
+export { DEFAULT_LIMITS, resolveLimits, type IngestLimits } from './limits.ts';
 export {
   startCollector,
   buildHttpReceiver,

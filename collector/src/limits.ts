@@ -1,7 +1,8 @@
 /**
  * Ingest limits: what one request, one series and one point may carry. Every
- * limit has a named default and an environment variable; `resolveLimits`
- * validates a configuration once, at start-up, and fails fast.
+ * limit has a named default (the `hydra` command reads their HYDRA_* variables,
+ * cli/src/config.ts); `resolveLimits` validates a configuration once, at
+ * start-up, and fails fast.
  */
 import { DEFAULT_MAX_SERIES_PER_METRIC as STORAGE_MAX_SERIES_PER_METRIC } from '@hydra/storage';
 
@@ -40,16 +41,6 @@ export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
   maxErrorMessages: DEFAULT_MAX_ERROR_MESSAGES,
 });
 
-/** Environment variable of each limit that operators set. */
-export const LIMIT_ENV: Readonly<Partial<Record<keyof IngestLimits, string>>> = Object.freeze({
-  maxBodyBytes: 'HYDRA_MAX_BODY_BYTES',
-  maxAttributes: 'HYDRA_MAX_ATTRIBUTES',
-  maxLabelLength: 'HYDRA_MAX_LABEL_LENGTH',
-  maxSeriesPerMetric: 'HYDRA_MAX_SERIES_PER_METRIC',
-  maxPointAgeSeconds: 'HYDRA_MAX_POINT_AGE_SECONDS',
-  maxFutureSeconds: 'HYDRA_MAX_FUTURE_SECONDS',
-});
-
 /** Defaults overlaid with `overrides`, validated: throws an Error naming the field and the reason. */
 export function resolveLimits(overrides: Partial<IngestLimits> = {}): IngestLimits {
   const limits: IngestLimits = { ...DEFAULT_LIMITS };
@@ -62,19 +53,4 @@ export function resolveLimits(overrides: Partial<IngestLimits> = {}): IngestLimi
     limits[key] = value;
   }
   return limits;
-}
-
-/** Limits set through the environment (see LIMIT_ENV); unset variables are left out. */
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<IngestLimits> {
-  const out: Partial<IngestLimits> = {};
-  for (const [key, name] of Object.entries(LIMIT_ENV) as Array<[keyof IngestLimits, string]>) {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') continue;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value <= 0) {
-      throw new Error(`${name} must be a positive integer, got '${raw}'`);
-    }
-    out[key] = value;
-  }
-  return out;
 }

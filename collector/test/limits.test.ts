@@ -14,7 +14,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../src/errors.ts';
-import { DEFAULT_LIMITS, limitsFromEnv, resolveLimits } from '../src/limits.ts';
+import { DEFAULT_LIMITS, resolveLimits } from '../src/limits.ts';
 
 describe('ingest limits', () => {
   it('has the documented defaults', () => {
@@ -34,18 +34,6 @@ describe('ingest limits', () => {
     );
     expect(() => resolveLimits({ maxLabelLength: 1.5 })).toThrow(/maxLabelLength must be a positive integer/);
     expect(() => resolveLimits({ nope: 1 } as never)).toThrow("ingest limits: unknown field 'nope'");
-  });
-
-  it('reads HYDRA_* environment variables and names a bad one', () => {
-    expect(
-      limitsFromEnv({ HYDRA_MAX_BODY_BYTES: '1048576', HYDRA_MAX_ATTRIBUTES: ' ', HYDRA_MAX_SERIES_PER_METRIC: '10' }),
-    ).toEqual({
-      maxBodyBytes: 1048576,
-      maxSeriesPerMetric: 10,
-    });
-    expect(() => limitsFromEnv({ HYDRA_MAX_LABEL_LENGTH: '2k' })).toThrow(
-      "HYDRA_MAX_LABEL_LENGTH must be a positive integer, got '2k'",
-    );
   });
 });
 

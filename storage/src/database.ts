@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { metrics } from '@opentelemetry/api';
 import { MigrationError, StorageUnavailableError } from './errors.ts';
-import type { StorageMode, StorageModeSetting } from './types.ts';
+import { STORAGE_MODES, type StorageMode, type StorageModeSetting } from './types.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
 /**
@@ -26,7 +26,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** Table that records applied migrations; also where a database's mode is remembered. */
 export const MIGRATIONS_TABLE = 'hydra_schema_migrations';
 
-const STORAGE_MODES: readonly StorageModeSetting[] = ['auto', 'postgres', 'timescaledb'];
 const MICROS_PER_DAY = 86_400_000_000;
 
 export interface DatabaseOptions {
@@ -43,13 +42,6 @@ export interface DatabaseOptions {
   /** Days of raw data kept; points older than this are refused by callers (see oldestAcceptedTimeUs). */
   retentionDays?: number;
   connectTimeoutMs?: number;
-}
-
-/** Parses `HYDRA_STORAGE` (auto|postgres|timescaledb); throws naming the variable on anything else. */
-export function parseStorageMode(value: string | undefined, variable = 'HYDRA_STORAGE'): StorageModeSetting {
-  if (value === undefined || value === '') return 'auto';
-  if ((STORAGE_MODES as readonly string[]).includes(value)) return value as StorageModeSetting;
-  throw new MigrationError(`${variable}: '${value}' is not one of ${STORAGE_MODES.join(', ')}`);
 }
 
 export class Database {

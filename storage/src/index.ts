@@ -17,7 +17,6 @@ export { startEmbeddedPostgres, freePort, type EmbeddedPostgres, type EmbeddedPo
 export { lockDataDir, lockFileOf, DataDirLockedError, type DataDirLock, type LockHolder } from './data-dir-lock.ts';
 export {
   Database,
-  parseStorageMode,
   DEFAULT_POOL_SIZE,
   DEFAULT_READ_POOL_SIZE,
   DEFAULT_READ_STATEMENT_TIMEOUT_MS,

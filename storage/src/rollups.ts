@@ -38,7 +38,6 @@ export const ROLLUP_1H: RollupSpec = {
   lookbackSeconds: 0,
   spanSeconds: 7 * 86_400,
 };
-export const ROLLUPS: readonly RollupSpec[] = [ROLLUP_1M, ROLLUP_1H];
 /** A raw bucket is rolled up only once it ended this long ago (points arrive a little late). */
 export const DEFAULT_ROLLUP_SETTLE_SECONDS = 60;
 

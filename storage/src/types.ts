@@ -84,6 +84,8 @@ export interface WriteBatch {
 
 export type StorageMode = 'postgres' | 'timescaledb';
 export type StorageModeSetting = 'auto' | StorageMode;
+/** The values of `DatabaseOptions.mode` and `HYDRA_STORAGE`. */
+export const STORAGE_MODES: readonly StorageModeSetting[] = ['auto', 'postgres', 'timescaledb'];
 
 export type Aggregation = 'avg' | 'min' | 'max' | 'sum' | 'count' | 'last' | 'rate';
 export const AGGREGATIONS: readonly Aggregation[] = ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'];

@@ -20,8 +20,3 @@ export class KubeApiError extends Error {
     return this.status === 0 || this.status === 409 || this.status === 429 || this.status >= 500;
   }
 }
-
-/** True for a KubeApiError with the given HTTP status. */
-export function isStatus(err: unknown, status: number): boolean {
-  return err instanceof KubeApiError && err.status === status;
-}
