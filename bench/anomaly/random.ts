@@ -1,18 +1,12 @@
+import { mulberry32 } from '@hydra/analytics';
+
 /** Seeded random numbers for the corpus, so every run generates the same series. */
 export class SeededRandom {
-  private state: number;
+  /** Uniform in [0, 1) (mulberry32). */
+  readonly uniform: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1) (mulberry32). */
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.uniform = mulberry32(seed);
   }
 
   /** Uniform in [lo, hi). */

@@ -4,6 +4,8 @@
  * the occasional outage gap, each with a held-out tail the forecasters never see.
  * Everything derives from one seed (mulberry32), so every run scores the same data.
  */
+import { mulberry32 } from '@hydra/analytics';
+
 const HOUR_MS = 3_600_000;
 const FIVE_MINUTES_MS = 300_000;
 /** Monday 2026-01-05 00:00 UTC, so weekly cycles line up with weekdays. */
@@ -19,18 +21,6 @@ export interface BenchSeries {
   values: number[];
   /** The held-out continuation (never missing). */
   future: number[];
-}
-
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(rand: () => number): number {
@@ -125,7 +115,7 @@ export function generateSuite(options: SuiteOptions): BenchSeries[] {
   const out: BenchSeries[] = [];
   for (let i = 0; i < options.count; i++) {
     const kind = SERIES_KINDS[i % SERIES_KINDS.length] as string;
-    const rand = prng(options.seed * 1_000_003 + i);
+    const rand = mulberry32(options.seed * 1_000_003 + i);
     const shape = (KINDS[kind] as (r: () => number) => Shape)(rand);
     const total = options.trainPoints + options.horizon;
     const times: number[] = [];

@@ -4,6 +4,7 @@
  * InvalidRequestError — never another error, never a hang. Seeded, so a
  * failure reproduces.
  */
+import { mulberry32 } from '@hydra/analytics';
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../src/errors.ts';
 import { decodeProtobufRequest } from '../src/otlp/protobuf-decoder.ts';
@@ -11,18 +12,6 @@ import { handEncodedPayload, protobufPayload } from './helpers/otlp-fixtures.ts'
 
 const CASES = 3000;
 const SEED = 0x5eed;
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(base: Buffer, rand: () => number): Buffer {
   const out = Buffer.from(base);
@@ -44,7 +33,7 @@ function mutate(base: Buffer, rand: () => number): Buffer {
 
 describe('protobuf decoder under mutation', () => {
   it(`${CASES} mutated payloads decode or fail with InvalidRequestError`, () => {
-    const rand = prng(SEED);
+    const rand = mulberry32(SEED);
     const bases = [protobufPayload(), handEncodedPayload(1732602400123456999n)];
     let decoded = 0;
     let refused = 0;

@@ -4,6 +4,7 @@
  * native histograms refused, repeated series merged, and the errors for bad
  * snappy, bad protobuf, oversized bodies and remote write 2.0.
  */
+import { mulberry32 } from '@hydra/analytics';
 import snappy from 'snappyjs';
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../src/errors.ts';
@@ -15,18 +16,6 @@ const MAX_MESSAGES = 10;
 const FUZZ_CASES = 2000;
 const FUZZ_SEED = 0x7e11;
 const FUZZ_MAX_BYTES = 1 << 20;
-
-/** mulberry32: a small deterministic PRNG, so a failing case reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `base` with a few bytes flipped, or truncated. */
 function mutate(base: Uint8Array, rand: () => number): Uint8Array {
@@ -133,7 +122,7 @@ describe('remote-write decoder', () => {
 
 describe('remote-write decoder under mutation', () => {
   it(`${FUZZ_CASES} mutated bodies (snappy and protobuf) decode or fail with a 400/413 error, never another`, () => {
-    const rand = prng(FUZZ_SEED);
+    const rand = mulberry32(FUZZ_SEED);
     const series: RwSeries[] = [
       { labels: { __name__: 'a', job: 'j', instance: 'i' }, samples: [{ value: 1.5, timestampMs: T0_MS }] },
       { labels: { __name__: 'b' }, samples: [{ value: 0, timestampMs: T0_MS, stale: true }], histograms: 1 },

@@ -1,4 +1,5 @@
-import { IsolationForest, mulberry32 } from './isolation-forest-model.ts';
+import { mulberry32 } from '../random.ts';
+import { IsolationForest } from './isolation-forest-model.ts';
 import { withinDomain } from './domain.ts';
 import { resolveOptions } from './options.ts';
 import { ResidualModel, type ResidualView } from './residual-model.ts';

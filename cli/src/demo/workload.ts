@@ -19,7 +19,8 @@ import {
   type HostProfile,
 } from './hosts.ts';
 import { INCIDENT_KINDS, incidentsBetween, type Incident } from './incidents.ts';
-import { gaussian, seededRandom } from './random.ts';
+import { mulberry32 } from '@hydra/analytics';
+import { gaussian } from './random.ts';
 import { LATENCY_LOG_SIGMA, hostSignals } from './signals.ts';
 
 export const EXPORT_INTERVAL_MS = 5_000;
@@ -53,7 +54,7 @@ export interface DemoWorkload {
 
 /** Starts the demo hosts; their first export follows after one export interval. */
 export function startDemoWorkload(options: DemoWorkloadOptions): DemoWorkload {
-  const random = seededRandom(options.seed ^ Date.now());
+  const random = mulberry32(options.seed ^ Date.now());
   const hosts = DEMO_HOSTS.map((host) => hostMeters(host, options));
   let lastTickMs = Date.now();
   for (const incident of incidentsBetween(options.seed, lastTickMs, lastTickMs + 1))
