@@ -24,8 +24,8 @@ import {
   type NotifierTarget,
   type WebhookBody,
 } from '../src/alerts/index.ts';
+import { ALERTMANAGER_INSTALL, ALERTMANAGER_PATH } from '../../testing/tools.ts';
 
-const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 const SECRET = 'webhook-shared-secret';
 const MINUTE = 60_000;
 const T0 = Date.now();
@@ -52,15 +52,15 @@ function receiver(port: number, status = 200): Promise<{ server: Server; receive
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 async function startAlertmanager(): Promise<{ url: string; proc: ChildProcess; dir: string }> {
-  if (!existsSync(ALERTMANAGER_BIN)) {
-    throw new Error(`${ALERTMANAGER_BIN} is missing: apt-get install prometheus-alertmanager (.ci/run installs it)`);
+  if (!existsSync(ALERTMANAGER_PATH)) {
+    throw new Error(`${ALERTMANAGER_PATH} is missing: ${ALERTMANAGER_INSTALL} (.ci/run installs it)`);
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'hydra-am-'));
   const config = path.join(dir, 'alertmanager.yml');
   await writeFile(config, 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
   const port = await freePort();
   const proc = spawn(
-    ALERTMANAGER_BIN,
+    ALERTMANAGER_PATH,
     [
       `--config.file=${config}`,
       `--storage.path=${path.join(dir, 'data')}`,
