@@ -9,40 +9,40 @@
  */
 import path from 'node:path';
 import { LOG_FORMATS, type LogFormat } from '@hydra/logging';
+import { DEFAULT_EXPORT_HORIZONS, MAX_EXPORT_SERIES, parseHorizons, type ExportHorizon } from '@hydra/analysis';
+import { DEFAULT_LIMITS } from '@hydra/collector';
 import {
-  DEFAULT_EXPORT_HORIZONS,
-  MAX_EXPORT_SERIES,
-  parseExportDuration,
-  parseHorizons,
-  type ExportHorizon,
-} from '@hydra/analysis';
-import { STORAGE_MODES, type StorageModeSetting } from '@hydra/storage';
+  DEFAULT_MAX_ATTRIBUTES,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_LABEL_LENGTH,
+  DEFAULT_MAX_SERIES_PER_METRIC,
+  DEFAULT_METRICS_PORT,
+  DEFAULT_OTLP_GRPC_PORT,
+  DEFAULT_OTLP_HTTP_PORT,
+  DEFAULT_RETENTION_DAYS,
+  MAX_RETENTION_DAYS,
+  parseDuration,
+} from '@hydra/schema';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_MAX_QUEUED_ROWS,
+  DEFAULT_WRITER_CONNECTIONS,
+  STORAGE_MODES,
+  type StorageModeSetting,
+} from '@hydra/storage';
 
 export const DEFAULT_DATA_DIR = '.hydra';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_API_PORT = 8080;
-export const DEFAULT_OTLP_HTTP_PORT = 4318;
-export const DEFAULT_OTLP_GRPC_PORT = 4317;
-export const DEFAULT_METRICS_PORT = 9464;
 export const DEFAULT_DASHBOARD_PORT = 3000;
-export const DEFAULT_RETENTION_DAYS = 30;
 export const DEFAULT_SEED_DAYS = 3;
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_MAX_ATTRIBUTES = 128;
-export const DEFAULT_MAX_LABEL_LENGTH = 2048;
-export const DEFAULT_MAX_SERIES_PER_METRIC = 50_000;
-export const DEFAULT_MAX_FUTURE_SECONDS = 600;
-export const DEFAULT_WRITER_BATCH_ROWS = 50_000;
-export const DEFAULT_WRITER_FLUSH_MS = 0;
-export const DEFAULT_WRITER_QUEUE_ROWS = 1_000_000;
-export const DEFAULT_WRITER_CONNECTIONS = 2;
 export const DEFAULT_MONITORS_FILE = 'hydra.yaml';
 export const DEFAULT_EXPORT_INTERVAL = '15s';
 export const DEFAULT_EXPORT_MAX_AGE = '1h';
 export const DEFAULT_EXPORT_MAX_SERIES = 5_000;
 
 const MAX_SEED_DAYS = 90;
-const MAX_RETENTION_DAYS = 36_500;
 const AUTH_MODES = ['auto', 'on', 'off'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -167,22 +167,22 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     env: 'HYDRA_MAX_FUTURE_SECONDS',
-    default: String(DEFAULT_MAX_FUTURE_SECONDS),
+    default: String(DEFAULT_LIMITS.maxFutureSeconds),
     description: 'points further than this in the future are rejected (clock skew allowance)',
   },
   {
     env: 'HYDRA_WRITER_BATCH_ROWS',
-    default: String(DEFAULT_WRITER_BATCH_ROWS),
+    default: String(DEFAULT_BATCH_SIZE),
     description: 'rows per write transaction (group commit)',
   },
   {
     env: 'HYDRA_WRITER_FLUSH_MS',
-    default: String(DEFAULT_WRITER_FLUSH_MS),
+    default: String(DEFAULT_FLUSH_INTERVAL_MS),
     description: 'longest wait before a partial batch is committed (0: commit as soon as a writer connection is free)',
   },
   {
     env: 'HYDRA_WRITER_QUEUE_ROWS',
-    default: String(DEFAULT_WRITER_QUEUE_ROWS),
+    default: String(DEFAULT_MAX_QUEUED_ROWS),
     description: 'rows queued before the collector answers 429',
   },
   {
@@ -382,7 +382,7 @@ class SettingReader {
     const value = this.text(name);
     let ms: number;
     try {
-      ms = parseExportDuration(value);
+      ms = parseDuration(value);
     } catch (err) {
       throw new ConfigError(name, (err as Error).message);
     }

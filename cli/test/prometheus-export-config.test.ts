@@ -40,7 +40,7 @@ describe('HYDRA_EXPORT_* settings', () => {
   it.each([
     ['HYDRA_EXPORT_MAX_SERIES', '0', 'HYDRA_EXPORT_MAX_SERIES: 0 is outside 1…100000'],
     ['HYDRA_EXPORT_MAX_SERIES', 'lots', "HYDRA_EXPORT_MAX_SERIES: 'lots' is not a whole number"],
-    ['HYDRA_EXPORT_MAX_AGE', '1 hour', "HYDRA_EXPORT_MAX_AGE: '1 hour' is not a duration like 15s, 1h or 1h30m"],
+    ['HYDRA_EXPORT_MAX_AGE', '1 hour', "HYDRA_EXPORT_MAX_AGE: '1 hour' is not a duration such as 30s, 5m, 1h30m or 7d"],
     ['HYDRA_EXPORT_INTERVAL', '100ms', 'HYDRA_EXPORT_INTERVAL: 100ms is outside 1 s…3600 s'],
     ['HYDRA_EXPORT_FORECAST_HORIZONS', '1h,tomorrow', "HYDRA_EXPORT_FORECAST_HORIZONS: 'tomorrow' is not a duration"],
     ['HYDRA_EXPORT_FORECAST_HORIZONS', '60m,1h', 'HYDRA_EXPORT_FORECAST_HORIZONS: horizons must be distinct'],

@@ -4,18 +4,22 @@
  * cli/src/config.ts); `resolveLimits` validates a configuration once, at
  * start-up, and fails fast.
  */
-import { DEFAULT_MAX_SERIES_PER_METRIC as STORAGE_MAX_SERIES_PER_METRIC } from '@hydra/storage';
+import {
+  DEFAULT_MAX_ATTRIBUTES,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_LABEL_LENGTH,
+  DEFAULT_MAX_SERIES_PER_METRIC,
+  DEFAULT_RETENTION_DAYS,
+} from '@hydra/schema';
 
-/** OTLP's recommended cap on a request body after decompression. */
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
-/** Labels of one series after resource, scope and point attributes are merged. */
-export const DEFAULT_MAX_ATTRIBUTES = 128;
-/** Bytes (UTF-8) of one label name or value, and of a metric name. */
-export const DEFAULT_MAX_LABEL_LENGTH = 2048;
-/** Distinct series one metric may create; enforced by the SeriesRegistry, whose default this is. */
-export const DEFAULT_MAX_SERIES_PER_METRIC = STORAGE_MAX_SERIES_PER_METRIC;
-/** Points older than this are refused: it matches the default retention (30 days). */
-export const DEFAULT_MAX_POINT_AGE_SECONDS = 30 * 24 * 3600;
+// The body, label and series defaults are @hydra/schema's (the HydraMonitor's collector.limits defaults):
+// DEFAULT_MAX_BODY_BYTES, OTLP's recommended cap on a request body after decompression; DEFAULT_MAX_ATTRIBUTES,
+// labels of one series after resource, scope and point attributes are merged; DEFAULT_MAX_LABEL_LENGTH, bytes (UTF-8)
+// of one label name or value, and of a metric name; DEFAULT_MAX_SERIES_PER_METRIC, distinct series one metric may
+// create (enforced by the SeriesRegistry).
+
+/** Points older than this are refused: the default retention. */
+export const DEFAULT_MAX_POINT_AGE_SECONDS = DEFAULT_RETENTION_DAYS * 86_400;
 /** Points further than this in the future are refused (clock skew allowance). */
 export const DEFAULT_MAX_FUTURE_SECONDS = 10 * 60;
 /** Rejection messages kept per request; the rest are only counted. */

@@ -1,4 +1,5 @@
 /** Response schemas of the alert and silence routes (TypeBox → JSON Schema → OpenAPI). */
+import { SEVERITIES } from '@hydra/schema';
 import { Type } from 'typebox';
 import { nullable } from './schemas.ts';
 
@@ -12,7 +13,7 @@ export const AlertBody = Type.Object({
   fingerprint: Type.String({ description: 'hash of kind + monitor + labels; the same condition keeps it' }),
   kind: Type.String({ description: 'anomaly, forecast_threshold, …' }),
   monitor: Type.String({ description: 'namespace/name of the monitor' }),
-  severity: oneOf(['info', 'warning', 'critical']),
+  severity: oneOf(SEVERITIES),
   state: oneOf(['pending', 'firing', 'resolved']),
   labels,
   seriesId: nullable(Type.Integer()),

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SEVERITIES } from '@hydra/schema';
 import { CHART_DIR, REPO_ROOT, parseRender, renderChart, runTool, runToolOk } from './tools.ts';
 
 const RULES_DIR = path.join(CHART_DIR, 'rules');
@@ -20,7 +21,6 @@ const RUNBOOKS = path.join(REPO_ROOT, 'docs', 'runbooks.md');
 const RUNBOOK_BASE = 'https://github.com/hydra-dev/hydra/blob/main/docs/runbooks.md#';
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');
 const COMPOSE_PROMETHEUS_CONFIG = path.join(REPO_ROOT, 'deploy', 'compose', 'prometheus', 'prometheus.yml');
-const SEVERITIES = new Set(['info', 'warning', 'critical']);
 /** `level:metric:operations`, https://prometheus.io/docs/practices/rules/#naming-and-aggregation */
 const RECORDING_RULE_NAME = /^hydra:[a-z0-9_]+:[a-z0-9_]+$/;
 
@@ -92,7 +92,7 @@ describe('charts/hydra/rules/hydra.rules.yml', () => {
       const severity = a.labels?.severity ?? '';
       // a templated severity (capped by the series' own) must still only yield the three levels
       const levels = severity.includes('{{') ? [...severity.matchAll(/\}\}(\w+)\{\{/g)].map(([, l]) => l!) : [severity];
-      if (levels.length === 0 || !levels.every((l) => SEVERITIES.has(l)))
+      if (levels.length === 0 || !levels.every((l) => (SEVERITIES as readonly string[]).includes(l)))
         problems.push(`${a.alert}: severity ${severity}`);
       if (!a.annotations?.summary) problems.push(`${a.alert}: no summary`);
       if (!a.annotations?.description) problems.push(`${a.alert}: no description`);

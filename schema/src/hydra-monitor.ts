@@ -8,6 +8,7 @@
  */
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
+import { DURATION_PATTERN } from './duration.ts';
 
 export const API_GROUP = 'hydra.io';
 export const API_VERSION = 'v1alpha1';
@@ -74,8 +75,6 @@ export const MAX_MATCHERS = 32;
 export const MAX_THRESHOLDS = 16;
 export const MAX_WEBHOOKS = 8;
 
-/** Durations as Prometheus writes them: one or more `<integer><unit>`, unit ms|s|m|h|d|w (e.g. `1h30m`, `7d`). */
-export const DURATION_PATTERN = '^([0-9]+(ms|s|m|h|d|w))+$';
 /** A five-field cron expression or a macro (`@hourly`); the CronJob controller parses it fully. */
 export const CRON_PATTERN =
   '^(@(yearly|annually|monthly|weekly|daily|hourly)|([0-9*/,?LW#A-Za-z-]+\\s+){4}[0-9*/,?LW#A-Za-z-]+)$';

@@ -4,6 +4,7 @@
  * PGlite (which takes no COPY FROM STDIN and runs one query at a time).
  */
 import pg from 'pg';
+import { DEFAULT_RETENTION_DAYS } from '@hydra/schema';
 import { metrics } from '@opentelemetry/api';
 import { MigrationError, StorageUnavailableError } from './errors.ts';
 import { STORAGE_MODES, type StorageMode, type StorageModeSetting } from './types.ts';
@@ -20,7 +21,6 @@ export const DEFAULT_READ_STATEMENT_TIMEOUT_MS = 30_000;
 /** Connections to an embedded PGlite, whatever `poolSize` asks for (see connect). */
 export const EMBEDDED_POOL_SIZE = 1;
 export const DEFAULT_APPLICATION_NAME = 'hydra';
-export const DEFAULT_RETENTION_DAYS = 30;
 /** How long a new connection may take before the attempt counts as an outage. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** Table that records applied migrations; also where a database's mode is remembered. */

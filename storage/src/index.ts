@@ -21,7 +21,6 @@ export {
   DEFAULT_READ_POOL_SIZE,
   DEFAULT_READ_STATEMENT_TIMEOUT_MS,
   EMBEDDED_POOL_SIZE,
-  DEFAULT_RETENTION_DAYS,
   type DatabaseOptions,
 } from './database.ts';
 export { migrate, migrationStatus, loadMigrations, MIGRATIONS_DIR, type Migration } from './migrate.ts';
@@ -30,7 +29,6 @@ export {
   canonicalLabels,
   labelsHash,
   metricIdentityKey,
-  DEFAULT_MAX_SERIES_PER_METRIC,
   DEFAULT_SERIES_CACHE_SIZE,
   type SeriesRejection,
   type SeriesRegistryOptions,

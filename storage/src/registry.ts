@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { metrics } from '@opentelemetry/api';
+import { DEFAULT_MAX_SERIES_PER_METRIC } from '@hydra/schema';
 import type pg from 'pg';
 import type { Database } from './database.ts';
 import { classifyDatabaseError, StorageUnavailableError } from './errors.ts';
@@ -20,7 +21,6 @@ import type { Labels, MetricDescriptor, MetricKind, SeriesRef, Temporality } fro
 export const SERIES_LIMIT_LOCK_CLASS = 0x68797365;
 export const DEFAULT_SERIES_CACHE_SIZE = 100_000;
 export const DEFAULT_METRIC_CACHE_SIZE = 10_000;
-export const DEFAULT_MAX_SERIES_PER_METRIC = 50_000;
 
 const METRIC_KINDS: readonly MetricKind[] = ['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary'];
 const TEMPORALITIES: readonly Temporality[] = ['unspecified', 'delta', 'cumulative'];

@@ -28,6 +28,7 @@
  *
  * Component contract: `start()`, `refresh()`, `shutdown()` (idempotent, safe without start).
  */
+import { parseDuration } from '@hydra/schema';
 import { metrics, type Attributes, type Meter } from '@opentelemetry/api';
 import {
   AdvisoryLease,
@@ -426,17 +427,6 @@ export class AnalysisExporter {
   }
 }
 
-const HORIZON_PATTERN = /^(\d+(ms|s|m|h|d|w))+$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** Milliseconds of a Prometheus-style duration (`90s`, `1h30m`, `7d`); throws RangeError otherwise. */
-export function parseExportDuration(text: string): number {
-  if (!HORIZON_PATTERN.test(text)) throw new RangeError(`'${text}' is not a duration like 15s, 1h or 1h30m`);
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return ms;
-}
-
 /** Most horizons one exporter evaluates. */
 export const MAX_EXPORT_HORIZONS = 20;
 
@@ -449,7 +439,7 @@ export function parseHorizons(text: string): ExportHorizon[] {
   if (labels.length === 0) throw new RangeError('no horizons given (e.g. 1h,6h,24h)');
   if (labels.length > MAX_EXPORT_HORIZONS)
     throw new RangeError(`at most ${MAX_EXPORT_HORIZONS} horizons, got ${labels.length}`);
-  const horizons = labels.map((label) => ({ label, ms: parseExportDuration(label) }));
+  const horizons = labels.map((label) => ({ label, ms: parseDuration(label) }));
   if (new Set(horizons.map((h) => h.ms)).size !== horizons.length)
     throw new RangeError(`horizons must be distinct, got ${labels.join(',')}`);
   return horizons;

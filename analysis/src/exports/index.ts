@@ -1,7 +1,6 @@
 /** The analysis results exported to Prometheus by the API process (see analysis-exporter.ts). */
 export {
   AnalysisExporter,
-  parseExportDuration,
   parseHorizons,
   prometheusName,
   FAMILIES as EXPORT_FAMILIES,

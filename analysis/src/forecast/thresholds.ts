@@ -11,10 +11,10 @@ import {
   type Crossing,
   type ForecastResult,
 } from '@hydra/analytics';
+import type { Severity } from '@hydra/schema';
 import type { StoredForecast } from '@hydra/storage';
 
 export type Direction = 'above' | 'below';
-export type Severity = 'info' | 'warning' | 'critical';
 /** Which estimate of the crossing time an alert acts on. */
 export type CrossingEdge = 'mean' | 'band';
 

@@ -16,6 +16,7 @@
  *
  * Memory is bounded by one page of series × the history cap.
  */
+import { parseDuration } from '@hydra/schema';
 import { getDetector, valueDomainOf, ANOMALY_THRESHOLD, type OnlineDetector } from '@hydra/analytics';
 import {
   countFiring,
@@ -32,7 +33,7 @@ import {
 import type { AlertService } from '../alerts/service.ts';
 import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/service.ts';
 import type { DetectorCache } from './detector-cache.ts';
-import { detectorOptions, durationMs, type MonitorRef } from './monitor.ts';
+import { detectorOptions, type MonitorRef } from './monitor.ts';
 import { timedPass, type JobStatusLog } from './duration.ts';
 import { forEachShardedSeriesPage } from './series-pages.ts';
 import { ALL_SERIES, type Shard } from './shard.ts';
@@ -119,13 +120,13 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
   const alertFrom = now - (options.alertHorizonMs ?? DEFAULT_ALERT_HORIZON_MS);
   const partitions = options.partitions ?? new ScorePartitions(db);
   const lastBucket = Math.floor((now - (options.settleMs ?? DEFAULT_SETTLE_MS)) / stepMs) * stepMs - stepMs;
-  const historyMs = Math.min(durationMs('spec.anomaly.lookback', spec.anomaly.lookback), maxHistory * stepMs);
+  const historyMs = Math.min(parseDuration(spec.anomaly.lookback, 'spec.anomaly.lookback'), maxHistory * stepMs);
   const windowStart = lastBucket - historyMs + stepMs;
   const detector = getDetector(spec.anomaly.detector);
   const detectorOpts = detectorOptions(spec, stepMs);
   const config = JSON.stringify({ detector: detector.name, detectorOpts, stepMs });
   const policy = {
-    forMs: durationMs('spec.alerting.for', spec.alerting.for),
+    forMs: parseDuration(spec.alerting.for, 'spec.alerting.for'),
     resolveAfter: DEFAULT_RESOLVE_AFTER,
     fireThreshold: ANOMALY_THRESHOLD,
     resolveThreshold: DEFAULT_RESOLVE_THRESHOLD,

@@ -13,15 +13,10 @@
  * - resolve: anything else (no crossing within the horizon, or the estimate is
  *   suppressed because the fit is poor or the model fell back to the baseline).
  */
+import type { Severity } from '@hydra/schema';
 import type { ForecastThreshold, SeriesInfo, StoredForecast } from '@hydra/storage';
 import type { AlertIdentity, RaiseInput } from '../alerts/service.ts';
-import {
-  ALERT_EDGE_BY_SEVERITY,
-  alertCrossing,
-  crossingOf,
-  formatDuration,
-  type Severity,
-} from '../forecast/thresholds.ts';
+import { ALERT_EDGE_BY_SEVERITY, alertCrossing, crossingOf, formatDuration } from '../forecast/thresholds.ts';
 import type { MonitorRef } from './monitor.ts';
 
 export const FORECAST_ALERT_KIND = 'forecast_threshold';

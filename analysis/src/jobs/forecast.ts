@@ -20,6 +20,7 @@
  * de-duplicates raises. Memory is bounded by one page × the history cap.
  */
 import { metrics } from '@opentelemetry/api';
+import { parseDuration } from '@hydra/schema';
 import { DEFAULT_MAX_MASE } from '@hydra/analytics';
 import { countFiring, pruneForecasts, writeForecasts, type Database, type StoredForecast } from '@hydra/storage';
 import type { AlertService } from '../alerts/service.ts';
@@ -30,7 +31,7 @@ import { runInline, type ForecastRunner, type ForecastTask } from '../forecast/r
 import { toStoredForecast } from '../forecast/stored.ts';
 import { thresholdAlert, thresholdIdentity, thresholdsWithCrossings } from './forecast-alerts.ts';
 import { timedPass, type JobStatusLog } from './duration.ts';
-import { durationMs, type MonitorRef } from './monitor.ts';
+import type { MonitorRef } from './monitor.ts';
 import { forEachShardedSeriesPage } from './series-pages.ts';
 import { ALL_SERIES, type Shard } from './shard.ts';
 
@@ -125,8 +126,8 @@ async function forecastPass(options: ForecastJobOptions): Promise<ForecastJobRep
   if (!spec.forecast.enabled) throw new RangeError(`monitor ${monitor.key}: spec.forecast.enabled is false`);
   const shard = options.shard ?? ALL_SERIES;
   const now = options.now ?? alerts.now();
-  const horizonMs = durationMs('spec.forecast.horizon', spec.forecast.horizon);
-  const lookbackMs = durationMs('spec.forecast.lookback', spec.forecast.lookback);
+  const horizonMs = parseDuration(spec.forecast.horizon, 'spec.forecast.horizon');
+  const lookbackMs = parseDuration(spec.forecast.lookback, 'spec.forecast.lookback');
   const grid = chooseGrid(lookbackMs, horizonMs, {
     maxHistoryPoints: options.maxHistoryPoints ?? DEFAULT_MAX_HISTORY_POINTS,
   });

@@ -14,7 +14,6 @@ export { forEachShardedSeriesPage, type SeriesPageOptions } from './series-pages
 export {
   monitorKey,
   monitorRef,
-  durationMs,
   detectorOptions,
   selectorMatchers as monitorMatchers,
   notifierTargets,

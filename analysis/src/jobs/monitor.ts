@@ -4,7 +4,7 @@
  * what follows from the spec (durations in ms, detector options, notifier
  * targets, series matchers).
  */
-import type { HydraMonitor, HydraMonitorSpec } from '@hydra/schema';
+import { parseDuration, type HydraMonitor, type HydraMonitorSpec } from '@hydra/schema';
 import type { DetectorOptions } from '@hydra/analytics';
 import type { LabelMatcher } from '@hydra/storage';
 import type { NotifierTarget } from '../alerts/targets.ts';
@@ -30,21 +30,6 @@ export function monitorRef(m: HydraMonitor): MonitorRef {
   return { key: monitorKey(m), name: m.metadata.name, namespace: m.metadata.namespace, spec: m.spec };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/**
- * Milliseconds of a Prometheus-style duration (`90s`, `1h30m`, `7d`), the form the schema allows.
- * @throws RangeError naming `field` when the text is not such a duration
- */
-export function durationMs(field: string, text: string): number {
-  if (!/^(\d+(ms|s|m|h|d|w))+$/.test(text)) {
-    throw new RangeError(`${field}: '${text}' is not a duration such as 30s, 5m, 1h30m or 7d`);
-  }
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) total += Number(amount) * (UNIT_MS[unit!] ?? 0);
-  return total;
-}
-
 /** Detector options from the monitor's anomaly section; `warmup` becomes points at the job's step. */
 export function detectorOptions(spec: HydraMonitorSpec, stepMs: number): DetectorOptions {
   const a = spec.anomaly;
@@ -52,7 +37,7 @@ export function detectorOptions(spec: HydraMonitorSpec, stepMs: number): Detecto
     sensitivity: a.sensitivity,
     direction: a.direction,
     minDeviation: a.minDeviation,
-    warmup: Math.max(1, Math.ceil(durationMs('spec.anomaly.warmup', a.warmup) / stepMs)),
+    warmup: Math.max(1, Math.ceil(parseDuration(a.warmup, 'spec.anomaly.warmup') / stepMs)),
   };
 }
 

@@ -5,6 +5,7 @@
  * style (`30s`, `5m`, `1h30m`, `1d`) or a number of seconds.
  */
 import { Errors } from '@hydra/contract';
+import { DURATION_PATTERN, parseDuration } from '@hydra/schema';
 
 /** Epoch values below this are seconds (before the year 5138), above it milliseconds. */
 export const EPOCH_SECONDS_BELOW = 1e11;
@@ -15,9 +16,7 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d
 const EPOCH = /^\d+(\.\d+)?$/;
 const NOW = /^now(?:-(.+))?$/;
 const SECONDS = /^\d+(\.\d+)?$/;
-const DURATION = /^(?:\d+(?:ms|s|m|h|d|w))+$/;
-const DURATION_PART = /(\d+)(ms|s|m|h|d|w)/g;
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
+const DURATION = new RegExp(DURATION_PATTERN);
 
 /**
  * @param param the query parameter's name, for error messages
@@ -61,9 +60,7 @@ export function parseDurationSeconds(param: string, text: string): number {
   if (SECONDS.test(s)) {
     seconds = Number(s);
   } else if (DURATION.test(s)) {
-    seconds = 0;
-    for (const [, amount, unit] of s.matchAll(DURATION_PART))
-      seconds += Number(amount) * (UNIT_SECONDS[unit ?? 's'] ?? 1);
+    seconds = parseDuration(s) / 1000;
   }
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw Errors.invalidParameter(

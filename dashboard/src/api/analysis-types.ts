@@ -31,7 +31,11 @@ export type AlertState = AlertWire['state'];
 export type AlertSeverity = AlertWire['severity'];
 
 export const ALERT_STATES: readonly AlertState[] = ['firing', 'pending', 'resolved'];
-export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
+/** Display rank, most severe first: a Record, so a severity added to @hydra/schema does not compile until ranked. */
+const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = (Object.keys(SEVERITY_RANK) as AlertSeverity[]).sort(
+  (a, b) => SEVERITY_RANK[a] - SEVERITY_RANK[b],
+);
 
 /** An alert as the wire carries it, with its times as epoch ms (the wire: RFC 3339) and its acknowledgement flat. */
 export type Alert = Omit<AlertWire, 'startsAt' | 'firedAt' | 'resolvedAt' | 'lastEvaluatedAt' | 'acknowledged'> & {

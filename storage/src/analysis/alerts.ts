@@ -4,12 +4,14 @@
  * milliseconds in and out. The state machine itself lives in the API's
  * AlertService; this module only reads and writes rows.
  */
+import type { Severity } from '@hydra/schema';
 import type { Database } from '../database.ts';
 import { InvalidQueryError } from '../errors.ts';
 import { query, type Queryable } from '../transaction.ts';
 
 export type AlertState = 'pending' | 'firing' | 'resolved';
-export type AlertSeverity = 'info' | 'warning' | 'critical';
+/** An alert's severity: the monitor's (@hydra/schema's one list). */
+export type AlertSeverity = Severity;
 
 export const ALERT_STATES: readonly AlertState[] = ['pending', 'firing', 'resolved'];
 /** Largest page `listAlerts` returns. */

@@ -13,6 +13,7 @@
  */
 import type pg from 'pg';
 import type { Database } from '../database.ts';
+import type { Severity } from '@hydra/schema';
 import { withTransaction } from '../transaction.ts';
 import type { Labels } from '../types.ts';
 
@@ -60,13 +61,13 @@ export interface ForecastAtHorizon extends ExportedSeries {
 export interface ThresholdCountdown extends ExportedSeries {
   threshold: number;
   direction: 'above' | 'below';
-  severity: 'info' | 'warning' | 'critical';
+  severity: Severity;
   crossesAt: number;
 }
 
 export interface ActiveAlertCount {
   monitor: string;
-  severity: 'info' | 'warning' | 'critical';
+  severity: Severity;
   state: 'pending' | 'firing';
   count: number;
 }

@@ -6,6 +6,7 @@
  * A forecast is stored as arrays on a regular grid: point k is at
  * `firstTime + k * stepMs`.
  */
+import type { Severity } from '@hydra/schema';
 import type { Database } from '../database.ts';
 import { withTransaction, query, type Queryable } from '../transaction.ts';
 
@@ -19,7 +20,7 @@ export const MAX_FORECASTS_READ = 1_000;
 export interface ForecastThreshold {
   value: number;
   direction: 'above' | 'below';
-  severity: 'info' | 'warning' | 'critical';
+  severity: Severity;
   /**
    * epoch ms when the mean forecast crosses the threshold; the last observed time when the series is already
    * past it; null when it does not cross within the horizon or the estimate is suppressed (poor fit, fallback)

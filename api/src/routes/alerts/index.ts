@@ -6,7 +6,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getAlert, listAlerts, MAX_ALERT_PAGE, type AlertState } from '@hydra/storage';
 import type { AlertService } from '@hydra/analysis';
-import { AlertBody, AlertDetailBody, errorResponses, Errors, MAX_PARAM_LENGTH, success } from '@hydra/contract';
+import {
+  AlertBody,
+  AlertDetailBody,
+  errorResponses,
+  Errors,
+  MAX_PARAM_LENGTH,
+  SEVERITIES,
+  success,
+  type Severity,
+} from '@hydra/contract';
 import { parseTime } from '../../params/time.ts';
 import { alertBody, eventBody } from './bodies.ts';
 
@@ -28,9 +37,7 @@ const ListQuerystring = Type.Object(
         description: 'repeatable; default pending and firing (with history=true: every state)',
       }),
     ),
-    severity: Type.Optional(
-      Type.Unsafe<'info' | 'warning' | 'critical'>({ type: 'string', enum: ['info', 'warning', 'critical'] }),
-    ),
+    severity: Type.Optional(Type.Unsafe<Severity>({ type: 'string', enum: [...SEVERITIES] })),
     monitor: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'namespace/name' })),
     kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'anomaly, forecast_threshold, …' })),
     host: Type.Optional(
