@@ -14,7 +14,6 @@ describe('POST /metrics (seed JSON ingest)', () => {
   beforeAll(async () => {
     fx = await openFixture('pglite');
     ingestor = new Ingestor({ registry: fx.registry, writer: fx.writer });
-    ingestor.start();
     app = await buildApp({
       db: fx.db,
       ingestor,

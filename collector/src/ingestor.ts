@@ -56,9 +56,6 @@ export class Ingestor {
     this.telemetry = createTelemetry();
   }
 
-  /** Nothing to start: the Ingestor holds no timers; present for the component contract. */
-  start(): void {}
-
   /**
    * Apply limits, resolve series ids and commit the points. Resolves after
    * COMMIT with what was accepted and rejected; throws a retryable

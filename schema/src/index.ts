@@ -1,6 +1,7 @@
 /** @hydra/schema: the one HydraMonitor schema, its validator and the CRD generated from it. */
 export * from './hydra-monitor.ts';
 export * from './duration.ts';
+export type { Lifecycle } from './lifecycle.ts';
 export { CROSS_FIELD_RULES, type CrossFieldRule } from './rules.ts';
 export {
   validateMonitor,

@@ -22,6 +22,7 @@
 import { metrics } from '@opentelemetry/api';
 import type { ObservableResult } from '@opentelemetry/api';
 import { DURATION_BUCKETS_SECONDS } from '@hydra/logging';
+import type { Lifecycle } from '@hydra/schema';
 import type pg from 'pg';
 import { commitBatch, type CommitPath, type Duplicates } from './batch-commit.ts';
 import type { Database } from './database.ts';
@@ -126,7 +127,7 @@ function validateBatch(batch: WriteBatch): void {
   });
 }
 
-export class BatchWriter {
+export class BatchWriter implements Lifecycle {
   readonly options: WriterOptions;
   readonly #db: Database;
   readonly #partitions: PartitionManager;

@@ -6,10 +6,10 @@
  * alerts for Alertmanager every resend interval. Scoring never waits for it:
  * jobs only write outbox rows.
  *
- * Component contract: `start()`, `shutdown(deadlineMs)` (idempotent, safe
- * without start), plus `runOnce()` for tests and one-shot CLI runs.
+ * A Lifecycle (@hydra/schema), plus `runOnce()` for tests and one-shot CLI runs.
  */
 import { metrics } from '@opentelemetry/api';
+import type { Lifecycle } from '@hydra/schema';
 import {
   claimDueNotifications,
   claimFiringForResend,
@@ -83,7 +83,7 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export class NotificationDispatcher {
+export class NotificationDispatcher implements Lifecycle {
   readonly #o: Required<Omit<DispatcherOptions, 'secrets' | 'alertUrl' | 'onError'>> &
     Pick<DispatcherOptions, 'secrets' | 'alertUrl' | 'onError'>;
   readonly #outcomes = metrics.getMeter('hydra').createCounter('hydra.alerts.notifications', {

@@ -7,12 +7,12 @@
  * Failures are reported, never thrown:
  * the next run is a fresh attempt (the jobs are safe to rerun).
  *
- * Component contract: `start()`, `shutdown(deadlineMs)` (stops the timers,
- * aborts and awaits runs in progress; idempotent, safe without start).
+ * A Lifecycle (@hydra/schema): shutdown(deadlineMs) stops the timers, aborts and awaits runs in progress.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cron } from 'croner';
 import { metrics } from '@opentelemetry/api';
+import type { Lifecycle } from '@hydra/schema';
 
 /** Time zone of the schedules (CronJobs default to the controller's, which is UTC in practice). */
 export const SCHEDULE_TIME_ZONE = 'UTC';
@@ -36,7 +36,7 @@ export interface SchedulerOptions {
   onSkip?: (job: string) => void;
 }
 
-export class JobScheduler {
+export class JobScheduler implements Lifecycle {
   readonly #jobs: readonly ScheduledJob[];
   readonly #options: SchedulerOptions;
   readonly #crons: Cron[] = [];
