@@ -14,11 +14,12 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
  */
 const LAYERS = {
   logging: [],
+  // The shared vocabulary without I/O (severities, defaults, durations, the Lifecycle interface): any layer uses it.
   schema: [],
-  contract: [],
+  contract: ['schema'],
   analytics: [],
-  storage: ['logging'],
-  collector: ['logging', 'storage', 'contract'],
+  storage: ['logging', 'schema'],
+  collector: ['logging', 'storage', 'contract', 'schema'],
   analysis: ['logging', 'storage', 'analytics', 'schema'],
   operator: ['logging', 'schema'],
   api: ['logging', 'schema', 'storage', 'contract', 'collector', 'analysis'],
