@@ -1,4 +1,5 @@
 /** Response schemas of GET /monitors: every monitor the API knows of, with what it does and its last runs. */
+import { SEVERITIES } from '@hydra/schema';
 import { Type, type Static } from 'typebox';
 import { nullable } from './schemas.ts';
 
@@ -49,7 +50,7 @@ export const MonitorBody = Type.Object({
   alerts: Type.Object({
     open: Type.Integer({ description: 'pending or firing' }),
     firing: Type.Integer(),
-    worstFiring: nullable(Type.String({ enum: ['info', 'warning', 'critical'] })),
+    worstFiring: nullable(Type.String({ enum: [...SEVERITIES] })),
     total: Type.Integer({ description: 'every alert it raised' }),
     lastStartedAt: nullable(isoTime('when its newest alert started')),
   }),
