@@ -9,6 +9,7 @@
  * Seeded, so a failure reproduces; the case is printed.
  */
 import * as grpc from '@grpc/grpc-js';
+import { mulberry32 } from '@hydra/analytics';
 import snappy from 'snappyjs';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,18 +25,6 @@ const CONCURRENCY = 16;
 /** A valid request is sent (and must succeed) after every this many fuzz cases. */
 const CHECK_EVERY = 250;
 const SEED = 0x19f022;
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
@@ -173,7 +162,7 @@ describe.each(testBackends().slice(-1))('receiver fuzzing on %s', (backend) => {
   const PROTOBUF_HEADERS = { 'content-type': 'application/x-protobuf' };
 
   it(`OTLP/HTTP protobuf: ${CASES_PER_RECEIVER} mutated bodies, no 5xx`, async () => {
-    const rand = prng(SEED);
+    const rand = mulberry32(SEED);
     const base = protobufPayload(sdkResourceMetrics(nowHr(), 'fuzz.pb.'));
     const seen = await drive(
       CASES_PER_RECEIVER,
@@ -187,7 +176,7 @@ describe.each(testBackends().slice(-1))('receiver fuzzing on %s', (backend) => {
   }, 120_000);
 
   it(`OTLP/HTTP JSON: ${CASES_PER_RECEIVER} poisoned or mutated bodies, no 5xx`, async () => {
-    const rand = prng(SEED + 1);
+    const rand = mulberry32(SEED + 1);
     const doc = JSON.parse(jsonPayload(sdkResourceMetrics(nowHr(), 'fuzz.json.')).toString('utf8'));
     const seen = await drive(
       CASES_PER_RECEIVER,
@@ -202,7 +191,7 @@ describe.each(testBackends().slice(-1))('receiver fuzzing on %s', (backend) => {
   }, 120_000);
 
   it(`OTLP/gRPC: ${CASES_PER_RECEIVER} mutated messages, never INTERNAL, UNKNOWN or UNAVAILABLE`, async () => {
-    const rand = prng(SEED + 2);
+    const rand = mulberry32(SEED + 2);
     const base = protobufPayload(sdkResourceMetrics(nowHr(), 'fuzz.grpc.'));
     const client = new grpc.Client(p.collector.grpcAddress, grpc.credentials.createInsecure());
     const call = (body: Buffer): Promise<number> =>
@@ -235,7 +224,7 @@ describe.each(testBackends().slice(-1))('receiver fuzzing on %s', (backend) => {
   }, 120_000);
 
   it(`remote write: ${CASES_PER_RECEIVER} mutated bodies (before and after snappy), no 5xx`, async () => {
-    const rand = prng(SEED + 3);
+    const rand = mulberry32(SEED + 3);
     const series: RwSeries[] = [
       { labels: { __name__: 'fuzz_rw', job: 'j', instance: 'i' }, samples: [{ value: 1, timestampMs: Date.now() }] },
       { labels: { __name__: 'fuzz_rw_2', le: '+Inf' }, samples: [{ value: 2, timestampMs: Date.now() - 1000 }] },
@@ -259,7 +248,7 @@ describe.each(testBackends().slice(-1))('receiver fuzzing on %s', (backend) => {
   }, 120_000);
 
   it(`seed route: ${CASES_PER_RECEIVER} poisoned or mutated bodies, no 5xx`, async () => {
-    const rand = prng(SEED + 4);
+    const rand = mulberry32(SEED + 4);
     const doc = [
       { name: 'fuzz.seed', value: 1.5, host: 'h-1', labels: { env: 'prod' }, timestamp: new Date().toISOString() },
       { name: 'fuzz.seed.2', value: -3, timestamp: Date.now() - 1000 },
