@@ -23,6 +23,7 @@
 import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '@hydra/analytics';
 import {
   BatchWriter,
   Database,
@@ -66,20 +67,9 @@ const endMs = Math.floor(Date.now() / DAY_MS) * DAY_MS;
 const longStartMs = endMs - days * DAY_MS;
 const wideStartMs = endMs - wideHours * HOUR_MS;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every backend stores the same values. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function* values(shape: Shape, seed: number): Generator<number> {
-  const next = random(seed);
+  // mulberry32: every backend stores the same values
+  const next = mulberry32(seed);
   let level = 1000;
   for (;;) {
     if (shape === 'integer') {
