@@ -28,6 +28,7 @@ import { checkHorizon, gaussianIntervals } from './intervals.ts';
 import { nelderMead } from './nelder-mead.ts';
 import { adjustSeasonality, adjustedModel } from './deseasonalize.ts';
 import { classicalSeasonalIndices } from '../seasonality/classical.ts';
+import { logistic, type HoltWintersParams, type SmoothingState } from './holt-winters.ts';
 
 const NAME = 'ets';
 const MIN_POINTS = 6;
@@ -61,20 +62,9 @@ export interface EtsForm {
   season: SeasonForm;
 }
 
-interface Params {
-  alpha: number;
-  beta: number;
-  gamma: number;
-  phi: number;
-}
+type Params = HoltWintersParams;
+type State = SmoothingState;
 
-interface State {
-  level: number;
-  trend: number;
-  season: number[];
-}
-
-const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 const between = (lo: number, hi: number, x: number): number => lo + (hi - lo) * logistic(x);
 
 /** The forms tried for this series: 15 for positive seasonal data, fewer otherwise (see the module comment). */

@@ -33,13 +33,16 @@ export interface HoltWintersParams {
   phi: number;
 }
 
-interface State {
+/** The state of an exponential-smoothing recursion: level, trend and one seasonal index per period slot. */
+export interface SmoothingState {
   level: number;
   trend: number;
   season: number[];
 }
+type State = SmoothingState;
 
-const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+/** Maps an unconstrained optimiser coordinate into (0, 1). */
+export const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 const logit = (p: number): number => Math.log(p / (1 - p));
 
 function toParams(x: number[], seasonal: boolean): HoltWintersParams {
