@@ -20,6 +20,8 @@ export interface HydraUp {
   apiUrl: string;
   /** the OTLP/HTTP receiver's base URL (POST `${otlpHttpUrl}/v1/metrics`) */
   otlpHttpUrl: string;
+  /** hydra's own Prometheus exposition (HYDRA_METRICS_PORT) */
+  metricsUrl: string;
   /** ms from spawn until the dashboard served its bundle */
   startedInMs: number;
   output(): string;
@@ -126,6 +128,7 @@ export async function startHydraUp(
     dashboardUrl,
     apiUrl: `http://127.0.0.1:${api}`,
     otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
+    metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
     startedInMs: Date.now() - started,
     output: () => out,
     stop,

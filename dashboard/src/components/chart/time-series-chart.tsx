@@ -322,6 +322,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             ))}
             {forecast && (
               <Line
+                className="forecast-line"
                 dataKey="forecast"
                 stroke="var(--forecast)"
                 strokeDasharray="5 3"
