@@ -3,7 +3,7 @@
  * step bucket, summed over series and divided by the step. It counts what
  * reached the database, so a stalled writer shows here as a drop. Points count
  * at their own timestamps: history imported or seeded at a coarser resolution
- * reads lower than live data. The headline is the last complete minute, read
+ * reads lower than live data. The headline is the last minute (complete 15-s buckets), read
  * on its own (whatever the range), so it compares with the writer's counter
  * (`rate(hydra_storage_writer_rows_total{table="samples"}[1m])`).
  */
@@ -17,9 +17,15 @@ import { rangeQueryOptions, type RangeData } from '../../queries/metrics.ts';
 
 /** Buckets of the ingest chart over the range. */
 export const INGEST_POINTS = 120;
-/** The headline's bucket: the last complete minute. */
-export const HEADLINE_STEP_SECONDS = 60;
-const HEADLINE_RANGE: TimeRange = { from: 'now-3m', to: 'now' };
+/**
+ * The headline: the complete 15-s buckets of the last minute and a half, averaged. Finer than the smallest
+ * rollup (1 min), so the API counts raw samples: a 1-minute rollup written while its minute was still
+ * filling read a quarter of the truth (1.13/s against the writer's 4.62/s).
+ */
+export const HEADLINE_STEP_SECONDS = 15;
+const HEADLINE_RANGE: TimeRange = { from: 'now-90s', to: 'now' };
+/** Buckets averaged into the headline (the last minute). */
+const HEADLINE_BUCKETS = 4;
 
 /** Points per second of all series summed per bucket (the query leaves out the bucket still filling). */
 export function ingestRate(data: RangeData): [number, number][] {
@@ -40,7 +46,8 @@ export function IngestRate({ range }: { range: TimeRange }) {
   const headline = useQuery(
     rangeQueryOptions({ range: HEADLINE_RANGE, step: HEADLINE_STEP_SECONDS, aggregation: 'count' }),
   );
-  const latest = headline.data ? (ingestRate(headline.data).at(-1)?.[1] ?? 0) : undefined;
+  const recent = headline.data ? ingestRate(headline.data).slice(-HEADLINE_BUCKETS) : undefined;
+  const latest = recent ? recent.reduce((sum, p) => sum + p[1], 0) / Math.max(1, recent.length) : undefined;
   return (
     <Card>
       <CardHeader>
