@@ -98,7 +98,8 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
       Array.from({ length: n }, (_, k) => ({ name: 'ingest.backpressure', value: 1, attributes: { k: String(k) } }));
     try {
       const queued = ingestor.ingest(decodeJsonBody(otlpJson(points(2)))); // waits in the queue for the flush interval
-      await new Promise((r) => setTimeout(r, 200)); // let it reach the writer
+      // Let it reach the writer (its new series are registered first, which takes a while on a loaded machine).
+      await expect.poll(() => tiny.stats().queuedRows, { timeout: 20_000 }).toBe(2);
       await expect(ingestor.ingest(decodeJsonBody(otlpJson(points(2))))).rejects.toBeInstanceOf(QueueFullError);
       const full = await send(otlpJson(points(2)));
       expect(full.status).toBe(429);
