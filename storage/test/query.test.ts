@@ -21,6 +21,8 @@ const DAY_MS = 86_400_000;
 const STEP_S = 15;
 const HOURS = 3;
 const AGGREGATIONS: Aggregation[] = ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'];
+/** The sample at which q.requests restarts from 0. */
+const RESET_AT = 410;
 
 describe.each(testBackends({ timescaledb: true }))('queries on %s', (backend) => {
   let m: MigratedDatabase;
@@ -65,8 +67,8 @@ describe.each(testBackends({ timescaledb: true }))('queries on %s', (backend) =>
     for (let i = 0; i < n; i++) {
       const timeUs = (base + i * STEP_S * 1000) * 1000;
       cpu.forEach((id, k) => samples.push({ seriesId: id, timeUs, value: (i * 7 + k * 13) % 100 }));
-      // a counter that resets to 0 at i = 400
-      total = i === 400 ? 0 : total + (i % 5);
+      // a counter that resets to 0 at i = 410, in the middle of a 5-minute bucket (samples 400-419)
+      total = i === RESET_AT ? 0 : total + (i % 5);
       samples.push({ seriesId: requests, timeUs, value: total });
       samples.push({ seriesId: delta, timeUs, value: i % 3 });
     }
@@ -198,19 +200,27 @@ describe.each(testBackends({ timescaledb: true }))('queries on %s', (backend) =>
     const totals: number[] = [];
     let total = 0;
     for (let i = 0; i < (HOURS * 3600) / STEP_S; i++) {
-      total = i === 400 ? 0 : total + (i % 5);
+      total = i === RESET_AT ? 0 : total + (i % 5);
       totals.push(total);
     }
-    const lastOf = (j: number): number => totals[(j + 1) * 20 - 1]!;
+    // what the counter gained from the last sample of bucket j-1 to the last of bucket j, sample by sample:
+    // at the reset it counted from 0 again, and what it gained before the reset in the same bucket counts too
+    const increase = (j: number): number => {
+      let sum = 0;
+      for (let i = j * 20; i < (j + 1) * 20; i++)
+        sum += totals[i]! >= totals[i - 1]! ? totals[i]! - totals[i - 1]! : totals[i]!;
+      return sum;
+    };
     // the first bucket has no predecessor in range, so it has no rate
     expect(points[0]![0]).toBe(base + 300_000);
     for (const [t, value] of points) {
       const j = (t - base) / 300_000;
-      const prev = lastOf(j - 1);
-      const increase = lastOf(j) >= prev ? lastOf(j) - prev : lastOf(j);
-      expect(value).toBeCloseTo(increase / 300, 12);
+      expect(value, `bucket ${j}`).toBeCloseTo(increase(j) / 300, 12);
     }
-    expect(points.every(([, v]) => v >= 0)).toBe(true); // the reset at sample 400 never gives a negative rate
+    // the bucket of the restart reads what was counted before and after it, not only after (not a cliff)
+    const restart = points.find(([t]) => t === base + Math.floor(RESET_AT / 20) * 300_000)![1];
+    expect(restart).toBeGreaterThan(0.5 * (2 / 15));
+    expect(points.every(([, v]) => v >= 0)).toBe(true); // the reset never gives a negative rate
     const d = await queryRange(m.db, { name: 'q.delta', matchers: [], from, to, stepSeconds: 60, aggregation: 'rate' });
     expect(d.series[0]!.points[0]).toEqual([base, (0 + 1 + 2 + 0) / 60]);
   });

@@ -10,7 +10,7 @@ import type { Aggregation } from '../types.ts';
 export type BucketField = 'min' | 'max' | 'sum' | 'count' | 'last' | 'lt';
 export type BucketSource = 'raw' | 'rebinned' | 'direct';
 
-/** Fields each aggregation reads; `last` needs its time to merge partial buckets. */
+/** Fields each aggregation reads; `last` needs its time to merge partial buckets, a counter's rate its max (resets). */
 export const FIELDS_FOR: Record<Aggregation, readonly BucketField[]> = {
   avg: ['sum', 'count'],
   min: ['min'],
@@ -18,7 +18,7 @@ export const FIELDS_FOR: Record<Aggregation, readonly BucketField[]> = {
   sum: ['sum'],
   count: ['count'],
   last: ['last', 'lt'],
-  rate: ['sum', 'last', 'lt'],
+  rate: ['sum', 'max', 'last', 'lt'],
 };
 
 const EXPRESSIONS: Record<BucketSource, Record<BucketField, string>> = {

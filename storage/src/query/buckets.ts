@@ -40,8 +40,8 @@ export interface SeriesShape {
 /**
  * How `rate` reads a series: a cumulative monotonic counter gives the
  * per-second increase between consecutive bucket lasts (a drop is a counter
- * reset: the increase is the new value); a delta sum gives the bucket's sum
- * per second of step; anything else the per-second change of the last value.
+ * reset: see counterIncrease); a delta sum gives the bucket's sum per second
+ * of step; anything else the per-second change of the last value.
  */
 export function rateMode(shape: SeriesShape): 'counter' | 'delta' | 'derivative' {
   if (shape.kind === 'sum' && shape.temporality === 'delta') return 'delta';
@@ -103,7 +103,19 @@ function rateOf(
   if (!prev) return null;
   const seconds = (b.lastTimeUs - prev.lastTimeUs) / 1e6;
   if (seconds <= 0) return null;
-  const change = b.last - prev.last;
-  if (mode === 'counter') return (change >= 0 ? change : b.last) / seconds;
-  return change / seconds;
+  if (mode === 'counter') return counterIncrease(prev, b) / seconds;
+  return (b.last - prev.last) / seconds;
+}
+
+/**
+ * What a cumulative counter gained from `prev`'s last value to `b`'s. A drop
+ * is a reset (the process restarted): the counter counted from 0 up to
+ * `b.last` after it and, before it, from `prev.last` up to the highest value
+ * it reached in `b` (a monotonic counter's values before a reset are above
+ * those after it, so that is `b.max`). Without `b.max` the increase before
+ * the reset was lost, and a bucket holding a restart read as a cliff.
+ */
+export function counterIncrease(prev: Pick<Bucket, 'last'>, b: Pick<Bucket, 'last' | 'max'>): number {
+  if (b.last >= prev.last) return b.last - prev.last;
+  return Math.max(0, b.max - prev.last) + b.last;
 }
