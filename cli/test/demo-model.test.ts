@@ -96,4 +96,37 @@ describe('demo history', () => {
     });
     expect(hist.at(-1)!.count).toBeGreaterThan(10_000);
   });
+
+  it('catches up to the wall clock at the finer step, counters going on from the history (no reset, no gap)', () => {
+    const toMs = T0 + 3_600_000;
+    // the clock moves on while the first chunks are written (the next chunk goes on to the new time), then stands
+    const readings = [toMs + 62_000, toMs + 69_000, toMs + 76_000];
+    let clock = readings[0]!;
+    const caughtUp = [
+      ...demoHistory({
+        seed: DEMO_SEED,
+        fromMs: T0,
+        toMs,
+        stepMs: 60_000,
+        chunkSteps: 120,
+        catchUpStepMs: 5_000,
+        now: () => (clock = readings.shift() ?? clock),
+      }),
+    ];
+    const counts = caughtUp
+      .flat()
+      .filter(
+        (s) => s.ref.labels['host.name'] === 'web-1' && s.ref.metric.name === 'http.server.request.duration_count',
+      )
+      .flatMap((s) => s.samples);
+    const times = counts.map((p) => p.timeUs / 1000);
+    // 60 points a minute apart, then every 5 s from one step after the last of them up to the clock's last reading
+    expect(times.slice(0, 60)).toEqual(Array.from({ length: 60 }, (_, i) => T0 + i * 60_000));
+    const tail = times.slice(60);
+    expect(tail[0]).toBe(toMs - 60_000 + 5_000);
+    tail.forEach((t, i) => i > 0 && expect(t - tail[i - 1]!).toBe(5_000));
+    expect(tail.at(-1)).toBe(toMs + 75_000);
+    counts.forEach((p, i) => i > 0 && expect(p.value).toBeGreaterThanOrEqual(counts[i - 1]!.value));
+    expect(counts.at(-1)!.value).toBeGreaterThan(counts[59]!.value);
+  });
 });

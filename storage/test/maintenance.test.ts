@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchWriter, Maintenance, PartitionManager, SeriesRegistry, partitionName } from '@hydra/storage';
+import { BatchWriter, Maintenance, PartitionManager, SeriesRegistry, partitionName, queryRange } from '@hydra/storage';
 import { testBackendMode, testBackends } from '@hydra/storage/testing';
 import { gauge, openMigrated, ref, type MigratedDatabase } from './helpers.ts';
 
@@ -74,6 +74,42 @@ describe.each(testBackends({ timescaledb: true }))('Maintenance on %s', (backend
     await Promise.all([maintenance.shutdown(), maintenance.shutdown()]);
     expect(errors).toEqual([]);
     await new Maintenance(m.db).shutdown();
+  });
+
+  plainMode('never rolls up a minute still filling: a count at the 1-minute step reads every raw point', async () => {
+    // points every 5 s from 11:50; a pass at 12:00:30 (mid-minute), then the rest of 12:00 and 12:01 arrive
+    const series = ((await new SeriesRegistry(m.db).resolve([ref(gauge('m.filling'), {})])) as number[])[0]!;
+    const point = (ms: number) => ({ seriesId: series, timeUs: ms * 1000, value: 1 });
+    const times = (fromMs: number, toMs: number) =>
+      Array.from({ length: (toMs - fromMs) / 5_000 }, (_, i) => point(fromMs + i * 5_000));
+    const writer = new BatchWriter(m.db);
+    writer.start();
+    await writer.write({ samples: times(now - 600_000, now + 30_000), histograms: [], expHistograms: [] });
+    const passAt = new Maintenance(m.db, {
+      now: () => now + 30_000,
+      onError: (e) => {
+        throw e;
+      },
+    });
+    await passAt.runOnce();
+    await writer.write({ samples: times(now + 30_000, now + 120_000), histograms: [], expHistograms: [] });
+    await writer.shutdown();
+    const read = async () =>
+      (
+        await queryRange(m.db, {
+          name: 'm.filling',
+          matchers: [],
+          from: new Date(now - 600_000),
+          to: new Date(now + 119_999),
+          stepSeconds: 60,
+          aggregation: 'count',
+        })
+      ).series[0]!;
+    const expected = Array.from({ length: 12 }, (_, i) => [now - 600_000 + i * 60_000, 12]);
+    expect((await read()).points).toEqual(expected);
+    // and once the rollup has caught up with every minute
+    await new Maintenance(m.db, { now: () => now + 300_000 }).runOnce();
+    expect((await read()).points).toEqual(expected);
   });
 
   it('runOnce() joins a run in progress; runFresh() waits for it and runs again', async () => {

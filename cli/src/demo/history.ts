@@ -24,6 +24,14 @@ export interface HistoryOptions {
   stepMs: number;
   /** steps per yielded chunk (bounds memory) */
   chunkSteps: number;
+  /**
+   * After `toMs`, go on at this finer step up to the wall clock (re-read before every chunk, so up to the time the
+   * consumer has written what came before): the live workload that follows then starts where the history ends,
+   * instead of after a gap as long as the seeding took (a counter that restarts after a gap reads as a drop in rate).
+   */
+  catchUpStepMs?: number;
+  /** the wall clock of the catch-up, epoch ms */
+  now?: () => number;
 }
 
 interface Accumulator {
@@ -44,13 +52,21 @@ export function* demoHistory(options: HistoryOptions): Generator<IngestSeries[]>
       { errors: 0, requests: 0, latencySumMs: 0, buckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) },
     ]),
   );
+  const chunk = (fromChunkMs: number, toChunkMs: number, step: number): IngestSeries[] =>
+    DEMO_HOSTS.flatMap((host) => hostChunk(seed, host, state.get(host.name)!, fromChunkMs, toChunkMs, step, startUs));
   for (let chunkMs = firstMs; chunkMs < toMs; chunkMs += chunkSteps * stepMs) {
-    const chunkEnd = Math.min(toMs, chunkMs + chunkSteps * stepMs);
-    const out: IngestSeries[] = [];
-    for (const host of DEMO_HOSTS) {
-      out.push(...hostChunk(seed, host, state.get(host.name)!, chunkMs, chunkEnd, stepMs, startUs));
-    }
-    yield out;
+    yield chunk(chunkMs, Math.min(toMs, chunkMs + chunkSteps * stepMs), stepMs);
+  }
+  const { catchUpStepMs, now = Date.now } = options;
+  if (catchUpStepMs === undefined) return;
+  // the first catch-up point is one catch-up step after the last point of the history
+  const lastMs = firstMs + (Math.ceil((toMs - firstMs) / stepMs) - 1) * stepMs;
+  let nextMs = Math.max(firstMs - catchUpStepMs, lastMs) + catchUpStepMs;
+  for (;;) {
+    const untilMs = Math.floor(now() / catchUpStepMs) * catchUpStepMs + 1;
+    if (untilMs <= nextMs) return;
+    yield chunk(nextMs, untilMs, catchUpStepMs);
+    nextMs = untilMs - 1 + catchUpStepMs;
   }
 }
 

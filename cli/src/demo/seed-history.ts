@@ -10,6 +10,7 @@ import { InFlightLimit } from '../runtime/in-flight.ts';
 import type { Progress } from '../io/progress.ts';
 import { demoHistory } from './history.ts';
 import { incidentsBetween, type Incident } from './incidents.ts';
+import { EXPORT_INTERVAL_MS } from './workload.ts';
 
 /** Resolution of the seeded history. */
 export const SEED_STEP_MS = 60_000;
@@ -35,6 +36,11 @@ export interface SeedOptions {
   signal?: AbortSignal;
   /** told of every chunk written (units: steps of SEED_STEP_MS) */
   progress?: Progress;
+  /**
+   * After `toMs`, write the history on at the live workload's export interval up to the time the seed ends, so
+   * the live workload that follows starts where the history stops (`hydra up`); see HistoryOptions.catchUpStepMs.
+   */
+  catchUp?: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ export async function seedDemoHistory(ingestor: Ingestor, options: SeedOptions):
     toMs,
     stepMs: SEED_STEP_MS,
     chunkSteps: SEED_CHUNK_STEPS,
+    ...(options.catchUp ? { catchUpStepMs: EXPORT_INTERVAL_MS } : {}),
   });
   const { progress } = options;
   const totalSteps = Math.ceil((toMs - fromMs) / SEED_STEP_MS);
@@ -63,6 +70,8 @@ export async function seedDemoHistory(ingestor: Ingestor, options: SeedOptions):
   try {
     for (const chunk of history) {
       if (options.signal?.aborted) break;
+      const lastUs = chunk[0]?.samples.at(-1)?.timeUs;
+      if (lastUs !== undefined) result.toMs = Math.max(result.toMs, lastUs / 1000);
       await writes.add(async () => {
         const r = await ingestor.ingest(chunk);
         result.points += r.acceptedPoints;
@@ -87,7 +96,7 @@ export async function seedDemoHistory(ingestor: Ingestor, options: SeedOptions):
 export async function seedIfEmpty(
   db: Database,
   ingestor: Ingestor,
-  options: Pick<SeedOptions, 'days' | 'signal' | 'progress'> & { force?: boolean },
+  options: Pick<SeedOptions, 'days' | 'signal' | 'progress' | 'catchUp'> & { force?: boolean },
 ): Promise<SeedResult | null> {
   const { force, ...seedOptions } = options;
   if (!force && (await listMetrics(db)).length > 0) return null;

@@ -47,7 +47,12 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   if (ctx.config.seedDays > 0) {
     log.info(`seeding ${ctx.config.seedDays} day(s) of demo history if the database is empty…`);
     try {
-      const seeded = await seedIfEmpty(ctx.db, ctx.ingestor, { days: ctx.config.seedDays, signal: ctx.abort });
+      // caught up to the end of the seed: the live workload starts where the history stops
+      const seeded = await seedIfEmpty(ctx.db, ctx.ingestor, {
+        days: ctx.config.seedDays,
+        signal: ctx.abort,
+        catchUp: true,
+      });
       log.info(seeded ? describeSeed(seeded) : 'the database already holds metrics: history not seeded');
     } catch (err) {
       if (ctx.abort.aborted) return;

@@ -18,9 +18,11 @@ import { rangeQueryOptions, type RangeData } from '../../queries/metrics.ts';
 /** Buckets of the ingest chart over the range. */
 export const INGEST_POINTS = 120;
 /**
- * The headline: the complete 15-s buckets of the last minute and a half, averaged. Finer than the smallest
- * rollup (1 min), so the API counts raw samples: a 1-minute rollup written while its minute was still
- * filling read a quarter of the truth (1.13/s against the writer's 4.62/s).
+ * The headline: the complete 15-s buckets of the last minute and a half, averaged (raw samples: finer than
+ * the smallest rollup). It follows the writer within 15 s. (A low headline right after `hydra up` was the
+ * seeded history's one point a minute in the last complete minute, before the live workload's one every 5 s;
+ * the seed now catches up at the live resolution. The 1-minute rollup never holds a minute still filling:
+ * storage/test/maintenance.test.ts.)
  */
 export const HEADLINE_STEP_SECONDS = 15;
 const HEADLINE_RANGE: TimeRange = { from: 'now-90s', to: 'now' };
