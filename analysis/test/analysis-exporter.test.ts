@@ -32,6 +32,7 @@ import {
   type AnalysisExporterOptions,
 } from '../src/exports/index.ts';
 import { startTcpProxy } from '../../storage/test/tcp-proxy.ts';
+import { captureLogger } from '@hydra/logging/testing';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -68,18 +69,20 @@ function exporterUnderTest(db: Database, options: Partial<AnalysisExporterOption
     metricProducers: [producer],
   });
   const provider = new MeterProvider({ readers: [reader] });
-  const warnings: string[] = [];
+  const { logger, messages } = captureLogger();
   const exporter = new AnalysisExporter({
     db,
     meter: provider.getMeter('hydra'),
     producer,
     now: () => options.clock.now,
-    log: { warn: (m) => warnings.push(m) },
+    logger,
     ...options,
   });
   return {
     exporter,
-    warnings,
+    get warnings() {
+      return messages('warn');
+    },
     async scrape(): Promise<Sample[]> {
       const { resourceMetrics } = await reader.collect();
       return parseExposition(

@@ -13,6 +13,7 @@ import { runAnomalyJob } from '../src/jobs/anomaly.ts';
 import { runForecastJob } from '../src/jobs/forecast.ts';
 import { timedPass } from '../src/jobs/duration.ts';
 import type { MonitorRef } from '../src/jobs/monitor.ts';
+import { captureLogger } from '@hydra/logging/testing';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 
@@ -97,13 +98,13 @@ describe.each(testBackends())('job status recording on %s', (backend) => {
   it('logs a warning when the outcome cannot be recorded, keeping the pass’s own result', async () => {
     const closed = await Database.connect({ url: test.url, poolSize: 1 });
     await closed.close();
-    const warnings: string[] = [];
-    const log = { warn: (m: string) => warnings.push(m) };
+    const { logger, messages } = captureLogger();
     const ref = { key: 'ops/unrecorded', name: 'unrecorded', namespace: 'ops' };
-    expect(await timedPass('forecast', ref, undefined, async () => 'done', { db: closed, log })).toBe('done');
+    expect(await timedPass('forecast', ref, undefined, async () => 'done', { db: closed, logger })).toBe('done');
     await expect(
-      timedPass('forecast', ref, undefined, () => Promise.reject(new Error('pass failed')), { db: closed, log }),
+      timedPass('forecast', ref, undefined, () => Promise.reject(new Error('pass failed')), { db: closed, logger }),
     ).rejects.toThrow('pass failed');
+    const warnings = messages('warn');
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/forecast job ops\/unrecorded: cannot record the pass's outcome \(success\)/);
     expect(warnings[1]).toMatch(/\(failure\)/);

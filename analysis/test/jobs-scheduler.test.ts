@@ -7,6 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseMonitorSpec } from '@hydra/schema';
 import { detectorOptions, JobScheduler, notifierTargets, parseShard, shardOf } from '../src/index.ts';
+import { captureLogger } from '@hydra/logging/testing';
 
 describe('JobScheduler', () => {
   it('refuses a schedule that is not cron and duplicate names, naming the job', () => {
@@ -28,8 +29,7 @@ describe('JobScheduler', () => {
   it('skips a run while the previous one of the same job is going, and reports failures', async () => {
     let release!: () => void;
     let runs = 0;
-    const skipped: string[] = [];
-    const errors: string[] = [];
+    const { logger, lines } = captureLogger();
     const scheduler = new JobScheduler({
       jobs: [
         {
@@ -46,18 +46,19 @@ describe('JobScheduler', () => {
           run: () => Promise.reject(new Error('database is down')),
         },
       ],
-      onSkip: (job) => skipped.push(job),
-      onError: (job, err) => errors.push(`${job}: ${(err as Error).message}`),
+      logger,
     });
     const first = scheduler.trigger('anomaly slow');
     const second = scheduler.trigger('anomaly slow');
-    expect(skipped).toEqual(['anomaly slow']);
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.job)).toEqual(['anomaly slow']);
     await vi.waitFor(() => expect(runs).toBe(1));
     release();
     await Promise.all([first, second]);
     expect(runs).toBe(1);
     await scheduler.trigger('anomaly broken');
-    expect(errors).toEqual(['anomaly broken: database is down']);
+    expect(lines.filter((l) => l.level === 'error')).toMatchObject([
+      { job: 'anomaly broken', msg: 'anomaly broken: database is down', err: { message: 'database is down' } },
+    ]);
     await expect(scheduler.trigger('nope')).rejects.toThrow(/no job named 'nope'/);
     await scheduler.shutdown();
   });

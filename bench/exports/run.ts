@@ -196,7 +196,6 @@ async function measure(n: number): Promise<Result> {
       meter: provider.getMeter('hydra'),
       maxSeries: Math.max(n, 10),
       intervalMs: 3_600_000,
-      log: { warn: (m) => console.warn(m) },
     });
     exporter.start();
     await exporter.refresh(); // warm: plans, lease

@@ -195,11 +195,7 @@ async function load(backend: TestBackend): Promise<Loaded> {
     // the rollups, as a running hydra would have them: Maintenance's pass (plain); on TimescaleDB it refreshes
     // both continuous aggregates over the ranges the writer recorded (all of it: the data is in the past)
     const r0 = performance.now();
-    await new Maintenance(db, {
-      onError: (e) => {
-        throw e;
-      },
-    }).runOnce();
+    await new Maintenance(db).runOnce();
     const rollupSeconds = (performance.now() - r0) / 1000;
     await db.pool.query('VACUUM ANALYZE');
     const bytesPerPoint = (await tableBytes(db)) / points;

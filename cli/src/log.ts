@@ -4,31 +4,21 @@
  * HYDRA_LOG_LEVEL, human-readable with HYDRA_LOG_FORMAT=pretty. Each part of
  * a process has its own `component` (up, api, collector, job, demo…).
  */
-import { createLogger as createHydraLogger, type LogFormat, type Logger, type LogLevel } from '@hydra/logging';
+import { createLogger, type Logger } from '@hydra/logging';
 import type { MonitorRef } from '@hydra/analysis';
 import type { JobKind } from './commands/job-kinds.ts';
 import type { HydraConfig } from './config.ts';
 
 export type { Logger };
 
-/** A logger for `component` writing to stderr (or `destination`) at `level` and above. */
-export function createLogger(
-  component: string,
-  level: LogLevel = 'info',
-  format: LogFormat = 'json',
-  destination?: NodeJS.WritableStream,
-): Logger {
-  return createHydraLogger({ component, level, format, ...(destination ? { destination } : {}) });
-}
-
 /** The logger of `component` with the level and format of the settings. */
 export function loggerFor(component: string, config: Pick<HydraConfig, 'logLevel' | 'logFormat'>): Logger {
-  return createLogger(component, config.logLevel, config.logFormat);
+  return createLogger({ component, level: config.logLevel, format: config.logFormat });
 }
 
 /**
  * The logger of one monitor's passes of one kind: every line names the monitor and the kind (what a log stack
- * filters by), once — a line's own fields never repeat them (Elasticsearch refuses a document with a key twice).
+ * filters by), once (@hydra/logging leaves out a line's field that repeats a bound one).
  */
 export function passLogger(log: Logger, monitor: MonitorRef, kind: JobKind): Logger {
   return log.child({ monitor: monitor.key, kind });

@@ -22,7 +22,7 @@ import { DEMO_SEED } from '../src/demo/hosts.ts';
 import { demoHistory } from '../src/demo/history.ts';
 import { incidentsBetween, type Incident } from '../src/demo/incidents.ts';
 import { seedDemoHistory } from '../src/demo/seed-history.ts';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '@hydra/logging';
 import { alertServiceFor, loadMonitors } from '../src/monitors.ts';
 import { anomalyJobs } from '../src/runtime/analysis.ts';
 import { createPipeline, type Pipeline } from '../src/runtime/pipeline.ts';
@@ -81,7 +81,7 @@ describe('hydra up: demo incidents become alerts', () => {
     }
     const monitors = await loadMonitors(HYDRA_YAML);
     const alerts = alertServiceFor(db, monitors, () => now);
-    jobs = anomalyJobs(db, alerts, monitors, createLogger('test', 'error'));
+    jobs = anomalyJobs(db, alerts, monitors, createLogger({ component: 'test', level: 'error' }));
     app = await buildApp({ db, auth: { mode: 'off' }, alerts });
   }, 180_000);
   afterAll(async () => {

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/log.ts';
+import { silentLogger } from '@hydra/logging/testing';
 import { buildDashboardServer } from '../src/runtime/dashboard.ts';
 import { isBundleFresh, type DashboardBundle } from '../src/runtime/dashboard-bundle.ts';
 
-const log = createLogger('dashboard', 'silent');
+const log = silentLogger();
 
 describe('dashboard server', () => {
   let api: FastifyInstance;

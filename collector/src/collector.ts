@@ -37,10 +37,11 @@ export interface CollectorOptions {
   limits?: Partial<IngestLimits>;
   authenticate?: Authenticate;
   /**
-   * The process's logger (@hydra/logging); `false` logs nothing. startCollector's default: a
-   * `collector` logger on stderr at warn. Request lines carry `reqId` (X-Request-Id or a new UUID).
+   * The process's logger (@hydra/logging), for the request lines (they carry `reqId`: X-Request-Id or a new UUID)
+   * and the gRPC receiver's failures. startCollector's default: a `collector` logger on stderr at warn;
+   * buildHttpReceiver's: none (no request lines).
    */
-  logger?: Logger | false;
+  logger?: Logger;
   shutdownDeadlineMs?: number;
 }
 
@@ -84,7 +85,7 @@ export async function buildHttpReceiver(
     // Accepted exports are counted (hydra_collector_requests_total), not logged one line each at info: a busy
     // collector answers hundreds a second. Refused ones (4xx/5xx) are still logged at info with their reason.
     ...requestLogging({
-      logger: options.logger || undefined,
+      logger: options.logger,
       quietPaths: [HEALTH_PATH, OTLP_METRICS_PATH, REMOTE_WRITE_PATH, SEED_METRICS_PATH],
     }),
     bodyLimit: ingestor.limits.maxBodyBytes,
@@ -148,7 +149,7 @@ export async function startCollector(
       ingestor,
       telemetry: createTelemetry(),
       authenticate: config.authenticate,
-      logError: (message, err) => app.log.error({ err }, message),
+      logger: app.log,
     });
   } catch (err) {
     await app.close();

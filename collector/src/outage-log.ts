@@ -8,14 +8,10 @@
  * The per-request count is in `hydra_collector_requests{status="503"}`.
  */
 
+import type { Logger } from '@hydra/logging';
+
 /** Longest gap between two "still refusing" lines while an outage lasts. */
 export const OUTAGE_SUMMARY_INTERVAL_MS = 10_000;
-
-/** The two levels OutageLog writes at (a pino logger, a fastify request's log). */
-export interface OutageLogger {
-  error(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
 
 export class OutageLog {
   #since: number | null = null;
@@ -34,7 +30,7 @@ export class OutageLog {
   }
 
   /** A request refused with a retryable 503 (`code`: storage_unavailable, auth_unavailable, shutting_down). */
-  refused(log: OutageLogger, err: unknown, code: string): void {
+  refused(log: Logger, err: unknown, code: string): void {
     const t = this.#now();
     this.#refused++;
     if (this.#since === null) {
@@ -66,7 +62,7 @@ export class OutageLog {
   }
 
   /** A request answered without a 5xx: ends an outage, with one line that says how long it lasted. */
-  accepted(log: OutageLogger): void {
+  accepted(log: Logger): void {
     if (this.#since === null) return;
     const seconds = Math.round((this.#now() - this.#since) / 1000);
     log.warn(
@@ -82,7 +78,7 @@ export class OutageLog {
 /** Logs a failed request: a retryable 503 through the OutageLog, any other 5xx at error level with its cause. */
 export function logFailure(
   outage: OutageLog,
-  log: OutageLogger,
+  log: Logger,
   mapped: { status: number; error: string },
   err: unknown,
   message: string,

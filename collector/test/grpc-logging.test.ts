@@ -1,38 +1,32 @@
 /**
- * The gRPC receiver's fallback error logger (no `logError` given): made once at start, not per failure, and at the
- * configured level — an unexpected failure (500 → INTERNAL) is logged at error level unless the level is above it.
+ * The gRPC receiver logs each unexpected failure (500 → INTERNAL) at error level on the logger of its options,
+ * and nothing when that logger's level is above error.
  */
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import * as logging from '@hydra/logging';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LogLevel } from '@hydra/logging';
+import { captureLogger } from '@hydra/logging/testing';
 import { startGrpcReceiver, EXPORT_METHOD_PATH, type RunningGrpcReceiver } from '../src/grpc/server.ts';
 import type { Ingestor } from '../src/ingestor.ts';
 import { resolveLimits } from '../src/limits.ts';
 import { createTelemetry } from '../src/telemetry.ts';
 
-vi.mock('@hydra/logging', async (importOriginal) => {
-  const original = await importOriginal<typeof logging>();
-  return { ...original, createLogger: vi.fn(original.createLogger) };
-});
-
 let receiver: RunningGrpcReceiver | undefined;
 afterEach(async () => {
   await receiver?.shutdown(1_000);
   receiver = undefined;
-  vi.mocked(logging.createLogger).mockClear();
 });
 
-/** A receiver whose authentication step fails unexpectedly (a 500), logging through its fallback logger. */
-async function failingReceiver(level?: logging.LogLevel) {
-  const lines: Array<{ level: string; msg: string; component?: string; err?: { message: string } }> = [];
+/** A receiver whose authentication step fails unexpectedly (a 500), logging to a captured logger. */
+async function failingReceiver(level: LogLevel = 'warn') {
+  const { logger, lines } = captureLogger({ component: 'collector', level });
   receiver = await startGrpcReceiver({
     host: '127.0.0.1',
     port: 0,
     ingestor: { limits: resolveLimits({}) } as unknown as Ingestor,
     telemetry: createTelemetry(),
     authenticate: () => Promise.reject(new Error('token store exploded')),
-    ...(level ? { logLevel: level } : {}),
-    logDestination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    logger,
   });
   return { lines, address: receiver.address };
 }
@@ -54,14 +48,10 @@ function exportOnce(address: string): Promise<grpc.ServiceError | null> {
   });
 }
 
-describe('gRPC receiver fallback logger', () => {
-  it('is made once and logs each unexpected failure at error level', async () => {
+describe('gRPC receiver logging', () => {
+  it('logs each unexpected failure at error level with its cause', async () => {
     const { lines, address } = await failingReceiver();
-    const made = vi.mocked(logging.createLogger).mock.calls.length;
-    expect(made).toBe(1);
     for (let i = 0; i < 3; i++) expect((await exportOnce(address))?.code).toBe(grpc.status.INTERNAL);
-    expect(vi.mocked(logging.createLogger).mock.calls.length).toBe(made);
-    expect(vi.mocked(logging.createLogger).mock.calls[0]![0]).toMatchObject({ component: 'collector', level: 'warn' });
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({
       level: 'error',
@@ -71,7 +61,7 @@ describe('gRPC receiver fallback logger', () => {
     });
   });
 
-  it('honours its level', async () => {
+  it('honours the logger’s level', async () => {
     const { lines, address } = await failingReceiver('fatal');
     expect((await exportOnce(address))?.code).toBe(grpc.status.INTERNAL);
     expect(lines).toEqual([]);

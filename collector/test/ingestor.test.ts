@@ -15,6 +15,7 @@ import { decodeProtobufRequest } from '../src/otlp/protobuf-decoder.ts';
 import { protobufPayload, sdkResourceMetrics } from './helpers/otlp-fixtures.ts';
 import { startPipeline, storedSamples, type Pipeline } from './helpers/pipeline.ts';
 import { otlpJson } from './helpers/requests.ts';
+import { silentLogger } from '@hydra/logging/testing';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -91,7 +92,7 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
     const tiny = new BatchWriter(p.db, { maxQueuedRows: 3, flushIntervalMs: 2000 });
     tiny.start();
     const ingestor = new Ingestor({ registry: p.registry, writer: tiny });
-    const c = await startCollector(ingestor, { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: false });
+    const c = await startCollector(ingestor, { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: silentLogger() });
     const send = (body: string) =>
       fetch(`${c.httpUrl}/v1/metrics`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     const points = (n: number) =>
@@ -119,7 +120,7 @@ describe.each(testBackends())('Ingestor on %s', (backend) => {
 
   it('after shutdown it refuses new data (503 shutting_down) and shutdown is idempotent', async () => {
     const ingestor = new Ingestor({ registry: p.registry, writer: p.writer });
-    const c = await startCollector(ingestor, { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: false });
+    const c = await startCollector(ingestor, { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: silentLogger() });
     try {
       const inFlight = ingestor.ingest(decodeJsonBody(otlpJson([{ name: 'ingest.inflight', value: 1 }])));
       await Promise.all([ingestor.shutdown(), ingestor.shutdown()]);

@@ -5,16 +5,17 @@
  * 20 s before).
  */
 import { describe, expect, it } from 'vitest';
+import { captureLogger } from '@hydra/logging/testing';
 import { logFailure, OUTAGE_SUMMARY_INTERVAL_MS, OutageLog } from '../src/outage-log.ts';
 
+/** A logger whose lines read back as { level, msg, obj } (obj: the whole line). */
 function capture() {
-  const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }> = [];
+  const captured = captureLogger();
   return {
-    lines,
-    log: {
-      error: (obj: object, msg: string) => lines.push({ level: 'error', obj: obj as Record<string, unknown>, msg }),
-      warn: (obj: object, msg: string) => lines.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
+    get lines() {
+      return captured.lines.map((line) => ({ level: line.level as string, msg: line.msg as string, obj: line }));
     },
+    log: captured.logger,
   };
 }
 
@@ -22,34 +23,36 @@ describe('OutageLog', () => {
   it('700 refusals over 21 s are 3 lines (start, two summaries), and the recovery one more', () => {
     let now = 1_000_000;
     const outage = new OutageLog(() => now);
-    const { lines, log } = capture();
+    const captured = capture();
+    const { log } = captured;
     const cause = new Error('connect ECONNREFUSED');
     for (let i = 0; i < 700; i++) {
       logFailure(outage, log, { status: 503, error: 'storage_unavailable' }, cause, 'OTLP export failed');
       now += 30;
     }
-    expect(lines.map((l) => l.level)).toEqual(['error', 'error', 'error']);
-    expect(lines[0]!.msg).toMatch(/^storage_unavailable: refusing requests with 503/);
-    expect(lines[0]!.obj.err).toBe(cause);
-    expect(lines[1]!.msg).toMatch(/still refusing: \d+ requests in the last 10 s/);
-    expect(lines[1]!.obj.perSecond).toBeCloseTo(33.3, 0);
+    expect(captured.lines.map((l) => l.level)).toEqual(['error', 'error', 'error']);
+    expect(captured.lines[0]!.msg).toMatch(/^storage_unavailable: refusing requests with 503/);
+    expect(captured.lines[0]!.obj.err).toMatchObject({ type: 'Error', message: 'connect ECONNREFUSED' });
+    expect(captured.lines[1]!.msg).toMatch(/still refusing: \d+ requests in the last 10 s/);
+    expect(captured.lines[1]!.obj.perSecond).toBeCloseTo(33.3, 0);
     expect(outage.active).toBe(true);
     outage.accepted(log);
-    expect(lines).toHaveLength(4);
-    expect(lines[3]).toMatchObject({ level: 'warn', obj: { refusedTotal: 700, outageSeconds: 21 } });
+    expect(captured.lines).toHaveLength(4);
+    expect(captured.lines[3]).toMatchObject({ level: 'warn', obj: { refusedTotal: 700, outageSeconds: 21 } });
     expect(outage.active).toBe(false);
     outage.accepted(log);
-    expect(lines).toHaveLength(4);
+    expect(captured.lines).toHaveLength(4);
     expect(OUTAGE_SUMMARY_INTERVAL_MS).toBe(10_000);
   });
 
   it('logs any other 5xx at once with its cause, and nothing for a 4xx', () => {
     const outage = new OutageLog();
-    const { lines, log } = capture();
+    const captured = capture();
+    const { log } = captured;
     logFailure(outage, log, { status: 400, error: 'invalid_request' }, new Error('bad'), 'OTLP export failed');
     logFailure(outage, log, { status: 500, error: 'internal' }, new Error('bug'), 'OTLP export failed');
     logFailure(outage, log, { status: 500, error: 'internal' }, new Error('bug'), 'OTLP export failed');
-    expect(lines.map((l) => l.msg)).toEqual(['OTLP export failed', 'OTLP export failed']);
+    expect(captured.lines.map((l) => l.msg)).toEqual(['OTLP export failed', 'OTLP export failed']);
     expect(outage.active).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import { AuthUnavailableError, AUTH_UNAVAILABLE_RETRY_AFTER_SECONDS } from '@hyd
 import { protobufPayload, sdkResourceMetrics } from './helpers/otlp-fixtures.ts';
 import { startPipeline, storedSamples, type Pipeline } from './helpers/pipeline.ts';
 import { decodeStatus, otlpJson } from './helpers/requests.ts';
+import { silentLogger } from '@hydra/logging/testing';
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -218,7 +219,7 @@ describe.each(testBackends())('OTLP receivers on %s', (backend) => {
       host: '127.0.0.1',
       httpPort: 0,
       grpcPort: 0,
-      logger: false,
+      logger: silentLogger(),
     });
     try {
       const points = ['a', 'b', 'c'].map((pod) => ({ name: 'cardinality.test', value: 1, attributes: { pod } }));

@@ -17,9 +17,27 @@
  */
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import pino, { type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
+import pino, {
+  type BaseLogger,
+  type Bindings,
+  type ChildLoggerOptions,
+  type DestinationStream,
+  type Logger as PinoLogger,
+  type LoggerOptions,
+} from 'pino';
 
-export type Logger = PinoLogger;
+/**
+ * The one logger interface: what every hydra library takes as `logger` in its options (as the OpenTelemetry
+ * Collector hands each component its telemetry settings) and what every process makes with createLogger. It is
+ * pino's: `log.info({ monitor }, 'msg')`, `log.error({ err }, 'msg')`, `log.child({ reconcileID })`. A library
+ * given none uses `defaultLogger(component)`. A pino logger is one, and so is a fastify request's `request.log`.
+ */
+export interface Logger extends Pick<
+  BaseLogger,
+  'level' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+> {
+  child(bindings: Bindings, options?: ChildLoggerOptions): Logger;
+}
 
 /** Levels accepted by HYDRA_LOG_LEVEL, most to least severe; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -149,12 +167,71 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err, req: requestSerializer },
+    hooks: { logMethod: withoutBoundKeys },
   };
-  if (format === 'pretty') return pino(settings, prettyStream(options.destination));
+  if (format === 'pretty') return withoutBoundChildKeys(pino(settings, prettyStream(options.destination)));
   // The level's label ("info"), not its number: what Loki labels and Elasticsearch keywords want.
   settings.formatters = { level: (label) => ({ level: label }) };
   const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
-  return pino(settings, destination as DestinationStream);
+  return withoutBoundChildKeys(pino(settings, destination as DestinationStream));
+}
+
+const defaults = new Map<string, Logger>();
+
+/**
+ * The logger a library uses when its options give none: createLogger's for `component` at the default level,
+ * one per component for the process.
+ */
+export function defaultLogger(component: string): Logger {
+  let logger = defaults.get(component);
+  if (!logger) {
+    logger = createLogger({ component });
+    defaults.set(component, logger);
+  }
+  return logger;
+}
+
+/** Fields every line has (pid, hostname, service, component, version) and the ones pino writes itself. */
+const LINE_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'service', 'component', 'version']);
+const boundKeys = new WeakMap<object, Set<string>>();
+
+/**
+ * A line never carries a key twice (Elasticsearch refuses such a document; jq keeps one of them): a key of the
+ * line's object that the logger already binds (hydra's fields, a child's `monitor`) is left out, the bound value
+ * stands. pino's logMethod hook; `this` is the logger the line is logged on.
+ */
+function withoutBoundKeys(this: PinoLogger, args: Parameters<PinoLogger['info']>, method: (...a: unknown[]) => void) {
+  const [first, ...rest] = args as unknown[];
+  if (typeof first !== 'object' || first === null || first instanceof Error) return method.apply(this, args);
+  return method.apply(this, [unbound(this, first as Record<string, unknown>), ...rest]);
+}
+
+/** The keys a logger's lines already carry: hydra's fields, pino's, and its (and its parents') child bindings. */
+function keysOf(logger: PinoLogger): Set<string> {
+  let bound = boundKeys.get(logger);
+  if (!bound) {
+    bound = new Set([...LINE_KEYS, ...Object.keys(logger.bindings())]);
+    boundKeys.set(logger, bound);
+  }
+  return bound;
+}
+
+/** `fields` without the keys `logger` already binds (the same object when there is none). */
+function unbound(logger: PinoLogger, fields: Record<string, unknown>): Record<string, unknown> {
+  const bound = keysOf(logger);
+  if (!Object.keys(fields).some((key) => bound.has(key))) return fields;
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (!bound.has(key)) kept[key] = value;
+  return kept;
+}
+
+/** `root` whose children (and theirs, which inherit the method) bind no key a parent already binds. */
+function withoutBoundChildKeys(root: PinoLogger): PinoLogger {
+  const pinoChild = root.child;
+  root.child = function (this: PinoLogger, bindings: Bindings, options?: ChildLoggerOptions) {
+    return Reflect.apply(pinoChild, this, [unbound(this, bindings), options]) as PinoLogger;
+  } as unknown as PinoLogger['child'];
+  return root;
 }
 
 /** pino-pretty as a synchronous stream, required only when HYDRA_LOG_FORMAT=pretty. */

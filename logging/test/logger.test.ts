@@ -1,21 +1,11 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, REDACTED, SERVICE_NAME, type CreateLoggerOptions } from '@hydra/logging';
+import { captureLogger } from '@hydra/logging/testing';
 
 /** A logger writing into an array of parsed lines. */
 function capture(options: Partial<CreateLoggerOptions> = {}) {
-  const lines: Array<Record<string, unknown>> = [];
-  const raw: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        raw.push(line);
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      done();
-    },
-  });
-  const log = createLogger({ component: 'test', destination, ...options });
+  const { logger: log, lines, raw } = captureLogger({ level: 'info', ...options });
   return { log, lines, raw };
 }
 
@@ -140,5 +130,22 @@ describe('createLogger', () => {
       /format must be one of json, pretty/,
     );
     expect(() => createLogger({ component: '' })).toThrow(/component must be a non-empty string/);
+  });
+});
+
+describe('no key twice on a line', () => {
+  it('leaves out a line field or a child binding that the logger already binds; the bound value stands', () => {
+    const { log, raw, lines } = capture({ component: 'job' });
+    const pass = log.child({ monitor: 'shop/checkout', kind: 'anomaly' });
+    pass.info({ monitor: 'shop/checkout', component: 'other', seriesScored: 4 }, 'pass done');
+    pass.child({ kind: 'forecast', reconcileID: 'r-1' }).warn({ reconcileID: 'r-2', level: 99 }, 'nested');
+    log.info({ monitor: 'a/b' }, 'the parent binds no monitor');
+    for (const line of raw) {
+      const keys = [...line.matchAll(/"([^"]+)":/g)].map((m) => m[1]);
+      expect(new Set(keys).size, line).toBe(keys.length);
+    }
+    expect(lines[0]).toMatchObject({ component: 'job', monitor: 'shop/checkout', seriesScored: 4, msg: 'pass done' });
+    expect(lines[1]).toMatchObject({ level: 'warn', kind: 'anomaly', reconcileID: 'r-1', msg: 'nested' });
+    expect(lines[2]).toMatchObject({ monitor: 'a/b' });
   });
 });

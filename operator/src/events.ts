@@ -6,7 +6,7 @@
 import type { KubeClient } from './kube/client.ts';
 import { EVENT, HYDRA_MONITOR, collectionPath } from './kube/kinds.ts';
 import type { KubeObject } from './kube/types.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '@hydra/logging';
 
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
 export const MAX_REMEMBERED_EVENTS = 4096;
@@ -67,7 +67,7 @@ export class EventRecorder {
       await this.client.request('POST', collectionPath(EVENT, meta.namespace), { body: event });
     } catch (err) {
       this.recent.delete(key);
-      this.log.warn('could not record event', { monitor: `${meta.namespace}/${meta.name}`, reason, error: err });
+      this.log.warn({ monitor: `${meta.namespace}/${meta.name}`, reason, err }, 'could not record event');
     }
   }
 }

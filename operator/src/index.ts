@@ -10,7 +10,6 @@ export {
   DEFAULT_SHUTDOWN_MS,
 } from './operator.ts';
 export type { Operator, OperatorOptions, StopReason } from './operator.ts';
-export { createLogger, type Logger, type LogLevel } from './log.ts';
 export { computeStatus, CONDITION_READY, CONDITION_COLLECTOR_AVAILABLE, CONDITION_JOBS_SCHEDULED } from './status.ts';
 export { WorkQueue } from './queue.ts';
 export type { OperatorMetrics } from './metrics.ts';

@@ -8,7 +8,7 @@
 import type { KubeClient } from './kube/client.ts';
 import { KubeApiError } from './kube/errors.ts';
 import { LEASE, collectionPath, objectPath } from './kube/kinds.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '@hydra/logging';
 import { sleep } from './time.ts';
 
 export const DEFAULT_LEASE_DURATION_SECONDS = 15;
@@ -23,7 +23,7 @@ export interface LeaderElectionOptions {
   leaseDurationSeconds?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
-  log: Logger;
+  logger: Logger;
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
 }
@@ -87,21 +87,25 @@ export class LeaderElector {
       try {
         ok = await this.tryAcquireOrRenew();
       } catch (err) {
-        this.o.log.warn('lease update failed', { lease: `${this.o.namespace}/${this.o.name}`, error: err });
+        this.o.logger.warn({ lease: `${this.o.namespace}/${this.o.name}`, err }, 'lease update failed');
       }
       const now = performance.now();
       if (ok) {
         lastRenew = now;
         if (!this.leading) {
           this.leading = true;
-          this.o.log.info('became leader', { lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity });
+          this.o.logger.info(
+            { lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity },
+            'became leader',
+          );
           this.o.onStartedLeading();
         }
       } else if (this.leading && now - lastRenew > this.renewDeadlineMs) {
         this.leading = false;
-        this.o.log.error('lost leadership: could not renew the lease in time', {
-          lease: `${this.o.namespace}/${this.o.name}`,
-        });
+        this.o.logger.error(
+          { lease: `${this.o.namespace}/${this.o.name}` },
+          'lost leadership: could not renew the lease in time',
+        );
         this.o.onStoppedLeading();
       }
       await sleep(this.retryPeriodMs, signal);
@@ -171,9 +175,9 @@ export class LeaderElector {
       if (!lease || lease.spec.holderIdentity !== this.o.identity) return;
       const spec = { ...lease.spec, holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime(new Date()) };
       await this.o.client.request('PUT', this.path(), { body: { ...lease, spec } });
-      this.o.log.info('released the lease', { lease: `${this.o.namespace}/${this.o.name}` });
+      this.o.logger.info({ lease: `${this.o.namespace}/${this.o.name}` }, 'released the lease');
     } catch (err) {
-      this.o.log.warn('could not release the lease; another replica takes over when it expires', { error: err });
+      this.o.logger.warn({ err }, 'could not release the lease; another replica takes over when it expires');
     }
   }
 }

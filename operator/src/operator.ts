@@ -15,7 +15,7 @@ import { CHILD_KINDS, HYDRA_MONITOR, SERVICE_MONITOR, objectKey, type ResourceKi
 import { Reflector, type ChangeType } from './kube/reflector.ts';
 import type { KubeObject } from './kube/types.ts';
 import { LeaderElector } from './leader.ts';
-import { createLogger, type Logger } from './log.ts';
+import { defaultLogger, type Logger } from '@hydra/logging';
 import { OperatorMetrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
 import { InvalidSpecError, Reconciler, type ChildCache } from './reconciler.ts';
@@ -50,7 +50,8 @@ export interface OperatorOptions {
       };
   /** Where /metrics, /healthz and /readyz listen; undefined: no HTTP server. Port 0 picks a free port. */
   http?: { host: string; port: number };
-  log?: Logger;
+  /** default defaultLogger('operator') */
+  logger?: Logger;
 }
 
 export type StopReason = 'stopped' | 'lost-leadership';
@@ -94,7 +95,7 @@ async function servesServiceMonitors(client: KubeClient): Promise<boolean> {
 
 /** Starts the operator. */
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
-  const log = options.log ?? createLogger();
+  const log = options.logger ?? defaultLogger('operator');
   const identity =
     (options.leaderElection && options.leaderElection.identity) ||
     `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -122,11 +123,11 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   }
 
   const enqueue = (key: string) => {
-    if (!queue.add(key)) log.warn('work queue full: monitor not queued', { monitor: key });
+    if (!queue.add(key)) log.warn({ monitor: key }, 'work queue full: monitor not queued');
   };
   const onRestart = (resource: ResourceKind) => (reason: string, error?: Error) => {
     metrics.watchRestarted(resource.plural, reason);
-    if (reason !== 'closed') log.warn('watch restarted', { resource: resource.plural, reason, error });
+    if (reason !== 'closed') log.warn({ resource: resource.plural, reason, err: error }, 'watch restarted');
   };
 
   const monitors = new KindCache(HYDRA_MONITOR);
@@ -192,7 +193,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     client,
     children,
     events,
-    log,
+    logger: log,
     defaultImage: options.defaultImage ?? DEFAULT_IMAGE,
     serviceMonitors: () => serviceMonitors,
     rememberMonitor: (obj) => monitors.remember(obj),
@@ -210,7 +211,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       if (key === undefined) return;
       const started = performance.now();
       // One id per reconcile run: every line of the run carries it (and the monitor), across retries a new one.
-      const runLog = log.with({ reconcileID: randomUUID() });
+      const runLog = log.child({ reconcileID: randomUUID() });
       try {
         const monitor = monitors.get(...(key.split('/') as [string, string])) as HydraMonitor | undefined;
         if (!monitor) {
@@ -221,28 +222,24 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         const outcome = await reconciler.reconcile(monitor, runLog);
         const seconds = (performance.now() - started) / 1000;
         metrics.reconciled(outcome.result, seconds);
-        runLog.debug('reconciled', {
-          monitor: key,
-          result: outcome.result,
-          writes: outcome.writes,
-          durationMs: Math.round(seconds * 1000),
-        });
+        runLog.debug(
+          { monitor: key, result: outcome.result, writes: outcome.writes, durationMs: Math.round(seconds * 1000) },
+          'reconciled',
+        );
         queue.forget(key);
       } catch (err) {
         metrics.reconciled('error', (performance.now() - started) / 1000);
         if (err instanceof InvalidSpecError) {
-          runLog.error('monitor spec is invalid; not retried until it changes', { monitor: key, error: err });
+          runLog.error({ monitor: key, err }, 'monitor spec is invalid; not retried until it changes');
           queue.forget(key);
         } else {
           const retryAfterMs =
             err instanceof KubeApiError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : undefined;
           const delay = queue.retry(key, retryAfterMs);
-          runLog.warn('reconcile failed; retrying', {
-            monitor: key,
-            attempt: queue.attempts(key),
-            retryInMs: delay,
-            error: err,
-          });
+          runLog.warn(
+            { monitor: key, attempt: queue.attempts(key), retryInMs: delay, err },
+            'reconcile failed; retrying',
+          );
         }
       } finally {
         queue.done(key);
@@ -271,7 +268,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
           log.info('ServiceMonitor CRD found: collectors get ServiceMonitors');
         }
       } catch (err) {
-        log.warn('discovery of ServiceMonitor failed', { error: err });
+        log.warn({ err }, 'discovery of ServiceMonitor failed');
       }
       for (const r of monitors.reflectors.values())
         for (const m of r.list()) enqueue(objectKey(m.metadata.namespace, m.metadata.name));
@@ -281,12 +278,12 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   let server: ProbeServer | undefined;
   const stop = (deadlineMs = DEFAULT_SHUTDOWN_MS, reason: StopReason = 'stopped') => {
     stopping ??= (async () => {
-      log.info('stopping', { reason });
+      log.info({ reason }, 'stopping');
       resyncAbort.abort();
       queue.shutdown();
       const drained = Promise.all(workers).then(() => true);
       const inTime = await Promise.race([drained, sleep(deadlineMs).then(() => false)]);
-      if (!inTime) log.warn('in-flight reconciles did not finish before the shutdown deadline', { deadlineMs });
+      if (!inTime) log.warn({ deadlineMs }, 'in-flight reconciles did not finish before the shutdown deadline');
       if (elector) await elector.stop();
       await Promise.all(reflectors.map((r) => r.stop()));
       await resyncLoop;
@@ -308,7 +305,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       leaseDurationSeconds: le.leaseDurationSeconds,
       renewDeadlineMs: le.renewDeadlineMs,
       retryPeriodMs: le.retryPeriodMs,
-      log,
+      logger: log,
       onStartedLeading: () => {
         leading = true;
         startWorkers();
@@ -319,7 +316,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         // Like controller-runtime: a replica that lost the Lease stops; its Deployment restarts it as a candidate.
         if (wasLeading && !stopping)
           stop(DEFAULT_SHUTDOWN_MS, 'lost-leadership').catch((err: unknown) =>
-            log.error('shutdown after losing leadership failed', { error: err }),
+            log.error({ err }, 'shutdown after losing leadership failed'),
           );
       },
     });
@@ -333,7 +330,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       notReady: () => (reflectors.every((r) => r.synced) ? undefined : 'caches not synced'),
     });
   }
-  log.info('operator started', { identity, namespaces: scopes.filter(Boolean), serviceMonitors, url: server?.url });
+  log.info({ identity, namespaces: scopes.filter(Boolean), serviceMonitors, url: server?.url }, 'operator started');
 
   return {
     metrics,

@@ -12,7 +12,7 @@ import type { KubeClient } from './kube/client.ts';
 import { KubeApiError } from './kube/errors.ts';
 import { CRON_JOB, DEPLOYMENT, HYDRA_MONITOR, objectKey, objectPath, type ResourceKind } from './kube/kinds.ts';
 import type { KubeObject } from './kube/types.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '@hydra/logging';
 import type { ReconcileResult } from './metrics.ts';
 import { desiredChildren, type DesiredChild } from './resources/desired.ts';
 import { anomalyJobName, collectorName, forecastJobName } from './resources/meta.ts';
@@ -38,7 +38,7 @@ export interface ReconcilerOptions {
   client: KubeClient;
   children: ChildCache;
   events: EventRecorder;
-  log: Logger;
+  logger: Logger;
   defaultImage: string;
   /** Whether ServiceMonitors are built (the Prometheus Operator CRD is served). */
   serviceMonitors: () => boolean;
@@ -82,9 +82,9 @@ export class Reconciler {
    * Reconciles `monitor` (as cached); throws on failures that should be retried. `log` is the run's
    * logger (the worker's, with its reconcileID); its lines also carry `monitor` and `generation`.
    */
-  async reconcile(monitor: HydraMonitor, runLog: Logger = this.o.log): Promise<ReconcileOutcome> {
+  async reconcile(monitor: HydraMonitor, runLog: Logger = this.o.logger): Promise<ReconcileOutcome> {
     const key = objectKey(monitor.metadata.namespace, monitor.metadata.name);
-    const log = runLog.with({ monitor: key, generation: monitor.metadata.generation });
+    const log = runLog.child({ monitor: key, generation: monitor.metadata.generation });
     if (monitor.metadata.deletionTimestamp) return { result: 'deleted', writes: 0 };
     const checked = validateMonitorSpec(monitor.spec);
     if (!checked.ok) {
@@ -129,7 +129,7 @@ export class Reconciler {
         fresh.set(`${child.resource.kind}/${child.name}`, result);
         this.o.children.remember(child.resource, result);
         writes++;
-        log.debug('applied', { kind: child.resource.kind, name: child.name });
+        log.debug({ kind: child.resource.kind, name: child.name }, 'applied');
       }
       writes += await this.prune(resolved, desired, records);
     } catch (err) {
@@ -141,7 +141,7 @@ export class Reconciler {
           computeStatus(resolved, { ...this.observe(resolved, fresh), error }, new Date()),
         );
       } catch (statusErr) {
-        log.warn('could not write the failure into status', { error: statusErr });
+        log.warn({ err: statusErr }, 'could not write the failure into status');
       }
       throw err;
     }
@@ -192,11 +192,14 @@ export class Reconciler {
           uid: obj.metadata.uid,
         });
         records.delete(id);
-        this.o.log.info('deleted child no longer wanted', {
-          monitor: `${monitor.metadata.namespace}/${monitor.metadata.name}`,
-          kind: resource.kind,
-          name: obj.metadata.name,
-        });
+        this.o.logger.info(
+          {
+            monitor: `${monitor.metadata.namespace}/${monitor.metadata.name}`,
+            kind: resource.kind,
+            name: obj.metadata.name,
+          },
+          'deleted child no longer wanted',
+        );
         deleted++;
       }
     }

@@ -89,9 +89,6 @@ try {
   const t0 = performance.now();
   await new Maintenance(db, {
     now: () => endMs + 2 * 60_000,
-    onError: (e) => {
-      throw e;
-    },
   }).runOnce();
   const rollupMs = Math.round(performance.now() - t0);
   const rollup60 = await time(query(60));

@@ -9,7 +9,7 @@
  * the continuous aggregates over backfilled ranges, and sizes the chunk
  * interval of new chunks for the ingest rate (see timescale.ts).
  */
-import { createLogger } from '@hydra/logging';
+import { defaultLogger, type Logger } from '@hydra/logging';
 import { metrics } from '@opentelemetry/api';
 import type { Database } from './database.ts';
 import { dayOfMicros, PartitionManager } from './partitions.ts';
@@ -46,8 +46,8 @@ export interface MaintenanceOptions {
   partitionsAheadDays: number;
   /** A bucket is rolled up once it ended this long ago. */
   rollupSettleSeconds: number;
-  /** Where errors of background runs go (runOnce() callers get them thrown). */
-  onError: (err: Error) => void;
+  /** Where errors of background runs are logged (runOnce() callers get them thrown); default defaultLogger('storage'). */
+  logger: Logger;
   /** The clock, for tests. */
   now: () => number;
   /**
@@ -87,9 +87,7 @@ export class Maintenance {
       rollupRetentionDays: options.rollupRetentionDays ?? DEFAULT_ROLLUP_RETENTION_DAYS,
       partitionsAheadDays: options.partitionsAheadDays ?? DEFAULT_PARTITIONS_AHEAD_DAYS,
       rollupSettleSeconds: options.rollupSettleSeconds ?? DEFAULT_ROLLUP_SETTLE_SECONDS,
-      onError:
-        options.onError ??
-        ((err) => createLogger({ component: 'storage' }).error({ err }, `storage maintenance: ${err.message}`)),
+      logger: options.logger ?? defaultLogger('storage'),
       now: options.now ?? Date.now,
       chunkTargetBytes: options.chunkTargetBytes ?? null,
     };
@@ -110,7 +108,7 @@ export class Maintenance {
     this.#partitions = new PartitionManager(db);
   }
 
-  /** Runs now, then every intervalMs; errors go to options.onError. No-op when already started. */
+  /** Runs now, then every intervalMs; errors go to options.logger. No-op when already started. */
   start(): void {
     if (this.#timer || this.#stopped) return;
     const tick = (): void => {
@@ -118,7 +116,7 @@ export class Maintenance {
         () => this.#runs.add(1, { outcome: 'ok' }),
         (err: unknown) => {
           this.#runs.add(1, { outcome: 'failed' });
-          this.options.onError(err as Error);
+          this.options.logger.error({ err }, `storage maintenance: ${(err as Error).message}`);
         },
       );
     };

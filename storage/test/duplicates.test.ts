@@ -342,11 +342,7 @@ describe.each(testBackends({ timescaledb: true }))('migration 0006 on %s', (back
          ($1, $2, 6, 0, 0, 0, 0, '{6}', 0, '{}'), ($1, $2, 6, 0, 0, 0, 0, '{6}', 0, '{}')`,
       [at(0), hid],
     );
-    const maintenance = new Maintenance(db, {
-      onError: (e) => {
-        throw e;
-      },
-    });
+    const maintenance = new Maintenance(db);
     await maintenance.runOnce();
     await db.pool.query('DELETE FROM rollup_dirty');
     if (db.mode === 'timescaledb') {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchWriter, Maintenance, PartitionManager, SeriesRegistry, partitionName, queryRange } from '@hydra/storage';
 import { testBackendMode, testBackends } from '@hydra/storage/testing';
+import { captureLogger } from '@hydra/logging/testing';
 import { gauge, openMigrated, ref, type MigratedDatabase } from './helpers.ts';
 
 const DAY_MS = 86_400_000;
@@ -36,9 +37,6 @@ describe.each(testBackends({ timescaledb: true }))('Maintenance on %s', (backend
     await writer.write({ samples: [at(40), at(31), at(29), at(1)], histograms: [], expHistograms: [] });
     const maintenance = new Maintenance(m.db, {
       now: () => now,
-      onError: (e) => {
-        throw e;
-      },
     });
     const report = await maintenance.runOnce();
     expect(report.partitionsCreated).toEqual(expect.arrayContaining([today, today + 1, today + 2]));
@@ -67,12 +65,12 @@ describe.each(testBackends({ timescaledb: true }))('Maintenance on %s', (backend
   });
 
   it('starts and shuts down idempotently, and shutdown is safe without start', async () => {
-    const errors: Error[] = [];
-    const maintenance = new Maintenance(m.db, { now: () => now, intervalMs: 60_000, onError: (e) => errors.push(e) });
+    const { logger, lines } = captureLogger();
+    const maintenance = new Maintenance(m.db, { now: () => now, intervalMs: 60_000, logger });
     maintenance.start();
     maintenance.start();
     await Promise.all([maintenance.shutdown(), maintenance.shutdown()]);
-    expect(errors).toEqual([]);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
     await new Maintenance(m.db).shutdown();
   });
 
@@ -115,9 +113,6 @@ describe.each(testBackends({ timescaledb: true }))('Maintenance on %s', (backend
   it('runOnce() joins a run in progress; runFresh() waits for it and runs again', async () => {
     const maintenance = new Maintenance(m.db, {
       now: () => now,
-      onError: (e) => {
-        throw e;
-      },
     });
     const inProgress = maintenance.runOnce();
     expect(maintenance.runOnce()).toBe(inProgress);

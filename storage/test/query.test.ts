@@ -287,11 +287,7 @@ describe.each(testBackends({ timescaledb: true }))('queries on %s', (backend) =>
         }
       }
       // materialised: Maintenance refreshes both aggregates over the range the writer recorded
-      const report = await new Maintenance(m.db, {
-        onError: (e) => {
-          throw e;
-        },
-      }).runOnce();
+      const report = await new Maintenance(m.db).runOnce();
       expect(report.backfillSpans).toBeGreaterThanOrEqual(1);
       const materialised = await m.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM samples_1h');
       expect(materialised.rows[0]!.n).toBeGreaterThan(0);
@@ -323,9 +319,6 @@ describe.each(testBackends({ timescaledb: true }))('queries on %s', (backend) =>
     const partial = new Maintenance(m.db, {
       now: () => base + 101 * 60_000,
       rollupSettleSeconds: 60,
-      onError: (e) => {
-        throw e;
-      },
     });
     await partial.runOnce();
     const mixed = await queryRange(m.db, {
@@ -341,9 +334,6 @@ describe.each(testBackends({ timescaledb: true }))('queries on %s', (backend) =>
     // everything rolled up: 1m for 5-minute steps, 1h for hourly steps
     await new Maintenance(m.db, {
       now: () => base + DAY_MS,
-      onError: (e) => {
-        throw e;
-      },
     }).runOnce();
     for (const [step, aggregation, name] of cases) {
       const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
@@ -356,10 +346,7 @@ describe.each(testBackends({ timescaledb: true }))('queries on %s', (backend) =>
   });
 
   it('folds a late point into the 1m and 1h rollups it belongs to', async () => {
-    const fail = (e: Error): never => {
-      throw e;
-    };
-    const at = (ms: number) => new Maintenance(m.db, { now: () => ms, onError: fail });
+    const at = (ms: number) => new Maintenance(m.db, { now: () => ms });
     await at(base + DAY_MS + 5 * 60_000).runOnce();
     const writer = new BatchWriter(m.db);
     writer.start();

@@ -32,11 +32,7 @@ describe.each(testBackends({ timescaledb: true }))('rollups after backfill on %s
   afterAll(async () => m?.close());
 
   function maintenance(): Maintenance {
-    return new Maintenance(m.db, {
-      onError: (e) => {
-        throw e;
-      },
-    });
+    return new Maintenance(m.db);
   }
 
   async function stepped(stepSeconds: number, aggregation: 'max' | 'count'): Promise<Array<[number, number]>> {

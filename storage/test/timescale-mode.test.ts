@@ -30,9 +30,6 @@ describe('chunkIntervalHours', () => {
 describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
   let m: MigratedDatabase;
   let ids: number[];
-  const fail = (e: Error): never => {
-    throw e;
-  };
   beforeAll(async () => {
     m = await openMigrated(backend);
     ids = (await new SeriesRegistry(m.db).resolve(
@@ -98,7 +95,7 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
     const at = (daysAgo: number) => ({ seriesId: ids[0]!, timeUs: (now - daysAgo * DAY_MS) * 1000, value: daysAgo });
     await writer.write({ samples: [at(20), at(12), at(5)], histograms: [], expHistograms: [] });
     await writer.shutdown();
-    await new Maintenance(m.db, { retentionDays: 10, rollupRetentionDays: 100, onError: fail }).runOnce();
+    await new Maintenance(m.db, { retentionDays: 10, rollupRetentionDays: 100 }).runOnce();
     const retention = await jobs('policy_retention');
     const dropAfter = Object.fromEntries(
       retention.map((j) => [j.hypertable_name, (j.config as { drop_after: string }).drop_after]),
@@ -130,7 +127,7 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
     const writer = new BatchWriter(m.db);
     writer.start();
     await writer.write({ samples: points, histograms: [], expHistograms: [] });
-    await new Maintenance(m.db, { onError: fail }).runOnce(); // materialises the recorded range
+    await new Maintenance(m.db).runOnce(); // materialises the recorded range
     // the compression policies' jobs, on the points and on the aggregates (a backfill refresh then writes into
     // compressed aggregate chunks)
     for (const job of (await jobs('policy_compression')).filter((j) => j.hypertable_name.startsWith('samples')))
@@ -162,7 +159,7 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
     expect(count.rows[0]!.n).toBe(361);
 
     // the rollups were materialised before the late point: Maintenance refreshes the range the writer recorded
-    await new Maintenance(m.db, { onError: fail }).runOnce();
+    await new Maintenance(m.db).runOnce();
     const window = { name: 'ts.m', matchers: [{ name: 'i', op: '=' as const, value: '1' }] };
     const hour = await queryRange(m.db, {
       ...window,
@@ -208,9 +205,9 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
       ).rows[0]!.hours;
     expect(await interval()).toBe(24);
     // shared_buffers (128 MB here) holds a day of this rate: nothing to change
-    expect((await new Maintenance(m.db, { now: () => now, onError: fail }).runOnce()).chunkIntervalHours).toBeNull();
+    expect((await new Maintenance(m.db, { now: () => now }).runOnce()).chunkIntervalHours).toBeNull();
     // a memory budget a few kilobytes large calls for the shortest chunks, for every point hypertable
-    const small = new Maintenance(m.db, { now: () => now, chunkTargetBytes: 4096, onError: fail });
+    const small = new Maintenance(m.db, { now: () => now, chunkTargetBytes: 4096 });
     expect((await small.runOnce()).chunkIntervalHours).toBe(1);
     expect(await interval()).toBe(1);
     const all = await m.db.pool.query<{ hours: number }>(

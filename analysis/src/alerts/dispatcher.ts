@@ -10,6 +10,7 @@
  */
 import { metrics } from '@opentelemetry/api';
 import type { Lifecycle } from '@hydra/schema';
+import { defaultLogger, type Logger } from '@hydra/logging';
 import {
   claimDueNotifications,
   claimFiringForResend,
@@ -59,8 +60,8 @@ export interface DispatcherOptions {
   resendIntervalMs?: number;
   timeoutMs?: number;
   concurrency?: number;
-  /** where loop failures are reported (the loop itself keeps going) */
-  onError?: (err: unknown) => void;
+  /** where loop failures are logged (the loop itself keeps going); default defaultLogger('analysis') */
+  logger?: Logger;
 }
 
 export interface DispatchReport {
@@ -84,8 +85,8 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
 }
 
 export class NotificationDispatcher implements Lifecycle {
-  readonly #o: Required<Omit<DispatcherOptions, 'secrets' | 'alertUrl' | 'onError'>> &
-    Pick<DispatcherOptions, 'secrets' | 'alertUrl' | 'onError'>;
+  readonly #o: Required<Omit<DispatcherOptions, 'secrets' | 'alertUrl'>> &
+    Pick<DispatcherOptions, 'secrets' | 'alertUrl'>;
   readonly #outcomes = metrics.getMeter('hydra').createCounter('hydra.alerts.notifications', {
     description: 'Notification delivery attempts, by notifier and outcome',
   });
@@ -98,6 +99,7 @@ export class NotificationDispatcher implements Lifecycle {
     this.#o = {
       ...options,
       clock: options.clock ?? (() => options.alerts.now()),
+      logger: options.logger ?? defaultLogger('analysis'),
       pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS),
       batchSize: positive('batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE),
       leaseMs: positive('leaseMs', options.leaseMs ?? DEFAULT_LEASE_MS),
@@ -159,7 +161,9 @@ export class NotificationDispatcher implements Lifecycle {
       this.#timer = null;
       this.#running = this.runOnce()
         .then(() => undefined)
-        .catch((err: unknown) => this.#o.onError?.(err))
+        .catch((err: unknown) =>
+          this.#o.logger.error({ err }, `notification dispatcher: ${err instanceof Error ? err.message : String(err)}`),
+        )
         .finally(() => {
           this.#running = null;
           if (!this.#stopped) this.#schedule(this.#o.pollIntervalMs);

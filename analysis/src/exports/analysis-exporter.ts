@@ -29,6 +29,7 @@
  * Component contract: `start()`, `refresh()`, `shutdown()` (idempotent, safe without start).
  */
 import { parseDuration } from '@hydra/schema';
+import { defaultLogger, type Logger } from '@hydra/logging';
 import { metrics, type Attributes, type Meter } from '@opentelemetry/api';
 import {
   AdvisoryLease,
@@ -119,7 +120,8 @@ export interface AnalysisExporterOptions {
   producer?: AnalysisMetricProducer;
   /** the meter of hydra_export_refresh_failures_total; default the global `hydra` meter at start() */
   meter?: Meter;
-  log?: { warn(message: string): void };
+  /** where a failed refresh is logged (at warn); default defaultLogger('analysis') */
+  logger?: Logger;
   /** longest a query on the lease's own connection may take; default DEFAULT_LEASE_QUERY_TIMEOUT_MS (10 s) */
   leaseQueryTimeoutMs?: number;
 }
@@ -150,6 +152,7 @@ export class AnalysisExporter {
   readonly #horizons: readonly ExportHorizon[];
   readonly #now: () => number;
   readonly #options: AnalysisExporterOptions;
+  readonly #logger: Logger;
   readonly #lease: AdvisoryLease;
   #snapshot: Snapshot | null = null;
   #timer: NodeJS.Timeout | undefined;
@@ -180,6 +183,7 @@ export class AnalysisExporter {
     this.#maxAgeMs = maxAgeMs;
     this.#now = options.now ?? Date.now;
     this.#options = options;
+    this.#logger = options.logger ?? defaultLogger('analysis');
     this.#lease = new AdvisoryLease(
       options.db,
       ANALYSIS_EXPORT_LEASE,
@@ -278,7 +282,8 @@ export class AnalysisExporter {
     } catch (err) {
       this.#snapshot = null;
       this.#failures?.add(1);
-      this.#options.log?.warn(
+      this.#logger.warn(
+        { err },
         `analysis export: cannot confirm the export lease, exporting nothing until it is confirmed: ${(err as Error).message}`,
       );
       return;
@@ -292,7 +297,8 @@ export class AnalysisExporter {
       this.#snapshot = await this.#read();
     } catch (err) {
       this.#failures?.add(1);
-      this.#options.log?.warn(
+      this.#logger.warn(
+        { err },
         `analysis export: refresh failed, keeping the previous snapshot (at most ${this.#maxAgeMs / 1000} s): ${(err as Error).message}`,
       );
     }

@@ -17,6 +17,7 @@
  * Memory is bounded by one page of series × the history cap.
  */
 import { parseDuration } from '@hydra/schema';
+import type { Logger } from '@hydra/logging';
 import { getDetector, valueDomainOf, ANOMALY_THRESHOLD, type OnlineDetector } from '@hydra/analytics';
 import {
   countFiring,
@@ -34,7 +35,7 @@ import type { AlertService } from '../alerts/service.ts';
 import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/service.ts';
 import type { DetectorCache } from './detector-cache.ts';
 import { detectorOptions, type MonitorRef } from './monitor.ts';
-import { timedPass, type JobStatusLog } from './duration.ts';
+import { timedPass } from './duration.ts';
 import { forEachShardedSeriesPage } from './series-pages.ts';
 import { ALL_SERIES, type Shard } from './shard.ts';
 
@@ -66,8 +67,8 @@ export interface AnomalyJobOptions {
   /** partition bookkeeping kept between passes */
   partitions?: ScorePartitions;
   signal?: AbortSignal;
-  /** where a failure to record the pass's outcome (analysis_job_status) is reported; default stderr */
-  log?: JobStatusLog;
+  /** where a failure to record the pass's outcome (analysis_job_status) is logged; default defaultLogger('analysis') */
+  logger?: Logger;
 }
 
 export interface AnomalyJobReport {
@@ -103,7 +104,7 @@ interface Plan {
 export function runAnomalyJob(options: AnomalyJobOptions): Promise<AnomalyJobReport> {
   return timedPass('anomaly', options.monitor, options.signal, () => anomalyPass(options), {
     db: options.db,
-    ...(options.log ? { log: options.log } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
 

@@ -11,6 +11,7 @@
  * nobody scrapes. A failure to record it is logged as a warning and never changes the pass's own outcome.
  */
 import { metrics, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import { defaultLogger, type Logger } from '@hydra/logging';
 import { recordJobOutcome, type Database } from '@hydra/storage';
 import type { MonitorRef } from './monitor.ts';
 
@@ -35,20 +36,11 @@ function histogram(): Histogram {
   return cached.histogram;
 }
 
-/** Where a failure to record a pass's outcome in the database is reported. */
-export interface JobStatusLog {
-  warn(message: string): void;
-}
-
-const STDERR_LOG: JobStatusLog = {
-  warn: (message) => process.stderr.write(`warning: ${message}\n`),
-};
-
 /** Where timedPass records the pass's outcome (analysis_job_status). */
 export interface JobStatusTarget {
   db: Database;
-  /** default: a line on stderr */
-  log?: JobStatusLog;
+  /** where a failure to record the outcome is logged; default defaultLogger('analysis') */
+  logger?: Logger;
   /** epoch ms; default Date.now */
   now?: () => number;
 }
@@ -85,9 +77,9 @@ export async function timedPass<T>(
         ...(err === undefined ? {} : { error: err instanceof Error ? err.message : String(err) }),
       });
     } catch (recordErr) {
-      (status.log ?? STDERR_LOG).warn(
-        `${kind} job ${monitor.key}: cannot record the pass's outcome (${outcome}) in analysis_job_status: ` +
-          (recordErr as Error).message,
+      (status.logger ?? defaultLogger('analysis')).warn(
+        { err: recordErr, kind, monitor: monitor.key, outcome },
+        `${kind} job ${monitor.key}: cannot record the pass's outcome (${outcome}) in analysis_job_status`,
       );
     }
   };

@@ -20,6 +20,7 @@
  * de-duplicates raises. Memory is bounded by one page × the history cap.
  */
 import { metrics } from '@opentelemetry/api';
+import type { Logger } from '@hydra/logging';
 import { parseDuration } from '@hydra/schema';
 import { DEFAULT_MAX_MASE } from '@hydra/analytics';
 import { countFiring, pruneForecasts, writeForecasts, type Database, type StoredForecast } from '@hydra/storage';
@@ -30,7 +31,7 @@ import { readHistories, type SeriesHistory } from '../forecast/history.ts';
 import { runInline, type ForecastRunner, type ForecastTask } from '../forecast/runner.ts';
 import { toStoredForecast } from '../forecast/stored.ts';
 import { thresholdAlert, thresholdIdentity, thresholdsWithCrossings } from './forecast-alerts.ts';
-import { timedPass, type JobStatusLog } from './duration.ts';
+import { timedPass } from './duration.ts';
 import type { MonitorRef } from './monitor.ts';
 import { forEachShardedSeriesPage } from './series-pages.ts';
 import { ALL_SERIES, type Shard } from './shard.ts';
@@ -75,8 +76,8 @@ export interface ForecastJobOptions {
   runner?: ForecastRunner;
   inlineMaxSeries?: number;
   signal?: AbortSignal;
-  /** where a failure to record the pass's outcome (analysis_job_status) is reported; default stderr */
-  log?: JobStatusLog;
+  /** where a failure to record the pass's outcome (analysis_job_status) is logged; default defaultLogger('analysis') */
+  logger?: Logger;
 }
 
 export interface ForecastJobReport {
@@ -115,7 +116,7 @@ export interface ForecastJobReport {
 export function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobReport> {
   return timedPass('forecast', options.monitor, options.signal, () => forecastPass(options), {
     db: options.db,
-    ...(options.log ? { log: options.log } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
 

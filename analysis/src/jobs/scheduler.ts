@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Cron } from 'croner';
 import { metrics } from '@opentelemetry/api';
 import type { Lifecycle } from '@hydra/schema';
+import { defaultLogger, type Logger } from '@hydra/logging';
 
 /** Time zone of the schedules (CronJobs default to the controller's, which is UTC in practice). */
 export const SCHEDULE_TIME_ZONE = 'UTC';
@@ -31,14 +32,16 @@ export interface ScheduledJob {
 
 export interface SchedulerOptions {
   jobs: readonly ScheduledJob[];
-  onError?: (job: string, err: unknown) => void;
-  /** a run was skipped because the previous one of the same job still runs */
-  onSkip?: (job: string) => void;
+  /**
+   * A failed run is logged at error, a run skipped because the previous one of the same job still runs at warn
+   * (both with `job`); default defaultLogger('analysis')
+   */
+  logger?: Logger;
 }
 
 export class JobScheduler implements Lifecycle {
   readonly #jobs: readonly ScheduledJob[];
-  readonly #options: SchedulerOptions;
+  readonly #logger: Logger;
   readonly #crons: Cron[] = [];
   readonly #running = new Map<string, Promise<void>>();
   readonly #abort = new AbortController();
@@ -67,7 +70,7 @@ export class JobScheduler implements Lifecycle {
       }
     }
     this.#jobs = options.jobs;
-    this.#options = options;
+    this.#logger = options.logger ?? defaultLogger('analysis');
   }
 
   start(): void {
@@ -84,7 +87,7 @@ export class JobScheduler implements Lifecycle {
     if (!job) return Promise.reject(new RangeError(`JobScheduler: no job named '${name}'`));
     const running = this.#running.get(name);
     if (running) {
-      this.#options.onSkip?.(name);
+      this.#logger.warn({ job: name }, `${name}: skipped, the previous run is still going`);
       this.#runs.add(1, { kind: kindOf(name), outcome: 'skipped' });
       return running;
     }
@@ -100,7 +103,7 @@ export class JobScheduler implements Lifecycle {
           return;
         }
         this.#runs.add(1, { kind: kindOf(name), outcome: 'failure' });
-        this.#options.onError?.(name, err);
+        this.#logger.error({ job: name, err }, `${name}: ${err instanceof Error ? err.message : String(err)}`);
       })
       .finally(() => this.#running.delete(name));
     this.#running.set(name, run);

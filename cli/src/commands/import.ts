@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
   await checkInput(file);
   const config = loadConfig();
   const log = loggerFor('import', config);
-  const storage = await openStorage(config, { component: 'import', migrate: true, log: (m) => log.info(m) });
+  const storage = await openStorage(config, { component: 'import', migrate: true, logger: log });
   let summary: ImportSummary;
   try {
     const pipeline = createPipeline(storage.db, config);

@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!monitor.spec[kind as JobKind].enabled) throw new Error(`monitor ${monitor.key}: spec.${kind}.enabled is false`);
   // Every line of the pass names the monitor and the job's kind.
   const passLog = passLogger(log, monitor, kind as JobKind);
-  const storage = await openStorage(config, { component: 'job', migrate: true, log: (m) => passLog.info(m) });
+  const storage = await openStorage(config, { component: 'job', migrate: true, logger: passLog });
   try {
     const alerts = alertServiceFor(storage.db, monitors);
     const options = { db: storage.db, alerts, monitor, log: passLog, ...(shard ? { shard } : {}) };

@@ -20,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 0;
   const config = loadConfig();
   const log = loggerFor('migrate', config);
-  const storage = await openStorage(config, { component: 'migrate', migrate: false, log: (m) => log.info(m) });
+  const storage = await openStorage(config, { component: 'migrate', migrate: false, logger: log });
   try {
     const before = await migrationStatus(storage.db);
     if (!args.status) {

@@ -9,11 +9,10 @@ import {
   DEFAULT_LEASE_NAME,
   DEFAULT_RESYNC_MS,
   DEFAULT_WORKERS,
-  createLogger,
   loadKubeConfig,
   startOperator,
-  type LogLevel,
 } from '@hydra/operator';
+import { createLogger, type LogLevel } from '@hydra/logging';
 import { UsageError, integerOption, parseCommandArgs } from '../args.ts';
 import { waitForSignal } from '../runtime/lifecycle.ts';
 
@@ -70,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
     };
   }
   const kubeConfig = loadKubeConfig();
-  const log = createLogger(level);
+  const log = createLogger({ component: 'operator', level });
   const signal = waitForSignal();
   const operator = await startOperator({
     kubeConfig,
@@ -91,10 +90,10 @@ export async function run(argv: string[]): Promise<number> {
           }
         : false,
     http,
-    log,
+    logger: log,
   });
   const reason = await Promise.race([signal.then((s) => `signal ${s}`), operator.done]);
   await operator.stop();
-  log.info('operator stopped', { reason });
+  log.info({ reason }, 'operator stopped');
   return reason === 'lost-leadership' ? 1 : 0;
 }

@@ -35,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const days = integerOption('days', args.days, config.seedDays, 1, MAX_DAYS);
   const log = loggerFor('seed', config);
-  const storage = await openStorage(config, { component: 'seed', migrate: true, log: (m) => log.info(m) });
+  const storage = await openStorage(config, { component: 'seed', migrate: true, logger: log });
   try {
     const pipeline = createPipeline(storage.db, config);
     try {

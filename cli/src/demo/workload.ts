@@ -20,6 +20,7 @@ import {
 } from './hosts.ts';
 import { INCIDENT_KINDS, incidentsBetween, type Incident } from './incidents.ts';
 import { mulberry32 } from '@hydra/analytics';
+import type { Logger } from '@hydra/logging';
 import { gaussian } from './random.ts';
 import { LATENCY_LOG_SIGMA, hostSignals } from './signals.ts';
 
@@ -37,7 +38,7 @@ export interface DemoWorkloadOptions {
   /** extra request headers, e.g. Authorization with the ingest token */
   headers?: Record<string, string>;
   exportIntervalMs?: number;
-  log: (message: string) => void;
+  logger: Logger;
 }
 
 interface HostMeters {
@@ -146,5 +147,5 @@ function recordTraffic(h: HostMeters, seed: number, timeMs: number, seconds: num
 function logIncident(options: DemoWorkloadOptions, what: 'running' | 'started' | 'ended', incident: Incident): void {
   const until = new Date(incident.endMs).toISOString();
   const effect = INCIDENT_KINDS[incident.kind].effect;
-  options.log(`demo incident ${what}: ${incident.kind} on ${incident.host} (${effect}) until ${until}`);
+  options.logger.info(`demo incident ${what}: ${incident.kind} on ${incident.host} (${effect}) until ${until}`);
 }

@@ -73,7 +73,7 @@ export function anomalyJobs(
       delayMs: DEFAULT_SETTLE_MS,
       async run(signal: AbortSignal) {
         const passLog = passLogger(log, monitor, 'anomaly');
-        const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal, log: passLog });
+        const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal, logger: passLog });
         const level = report.anomalies > 0 || report.points > LOG_POINTS_ABOVE ? 'info' : 'debug';
         passLog[level](anomalyPassFields(report), describeReport(report));
       },
@@ -111,15 +111,14 @@ export function startAnalysis(options: {
       retention,
       ...(options.extraJobs?.(alerts) ?? []),
     ],
-    onError: (job, err) => log.error({ job, err }, `${job}: ${(err as Error).message}`),
-    onSkip: (job) => log.warn({ job }, `${job}: skipped, the previous run is still going`),
+    logger: log,
   });
   const dispatcher = new NotificationDispatcher({
     db,
     alerts,
     secrets: envSecrets(),
     ...(options.apiUrl ? { alertUrl: (id: number) => `${options.apiUrl}/alerts/${id}` } : {}),
-    onError: (err) => log.error({ err }, `notification dispatcher: ${(err as Error).message}`),
+    logger: log,
   });
   scheduler.start();
   dispatcher.start();

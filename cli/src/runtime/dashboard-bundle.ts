@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import type { Logger } from '@hydra/logging';
 
 /** Longest a build may take before it is killed and reported. */
 export const BUILD_TIMEOUT_MS = 180_000;
@@ -102,15 +103,12 @@ async function gzipTree(dir: string): Promise<void> {
 
 /**
  * Returns the bundle, building it first when it is missing or stale.
- * `log` receives one line when a build starts and one when it ends.
+ * `logger` gets one line when a build starts and one when it ends.
  */
-export async function ensureDashboardBundle(
-  log: (message: string) => void,
-  root = dashboardRoot(),
-): Promise<DashboardBundle> {
+export async function ensureDashboardBundle(logger: Logger, root = dashboardRoot()): Promise<DashboardBundle> {
   const dist = join(root, 'dist');
   if (await isBundleFresh(root)) return { dir: dist, how: 'reused the existing build' };
-  log('dashboard: building the bundle with vite (dashboard/dist is missing or older than its sources)…');
+  logger.info('dashboard: building the bundle with vite (dashboard/dist is missing or older than its sources)…');
   const started = Date.now();
   const building = join(root, `dist.building-${process.pid}`);
   await rm(building, { recursive: true, force: true });
@@ -137,6 +135,6 @@ export async function ensureDashboardBundle(
     throw err;
   }
   const ms = Date.now() - started;
-  log(`dashboard: bundle built in ${(ms / 1000).toFixed(1)} s`);
+  logger.info(`dashboard: bundle built in ${(ms / 1000).toFixed(1)} s`);
   return { dir: dist, how: `built in ${(ms / 1000).toFixed(1)} s` };
 }

@@ -68,7 +68,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     otlpHttpUrl: ctx.otlpHttpUrl,
     seed: DEMO_SEED,
     ...(ctx.ingestToken ? { headers: { Authorization: `Bearer ${ctx.ingestToken}` } } : {}),
-    log: (m) => log.info(m),
+    logger: log,
   });
   log.info('demo workload started: web-1…web-4 export every 5 s over OTLP/HTTP');
   await new Promise<void>((resolve) => ctx.abort.addEventListener('abort', () => resolve(), { once: true }));

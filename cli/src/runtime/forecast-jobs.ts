@@ -76,7 +76,7 @@ export function forecastJobs(
         alerts,
         monitor,
         runner,
-        log: passLog,
+        logger: passLog,
         onReport: (report) => passLog.info(forecastPassFields(report), describeForecastReport(report)),
       });
     });

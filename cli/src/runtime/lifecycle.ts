@@ -3,6 +3,7 @@
  * then run the shutdown steps in order under one deadline, so Ctrl-C stops
  * intake, flushes what was acknowledged, and exits.
  */
+import type { Logger } from '@hydra/logging';
 
 /** How long a graceful shutdown may take before the process gives up and exits 1. */
 export const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -32,7 +33,7 @@ export function waitForSignal(): Promise<NodeJS.Signals> {
  */
 export async function runShutdown(
   steps: ShutdownStep[],
-  log: (message: string) => void,
+  logger: Logger,
   deadlineMs = SHUTDOWN_DEADLINE_MS,
 ): Promise<number> {
   const deadline = Date.now() + deadlineMs;
@@ -40,7 +41,7 @@ export async function runShutdown(
   for (const step of steps) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      log(`shutdown: deadline of ${deadlineMs} ms passed before '${step.name}'`);
+      logger.error(`shutdown: deadline of ${deadlineMs} ms passed before '${step.name}'`);
       return 1;
     }
     let timer: NodeJS.Timeout | undefined;
@@ -50,11 +51,11 @@ export async function runShutdown(
     try {
       const outcome = await Promise.race([step.run(remaining).then(() => 'done' as const), timeout]);
       if (outcome === 'timeout') {
-        log(`shutdown: '${step.name}' did not finish within the ${deadlineMs} ms deadline`);
+        logger.error(`shutdown: '${step.name}' did not finish within the ${deadlineMs} ms deadline`);
         return 1;
       }
     } catch (err) {
-      log(`shutdown: '${step.name}' failed: ${(err as Error).message}`);
+      logger.error(`shutdown: '${step.name}' failed: ${(err as Error).message}`);
       code = 1;
     } finally {
       clearTimeout(timer);

@@ -53,7 +53,7 @@ export async function serve(
       ...(scrapeAuth ? { authenticate: scrapeAuth } : {}),
     });
     steps.unshift({ name: 'telemetry', run: () => telemetry.shutdown() });
-    const storage = await openStorage(config, { component, migrate: options.migrate, log: (m) => log.info(m) });
+    const storage = await openStorage(config, { component, migrate: options.migrate, logger: log });
     steps.unshift({ name: 'database', run: () => storage.close() });
     const pipeline = createPipeline(storage.db, config);
     steps.unshift({ name: 'ingest pipeline', run: (ms) => pipeline.shutdown(ms) });
@@ -61,11 +61,11 @@ export async function serve(
     steps.unshift({ name: service.name, run: () => service.stop() });
     log.info(`${service.banner}, self-metrics ${telemetry.url} (auth ${auth.mode})`);
   } catch (err) {
-    await runShutdown(steps, (m) => log.error(m));
+    await runShutdown(steps, log);
     throw err;
   }
   log.info(`${await signal}: shutting down (send it again to stop at once)`);
-  const code = await runShutdown(steps, (m) => log.error(m));
+  const code = await runShutdown(steps, log);
   log.info(code === 0 ? 'stopped' : 'stopped with errors');
   return code;
 }

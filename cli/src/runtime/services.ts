@@ -99,7 +99,7 @@ export async function startApiService(options: {
   const exporter = new AnalysisExporter({
     db: options.db,
     ...config.exports,
-    log: { warn: (message) => app.log.warn(message) },
+    logger: app.log,
   });
   exporter.start();
   let closing: Promise<void> | null = null;

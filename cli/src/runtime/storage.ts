@@ -5,6 +5,7 @@
  */
 import { Database, migrate, startEmbeddedPostgres, type EmbeddedPostgres } from '@hydra/storage';
 import type { HydraConfig } from '../config.ts';
+import type { Logger } from '@hydra/logging';
 
 /**
  * Connections of the command's pool on a real server; against the embedded PGlite the storage layer
@@ -24,12 +25,12 @@ export interface OpenedStorage {
 
 export async function openStorage(
   config: HydraConfig,
-  options: { component: string; migrate: boolean; log: (message: string) => void },
+  options: { component: string; migrate: boolean; logger: Logger },
 ): Promise<OpenedStorage> {
   let embedded: EmbeddedPostgres | null = null;
   let url = config.databaseUrl;
   if (url === null) {
-    options.log(`starting the embedded PostgreSQL (PGlite) in ${config.embeddedDataDir}`);
+    options.logger.info(`starting the embedded PostgreSQL (PGlite) in ${config.embeddedDataDir}`);
     embedded = await startEmbeddedPostgres({ dataDir: config.embeddedDataDir, host: EMBEDDED_HOST, port: 0 });
     url = embedded.url;
   }
@@ -44,7 +45,7 @@ export async function openStorage(
     });
     if (options.migrate) {
       const { applied } = await migrate(db);
-      if (applied.length > 0) options.log(`applied migrations: ${applied.join(', ')}`);
+      if (applied.length > 0) options.logger.info(`applied migrations: ${applied.join(', ')}`);
     }
   } catch (err) {
     await embedded?.stop();

@@ -56,14 +56,12 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     });
     plan.set('telemetry', () => telemetry.shutdown());
     // Built (when missing or stale) while the database opens; the dashboard serves it when ready.
-    const dashboardBundle = ensureDashboardBundle((m) => log.info(m));
+    const dashboardBundle = ensureDashboardBundle(log);
     dashboardBundle.catch(() => undefined); // reported by the dashboard server, which shows the error page
-    const storage = await openStorage(config, { component: 'up', migrate: true, log: (m) => log.info(m) });
+    const storage = await openStorage(config, { component: 'up', migrate: true, logger: log });
     plan.set('embedded PostgreSQL', () => storage.embedded?.stop() ?? Promise.resolve());
     plan.set('database', () => storage.db.close());
-    const maintenance = new Maintenance(storage.db, {
-      onError: (err) => log.error({ err }, `storage maintenance: ${err.message}`),
-    });
+    const maintenance = new Maintenance(storage.db, { logger: log });
     maintenance.start();
     plan.set('maintenance', () => maintenance.shutdown());
     const pipeline = createPipeline(storage.db, config);
@@ -142,11 +140,11 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     return {
       summary: `hydra ${VERSION} is up (storage: ${database}, mode ${storage.db.mode}, auth ${auth.mode})`,
       banner,
-      shutdown: () => runShutdown(plan.ordered(), (m) => log.error(m)),
+      shutdown: () => runShutdown(plan.ordered(), log),
     };
   } catch (err) {
     abortDemo.abort();
-    await runShutdown(plan.ordered(), (m) => log.error(m));
+    await runShutdown(plan.ordered(), log);
     throw err;
   }
 }

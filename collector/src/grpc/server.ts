@@ -9,7 +9,7 @@
  * with a google.rpc.RetryInfo in grpc-status-details-bin.
  */
 import * as grpc from '@grpc/grpc-js';
-import { createLogger, type CreateLoggerOptions, type LogLevel } from '@hydra/logging';
+import { defaultLogger, type Logger } from '@hydra/logging';
 import type { Authenticate } from '@hydra/contract';
 import { mapError } from '../errors.ts';
 import type { Ingestor } from '../ingestor.ts';
@@ -22,8 +22,6 @@ export const EXPORT_METHOD_PATH = '/opentelemetry.proto.collector.metrics.v1.Met
 /** Deadline for in-flight calls to finish on shutdown before they are cancelled. */
 export const DEFAULT_GRPC_SHUTDOWN_MS = 10_000;
 const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
-/** Level of the fallback logger (no `logError`): the collector's default, so unexpected failures are seen. */
-export const DEFAULT_GRPC_LOG_LEVEL: LogLevel = 'warn';
 
 export interface GrpcReceiverOptions {
   host: string;
@@ -31,12 +29,8 @@ export interface GrpcReceiverOptions {
   ingestor: Ingestor;
   telemetry: CollectorTelemetry;
   authenticate?: Authenticate;
-  /** Where unexpected (5xx-class) failures are reported; default a `collector` logger on stderr, made once. */
-  logError?: (message: string, err: unknown) => void;
-  /** Level of that default logger (ignored with `logError`); default DEFAULT_GRPC_LOG_LEVEL. */
-  logLevel?: LogLevel;
-  /** Where that default logger writes (ignored with `logError`); default stderr. */
-  logDestination?: CreateLoggerOptions['destination'];
+  /** Where unexpected (5xx-class) failures are logged, at error; default defaultLogger('collector'). */
+  logger?: Logger;
 }
 
 export interface RunningGrpcReceiver {
@@ -65,7 +59,7 @@ const SERVICE: grpc.ServiceDefinition = {
 /** Start the gRPC receiver; resolves once it listens. */
 export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<RunningGrpcReceiver> {
   const { ingestor, telemetry, authenticate } = options;
-  const logError = options.logError ?? fallbackLogError(options);
+  const logger = options.logger ?? defaultLogger('collector');
   const server = new grpc.Server({
     'grpc.max_receive_message_length': ingestor.limits.maxBodyBytes,
   });
@@ -77,7 +71,7 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<R
     if (mapped.retryAfterSeconds !== undefined) {
       metadata.set(STATUS_DETAILS_KEY, Buffer.from(encodeStatus(code, mapped.message, mapped.retryAfterSeconds)));
     }
-    if (mapped.status >= 500 && mapped.status !== 503) logError('OTLP gRPC Export failed', err);
+    if (mapped.status >= 500 && mapped.status !== 503) logger.error({ err }, 'OTLP gRPC Export failed');
     record(telemetry, code, started);
     callback({ code, details: mapped.message, metadata });
   };
@@ -133,16 +127,6 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<R
       return stopping;
     },
   };
-}
-
-/** One `collector` logger for the receiver's life, at the configured level (checked here, at start-up). */
-function fallbackLogError(options: GrpcReceiverOptions): (message: string, err: unknown) => void {
-  const logger = createLogger({
-    component: 'collector',
-    level: options.logLevel ?? DEFAULT_GRPC_LOG_LEVEL,
-    ...(options.logDestination ? { destination: options.logDestination } : {}),
-  });
-  return (message, err) => logger.error({ err }, message);
 }
 
 function record(t: CollectorTelemetry, code: grpc.status, started: number): void {

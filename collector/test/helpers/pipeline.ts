@@ -9,6 +9,7 @@ import { Ingestor } from '../../src/ingestor.ts';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../../src/collector.ts';
 import type { IngestLimits } from '../../src/limits.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { silentLogger } from '@hydra/logging/testing';
 
 export interface Pipeline {
   db: Database;
@@ -39,7 +40,7 @@ export async function startPipeline(
   const writer = new BatchWriter(db, { flushIntervalMs: 5 });
   writer.start();
   const ingestor = new Ingestor({ registry, writer });
-  const base = { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: false } as const;
+  const base = { host: '127.0.0.1', httpPort: 0, grpcPort: 0, logger: silentLogger() };
   const collector = await startCollector(ingestor, { ...base, ...options });
   const extra: RunningCollector[] = [];
   return {

@@ -10,13 +10,13 @@ import { KubeConfig } from '@kubernetes/client-node';
 import {
   HYDRA_MONITOR,
   KubeClient,
-  createLogger,
   loadKubeConfig,
   objectPath,
   startOperator,
   type Operator,
   type OperatorOptions,
 } from '@hydra/operator';
+import { createLogger } from '@hydra/logging';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const KUBECONFIG_FILE = (() => {
@@ -133,7 +133,10 @@ export async function startTestOperator(
 ): Promise<Operator> {
   const operator = await startOperator({
     kubeConfig: await operatorKubeConfig(),
-    log: createLogger(process.env.HYDRA_TEST_OPERATOR_LOG === '1' ? 'debug' : 'error'),
+    logger: createLogger({
+      component: 'operator',
+      level: process.env.HYDRA_TEST_OPERATOR_LOG === '1' ? 'debug' : 'error',
+    }),
     http: { host: '127.0.0.1', port: 0 },
     leaderElection: false,
     ...options,
