@@ -24,9 +24,12 @@ import {
   type NotifierTarget,
   type WebhookBody,
 } from '../src/alerts/index.ts';
+import { alertUrl } from '@hydra/schema';
 import { ALERTMANAGER_INSTALL, ALERTMANAGER_PATH } from '../../testing/tools.ts';
 
 const SECRET = 'webhook-shared-secret';
+const EXTERNAL_URL = 'https://ops.example.com/hydra/';
+const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const T0 = Date.now();
 
@@ -86,6 +89,9 @@ interface AmAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   status: { state: string };
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
 }
 
 describe.each(testBackends())('notifiers on %s', (backend) => {
@@ -109,6 +115,7 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
     failingHook = await receiver(await freePort(), 503);
     rejectingHook = await receiver(await freePort(), 400);
     targets.set('default/am', [{ kind: 'alertmanager', url: am.url }]);
+    targets.set('default/hourly', [{ kind: 'alertmanager', url: am.url }]);
     targets.set('default/hook', [
       { kind: 'webhook', url: `http://127.0.0.1:${hookPort}/hydra`, secretRef: 'hooks/secret' },
     ]);
@@ -121,7 +128,9 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
       db,
       alerts,
       secrets: (ref) => (ref === 'hooks/secret' ? SECRET : undefined),
-      alertUrl: (id) => `http://hydra.test/alerts/${id}`,
+      alertUrl: (id) => alertUrl(EXTERNAL_URL, id),
+      // the monitor 'default/hourly' is evaluated by an hourly job; the others by the re-sends alone
+      evaluationIntervalMs: (a) => (a.monitor === 'default/hourly' ? HOUR : undefined),
       maxAttempts: 3,
       backoffBaseMs: 1_000,
       timeoutMs: 2_000,
@@ -169,6 +178,12 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
     });
     expect(ours?.annotations.summary).toContain('above the expected');
     expect(ours?.status.state).toBe('active');
+    // the link to the alert in hydra's dashboard, under the external URL (its path prefix kept)
+    expect(ours?.generatorURL).toBe(`https://ops.example.com/hydra/alerts?id=${alert.id}&state=all`);
+    // valid for 4 re-send intervals (1 minute) from the send, as Prometheus does
+    const validFor = Date.parse(ours!.endsAt) - now;
+    expect(validFor).toBeGreaterThanOrEqual(4 * MINUTE - 5_000);
+    expect(validFor).toBeLessThanOrEqual(4 * MINUTE + 5_000);
 
     now = Date.now() - MINUTE;
     expect((await dispatcher.runOnce()).resent).toBe(1);
@@ -179,6 +194,31 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
       monitor: 'default/am',
       metric: 'system.cpu.utilization',
       labels: { 'host.name': 'web-1', 'service.name': 'shop' },
+      time: now,
+    });
+    await dispatcher.runOnce();
+    const after = (await (await fetch(`${am.url}/api/v2/alerts?active=true`)).json()) as AmAlert[];
+    expect(after.find((a) => a.annotations.hydra_alert_id === String(alert.id))).toBeUndefined();
+  });
+
+  it('a firing alert of an hourly job stays active in Alertmanager until the job could renew it (4 × 1 h)', async () => {
+    // a forecast CronJob runs hourly: Alertmanager must not resolve its alert in between (it re-fired every run)
+    now = Date.now() - MINUTE;
+    const alert = await raise('default/hourly', 'web-2');
+    expect((await dispatcher.runOnce()).delivered).toBe(1);
+    const shown = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as AmAlert[];
+    const ours = shown.find((a) => a.annotations.hydra_alert_id === String(alert.id));
+    expect(ours?.status.state).toBe('active');
+    const validFor = Date.parse(ours!.endsAt) - now;
+    expect(validFor).toBeGreaterThanOrEqual(4 * HOUR - 5_000);
+    expect(validFor).toBeLessThanOrEqual(4 * HOUR + 5_000);
+    expect(ours?.generatorURL).toBe(alertUrl(EXTERNAL_URL, alert.id));
+    now = Date.now();
+    await alerts.resolve({
+      kind: 'anomaly',
+      monitor: 'default/hourly',
+      metric: 'system.cpu.utilization',
+      labels: { 'host.name': 'web-2', 'service.name': 'shop' },
       time: now,
     });
     await dispatcher.runOnce();

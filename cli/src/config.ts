@@ -22,6 +22,7 @@ import {
   DEFAULT_RETENTION_DAYS,
   MAX_RETENTION_DAYS,
   parseDuration,
+  parseExternalUrl,
 } from '@hydra/schema';
 import {
   DEFAULT_BATCH_SIZE,
@@ -111,6 +112,12 @@ export const SETTINGS: readonly Setting[] = [
     description: 'how often the API re-reads the analysis results it exports',
   },
   { env: 'HYDRA_DASHBOARD_PORT', default: String(DEFAULT_DASHBOARD_PORT), description: 'dashboard port' },
+  {
+    env: 'HYDRA_EXTERNAL_URL',
+    default: '',
+    description:
+      "URL users reach the dashboard at (like Prometheus' --web.external-url): Alertmanager's generatorURL links there; empty: `hydra up` links to its own dashboard, `hydra job` sends none",
+  },
   {
     env: 'HYDRA_AUTH',
     default: 'auto',
@@ -218,6 +225,8 @@ export interface HydraConfig {
   /** the analysis results the API exports on the metrics port */
   exports: { maxSeries: number; maxAgeMs: number; horizons: ExportHorizon[]; intervalMs: number };
   dashboardPort: number;
+  /** where users reach the dashboard (no trailing slash); null: not set (see externalUrlOf) */
+  externalUrl: string | null;
   auth: {
     mode: AuthMode;
     jwtSecret: string | null;
@@ -242,6 +251,14 @@ export interface HydraConfig {
   monitorsFile: string;
   logLevel: LogLevel;
   logFormat: LogFormat;
+}
+
+/**
+ * The external URL alert links point at: HYDRA_EXTERNAL_URL, else (`hydra up`) the dashboard this process serves;
+ * null when neither (a `hydra job` without the setting sends Alertmanager an empty generatorURL).
+ */
+export function externalUrlOf(config: Pick<HydraConfig, 'externalUrl'>, ownDashboardUrl?: string): string | null {
+  return config.externalUrl ?? ownDashboardUrl ?? null;
 }
 
 /** A setting with a value that cannot be used; the message names the variable. */
@@ -276,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HydraConfig {
       intervalMs: read.duration('HYDRA_EXPORT_INTERVAL', 1_000, 3_600_000),
     },
     dashboardPort: read.port('HYDRA_DASHBOARD_PORT'),
+    externalUrl: read.externalUrl('HYDRA_EXTERNAL_URL'),
     auth: {
       mode: read.oneOf('HYDRA_AUTH', AUTH_MODES),
       jwtSecret: read.optional('HYDRA_JWT_SECRET'),
@@ -337,6 +355,16 @@ class SettingReader {
     const value = this.optional(name);
     if (value !== null && !URL.canParse(value)) throw new ConfigError(name, `'${value}' is not a URL`);
     return value;
+  }
+
+  externalUrl(name: string): string | null {
+    const value = this.optional(name);
+    if (value === null) return null;
+    try {
+      return parseExternalUrl(value, name);
+    } catch (err) {
+      throw new ConfigError(name, (err as RangeError).message.replace(`${name}: `, ''));
+    }
   }
 
   databaseUrl(name: string): string | null {

@@ -9,11 +9,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { API_GROUP_VERSION, formatErrors, KIND, validateMonitor } from '@hydra/schema';
+import { alertUrl, API_GROUP_VERSION, formatErrors, KIND, validateMonitor } from '@hydra/schema';
 import {
   AlertService,
+  FORECAST_ALERT_KIND,
   monitorRef,
   notifierTargets,
+  schedulePeriodMs,
+  type AlertSnapshot,
+  type DispatcherOptions,
   type MonitorRef,
   type NotifierTarget,
   type SecretResolver,
@@ -178,4 +182,34 @@ export function envSecrets(env: NodeJS.ProcessEnv = process.env): SecretResolver
 /** The AlertService of a process that runs `monitors`. */
 export function alertServiceFor(db: Database, monitors: readonly MonitorRef[], clock?: () => number): AlertService {
   return new AlertService({ db, targets: targetsOf(monitors), ...(clock ? { clock } : {}) });
+}
+
+/**
+ * What the NotificationDispatcher of a process that runs `monitors` needs besides the database: links to the
+ * alerts under `externalUrl` (read when a notification is sent: `hydra up` knows its dashboard's address only
+ * once it listens) and, per alert, the period of the job that evaluates it (its monitor's anomaly schedule, or
+ * the forecast schedule for forecast_threshold alerts), so Alertmanager keeps a firing alert until the next run.
+ */
+export function dispatcherOptions(
+  monitors: readonly MonitorRef[],
+  externalUrl: () => string | null,
+): Pick<DispatcherOptions, 'alertUrl' | 'evaluationIntervalMs' | 'secrets'> {
+  const periods = new Map(
+    monitors.map((m) => [
+      m.key,
+      { anomaly: schedulePeriodMs(m.spec.anomaly.schedule), forecast: schedulePeriodMs(m.spec.forecast.schedule) },
+    ]),
+  );
+  return {
+    secrets: envSecrets(),
+    alertUrl: (id) => {
+      const base = externalUrl();
+      return base === null ? '' : alertUrl(base, id);
+    },
+    evaluationIntervalMs: (alert: AlertSnapshot) => {
+      const period = periods.get(alert.monitor);
+      if (!period) return undefined;
+      return alert.kind === FORECAST_ALERT_KIND ? period.forecast : period.anomaly;
+    },
+  };
 }

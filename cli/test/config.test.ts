@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, SETTINGS, loadConfig } from '../src/config.ts';
+import { ConfigError, SETTINGS, externalUrlOf, loadConfig } from '../src/config.ts';
 import { authFor } from '../src/runtime/services.ts';
 
 const ENV_EXAMPLE = new URL('../../.env.example', import.meta.url);
@@ -74,6 +74,19 @@ describe('config', () => {
     expect(() => loadConfig({ HYDRA_WRITER_QUEUE_ROWS: '10', HYDRA_WRITER_BATCH_ROWS: '100' })).toThrow(
       'HYDRA_WRITER_QUEUE_ROWS: 10 is below HYDRA_WRITER_BATCH_ROWS (100)',
     );
+  });
+
+  it('reads the external URL alert links point at, and falls back to the own dashboard only under hydra up', () => {
+    expect(loadConfig({}).externalUrl).toBeNull();
+    const config = loadConfig({ HYDRA_EXTERNAL_URL: 'https://ops.example.com/hydra/' });
+    expect(config.externalUrl).toBe('https://ops.example.com/hydra');
+    expect(externalUrlOf(config, 'http://127.0.0.1:3000')).toBe('https://ops.example.com/hydra');
+    expect(externalUrlOf(loadConfig({}), 'http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
+    expect(externalUrlOf(loadConfig({}))).toBeNull();
+    expect(() => loadConfig({ HYDRA_EXTERNAL_URL: 'hydra.example.com' })).toThrow(
+      "HYDRA_EXTERNAL_URL: 'hydra.example.com' is not an absolute URL",
+    );
+    expect(() => loadConfig({ HYDRA_EXTERNAL_URL: 'ftp://x' })).toThrow(ConfigError);
   });
 });
 

@@ -37,3 +37,5 @@ export const ENV_MONITOR_SPEC = 'HYDRA_MONITOR_SPEC';
  * HYDRA_SECRET_HOOKS_TOKEN, the name `hydra job` resolves (cli/src/monitors.ts secretEnvName).
  */
 export const ENV_SECRET_PREFIX = 'HYDRA_SECRET_';
+/** Where users reach hydra's dashboard (the operator's --external-url), for the links in the jobs' alerts. */
+export const ENV_EXTERNAL_URL = 'HYDRA_EXTERNAL_URL';

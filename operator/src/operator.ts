@@ -36,6 +36,8 @@ export interface OperatorOptions {
   namespaces?: string[];
   workers?: number;
   defaultImage?: string;
+  /** Where users reach hydra's dashboard: the jobs' HYDRA_EXTERNAL_URL (Alertmanager's generatorURL). */
+  externalUrl?: string;
   resyncMs?: number;
   /** Lease-based leader election; false runs without (single replica, tests). */
   leaderElection?:
@@ -195,6 +197,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     events,
     logger: log,
     defaultImage: options.defaultImage ?? DEFAULT_IMAGE,
+    ...(options.externalUrl ? { externalUrl: options.externalUrl } : {}),
     serviceMonitors: () => serviceMonitors,
     rememberMonitor: (obj) => monitors.remember(obj),
   });

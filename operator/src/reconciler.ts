@@ -40,6 +40,8 @@ export interface ReconcilerOptions {
   events: EventRecorder;
   logger: Logger;
   defaultImage: string;
+  /** The jobs' HYDRA_EXTERNAL_URL, when set. */
+  externalUrl?: string;
   /** Whether ServiceMonitors are built (the Prometheus Operator CRD is served). */
   serviceMonitors: () => boolean;
   /** Write-through for the monitor cache: the monitor a status write returned. */
@@ -108,6 +110,7 @@ export class Reconciler {
     }
     const desired = desiredChildren(resolved, {
       defaultImage: this.o.defaultImage,
+      ...(this.o.externalUrl ? { externalUrl: this.o.externalUrl } : {}),
       serviceMonitors: this.o.serviceMonitors(),
     });
     const records = this.applied.get(key) ?? new Map<string, AppliedRecord>();

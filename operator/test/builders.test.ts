@@ -71,6 +71,27 @@ describe('desired children', () => {
     expect(hashOf(unrelated)).toBe(hashOf(base));
   });
 
+  it('give the jobs the external URL their alerts link to, when the operator has one (--external-url)', () => {
+    const envOf = (options: DesiredOptions) =>
+      desiredChildren(example('disk-usage-forecast.yaml'), options)
+        .filter((c) => c.resource.kind === 'CronJob')
+        .map(
+          (c) =>
+            (
+              c.object.spec as {
+                jobTemplate: {
+                  spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+                };
+              }
+            ).jobTemplate.spec.template.spec.containers[0]!.env,
+        );
+    const withUrl = envOf({ ...OPTIONS, externalUrl: 'https://hydra.example.com' });
+    expect(withUrl.length).toBeGreaterThan(0);
+    for (const env of withUrl)
+      expect(env).toContainEqual({ name: 'HYDRA_EXTERNAL_URL', value: 'https://hydra.example.com' });
+    for (const env of envOf(OPTIONS)) expect(env.map((e) => e.name)).not.toContain('HYDRA_EXTERNAL_URL');
+  });
+
   it('are deterministic: the same monitor gives the same hashes', () => {
     const a = desiredChildren(example('disk-usage-forecast.yaml'), OPTIONS).map((c) => c.hash);
     const b = desiredChildren(example('disk-usage-forecast.yaml'), OPTIONS).map((c) => c.hash);

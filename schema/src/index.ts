@@ -16,3 +16,4 @@ export {
 } from './validate.ts';
 export { buildCrd, buildOpenApiSchema, renderCrdYaml, CRD_FILE, PRINTER_COLUMNS } from './crd.ts';
 export { parseMonitorsYaml, MAX_MONITORS_PER_FILE, type MonitorsFileOptions } from './monitors-file.ts';
+export { alertPath, alertUrl, parseExternalUrl } from './links.ts';

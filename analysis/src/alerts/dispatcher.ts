@@ -49,8 +49,15 @@ export interface DispatcherOptions {
   secrets?: SecretResolver;
   /** epoch ms; default the AlertService's clock */
   clock?: () => number;
-  /** link to the alert in hydra, for Alertmanager's generatorURL */
+  /** link to the alert in hydra's dashboard, for Alertmanager's generatorURL (see alertUrl in @hydra/schema) */
   alertUrl?: (alertId: number) => string;
+  /**
+   * Time between two runs of the job that evaluates an alert (its monitor's anomaly or forecast schedule):
+   * a firing alert sent to Alertmanager stays valid for 4 × max(resendIntervalMs, this), so it outlives the
+   * wait for the next run when only that run re-sends it (a CronJob's `hydra job`). Undefined: the re-send
+   * interval alone.
+   */
+  evaluationIntervalMs?: (alert: AlertSnapshot) => number | undefined;
   pollIntervalMs?: number;
   batchSize?: number;
   leaseMs?: number;
@@ -85,8 +92,8 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
 }
 
 export class NotificationDispatcher implements Lifecycle {
-  readonly #o: Required<Omit<DispatcherOptions, 'secrets' | 'alertUrl'>> &
-    Pick<DispatcherOptions, 'secrets' | 'alertUrl'>;
+  readonly #o: Required<Omit<DispatcherOptions, 'secrets' | 'alertUrl' | 'evaluationIntervalMs'>> &
+    Pick<DispatcherOptions, 'secrets' | 'alertUrl' | 'evaluationIntervalMs'>;
   readonly #outcomes = metrics.getMeter('hydra').createCounter('hydra.alerts.notifications', {
     description: 'Notification delivery attempts, by notifier and outcome',
   });
@@ -228,11 +235,14 @@ export class NotificationDispatcher implements Lifecycle {
   async #send(n: OutboxRecord, alert: AlertSnapshot, now: number): Promise<void> {
     if (n.notifier === 'alertmanager') {
       const generatorUrl = this.#o.alertUrl?.(alert.id) ?? '';
-      await sendToAlertmanager(
-        n.target,
-        [toAlertmanagerAlert(alert, { nowMs: now, resendIntervalMs: this.#o.resendIntervalMs, generatorUrl })],
-        this.#o.timeoutMs,
-      );
+      const evaluationIntervalMs = this.#o.evaluationIntervalMs?.(alert);
+      const form = toAlertmanagerAlert(alert, {
+        nowMs: now,
+        resendIntervalMs: this.#o.resendIntervalMs,
+        generatorUrl,
+        ...(evaluationIntervalMs === undefined ? {} : { evaluationIntervalMs }),
+      });
+      await sendToAlertmanager(n.target, [form], this.#o.timeoutMs);
       return;
     }
     let secret: string | undefined;

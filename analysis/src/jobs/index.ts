@@ -19,7 +19,13 @@ export {
   notifierTargets,
   type MonitorRef,
 } from './monitor.ts';
-export { JobScheduler, SCHEDULE_TIME_ZONE, type ScheduledJob, type SchedulerOptions } from './scheduler.ts';
+export {
+  JobScheduler,
+  SCHEDULE_TIME_ZONE,
+  schedulePeriodMs,
+  type ScheduledJob,
+  type SchedulerOptions,
+} from './scheduler.ts';
 export {
   runForecastJob,
   scheduledForecastJob,

@@ -20,6 +20,21 @@ export const SCHEDULE_TIME_ZONE = 'UTC';
 /** Most jobs one scheduler runs. */
 export const MAX_SCHEDULED_JOBS = 1_000;
 
+/** Runs of a schedule looked at to find its period (a day of a `*\/5` schedule, ~8 months of an hourly one). */
+const PERIOD_SAMPLE_RUNS = 288;
+
+/**
+ * The longest time between consecutive runs of a cron schedule (UTC), in ms: how long what a run sends must
+ * stay valid until the next run can renew it (`0 * * * *` → 1 h; `0 9,17 * * *` → 16 h). Throws on a schedule
+ * croner does not take.
+ */
+export function schedulePeriodMs(schedule: string): number {
+  const runs = new Cron(schedule, { paused: true, timezone: SCHEDULE_TIME_ZONE }).nextRuns(PERIOD_SAMPLE_RUNS);
+  let longest = 0;
+  for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i]!.getTime() - runs[i - 1]!.getTime());
+  return longest;
+}
+
 export interface ScheduledJob {
   /** unique, e.g. `anomaly default/cpu` */
   name: string;

@@ -7,9 +7,9 @@
  */
 import { NotificationDispatcher, parseShard, runAnomalyJob, runForecastJob } from '@hydra/analysis';
 import { parseCommandArgs, UsageError } from '../args.ts';
-import { loadConfig } from '../config.ts';
+import { externalUrlOf, loadConfig } from '../config.ts';
 import { loggerFor, passLogger } from '../log.ts';
-import { alertServiceFor, envSecrets, findMonitor, jobMonitors, MONITOR_SPEC_ENV } from '../monitors.ts';
+import { alertServiceFor, dispatcherOptions, findMonitor, jobMonitors, MONITOR_SPEC_ENV } from '../monitors.ts';
 import { openStorage } from '../runtime/storage.ts';
 import { anomalyPassFields, describeReport } from '../runtime/analysis.ts';
 import { describeForecastReport, forecastPassFields, poolRunner } from '../runtime/forecast-jobs.ts';
@@ -85,7 +85,11 @@ export async function run(argv: string[]): Promise<number> {
       console.log(JSON.stringify(report));
     }
     if (!args['no-dispatch']) {
-      const dispatch = await new NotificationDispatcher({ db: storage.db, alerts, secrets: envSecrets() }).runOnce();
+      const dispatch = await new NotificationDispatcher({
+        db: storage.db,
+        alerts,
+        ...dispatcherOptions(monitors, () => externalUrlOf(config)),
+      }).runOnce();
       passLog.info(
         { notifications: dispatch },
         `notifications: ${dispatch.delivered} delivered, ${dispatch.retried} to retry, ${dispatch.dead} dead, ` +

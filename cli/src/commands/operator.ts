@@ -13,6 +13,7 @@ import {
   startOperator,
 } from '@hydra/operator';
 import { createLogger, type LogLevel } from '@hydra/logging';
+import { parseExternalUrl } from '@hydra/schema';
 import { UsageError, integerOption, parseCommandArgs } from '../args.ts';
 import { waitForSignal } from '../runtime/lifecycle.ts';
 
@@ -28,6 +29,8 @@ options:
   --namespaces <a,b>       watch only these namespaces (default: all)
   --workers <n>            concurrent reconciles (default ${DEFAULT_WORKERS})
   --image <ref>            default collector/job image (default ${DEFAULT_IMAGE})
+  --external-url <url>     where users reach hydra's dashboard (like Prometheus' --web.external-url):
+                           the jobs link their Alertmanager alerts there (HYDRA_EXTERNAL_URL)
   --leader-elect <bool>    elect a leader through a Lease (default true)
   --lease-namespace <ns>   namespace of the Lease (default: POD_NAMESPACE, else default)
   --lease-name <name>      name of the Lease (default ${DEFAULT_LEASE_NAME})
@@ -43,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
       namespaces: { type: 'string' },
       workers: { type: 'string' },
       image: { type: 'string' },
+      'external-url': { type: 'string' },
       'leader-elect': { type: 'string' },
       'lease-namespace': { type: 'string' },
       'lease-name': { type: 'string' },
@@ -68,6 +72,14 @@ export async function run(argv: string[]): Promise<number> {
       port: integerOption('http-address', match[2], DEFAULT_HTTP_PORT, 0, 65535),
     };
   }
+  let externalUrl: string | undefined;
+  if (args['external-url'] !== undefined && args['external-url'] !== '') {
+    try {
+      externalUrl = parseExternalUrl(args['external-url'], '--external-url');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   const kubeConfig = loadKubeConfig();
   const log = createLogger({ component: 'operator', level });
   const signal = waitForSignal();
@@ -81,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
       : undefined,
     workers: integerOption('workers', args.workers, DEFAULT_WORKERS, 1, MAX_WORKERS),
     defaultImage: args.image,
+    ...(externalUrl ? { externalUrl } : {}),
     resyncMs: integerOption('resync-seconds', args['resync-seconds'], DEFAULT_RESYNC_MS / 1000, 10, 86_400) * 1000,
     leaderElection:
       leaderElect === 'true'

@@ -17,7 +17,7 @@ import {
 } from '@hydra/analysis';
 import { ScorePartitions, type Database } from '@hydra/storage';
 import { passLogger, type Logger } from '../log.ts';
-import { alertServiceFor, envSecrets } from '../monitors.ts';
+import { alertServiceFor, dispatcherOptions } from '../monitors.ts';
 
 /** A pass that scores more points than this (a backfill) is logged at info even without anomalies (else at debug). */
 export const LOG_POINTS_ABOVE = 1_000;
@@ -85,8 +85,8 @@ export function startAnalysis(options: {
   db: Database;
   monitors: readonly MonitorRef[];
   log: Logger;
-  /** base URL of the API, for links from Alertmanager to an alert */
-  apiUrl?: string;
+  /** where users reach the dashboard, for links from Alertmanager to an alert (see externalUrlOf) */
+  externalUrl: () => string | null;
   /** more scheduled jobs that share this AlertService (e.g. the forecast jobs) */
   extraJobs?: (alerts: AlertService) => ScheduledJob[];
 }): AnalysisRuntime {
@@ -116,8 +116,7 @@ export function startAnalysis(options: {
   const dispatcher = new NotificationDispatcher({
     db,
     alerts,
-    secrets: envSecrets(),
-    ...(options.apiUrl ? { alertUrl: (id: number) => `${options.apiUrl}/alerts/${id}` } : {}),
+    ...dispatcherOptions(monitors, options.externalUrl),
     logger: log,
   });
   scheduler.start();

@@ -8,7 +8,7 @@
  * its `BannerLine`.
  */
 import { Maintenance } from '@hydra/storage';
-import type { HydraConfig } from '../config.ts';
+import { externalUrlOf, type HydraConfig } from '../config.ts';
 import { loggerFor, type Logger } from '../log.ts';
 import { loadMonitors } from '../monitors.ts';
 import { startTelemetry } from '../telemetry.ts';
@@ -71,13 +71,15 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config, monitors });
     plan.set('api', () => api.close());
     const forecastJobNames: string[] = [];
+    const own: { dashboardUrl?: string } = {};
     // The scheduled passes log as `job`, like the CronJobs' `hydra job`: one query finds both.
     const jobLog = loggerFor('job', config);
     const analysis = startAnalysis({
       db: storage.db,
       monitors,
       log: jobLog,
-      apiUrl: api.url,
+      // alert links: HYDRA_EXTERNAL_URL, else this process's dashboard once it listens
+      externalUrl: () => externalUrlOf(config, own.dashboardUrl),
       extraJobs: (alerts) => {
         const jobs = forecastJobs(storage.db, alerts, monitors, jobLog);
         forecastJobNames.push(...jobs.map((j) => j.name));
@@ -102,6 +104,7 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
       log: loggerFor('dashboard', config),
     });
     plan.set('dashboard', () => dashboard.close());
+    own.dashboardUrl = dashboard.url;
 
     banner.push(
       { label: 'dashboard', url: dashboard.url },

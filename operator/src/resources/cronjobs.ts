@@ -1,7 +1,13 @@
 /** The anomaly and forecast CronJobs: one `hydra job anomaly|forecast --monitor <ns>/<name>` pass per schedule. */
 import type { V1CronJob, V1EnvVar } from '@kubernetes/client-node';
 import type { HydraMonitor } from '@hydra/schema';
-import { COMPONENT_ANOMALY, COMPONENT_FORECAST, ENV_MONITOR_SPEC, ENV_SECRET_PREFIX } from '../constants.ts';
+import {
+  COMPONENT_ANOMALY,
+  COMPONENT_FORECAST,
+  ENV_EXTERNAL_URL,
+  ENV_MONITOR_SPEC,
+  ENV_SECRET_PREFIX,
+} from '../constants.ts';
 import { databaseEnv, imageOf, type BuildOptions } from './deployment.ts';
 import { anomalyJobName, childLabels, childMeta, forecastJobName } from './meta.ts';
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from './pod-security.ts';
@@ -74,6 +80,7 @@ function buildJob(monitor: HydraMonitor, options: BuildOptions, kind: JobKind): 
                     databaseEnv(monitor),
                     { name: ENV_MONITOR_SPEC, value: JSON.stringify(monitor.spec) },
                     ...webhookSecretEnv(monitor),
+                    ...(options.externalUrl ? [{ name: ENV_EXTERNAL_URL, value: options.externalUrl }] : []),
                   ],
                   resources: JOB_RESOURCES,
                   securityContext: CONTAINER_SECURITY_CONTEXT,

@@ -16,6 +16,8 @@ export const HEALTH_PATH = '/healthz';
 export interface BuildOptions {
   /** Image used when the monitor does not set spec.collector.image. */
   defaultImage: string;
+  /** Where users reach hydra's dashboard: set on the jobs as HYDRA_EXTERNAL_URL (links in their alerts). */
+  externalUrl?: string;
 }
 
 export function imageOf(monitor: HydraMonitor, options: BuildOptions): string {
