@@ -19,6 +19,7 @@ import {
   parseRender,
   renderChart,
   runTool,
+  runToolOk,
   type KubeObject,
 } from './tools.ts';
 
@@ -127,6 +128,31 @@ describe('helm template', () => {
   });
 });
 
+describe('externalUrl', () => {
+  const operatorArgs = async (...set: string[]) => {
+    const render = await runToolOk('helm', [
+      'template',
+      'hydra',
+      CHART_DIR,
+      '--kube-version',
+      RENDER_KUBE_VERSION,
+      ...set.flatMap((s) => ['--set', s]),
+    ]);
+    const operator = parseRender(render).find((o) => o.kind === 'Deployment' && o.metadata.name === 'hydra-operator');
+    return (podSpecOf(operator!).containers[0] as unknown as { args: string[] }).args;
+  };
+
+  it("reaches the jobs through the operator's --external-url: the value, else the Ingress host, else none", async () => {
+    expect(await operatorArgs('externalUrl=https://ops.example.com/hydra/')).toContain(
+      '--external-url=https://ops.example.com/hydra',
+    );
+    expect(
+      await operatorArgs('ingress.enabled=true', 'ingress.host=h.example.com', 'ingress.tls.enabled=true'),
+    ).toContain('--external-url=https://h.example.com');
+    expect((await operatorArgs()).some((a) => a.startsWith('--external-url'))).toBe(false);
+  });
+});
+
 describe('values.schema.json', () => {
   it.each([
     [['--set', 'api.replicas=-1'], 'api.replicas'],
@@ -135,6 +161,7 @@ describe('values.schema.json', () => {
     [['--set', 'sampleMonitor.anomaly.detector=prophet'], 'sampleMonitor.anomaly.detector'],
     [['--set', 'api.replicaCount=2'], 'replicaCount'],
     [['--set', 'auth.jwtSecret=short'], 'auth.jwtSecret'],
+    [['--set', 'externalUrl=hydra.example.com'], 'externalUrl'],
   ])('refuses %j naming %s', async (args, field) => {
     const result = await runTool('helm', [
       'template',

@@ -123,3 +123,12 @@ imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
+
+{{/* Where users reach the dashboard (alert links): externalUrl, else the Ingress host; empty when neither. */}}
+{{- define "hydra.externalUrl" -}}
+{{- if .Values.externalUrl -}}
+{{- trimSuffix "/" .Values.externalUrl -}}
+{{- else if .Values.ingress.enabled -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host -}}
+{{- end -}}
+{{- end -}}
