@@ -13,7 +13,7 @@ export {
   type CollectorOptions,
   type RunningCollector,
 } from './collector.ts';
-export { seedJsonRoute, parseSeedPoints, HOST_LABEL } from './http/seed-route.ts';
+export { seedJsonRoute, parseSeedPoints } from './http/seed-route.ts';
 export {
   mapError,
   CollectorClosedError,

@@ -1,8 +1,9 @@
 /** The series selector's querystring, shared by every read route (the matchers are parsed by the API). */
 import { Type } from 'typebox';
+import { HOST_LABEL } from '@hydra/schema';
 
-/** The label the `host` parameter filters on. */
-export const HOST_LABEL = 'host.name';
+/** The label the `host` parameter filters on (for the dashboard, which imports only the contract). */
+export { HOST_LABEL };
 
 /** Longest metric name, label name or value accepted in a query parameter. */
 export const MAX_PARAM_LENGTH = 2_048;

@@ -2,6 +2,7 @@
 export * from './hydra-monitor.ts';
 export * from './duration.ts';
 export type { Lifecycle } from './lifecycle.ts';
+export { HOST_LABEL } from './labels.ts';
 export { CROSS_FIELD_RULES, type CrossFieldRule } from './rules.ts';
 export {
   validateMonitor,

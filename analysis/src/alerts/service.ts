@@ -46,6 +46,7 @@ import {
   type Transition,
 } from './state-machine.ts';
 import { snapshot, type NotifierTarget, type TargetResolver } from './targets.ts';
+import { HOST_LABEL } from '@hydra/schema';
 
 /** Score above which an anomaly alert fires (the detectors' ANOMALY_THRESHOLD). */
 export const DEFAULT_FIRE_THRESHOLD = ANOMALY_THRESHOLD;
@@ -467,7 +468,7 @@ function directionOf(o: AnomalyObservation): 'above' | 'below' | 'level' {
 }
 
 function anomalySummary(input: ObserveAnomaliesInput, o: AnomalyObservation): string {
-  const host = input.labels['host.name'];
+  const host = input.labels[HOST_LABEL];
   const where = host ? ` on ${host}` : '';
   const unit = input.unit && input.unit !== '1' ? ` ${input.unit}` : '';
   const band = `band ${fmt(o.lower)}–${fmt(o.upper)}`;

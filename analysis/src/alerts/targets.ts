@@ -13,17 +13,14 @@ export type NotifierTarget =
 /** Resolves a monitor's notification targets. */
 export type TargetResolver = (monitor: string) => readonly NotifierTarget[];
 
-/** The alert as notifiers see it (also the body of webhooks, under `alert`). */
-export interface AlertSnapshot {
-  id: number;
-  fingerprint: string;
-  kind: string;
-  monitor: string;
-  severity: string;
-  state: string;
-  labels: Record<string, string>;
-  summary: string;
-  explanation: Record<string, unknown>;
+/**
+ * The alert as notifiers see it (also the body of webhooks, under `alert`), and the fields of the API's alert
+ * body that it shares (the API adds the series, the last evaluation, the acknowledgement and the silence).
+ */
+export interface AlertSnapshot extends Pick<
+  AlertRecord,
+  'id' | 'fingerprint' | 'kind' | 'monitor' | 'severity' | 'state' | 'labels' | 'summary' | 'explanation'
+> {
   /** ISO 8601 */
   startsAt: string;
   firedAt: string | null;
@@ -32,7 +29,7 @@ export interface AlertSnapshot {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** The snapshot of a stored alert. */
+/** The snapshot of a stored alert: the one mapping of its shared fields to the wire. */
 export function snapshot(a: AlertRecord): AlertSnapshot {
   return {
     id: a.id,

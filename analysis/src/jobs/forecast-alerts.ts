@@ -13,15 +13,13 @@
  * - resolve: anything else (no crossing within the horizon, or the estimate is
  *   suppressed because the fit is poor or the model fell back to the baseline).
  */
-import type { Severity } from '@hydra/schema';
+import { HOST_LABEL, type Severity } from '@hydra/schema';
 import type { ForecastThreshold, SeriesInfo, StoredForecast } from '@hydra/storage';
 import type { AlertIdentity, RaiseInput } from '../alerts/service.ts';
 import { ALERT_EDGE_BY_SEVERITY, alertCrossing, crossingOf, formatDuration } from '../forecast/thresholds.ts';
 import type { MonitorRef } from './monitor.ts';
 
 export const FORECAST_ALERT_KIND = 'forecast_threshold';
-/** The label that names the host in a summary (OTel semantic conventions). */
-const HOST_LABEL = 'host.name';
 /** Labels shown in a summary when the series has no host label. */
 const SUMMARY_LABELS = 3;
 

@@ -4,6 +4,7 @@
  * names, units and labels, so both land in the same series.
  */
 import type { Labels, MetricDescriptor } from '@hydra/storage';
+import { HOST_LABEL } from '@hydra/schema';
 
 export const DEMO_SERVICE_NAME = 'demo-shop';
 export const DEMO_SCOPE_NAME = 'hydra-demo';
@@ -126,7 +127,7 @@ function gauge(name: string, unit: string, description: string): MetricDescripto
 
 /** Resource attributes of one host's MeterProvider. */
 export function resourceAttributes(host: HostProfile): Labels {
-  return { 'service.name': DEMO_SERVICE_NAME, 'host.name': host.name };
+  return { 'service.name': DEMO_SERVICE_NAME, [HOST_LABEL]: host.name };
 }
 
 /** The labels the collector gives a demo point: resource + scope + point attributes. */

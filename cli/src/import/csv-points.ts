@@ -8,8 +8,8 @@
 import type { IngestSeries } from '@hydra/collector';
 import type { Labels, MetricDescriptor } from '@hydra/storage';
 import { parseTimestamp } from '../timestamps.ts';
+import { HOST_LABEL } from '@hydra/schema';
 
-export const HOST_LABEL = 'host.name';
 const RESERVED = ['timestamp', 'value', 'name', 'host', 'type', 'unit'] as const;
 const TYPES = ['gauge', 'counter'] as const;
 export type ImportType = (typeof TYPES)[number];

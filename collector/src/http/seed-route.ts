@@ -12,9 +12,9 @@ import { isWellFormed, type Ingestor } from '../ingestor.ts';
 import { logFailure } from '../outage-log.ts';
 import { createTelemetry, type CollectorTelemetry } from '../telemetry.ts';
 import type { IngestSeries } from '../types.ts';
+import { HOST_LABEL } from '@hydra/schema';
 
 export const SEED_METRICS_PATH = '/metrics';
-export const HOST_LABEL = 'host.name';
 /** Most points one POST /metrics may carry. */
 export const MAX_SEED_POINTS = 100_000;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;

@@ -3,7 +3,7 @@
  * One key factory; every component builds its query through these options.
  */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { MetricSummaryBody, RangeResultBody } from '@hydra/contract';
+import { HOST_LABEL, type MetricSummaryBody, type RangeResultBody } from '@hydra/contract';
 import { apiFetch } from '../api/client.ts';
 import { isLive, resolveRange, stepFor, type TimeRange } from '../lib/time-range.ts';
 
@@ -135,9 +135,6 @@ export function labelValuesQueryOptions(label: string, metric?: string) {
     refetchInterval: (query) => discoveryRefetch(query.state.data),
   });
 }
-
-/** The label that names a host (OpenTelemetry semantic conventions). */
-export const HOST_LABEL = 'host.name';
 
 /** Every host that has sent metrics. */
 export function hostsQueryOptions() {

@@ -4,7 +4,7 @@
  * milliseconds in and out. The state machine itself lives in the API's
  * AlertService; this module only reads and writes rows.
  */
-import type { Severity } from '@hydra/schema';
+import { HOST_LABEL, type Severity } from '@hydra/schema';
 import type { Database } from '../database.ts';
 import { InvalidQueryError } from '../errors.ts';
 import { query, type Queryable } from '../transaction.ts';
@@ -216,7 +216,7 @@ export async function listAlerts(db: Database, f: AlertFilter): Promise<{ alerts
   if (f.severity !== undefined) where.push(`severity = ${add(f.severity)}`);
   if (f.monitor !== undefined) where.push(`monitor = ${add(f.monitor)}`);
   if (f.kind !== undefined) where.push(`kind = ${add(f.kind)}`);
-  if (f.host !== undefined) where.push(`labels @> ${add(JSON.stringify({ 'host.name': f.host }))}::jsonb`);
+  if (f.host !== undefined) where.push(`labels @> ${add(JSON.stringify({ [HOST_LABEL]: f.host }))}::jsonb`);
   if (f.toMs !== undefined) where.push(`started_at <= ${ts(add(f.toMs))}`);
   if (f.fromMs !== undefined) where.push(`(resolved_at IS NULL OR resolved_at >= ${ts(add(f.fromMs))})`);
   const clause = where.join(' AND ');

@@ -11,9 +11,8 @@ import { SqlParams } from '../query/sql-params.ts';
 import type { LabelMatcher } from '../types.ts';
 import { QueryLimitError } from '../errors.ts';
 import { runQuery } from '../query/run.ts';
+import { HOST_LABEL } from '@hydra/schema';
 
-/** The label trends are grouped by, besides the metric. */
-export const TREND_HOST_LABEL = 'host.name';
 /**
  * Values beyond ±1e150 (and NaN, ±Infinity: PostgreSQL's NaN is greater than every
  * number) are left out of the statistics: the squares that stddev and the slope sum
@@ -74,7 +73,7 @@ interface Row {
 export async function queryTrends(db: Database, q: TrendQuery): Promise<TrendRow[]> {
   const p = new SqlParams();
   const where = selectorSql({ ...(q.name === undefined ? {} : { name: q.name }), matchers: q.matchers }, p);
-  const host = p.add(TREND_HOST_LABEL);
+  const host = p.add(HOST_LABEL);
   const from = p.add(new Date(q.fromMs).toISOString());
   const to = p.add(new Date(q.toMs).toISOString());
   const prevFrom = p.add(new Date(2 * q.fromMs - q.toMs).toISOString());

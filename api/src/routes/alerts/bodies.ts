@@ -1,26 +1,17 @@
 /** Stored alerts, events and silences as the alert and silence routes answer them (the wire schemas are @hydra/contract's). */
 import type { Static } from 'typebox';
 import type { AlertBody, AlertEventBody, SilenceBody } from '@hydra/contract';
+import { snapshot } from '@hydra/analysis';
 import type { AlertEvent, AlertRecord, SilenceRecord } from '@hydra/storage';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
+/** A stored alert as the API answers it: the notifiers' snapshot and what only the API shows. */
 export function alertBody(a: AlertRecord): Static<typeof AlertBody> {
   return {
-    id: a.id,
-    fingerprint: a.fingerprint,
-    kind: a.kind,
-    monitor: a.monitor,
-    severity: a.severity,
-    state: a.state,
-    labels: a.labels,
+    ...snapshot(a),
     seriesId: a.seriesId,
-    summary: a.summary,
-    explanation: a.explanation,
-    startsAt: iso(a.startedAt),
-    firedAt: isoOrNull(a.firedAt),
-    resolvedAt: isoOrNull(a.resolvedAt),
     lastEvaluatedAt: iso(a.lastEvaluatedAt),
     acknowledged:
       a.acknowledgedAt === null

@@ -6,7 +6,7 @@ import { Button } from '../../components/ui/button.tsx';
 import { Input, Label } from '../../components/ui/input.tsx';
 import { NativeSelect } from '../../components/ui/native-select.tsx';
 import { useAcknowledgeAlert, useCreateSilence } from '../../queries/alerts.ts';
-import { HOST_LABEL } from '../../queries/metrics.ts';
+import { HOST_LABEL } from '@hydra/contract';
 
 /** Name recorded as the author of acknowledgements and silences made here. */
 export const DASHBOARD_USER = 'dashboard';

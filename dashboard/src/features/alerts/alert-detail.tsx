@@ -11,7 +11,8 @@ import { Card, CardContent, CardHeader, CardTitle } from '../../components/ui/ca
 import { useNow } from '../../hooks/use-now.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { alertDetailQueryOptions } from '../../queries/alerts.ts';
-import { HOST_LABEL, rangeQueryOptions } from '../../queries/metrics.ts';
+import { HOST_LABEL } from '@hydra/contract';
+import { rangeQueryOptions } from '../../queries/metrics.ts';
 import { AlertActions } from './alert-actions.tsx';
 import { explanationRows, words } from './explanation.ts';
 

@@ -10,7 +10,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '.
 import { useNow } from '../../hooks/use-now.ts';
 import { formatDuration, formatRelative } from '../../lib/format.ts';
 import { cn } from '../../lib/utils.ts';
-import { HOST_LABEL } from '../../queries/metrics.ts';
+import { HOST_LABEL } from '@hydra/contract';
 import { words } from './explanation.ts';
 
 type SortKey = 'severity' | 'state' | 'startedAt' | 'monitor' | 'host';

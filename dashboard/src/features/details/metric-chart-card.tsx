@@ -15,6 +15,7 @@ import { formatValue } from '../../lib/format.ts';
 import { absoluteRange, isLive, resolveRange, type TimeRange } from '../../lib/time-range.ts';
 import { anomaliesQueryOptions, predictionsQueryOptions } from '../../queries/analysis.ts';
 import { rangeQueryOptions, type Aggregation } from '../../queries/metrics.ts';
+import { HOST_LABEL } from '@hydra/contract';
 
 /** Threshold asked of forecasts of utilisation ratios (unit `1`): "when does this reach 90 %". */
 export const UTILIZATION_THRESHOLD = 0.9;
@@ -31,7 +32,7 @@ export interface MetricOfHost {
 
 function labelOf(labels: Record<string, string>, metric: string): string {
   const extra = Object.entries(labels).filter(
-    ([k]) => !['host.name', 'service.name', 'otel.scope.name', 'otel.scope.version', '__name__'].includes(k),
+    ([k]) => ![HOST_LABEL, 'service.name', 'otel.scope.name', 'otel.scope.version', '__name__'].includes(k),
   );
   return extra.length ? extra.map(([k, v]) => `${k}=${v}`).join(', ') : metric;
 }

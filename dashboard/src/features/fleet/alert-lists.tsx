@@ -10,7 +10,7 @@ import { describeError, PanelEmpty, PanelLoading } from '../../components/panel-
 import { Badge } from '../../components/ui/badge.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { formatRelative, formatValue } from '../../lib/format.ts';
-import { HOST_LABEL } from '../../queries/metrics.ts';
+import { HOST_LABEL } from '@hydra/contract';
 
 /** Rows each list shows. */
 export const LIST_ROWS = 8;

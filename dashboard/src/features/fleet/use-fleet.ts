@@ -7,7 +7,7 @@ import type { RangeSeriesBody } from '@hydra/contract';
 import type { Alert } from '../../api/analysis-types.ts';
 import type { TimeRange } from '../../lib/time-range.ts';
 import { useNow } from '../../hooks/use-now.ts';
-import { HOST_LABEL } from '../../queries/metrics.ts';
+import { HOST_LABEL } from '@hydra/contract';
 import { fleetQueries } from './fleet-queries.ts';
 import { KEY_METRICS } from './key-metrics.ts';
 
