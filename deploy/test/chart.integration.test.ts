@@ -128,6 +128,102 @@ describe('helm template', () => {
   });
 });
 
+describe('the values users of kube-prometheus-stack and the OpenTelemetry operator chart expect', () => {
+  const objects = async () => parseRender(await renderChart('conventions'));
+  const find = (all: KubeObject[], kind: string, name: string) => {
+    const found = all.find((o) => o.kind === kind && o.metadata.name === name);
+    expect(found, `${kind}/${name}`).toBeDefined();
+    return found!;
+  };
+  type Pod = PodSpec & {
+    serviceAccountName?: string;
+    priorityClassName?: string;
+    topologySpreadConstraints?: unknown[];
+    volumes?: { name: string }[];
+    containers: (PodSpec['containers'][number] & {
+      env?: { name: string }[];
+      volumeMounts?: { name: string; mountPath: string }[];
+    })[];
+  };
+  const template = (o: KubeObject) =>
+    (o.spec as { template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> } } })
+      .template;
+
+  it('ServiceAccounts: annotations (workload identity), an existing one by name, RBAC bound to the one used', async () => {
+    const all = await objects();
+    const operatorSa = find(all, 'ServiceAccount', 'hydra-operator');
+    expect(operatorSa.metadata.annotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/hydra-operator',
+    });
+    expect(all.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'hydra-api')).toBeUndefined();
+    expect((podSpecOf(find(all, 'Deployment', 'hydra-api')) as Pod).serviceAccountName).toBe('hydra-api-existing');
+    for (const binding of all.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')) {
+      expect((binding as unknown as { subjects: { name: string }[] }).subjects[0]!.name).toBe('hydra-operator');
+    }
+  });
+
+  it('pod annotations and labels (chart-wide, then per component), priority, spreading, extra env and volumes', async () => {
+    const all = await objects();
+    const api = find(all, 'Deployment', 'hydra-api');
+    expect(template(api).metadata.annotations).toEqual({ 'example.com/owner': 'api-team' });
+    expect(template(api).metadata.labels).toMatchObject({
+      team: 'sre',
+      tier: 'backend',
+      'app.kubernetes.io/component': 'api',
+    });
+    const operator = find(all, 'Deployment', 'hydra-operator');
+    expect(template(operator).metadata.annotations).toEqual({ 'example.com/owner': 'sre' });
+    const operatorPod = podSpecOf(operator) as Pod;
+    expect(operatorPod.priorityClassName).toBe('system-cluster-critical');
+    expect(operatorPod.containers[0]!.env?.map((e) => e.name)).toContain('HTTPS_PROXY');
+    expect(operatorPod.volumes?.map((v) => v.name)).toContain('ca');
+    expect(operatorPod.containers[0]!.volumeMounts).toContainEqual({
+      name: 'ca',
+      mountPath: '/etc/ssl/corporate',
+      readOnly: true,
+    });
+    const apiPod = podSpecOf(api) as Pod;
+    expect(apiPod.topologySpreadConstraints).toHaveLength(1);
+    expect(apiPod.volumes?.map((v) => v.name)).toContain('ca');
+    const dashboardPod = podSpecOf(find(all, 'Deployment', 'hydra-dashboard')) as Pod;
+    expect(dashboardPod.priorityClassName).toBe('high');
+    expect(dashboardPod.containers[0]!.env?.map((e) => e.name)).toContain('TZ');
+    const tsdb = find(all, 'StatefulSet', 'hydra-timescaledb');
+    expect(template(tsdb).metadata.annotations).toMatchObject({ 'backup.velero.io/backup-volumes': 'data' });
+    expect((podSpecOf(tsdb) as Pod).containers[0]!.env?.map((e) => e.name)).toContain('POSTGRES_INITDB_ARGS');
+  });
+
+  it('ServiceMonitor relabelings, metricRelabelings and scrapeTimeout on both endpoints', async () => {
+    const sm = find(await objects(), 'ServiceMonitor', 'hydra');
+    const endpoints = (sm.spec as { endpoints: Record<string, unknown>[] }).endpoints;
+    expect(endpoints).toHaveLength(2);
+    for (const e of endpoints) {
+      expect(e.scrapeTimeout).toBe('10s');
+      expect(e.relabelings).toContainEqual({ targetLabel: 'cluster', replacement: 'prod-eu' });
+      expect(e.metricRelabelings).toEqual([{ sourceLabels: ['__name__'], regex: 'go_.*', action: 'drop' }]);
+    }
+    // the operator endpoint keeps its own filter first
+    expect((endpoints[1]!.relabelings as { action?: string }[])[0]!.action).toBe('keep');
+  });
+
+  it('PrometheusRule: a disabled alert left out, additional labels under the rule own, the runbook base', async () => {
+    const rule = find(await objects(), 'PrometheusRule', 'hydra');
+    const rules = (rule.spec as { groups: { rules: Record<string, unknown>[] }[] }).groups.flatMap((g) => g.rules);
+    const alerts = rules.filter((r) => r.alert);
+    expect(alerts.map((r) => r.alert)).not.toContain('HydraAPIErrors');
+    expect(alerts.map((r) => r.alert)).toContain('HydraAPIDown');
+    for (const a of alerts) {
+      const labels = a.labels as Record<string, string>;
+      expect(labels.team).toBe('sre');
+      expect(labels.severity).not.toBe('ignored-the-rule-keeps-its-own');
+      const runbook = (a.annotations as Record<string, string>).runbook_url;
+      expect(runbook).toBe(`https://runbooks.example.com/hydra/${String(a.alert).toLowerCase()}`);
+    }
+    // recording rules are kept as they are
+    expect(rules.some((r) => r.record && !r.labels)).toBe(true);
+  });
+});
+
 describe('externalUrl', () => {
   const operatorArgs = async (...set: string[]) => {
     const render = await runToolOk('helm', [

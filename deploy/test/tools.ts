@@ -62,7 +62,7 @@ export async function runToolOk(
 export const RENDER_KUBE_VERSION = '1.34.4';
 
 /** A realistic values file of deploy/test/values (name without .yaml), or the chart's defaults for 'default'. */
-export const RENDER_CASES = ['default', 'external-database', 'observability', 'auth-given'] as const;
+export const RENDER_CASES = ['default', 'external-database', 'observability', 'auth-given', 'conventions'] as const;
 export type RenderCase = (typeof RENDER_CASES)[number];
 
 /** `helm template` of one case as `release` (default `hydra`) in `namespace`. */

@@ -101,8 +101,18 @@ one. Call with (dict "ctx" $ "secret" NAME "key" KEY "value" GIVEN "length" N).
 {{ toYaml .Values.containerSecurityContext }}
 {{- end }}
 
-{{/* Scheduling fields of a component's values (nodeSelector, tolerations, affinity). */}}
+{{/*
+Scheduling fields of a component's values (priorityClassName, nodeSelector, tolerations, affinity,
+topologySpreadConstraints).
+*/}}
 {{- define "hydra.scheduling" -}}
+{{- with .priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
+{{- with .topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- with .nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -114,6 +124,53 @@ tolerations:
 {{- with .affinity }}
 affinity:
   {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Metadata of a component's pod template: its labels plus podLabels, and podAnnotations; the chart-wide podLabels and
+podAnnotations first, the component's on top. (dict "ctx" $ "component" "api" "values" .Values.api)
+*/}}
+{{- define "hydra.podMetadata" -}}
+labels:
+  {{- include "hydra.labels" (dict "ctx" .ctx "component" .component) | nindent 2 }}
+  {{- with mergeOverwrite (dict) (.ctx.Values.podLabels | default dict) (.values.podLabels | default dict) }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- with mergeOverwrite (dict) (.ctx.Values.podAnnotations | default dict) (.values.podAnnotations | default dict) }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* The ServiceAccount a component's pods run as: serviceAccount.name, else <fullname>-<component> when created. */}}
+{{- define "hydra.serviceAccountName" -}}
+{{- $sa := .values.serviceAccount -}}
+{{- if $sa.name -}}
+{{- $sa.name -}}
+{{- else if $sa.create -}}
+{{- printf "%s-%s" (include "hydra.fullname" .ctx) .component -}}
+{{- else -}}
+default
+{{- end -}}
+{{- end }}
+
+{{/* The ServiceAccount object of a component, when serviceAccount.create (its token is not mounted). */}}
+{{- define "hydra.serviceAccount" -}}
+{{- if .values.serviceAccount.create }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ include "hydra.serviceAccountName" . }}
+  namespace: {{ .ctx.Release.Namespace }}
+  labels:
+    {{- include "hydra.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+  {{- with .values.serviceAccount.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+automountServiceAccountToken: false
+---
 {{- end }}
 {{- end }}
 
