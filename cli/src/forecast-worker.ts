@@ -1,31 +1,19 @@
 /**
- * Worker-thread side of `hydra forecast`: receives batches of regular series, forecasts each with
- * `forecastSeries` and posts the results back. A failure of one series is returned as its error
- * message, so it cannot take the batch or the worker down.
+ * Worker-thread side of the forecast pool: receives batches of series, forecasts each with analysis's
+ * `forecastTask` (the same fit as on the calling thread) and posts the results back. A failure of one series is
+ * returned as its error message, so it cannot take the batch or the worker down.
  */
 import { parentPort } from 'node:worker_threads';
-import { forecastSeries } from '@hydra/analytics';
-import type { ForecastJob, ForecastJobResult, WorkerReply, WorkerRequest } from './forecast-pool.ts';
-
-/** Forecasts one job; never throws. Exported so the pool can run jobs inline when it has no workers. */
-export function runJob(job: ForecastJob): ForecastJobResult {
-  try {
-    const input = {
-      values: job.values,
-      periods: job.periods,
-      ...(job.intervalSeconds ? { intervalSeconds: job.intervalSeconds } : {}),
-    };
-    const result = forecastSeries(input, job.horizon, job.levels, { model: job.model });
-    return { index: job.index, result };
-  } catch (err) {
-    return { index: job.index, error: err instanceof Error ? err.message : String(err) };
-  }
-}
+import { forecastTask } from '@hydra/analysis/forecast-runner';
+import type { WorkerReply, WorkerRequest } from './forecast-pool.ts';
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (request: WorkerRequest) => {
-    const reply: WorkerReply = { batch: request.batch, results: request.jobs.map(runJob) };
+    const reply: WorkerReply = {
+      batch: request.batch,
+      results: request.jobs.map((job) => ({ index: job.index, ...forecastTask(job) })),
+    };
     port.postMessage(reply);
   });
 }

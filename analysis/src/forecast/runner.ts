@@ -3,7 +3,8 @@
  * `ForecastTask` and hand a batch to a `ForecastRunner`: `runInline` fits on
  * the calling thread (yielding to the event loop between series), and the
  * `hydra` command passes its worker-thread pool for larger batches so fits run
- * off the event loop and on every core.
+ * off the event loop and on every core. Imported on its own by the pool's worker threads
+ * (`@hydra/analysis/forecast-runner`: it loads the algorithms, not the database).
  */
 import { forecastSeries, seasonalNaive, type SeriesForecast } from '@hydra/analytics';
 
@@ -11,7 +12,8 @@ import { forecastSeries, seasonalNaive, type SeriesForecast } from '@hydra/analy
 export interface ForecastTask {
   values: number[];
   periods: number[];
-  intervalSeconds: number;
+  /** the step, for models that need it (Prophet); a CSV without timestamps has none */
+  intervalSeconds?: number;
   horizon: number;
   levels: number[];
   /** a forecaster name or `auto` */
@@ -30,7 +32,11 @@ export type ForecastRunner = (tasks: readonly ForecastTask[], signal?: AbortSign
 /** Forecasts one task on this thread; a failure becomes the outcome's error. */
 export function forecastTask(task: ForecastTask): ForecastOutcome {
   try {
-    const input = { values: task.values, periods: task.periods, intervalSeconds: task.intervalSeconds };
+    const input = {
+      values: task.values,
+      periods: task.periods,
+      ...(task.intervalSeconds ? { intervalSeconds: task.intervalSeconds } : {}),
+    };
     return { result: forecastSeries(input, task.horizon, task.levels, { model: task.model }) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };

@@ -13,6 +13,7 @@ import { alertServiceFor, dispatcherOptions, findMonitor, jobMonitors, MONITOR_S
 import { openStorage } from '../runtime/storage.ts';
 import { anomalyPassFields, describeReport } from '../runtime/analysis.ts';
 import { describeForecastReport, forecastPassFields, poolRunner } from '../runtime/forecast-jobs.ts';
+import { ForecastPool } from '../forecast-pool.ts';
 
 import { JOB_KINDS, type JobKind } from './job-kinds.ts';
 
@@ -74,9 +75,11 @@ export async function run(argv: string[]): Promise<number> {
   const storage = await openStorage(config, { component: 'job', migrate: true, logger: passLog });
   try {
     const alerts = alertServiceFor(storage.db, monitors);
-    const options = { db: storage.db, alerts, monitor, log: passLog, ...(shard ? { shard } : {}) };
+    const options = { db: storage.db, alerts, monitor, logger: passLog, ...(shard ? { shard } : {}) };
     if (kind === 'forecast') {
-      const report = await runForecastJob({ ...options, runner: poolRunner() });
+      // one pass: a pool for it, gone after it
+      const pool = new ForecastPool();
+      const report = await runForecastJob({ ...options, runner: poolRunner(pool) }).finally(() => pool.close());
       passLog.info(forecastPassFields(report), describeForecastReport(report));
       console.log(JSON.stringify(report));
     } else {

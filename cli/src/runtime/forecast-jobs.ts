@@ -12,21 +12,36 @@ import {
   type MonitorRef,
 } from '@hydra/analysis';
 import type { Database } from '@hydra/storage';
-import { defaultWorkerCount, runForecastPool } from '../forecast-pool.ts';
+import { ForecastPool } from '../forecast-pool.ts';
 import { passLogger, type Logger } from '../log.ts';
 
-/** A ForecastRunner on `workers` worker threads (started per batch, terminated after it). */
-export function poolRunner(workers = defaultWorkerCount()): ForecastRunner {
+/** A ForecastRunner on `pool`'s worker threads (kept between batches). */
+export function poolRunner(pool: ForecastPool = processForecastPool()): ForecastRunner {
   return async (tasks, signal) => {
     signal?.throwIfAborted();
-    const results = await runForecastPool(
-      tasks.map((t, index) => ({ index, ...t })),
-      workers,
-    );
+    const results = await pool.run(tasks.map((t, index) => ({ index, ...t })));
     return results.map((r) =>
       r.result ? { result: r.result } : { error: r.error ?? 'the worker returned no result' },
     );
   };
+}
+
+let processPool: ForecastPool | undefined;
+
+/**
+ * The process's forecast pool: the scheduled forecast jobs and the API's predictions share it. Made on first
+ * use; its workers start when work comes and stay (idle ones do not keep the process alive).
+ */
+export function processForecastPool(): ForecastPool {
+  processPool ??= new ForecastPool();
+  return processPool;
+}
+
+/** Terminates the process's pool's workers (shutdown); a later use makes a new pool. */
+export async function closeProcessForecastPool(): Promise<void> {
+  const pool = processPool;
+  processPool = undefined;
+  await pool?.close();
 }
 
 /** The fields of a pass's log line (on a passLogger, which adds monitor and kind): the results. */
@@ -66,7 +81,7 @@ export function forecastJobs(
   monitors: readonly MonitorRef[],
   log: Logger,
 ): Array<ReturnType<typeof scheduledForecastJob>> {
-  const runner = poolRunner();
+  const runner = poolRunner(processForecastPool());
   return monitors
     .filter((m) => m.spec.forecast.enabled)
     .map((monitor) => {

@@ -9,6 +9,7 @@ import { loadConfig, type HydraConfig } from '../config.ts';
 import { loggerFor, type Logger } from '../log.ts';
 import { startTelemetry, type Telemetry } from '../telemetry.ts';
 import { runShutdown, waitForSignal, type ShutdownStep } from './lifecycle.ts';
+import { closeProcessForecastPool } from './forecast-jobs.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { authFor, scrapeAuthenticator, VERSION } from './services.ts';
 import { openStorage, type OpenedStorage } from './storage.ts';
@@ -58,6 +59,7 @@ export async function serve(
     const pipeline = createPipeline(storage.db, config);
     steps.unshift({ name: 'ingest pipeline', run: (ms) => pipeline.shutdown(ms) });
     const service = await start({ config, log, auth, telemetry, storage, pipeline });
+    steps.unshift({ name: 'forecast workers', run: () => closeProcessForecastPool() });
     steps.unshift({ name: service.name, run: () => service.stop() });
     log.info(`${service.banner}, self-metrics ${telemetry.url} (auth ${auth.mode})`);
   } catch (err) {

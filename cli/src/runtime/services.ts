@@ -5,7 +5,7 @@
  * the metrics port, read from the database every HYDRA_EXPORT_INTERVAL).
  */
 import { AnalysisExporter } from '@hydra/analysis';
-import { poolRunner } from './forecast-jobs.ts';
+import { poolRunner, processForecastPool } from './forecast-jobs.ts';
 import { buildApp, createAuthenticator, resolveAuthConfig, type AuthConfig, type ConfiguredMonitor } from '@hydra/api';
 import { startCollector, type Ingestor, type RunningCollector } from '@hydra/collector';
 import type { Database } from '@hydra/storage';
@@ -84,7 +84,7 @@ export async function startApiService(options: {
     logger: loggerFor('api', config),
     ...(options.ingestor ? { ingestor: options.ingestor } : {}),
     ...(options.monitors ? { monitors: options.monitors } : {}),
-    forecastRunner: poolRunner(),
+    forecastRunner: poolRunner(processForecastPool()),
   });
   try {
     await app.listen({ host: config.host, port: config.apiPort });

@@ -15,6 +15,7 @@ export const UP_SHUTDOWN_ORDER = [
   'collector',
   'writer',
   'api',
+  'forecast workers',
   'maintenance',
   'database',
   'embedded PostgreSQL',

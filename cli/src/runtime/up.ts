@@ -17,7 +17,7 @@ import { startDashboardService } from './dashboard.ts';
 import { runDemoUntilAborted } from './demo.ts';
 import { runShutdown } from './lifecycle.ts';
 import { startAnalysis } from './analysis.ts';
-import { forecastJobs } from './forecast-jobs.ts';
+import { closeProcessForecastPool, forecastJobs } from './forecast-jobs.ts';
 import { createPipeline } from './pipeline.ts';
 import { authFor, scrapeAuthenticator, startApiService, startCollectorService, VERSION } from './services.ts';
 import { ShutdownPlan } from './shutdown-plan.ts';
@@ -70,6 +70,7 @@ export async function startUp(config: HydraConfig, log: Logger, options: { demo:
     plan.set('collector', () => collector.shutdown());
     const api = await startApiService({ db: storage.db, ingestor: pipeline.ingestor, auth, config, monitors });
     plan.set('api', () => api.close());
+    plan.set('forecast workers', () => closeProcessForecastPool());
     const forecastJobNames: string[] = [];
     const own: { dashboardUrl?: string } = {};
     // The scheduled passes log as `job`, like the CronJobs' `hydra job`: one query finds both.
