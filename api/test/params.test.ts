@@ -69,6 +69,7 @@ describe('parseTime and durations', () => {
     expect(parseTime('from', '1767225600000', now).toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(parseTime('to', 'now', now)).toEqual(now);
     expect(parseTime('from', 'now-1h30m', now).toISOString()).toBe('2026-01-02T01:34:05.000Z');
+    expect(parseTime('endsAt', 'now+2h', now).toISOString()).toBe('2026-01-02T05:04:05.000Z');
   });
 
   it('refuses times without an offset and garbage, naming the parameter', () => {

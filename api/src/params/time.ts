@@ -1,7 +1,8 @@
 /**
  * Times and durations in query parameters: RFC 3339 (`2026-01-02T15:04:05Z`,
  * with an offset), epoch seconds or milliseconds (told apart by magnitude:
- * below 1e11 is seconds), or `now` / `now-1h`. Durations are Prometheus
+ * below 1e11 is seconds), or `now` / `now-1h` / `now+2h` (the future: a silence's end; `%2B` in a
+ * query string, where `+` reads as a space). Durations are Prometheus
  * style (`30s`, `5m`, `1h30m`, `1d`) or a number of seconds.
  */
 import { Errors } from '@hydra/contract';
@@ -14,7 +15,7 @@ export const MIN_STEP_SECONDS = 1;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
 const EPOCH = /^\d+(\.\d+)?$/;
-const NOW = /^now(?:-(.+))?$/;
+const NOW = /^now(?:([-+])(.+))?$/;
 const SECONDS = /^\d+(\.\d+)?$/;
 const DURATION = new RegExp(DURATION_PATTERN);
 
@@ -27,8 +28,8 @@ export function parseTime(param: string, text: string, now: Date): Date {
   const s = text.trim();
   const relative = NOW.exec(s);
   if (relative) {
-    const ago = relative[1] === undefined ? 0 : parseDurationSeconds(param, relative[1]);
-    return new Date(now.getTime() - ago * 1000);
+    const seconds = relative[2] === undefined ? 0 : parseDurationSeconds(param, relative[2]);
+    return new Date(now.getTime() + (relative[1] === '+' ? seconds : -seconds) * 1000);
   }
   let ms = Number.NaN;
   if (EPOCH.test(s)) {
@@ -40,7 +41,7 @@ export function parseTime(param: string, text: string, now: Date): Date {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
     throw Errors.invalidParameter(
       param,
-      'is not a time: use RFC 3339 with an offset (2026-01-02T15:04:05Z), epoch seconds or milliseconds, or now-1h',
+      'is not a time: use RFC 3339 with an offset (2026-01-02T15:04:05Z), epoch seconds or milliseconds, or now-1h / now+1h',
       text,
     );
   }

@@ -32,7 +32,7 @@ const CreateBody = Type.Object(
   {
     matchers: Type.Array(MatcherBody, { minItems: 1, maxItems: MAX_SILENCE_MATCHERS }),
     startsAt: Type.Optional(Type.String({ description: 'default now (RFC 3339, epoch, now-…)' })),
-    endsAt: Type.String({ description: 'end of the window, exclusive' }),
+    endsAt: Type.String({ description: 'end of the window, exclusive (RFC 3339, epoch, now+2h)' }),
     createdBy: Type.String({
       minLength: 1,
       maxLength: 256,
