@@ -2,6 +2,9 @@
  * Forecasting one series end to end: the automatic choice of model by rolling-origin holdout, the
  * final fit, and the guards with their fallback to seasonal naive.
  *
+ * Cleaning: the candidates are fitted and scored on a copy of the series whose outliers (spikes, short
+ * incidents) are replaced by a robust decomposition's fit (`cleanSeries`, as R's tsclean), so one incident
+ * in the history does not steer levels, seasonal profiles or the choice; the count is in the description.
  * Selection: the last `origins`·v points (v = min(h, ⌊n/4⌋)) are cut into `origins` windows; each
  * eligible candidate is fitted on the data before each window and scored by MASE on it (scale from
  * that training data). The equal-weight combination of the two best candidates is scored too, from the
@@ -9,12 +12,11 @@
  * Nothing depends on the clock: every candidate is always tried (a fixed count of fits per series), so
  * the same input gives the same forecast on any machine, loaded or not. A candidate that is too short for
  * a window, throws, or fails the guards on a window is skipped and listed with the reason in `scores`.
- * Intervals: the holdout forecasts carry 95 % intervals too; when the chosen model's holdout errors
- * left its interval more often than 5 % of the time, the final intervals (every level) are widened
- * around the mean by q₉₅(|error| / half-width), the factor that would have made the holdout 95 % interval
- * cover 95 % of the held-out points (split-conformal calibration, Vovk et al. 2005, on the same
- * rolling-origin windows), capped at `MAX_INTERVAL_SCALE`. Never narrowed: model intervals that are too
- * wide on two windows are left as they are. The factor is in `intervalScale`.
+ * Intervals: the holdout forecasts carry 95 % intervals too; when a raw (uncleaned) held-out point fell
+ * outside the chosen model's interval, the final intervals (every level) are widened around the mean by
+ * the largest |error| / half-width on the holdout windows — the smallest factor that would have covered
+ * every held-out point (block split-conformal calibration, see `calibrationScale`), capped at
+ * `MAX_INTERVAL_SCALE`. Never narrowed. The factor is in `intervalScale`.
  * Too short for even one window: damped Holt when it can be fitted, else seasonal naive.
  * Final: the winner is refitted on all the data; if it throws or its forecast fails the guards, the
  * seasonal naive forecast is returned instead and the reason is recorded in `fallback`.
@@ -26,6 +28,7 @@ import { holtWinters } from './holt-winters.ts';
 import { checkForecast } from './guards.ts';
 import { mase } from './accuracy.ts';
 import { averageForecasts, combinationName, combineModels } from './combination.ts';
+import { cleanSeries } from './clean.ts';
 
 export const DEFAULT_ORIGINS = 2;
 /** Shortest training window a holdout origin may leave. */
@@ -45,6 +48,11 @@ export interface ForecastOptions {
   origins?: number;
   /** Score the combination of the best candidates too (default true). */
   combine?: boolean;
+  /**
+   * Fit and select on a copy with outliers replaced (`cleanSeries`, default true for `auto`); the intervals
+   * are still calibrated against the raw held-out values.
+   */
+  clean?: boolean;
 }
 
 export interface CandidateScore {
@@ -91,11 +99,22 @@ export function forecastSeries(
   let scores: CandidateScore[] = [];
   let holdoutMase: number | null = null;
   let intervalScale = 1;
+  let fitting = series;
+  let cleaned = 0;
+  if (requested === 'auto' && (options.clean ?? true)) {
+    const c = cleanSeries(series.values, series.periods);
+    if (c.replaced.length > 0) {
+      fitting = { ...series, values: c.values };
+      cleaned = c.replaced.length;
+    }
+  }
   if (requested === 'auto') {
-    scores = selectByHoldout(series, h, options);
+    scores = selectByHoldout(fitting, h, { ...options, raw: series.values });
     const best = pickWinner(scores);
     const fallback = n >= holtWinters.minLength(series.periods) ? holtWinters : seasonalNaive;
-    members = best ? (best.members ?? [best.model]).map(forecasterByName) : [fallback];
+    const byName = (name: string): Forecaster =>
+      (options.candidates ?? DEFAULT_CANDIDATES).find((c) => c.name === name) ?? forecasterByName(name);
+    members = best ? (best.members ?? [best.model]).map(byName) : [fallback];
     holdoutMase = best?.mase ?? null;
     intervalScale = best?.intervalScale ?? 1;
   } else {
@@ -110,14 +129,16 @@ export function forecastSeries(
     });
   }
   try {
-    const fitted: FittedModel[] = members.map((m) => m.fit(series));
+    const fitted: FittedModel[] = members.map((m) => m.fit(fitting));
     const model = fitted.length === 1 ? (fitted[0] as FittedModel) : combineModels(fitted);
     const forecast = widen(model.predict(h, levels), intervalScale);
     const reason = checkForecast(series.values, forecast);
     if (reason) return baseline(series, h, levels, scores, { from: name, reason });
     return {
       model: model.model,
-      description: model.description,
+      description: cleaned
+        ? `${model.description}; fitted with ${cleaned} outlier${cleaned === 1 ? '' : 's'} replaced`
+        : model.description,
       forecast,
       scores,
       holdoutMase,
@@ -141,21 +162,25 @@ function widen(f: ForecastResult, scale: number): ForecastResult {
   };
 }
 
-/** q₉₅ of |error| / half-width over the holdout windows, clamped to [1, MAX_INTERVAL_SCALE]. */
+/**
+ * The interval widening the holdout asks for: the largest |error| / half-width over the raw held-out points
+ * of every window, i.e. the smallest factor that would have made the 95 % interval cover all of them,
+ * clamped to [1, MAX_INTERVAL_SCALE]. Split-conformal calibration (Vovk et al. 2005) treats each window as
+ * one exchangeable block (the points inside a window are strongly dependent); with fewer than 19 blocks the
+ * 95 % conformal quantile lies beyond the sample, and its most conservative finite stand-in is the maximum.
+ */
 function calibrationScale(origins: readonly Origin[], forecasts: readonly ForecastResult[]): number {
-  const ratios: number[] = [];
+  let scale = 1;
   origins.forEach((o, k) => {
     const f = forecasts[k] as ForecastResult;
-    o.actual.forEach((a, i) => {
+    o.raw.forEach((a, i) => {
       const m = f.mean[i] as number;
       const half = a >= m ? (f.upper[0]?.[i] as number) - m : m - (f.lower[0]?.[i] as number);
-      ratios.push(half > 0 ? Math.abs(a - m) / half : a === m ? 0 : Number.POSITIVE_INFINITY);
+      const ratio = half > 0 ? Math.abs(a - m) / half : a === m ? 0 : Number.POSITIVE_INFINITY;
+      if (ratio > scale) scale = ratio;
     });
   });
-  if (ratios.length === 0) return 1;
-  ratios.sort((x, y) => x - y);
-  const q = ratios[Math.min(ratios.length - 1, Math.ceil(CALIBRATION_LEVEL * ratios.length) - 1)] as number;
-  return Math.min(MAX_INTERVAL_SCALE, Math.max(1, q));
+  return Math.min(MAX_INTERVAL_SCALE, scale);
 }
 
 /** The candidate with the lowest holdout MASE; the earlier one on a tie (the sort is stable). */
@@ -186,11 +211,14 @@ function baseline(
 
 interface Origin {
   training: number[];
+  /** Held-out values the candidates are scored on (cleaned when the fit is). */
   actual: number[];
+  /** The raw held-out values the intervals are calibrated on. */
+  raw: number[];
   scalePeriod: number;
 }
 
-function holdoutOrigins(series: ForecastInput, h: number, count: number): Origin[] {
+function holdoutOrigins(series: ForecastInput, h: number, count: number, raw: readonly number[]): Origin[] {
   const n = series.values.length;
   const window = Math.min(h, Math.floor(n / 4));
   const origins: Origin[] = [];
@@ -202,6 +230,7 @@ function holdoutOrigins(series: ForecastInput, h: number, count: number): Origin
     origins.push({
       training,
       actual: series.values.slice(trainEnd, trainEnd + window),
+      raw: raw.slice(trainEnd, trainEnd + window),
       scalePeriod: baselinePeriod(series.periods, trainEnd),
     });
   }
@@ -209,8 +238,12 @@ function holdoutOrigins(series: ForecastInput, h: number, count: number): Origin
 }
 
 /** Scores the candidates (and the combination of the best) on rolling-origin holdout windows. */
-export function selectByHoldout(series: ForecastInput, h: number, options: ForecastOptions = {}): CandidateScore[] {
-  const origins = holdoutOrigins(series, h, options.origins ?? DEFAULT_ORIGINS);
+export function selectByHoldout(
+  series: ForecastInput,
+  h: number,
+  options: ForecastOptions & { raw?: readonly number[] } = {},
+): CandidateScore[] {
+  const origins = holdoutOrigins(series, h, options.origins ?? DEFAULT_ORIGINS, options.raw ?? series.values);
   if (origins.length === 0) return [];
   const scores: CandidateScore[] = [];
   const forecasts = new Map<string, ForecastResult[]>();

@@ -17,7 +17,9 @@ export { adjustSeasonality, reseasonalize, adjustedModel } from './deseasonalize
 export type { Adjustment } from './deseasonalize.ts';
 export { prophet, fitProphet } from './prophet.ts';
 export { FORECASTERS, DEFAULT_CANDIDATES, forecasterByName } from './registry.ts';
-export { forecastSeries, selectByHoldout, DEFAULT_ORIGINS } from './auto.ts';
+export { forecastSeries, selectByHoldout, DEFAULT_ORIGINS, MAX_INTERVAL_SCALE } from './auto.ts';
+export { cleanSeries } from './clean.ts';
+export type { Cleaned } from './clean.ts';
 export type { ForecastOptions, SeriesForecast, CandidateScore } from './auto.ts';
 export { combineModels, averageForecasts, combinationName } from './combination.ts';
 export { checkForecast, EXPLOSION_FACTOR } from './guards.ts';
