@@ -22,6 +22,8 @@ import { AlertService } from '../src/alerts/index.ts';
 import { runForecastJob } from '../src/jobs/forecast.ts';
 import type { MonitorRef } from '../src/jobs/monitor.ts';
 import { runInline, type ForecastRunner } from '../src/forecast/runner.ts';
+import { toStoredForecast } from '../src/forecast/stored.ts';
+import { forecastSeries } from '@hydra/analytics';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -208,6 +210,35 @@ describe.each(testBackends({ timescaledb: true }))('forecast job on %s', (backen
     const report = await runForecastJob({ db, alerts, monitor: diskMonitor, now });
     expect(report.pruned).toBe(1);
     expect((await readForecasts(db, { seriesIds: [9_999_999] })).size).toBe(0);
+  });
+
+  it('stores the candidates the automatic choice skipped, with the reason, apart from the model', async () => {
+    // 16 points: the earlier holdout window leaves 8 to train on, too few for ARIMA (after differencing) and the
+    // ensemble (its minimum length).
+    const values = Array.from({ length: 16 }, (_, i) => 10 + (i % 4));
+    const result = forecastSeries({ values, periods: [4] }, 4, [0.95]);
+    const base = (await readForecasts(db, { seriesIds: [ids[0] as number] })).get(ids[0] as number)!;
+    const history = {
+      series: { id: 9_999_998, metric: DISK, labels: {} },
+      start: now - 16 * HOUR,
+      stepMs: HOUR,
+      values,
+      periods: [4],
+      lastTime: now - HOUR,
+      lastValue: 13,
+      filled: 0,
+    } as unknown as Parameters<typeof toStoredForecast>[0];
+    const stored = toStoredForecast(history, result, { monitor: 'default/skips', createdAt: now, level: 0.95 });
+    expect(stored.skipped).toEqual(
+      expect.arrayContaining([
+        { model: 'arima', reason: expect.stringMatching(/too few points/) as string },
+        { model: 'ensemble', reason: expect.stringMatching(/needs \d+ points to train/) as string },
+      ]),
+    );
+    expect(stored.model).not.toMatch(/needs|failed/);
+    await writeForecasts(db, [{ ...stored, thresholds: base.thresholds }]);
+    const back = (await readForecasts(db, { seriesIds: [9_999_998], monitor: 'default/skips' })).get(9_999_998)!;
+    expect(back.skipped).toEqual(stored.skipped);
   });
 
   it('refuses a monitor whose forecasting is disabled, naming the field', async () => {

@@ -98,6 +98,10 @@ export const Prediction = Type.Object({
       Type.Number({ description: 'holdout MASE of the seasonal-naive baseline on the same windows' }),
     ),
     fallback: nullable(Type.Object({ from: Type.String(), reason: Type.String() })),
+    skipped: Type.Array(Type.Object({ model: Type.String(), reason: Type.String() }), {
+      description:
+        'candidates of the automatic choice that could not be used (too short for a holdout window, a fit error, a guard), with why',
+    }),
     historyPoints: Type.Integer(),
     periods: Type.Array(Type.Integer(), { description: 'seasonal periods used, in steps' }),
   }),

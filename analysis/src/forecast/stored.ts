@@ -4,6 +4,11 @@ import type { StoredForecast } from '@hydra/storage';
 import type { SeriesHistory } from './history.ts';
 import { baselineMaseOf } from './runner.ts';
 
+/** The candidates the automatic choice could not use, with the reason each was skipped. */
+export function skippedCandidates(result: SeriesForecast): Array<{ model: string; reason: string }> {
+  return result.scores.flatMap((s) => (s.error === undefined ? [] : [{ model: s.model, reason: s.error }]));
+}
+
 /** The forecast of `history` fitted as `result`, at the single `level` it was asked for. */
 export function toStoredForecast(
   history: SeriesHistory,
@@ -20,6 +25,7 @@ export function toStoredForecast(
     holdoutMase: result.holdoutMase,
     baselineMase: baselineMaseOf(result),
     fallback: result.fallback ?? null,
+    skipped: skippedCandidates(result),
     level: at.level,
     stepMs: history.stepMs,
     firstTime: history.lastTime + history.stepMs,

@@ -31,6 +31,15 @@ export interface ForecastThreshold {
 /** Most thresholds stored with one forecast (the schema allows fewer). */
 export const MAX_STORED_THRESHOLDS = 100;
 
+/** A candidate model the automatic choice skipped, and why. */
+export interface SkippedCandidate {
+  model: string;
+  reason: string;
+}
+
+/** Most skipped candidates stored with one forecast. */
+export const MAX_STORED_SKIPPED = 50;
+
 /** The latest forecast of one series by one monitor. Times are epoch ms. */
 export interface StoredForecast {
   monitor: string;
@@ -45,6 +54,8 @@ export interface StoredForecast {
   baselineMase: number | null;
   /** set when the chosen model failed and the baseline was stored instead */
   fallback: { from: string; reason: string } | null;
+  /** candidates of the automatic choice that could not be used, each with why (empty or absent: none) */
+  skipped?: SkippedCandidate[];
   /** central coverage of the band, e.g. 0.95 */
   level: number;
   stepMs: number;
@@ -86,6 +97,7 @@ interface ForecastRow {
   lower: Array<number | null>;
   upper: Array<number | null>;
   thresholds: ForecastThreshold[];
+  skipped: SkippedCandidate[];
 }
 
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
@@ -108,6 +120,10 @@ function validate(f: StoredForecast): void {
     throw new RangeError(`forecast of series ${f.seriesId}: stepMs must be positive, got ${f.stepMs}`);
   if (!(f.level > 0 && f.level < 1))
     throw new RangeError(`forecast of series ${f.seriesId}: level must be in (0, 1), got ${f.level}`);
+  if ((f.skipped ?? []).length > MAX_STORED_SKIPPED)
+    throw new RangeError(
+      `forecast of series ${f.seriesId}: ${f.skipped?.length} skipped candidates exceed the limit of ${MAX_STORED_SKIPPED}`,
+    );
   const thresholds = f.thresholds ?? [];
   if (thresholds.length > MAX_STORED_THRESHOLDS)
     throw new RangeError(
@@ -129,9 +145,9 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
   await client.query(
     `INSERT INTO ${FORECAST_TABLE} (monitor, series_id, created_at, model, description, holdout_mase, fallback_from,
        fallback_reason, level, step_ms, first_time, last_observed_time, last_value, history_points, periods, mean,
-       lower, upper, baseline_mase, thresholds)
+       lower, upper, baseline_mase, thresholds, skipped)
      VALUES ($1, $2, ${msToTimestamp(3)}, $4, $5, $6, $7, $8, $9, $10, ${msToTimestamp(11)}, ${msToTimestamp(12)},
-       $13, $14, $15::int4[], $16::float8[], $17::float8[], $18::float8[], $19, $20::jsonb)
+       $13, $14, $15::int4[], $16::float8[], $17::float8[], $18::float8[], $19, $20::jsonb, $21::jsonb)
      ON CONFLICT (monitor, series_id) DO UPDATE SET created_at = EXCLUDED.created_at, model = EXCLUDED.model,
        description = EXCLUDED.description, holdout_mase = EXCLUDED.holdout_mase,
        fallback_from = EXCLUDED.fallback_from, fallback_reason = EXCLUDED.fallback_reason, level = EXCLUDED.level,
@@ -139,7 +155,7 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
        last_observed_time = EXCLUDED.last_observed_time, last_value = EXCLUDED.last_value,
        history_points = EXCLUDED.history_points, periods = EXCLUDED.periods, mean = EXCLUDED.mean,
        lower = EXCLUDED.lower, upper = EXCLUDED.upper, baseline_mase = EXCLUDED.baseline_mase,
-       thresholds = EXCLUDED.thresholds`,
+       thresholds = EXCLUDED.thresholds, skipped = EXCLUDED.skipped`,
     [
       f.monitor,
       String(f.seriesId),
@@ -168,6 +184,7 @@ export async function upsertForecast(client: Queryable, f: StoredForecast): Prom
           crossesAt: t.crossesAt,
         })),
       ),
+      JSON.stringify((f.skipped ?? []).map((k) => ({ model: k.model, reason: k.reason }))),
     ],
   );
 }
@@ -198,7 +215,7 @@ export async function readForecasts(
     'read forecasts',
     `SELECT DISTINCT ON (series_id) monitor, series_id, ${epochMs('created_at')}, model, description, holdout_mase, baseline_mase,
        fallback_from, fallback_reason, level, step_ms, ${epochMs('first_time')}, ${epochMs('last_observed_time')},
-       last_value, history_points, periods, mean, lower, upper, thresholds
+       last_value, history_points, periods, mean, lower, upper, thresholds, skipped
      FROM ${FORECAST_TABLE}
      WHERE series_id = ANY($1::int8[]) AND ($2::text IS NULL OR monitor = $2)
      ORDER BY series_id, created_at DESC, monitor`,
@@ -240,6 +257,7 @@ function fromRow(r: ForecastRow): StoredForecast {
     lower: r.lower,
     upper: r.upper,
     thresholds: r.thresholds,
+    skipped: r.skipped,
   };
 }
 export { seriesByIds, MAX_SERIES_BY_IDS } from './series.ts';

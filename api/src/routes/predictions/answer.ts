@@ -174,6 +174,7 @@ function toBody(
       holdoutMase: f.holdoutMase,
       baselineMase: f.baselineMase,
       fallback: f.fallback,
+      skipped: f.skipped ?? [],
       historyPoints: f.historyPoints,
       periods: f.periods,
     },
