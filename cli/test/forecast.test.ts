@@ -179,6 +179,39 @@ describe('hydra forecast', () => {
     );
   });
 
+  it('writes byte-identical output for the same input, on any worker count, with the machine loaded or not', async () => {
+    // Series with spikes, a level shift, zeros and a weekly cycle: every candidate and the cleaning run.
+    const rows = ['series,timestamp,value'];
+    for (let s = 0; s < 6; s++) {
+      rows.push(
+        ...hourlyRows(`s${s}`, 24 * 15, (i) => {
+          const day = 50 + 20 * Math.sin((2 * Math.PI * (i + 3 * s)) / 24) + 5 * Math.sin((2 * Math.PI * i) / 168);
+          const noise = ((i * 7919 + s * 104729) % 1000) / 250;
+          const spike = i % (53 + s) === 0 ? 200 : 0;
+          const shift = s % 2 === 1 && i > 24 * 13 ? 30 : 0;
+          return s === 5 && i % 3 === 0 ? 0 : +(day + noise + spike + shift).toFixed(3);
+        }),
+      );
+    }
+    const inFile = join(dir, 'determinism.csv');
+    await writeFile(inFile, `${rows.join('\n')}\n`);
+    const quietFile = join(dir, 'determinism-quiet.csv');
+    const loadedFile = join(dir, 'determinism-loaded.csv');
+    expect(await run(['--input', inFile, '--output', quietFile, '--horizon', '48', '--workers', '2'])).toBe(0);
+    // Load the machine: busy loops on three threads while the same file is forecast on one worker.
+    const { Worker } = await import('node:worker_threads');
+    const spin = 'const end = Date.now() + 120_000; while (Date.now() < end) {}';
+    const spinners = Array.from({ length: 3 }, () => new Worker(spin, { eval: true }));
+    try {
+      expect(await run(['--input', inFile, '--output', loadedFile, '--horizon', '48', '--workers', '1'])).toBe(0);
+    } finally {
+      await Promise.all(spinners.map((w) => w.terminate()));
+    }
+    const quiet = await readFile(quietFile);
+    expect(quiet.length).toBeGreaterThan(6 * 48 * 20);
+    expect((await readFile(loadedFile)).equals(quiet)).toBe(true);
+  }, 120_000);
+
   it('runs as `npx hydra forecast` from the repository root', async () => {
     const inFile = join(dir, 'cli.csv');
     const outFile = join(dir, 'cli-out.csv');
