@@ -15,7 +15,7 @@
  * prints the tables without saving them, for experiments.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { detectSeasonality, forecastSeries, mase, msis, regularize, smape } from '@hydra/analytics';
 import { FIVE_MINUTE, generateSuite, HOURLY } from './generate.ts';
 import { loadRealSeries } from './real-data.ts';
@@ -213,7 +213,7 @@ function runSuite(def: SuiteDef): SuiteResult {
     rows,
     chosen,
     date: new Date().toISOString().slice(0, 10),
-    machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`,
+    machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     loadAverage: load,
   };
 }
@@ -258,6 +258,7 @@ interface CliResult {
   points: number;
   horizon: number;
   wallSecondsIncludingStartup: number;
+  commandSeconds: number;
   cpuSeconds: number;
   workers: number;
   loadAverageBefore: number;
@@ -271,6 +272,7 @@ function cliParagraph(): string[] {
   return [
     `**\`hydra forecast\` throughput** (\`npx tsx bench/forecast/cli-throughput.ts\`, ${r.date}, ${r.machine}): ${r.series} hourly series × ${r.points} points, horizon ${r.horizon}, automatic choice, ${r.workers} worker threads:`,
     `${r.wallSecondsIncludingStartup.toFixed(1)} s wall-clock including start-up, ${r.cpuSeconds.toFixed(1)} s of CPU (${((1000 * r.cpuSeconds) / r.series).toFixed(0)} ms per series), with a load average of ${r.loadAverageBefore.toFixed(1)} from other jobs on the machine when it started.`,
+    `The work is CPU-bound and split over ${r.workers} workers, so on ${r.workers} otherwise idle cores it would take about CPU / ${r.workers} = ${(r.cpuSeconds / r.workers).toFixed(1)} s plus start-up (${(r.wallSecondsIncludingStartup - r.commandSeconds).toFixed(1)} s here) — an estimate from the CPU time; the wall-clock above is what a shared machine gave.`,
     '',
   ];
 }
