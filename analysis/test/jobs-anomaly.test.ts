@@ -10,6 +10,7 @@ import {
   Database,
   listAlerts,
   migrate,
+  readJobStatuses,
   readScores,
   ScorePartitions,
   SeriesRegistry,
@@ -116,7 +117,20 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
   it('scores the history up to the incident without alerting on it, and stores score, expected and band', async () => {
     now = START + (INCIDENT_FROM - 1) * MINUTE + 30_000;
     const report = await runAnomalyJob({ db, alerts, monitor: cpuMonitor, now });
-    expect(report).toMatchObject({ monitor: 'default/cpu', series: 5, scored: 4, skipped: 1 });
+    expect(report).toMatchObject({
+      monitor: 'default/cpu',
+      series: 5,
+      scored: 4,
+      skipped: 1,
+      skippedKinds: { histogram: 1 },
+    });
+    // the monitor's job status says what it does not analyse, and what to select instead
+    expect(report.note).toBe(
+      '1 of 5 series not analysed: 1 histogram series (system.cpu.utilization) — the anomaly job scores gauges and ' +
+        'counters only; select system.cpu.utilization_count or system.cpu.utilization_sum (their rate and total) instead',
+    );
+    const status = (await readJobStatuses(db)).find((s) => s.monitor === 'default/cpu' && s.kind === 'anomaly');
+    expect(status?.lastNote).toBe(report.note);
     expect(report.points).toBeGreaterThan(4 * (INCIDENT_FROM - 5));
     const scores = await readScores(db, {
       seriesId: 1,

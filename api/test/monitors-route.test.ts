@@ -67,6 +67,7 @@ describe.each(testBackends())('GET /monitors on %s', (backend) => {
       outcome: 'success',
       durationSeconds: 3,
       at: fx.now - 5 * MINUTE,
+      note: '4 of 4 series not analysed: 4 histogram series (http.server.request.duration)',
     });
     // an alert of demo-cpu (firing at once: for 0) and one of a monitor known only from its alerts
     const raise = (monitor: string, severity: 'warning' | 'critical', minutesAgo: number) =>
@@ -125,6 +126,7 @@ describe.each(testBackends())('GET /monitors on %s', (backend) => {
           lastRunAt: new Date(fx.now - MINUTE).toISOString(),
           lastSuccessAt: new Date(fx.now - 2 * MINUTE).toISOString(),
           lastError: 'database unavailable',
+          note: null,
           consecutiveFailures: 1,
           lastDurationSeconds: 0.25,
         },
@@ -144,7 +146,15 @@ describe.each(testBackends())('GET /monitors on %s', (backend) => {
     });
     const k8s = monitors.find((m) => m.key === 'shop/checkout-latency')!;
     expect(k8s).toMatchObject({ name: 'checkout-latency', namespace: 'shop', spec: null });
-    expect(k8s.jobs).toMatchObject([{ kind: 'forecast', lastOutcome: 'success', consecutiveFailures: 0 }]);
+    expect(k8s.jobs).toMatchObject([
+      {
+        kind: 'forecast',
+        lastOutcome: 'success',
+        consecutiveFailures: 0,
+        // what the pass did not analyse, in the monitor's status
+        note: '4 of 4 series not analysed: 4 histogram series (http.server.request.duration)',
+      },
+    ]);
   });
 
   it('needs metrics:read when authentication is on', async () => {

@@ -12,6 +12,12 @@ export const MonitorJobBody = Type.Object({
   lastSuccessAt: nullable(isoTime('when the last successful pass ended')),
   lastFailureAt: nullable(isoTime('when the last failed pass ended')),
   lastError: nullable(Type.String({ description: "the last failure's message (kept after a success)" })),
+  note: nullable(
+    Type.String({
+      description:
+        'what the last successful pass says although it succeeded, e.g. series of a kind it does not analyse',
+    }),
+  ),
   consecutiveFailures: Type.Integer({ description: 'failed passes since the last successful one' }),
   lastDurationSeconds: Type.Number({ description: 'wall-clock seconds of the last pass' }),
 });

@@ -46,6 +46,7 @@ describe.each(testBackends({ timescaledb: true }))('analysis job status on %s', 
       lastSuccessAt: null,
       lastFailureAt: NOW - 4 * MINUTE,
       lastError: 'first',
+      lastNote: null,
       consecutiveFailures: 1,
       lastDurationSeconds: 2,
       updatedAt: NOW - 4 * MINUTE,
@@ -72,6 +73,20 @@ describe.each(testBackends({ timescaledb: true }))('analysis job status on %s', 
       ['forecast', 1, null, 1.5],
     ]);
     expect(all[0]!.lastFailureAt).toBe(NOW - MINUTE);
+  });
+
+  it("keeps a successful pass's note until the next success, which replaces or clears it", async () => {
+    const note = '4 of 4 series not analysed: 4 histogram series (http.server.request.duration)';
+    const noted = (): Promise<string | null | undefined> =>
+      readJobStatuses(m.db).then((all) => all.find((r) => r.monitor === 'shop/latency')?.lastNote);
+    // two days back: outside the window the export test below reads
+    const at = NOW - 48 * HOUR;
+    await recordJobOutcome(m.db, pass({ monitor: 'shop/latency', outcome: 'success', at, note }));
+    expect(await noted()).toBe(note);
+    await recordJobOutcome(m.db, pass({ monitor: 'shop/latency', outcome: 'failure', at: at + 1, error: 'x' }));
+    expect(await noted()).toBe(note);
+    await recordJobOutcome(m.db, pass({ monitor: 'shop/latency', outcome: 'success', at: at + 2 }));
+    expect(await noted()).toBeNull();
   });
 
   it('counts every one of concurrent failures (one statement per pass)', async () => {

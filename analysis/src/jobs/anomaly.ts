@@ -80,6 +80,10 @@ export interface AnomalyJobReport {
   scored: number;
   /** series skipped because the job cannot score their kind (histograms) */
   skipped: number;
+  /** the skipped series by kind, e.g. {histogram: 4} */
+  skippedKinds: Record<string, number>;
+  /** said in the monitor's job status when series were skipped: what was not analysed and what to select instead */
+  note?: string;
   points: number;
   anomalies: number;
   /** firing alerts of the monitor after the pass */
@@ -138,6 +142,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     series: 0,
     scored: 0,
     skipped: 0,
+    skippedKinds: {},
     points: 0,
     anomalies: 0,
     firing: 0,
@@ -146,10 +151,15 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
   };
 
   const paging = { shard, pageSize, ...(options.signal ? { signal: options.signal } : {}) };
+  const skippedMetrics = new Set<string>();
   await forEachShardedSeriesPage(db, spec, paging, async (mine) => {
     report.series += mine.length;
     const numeric = mine.filter((s) => s.kind === 'gauge' || s.kind === 'sum');
     report.skipped += mine.length - numeric.length;
+    for (const s of mine) {
+      if (s.kind !== 'gauge' && s.kind !== 'sum') report.skippedKinds[s.kind] = (report.skippedKinds[s.kind] ?? 0) + 1;
+    }
+    for (const s of mine) if (s.kind !== 'gauge' && s.kind !== 'sum') skippedMetrics.add(s.metric);
     if (numeric.length > 0) {
       const checkpoints = await readCheckpoints(
         db,
@@ -197,6 +207,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     }
   });
   report.firing = (await countFiring(db)).get(monitor.key) ?? 0;
+  if (report.skipped > 0) report.note = skippedNote(report, [...skippedMetrics]);
   report.durationMs = Math.round(performance.now() - started);
   return report;
 
@@ -218,6 +229,26 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     }
     return { rows, detector: online };
   }
+}
+
+/**
+ * What the monitor's status says when it selects series the job does not score: how many of which kind, and
+ * which numeric series to select instead (a histogram's `_count` rate and `_sum`, which the collector stores
+ * beside it).
+ */
+export function skippedNote(
+  report: Pick<AnomalyJobReport, 'skipped' | 'series' | 'skippedKinds'>,
+  metrics: string[],
+): string {
+  const kinds = Object.entries(report.skippedKinds)
+    .map(([kind, n]) => `${n} ${kind.replace('_', ' ')}`)
+    .join(', ');
+  const names = metrics.slice(0, 3);
+  const instead = names.map((m) => `${m}_count or ${m}_sum`).join('; ');
+  return (
+    `${report.skipped} of ${report.series} series not analysed: ${kinds} series (${names.join(', ')}) — the anomaly ` +
+    `job scores gauges and counters only; select ${instead} (their rate and total) instead`
+  );
 }
 
 /** Counters (monotonic sums, cumulative or delta) are scored as per-second rates, everything else as step averages. */

@@ -45,6 +45,11 @@ export interface JobStatusTarget {
   now?: () => number;
 }
 
+/** A pass's result that has something to tell its users although it succeeded (kept as the job status' note). */
+export interface NotedResult {
+  note?: string;
+}
+
 /**
  * Runs one pass of `kind` for `monitor`, records its duration with its outcome (histogram) and upserts the outcome
  * into `status.db`; rethrows the pass's error. A pass whose signal was aborted (shutdown) is recorded in neither.
@@ -57,7 +62,7 @@ export async function timedPass<T>(
   status?: JobStatusTarget,
 ): Promise<T> {
   const started = performance.now();
-  const record = async (outcome: 'success' | 'failure', err?: unknown): Promise<void> => {
+  const record = async (outcome: 'success' | 'failure', err?: unknown, note?: string): Promise<void> => {
     if (signal?.aborted) return;
     const seconds = (performance.now() - started) / 1000;
     histogram().record(seconds, {
@@ -75,6 +80,7 @@ export async function timedPass<T>(
         durationSeconds: seconds,
         at: (status.now ?? Date.now)(),
         ...(err === undefined ? {} : { error: err instanceof Error ? err.message : String(err) }),
+        ...(note ? { note } : {}),
       });
     } catch (recordErr) {
       (status.logger ?? defaultLogger('analysis')).warn(
@@ -90,6 +96,8 @@ export async function timedPass<T>(
     await record('failure', err);
     throw err;
   }
-  await record('success');
+  // a report with a `note` (NotedResult) has it kept in the job status
+  const note = typeof result === 'object' && result !== null ? (result as NotedResult).note : undefined;
+  await record('success', undefined, typeof note === 'string' ? note : undefined);
   return result;
 }

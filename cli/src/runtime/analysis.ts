@@ -40,6 +40,7 @@ export function anomalyPassFields(r: AnomalyJobReport): Record<string, unknown> 
     series: r.series,
     seriesScored: r.scored,
     seriesSkipped: r.skipped,
+    seriesSkippedKinds: r.skippedKinds,
     points: r.points,
     anomalies: r.anomalies,
     alertsFiring: r.firing,
@@ -51,7 +52,8 @@ export function anomalyPassFields(r: AnomalyJobReport): Record<string, unknown> 
 export function describeReport(r: AnomalyJobReport): string {
   return (
     `anomaly ${r.monitor} [${r.shard}]: ${r.scored}/${r.series} series scored, ${r.points} points, ` +
-    `${r.anomalies} anomalous, ${r.firing} alert(s) firing (${r.durationMs} ms)`
+    `${r.anomalies} anomalous, ${r.firing} alert(s) firing (${r.durationMs} ms)` +
+    (r.note ? `; ${r.note}` : '')
   );
 }
 
@@ -74,7 +76,9 @@ export function anomalyJobs(
       async run(signal: AbortSignal) {
         const passLog = passLogger(log, monitor, 'anomaly');
         const report = await runAnomalyJob({ db, alerts, monitor, cache, partitions, signal, logger: passLog });
-        const level = report.anomalies > 0 || report.points > LOG_POINTS_ABOVE ? 'info' : 'debug';
+        // series the job cannot score are a warning: the monitor silently watches less than it selects
+        const level =
+          report.skipped > 0 ? 'warn' : report.anomalies > 0 || report.points > LOG_POINTS_ABOVE ? 'info' : 'debug';
         passLog[level](anomalyPassFields(report), describeReport(report));
       },
     }));

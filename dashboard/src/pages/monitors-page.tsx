@@ -98,6 +98,11 @@ function LastRun({ job, now }: { job: Job; now: number }) {
           : ''}
       </span>
       {failed && job.lastError && <span className="w-full break-words text-destructive">{job.lastError}</span>}
+      {job.note && (
+        <span className="w-full break-words text-[color-mix(in_oklch,var(--sev-warning),black_35%)] dark:text-sev-warning">
+          {job.note}
+        </span>
+      )}
     </li>
   );
 }

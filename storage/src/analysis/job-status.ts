@@ -22,6 +22,8 @@ export interface JobOutcome {
   at: number;
   /** the failure's message (ignored on success) */
   error?: string;
+  /** what a successful pass wants its users to know (a kind of series it did not analyse); cleared by a success without */
+  note?: string;
 }
 
 export interface JobStatus {
@@ -31,6 +33,8 @@ export interface JobStatus {
   lastSuccessAt: number | null;
   lastFailureAt: number | null;
   lastError: string | null;
+  /** the last successful pass's note (see JobOutcome.note) */
+  lastNote: string | null;
   consecutiveFailures: number;
   lastDurationSeconds: number;
   /** epoch ms the last pass ended */
@@ -64,21 +68,23 @@ export async function recordJobOutcome(db: Database, o: JobOutcome): Promise<voi
   if (!Number.isFinite(o.at)) throw new RangeError(`recordJobOutcome: at must be finite epoch ms, got ${o.at}`);
   const failed = o.outcome === 'failure';
   const error = failed ? truncateJobError(o.error ?? 'unknown error') : null;
+  const note = !failed && o.note ? truncateJobError(o.note) : null;
   await query(
     db,
     `record ${o.kind} job outcome of ${o.monitor}`,
     `INSERT INTO analysis_job_status AS s (monitor, kind, last_success_at, last_failure_at, last_error,
-       consecutive_failures, last_duration_seconds, updated_at)
+       consecutive_failures, last_duration_seconds, updated_at, last_note)
      VALUES ($1, $2, CASE WHEN $3 THEN NULL ELSE ${msParam(4)} END, CASE WHEN $3 THEN ${msParam(4)} END, $5,
-       CASE WHEN $3 THEN 1 ELSE 0 END, $6, ${msParam(4)})
+       CASE WHEN $3 THEN 1 ELSE 0 END, $6, ${msParam(4)}, $7)
      ON CONFLICT (monitor, kind) DO UPDATE SET
        last_success_at = COALESCE(EXCLUDED.last_success_at, s.last_success_at),
        last_failure_at = COALESCE(EXCLUDED.last_failure_at, s.last_failure_at),
        last_error = COALESCE(EXCLUDED.last_error, s.last_error),
        consecutive_failures = CASE WHEN $3 THEN s.consecutive_failures + 1 ELSE 0 END,
        last_duration_seconds = EXCLUDED.last_duration_seconds,
-       updated_at = EXCLUDED.updated_at`,
-    [o.monitor, o.kind, failed, o.at, error, o.durationSeconds],
+       updated_at = EXCLUDED.updated_at,
+       last_note = CASE WHEN $3 THEN s.last_note ELSE EXCLUDED.last_note END`,
+    [o.monitor, o.kind, failed, o.at, error, o.durationSeconds, note],
   );
 }
 
@@ -90,6 +96,7 @@ export async function readJobStatuses(db: Database): Promise<JobStatus[]> {
     last_success_at: number | null;
     last_failure_at: number | null;
     last_error: string | null;
+    last_note: string | null;
     consecutive_failures: number;
     last_duration_seconds: number;
     updated_at: number;
@@ -97,7 +104,7 @@ export async function readJobStatuses(db: Database): Promise<JobStatus[]> {
     db,
     'read analysis job statuses',
     `SELECT monitor, kind, ${epochMs('last_success_at')} AS last_success_at,
-       ${epochMs('last_failure_at')} AS last_failure_at, last_error, consecutive_failures, last_duration_seconds,
+       ${epochMs('last_failure_at')} AS last_failure_at, last_error, last_note, consecutive_failures, last_duration_seconds,
        ${epochMs('updated_at')} AS updated_at
      FROM analysis_job_status ORDER BY monitor, kind`,
   );
@@ -107,6 +114,7 @@ export async function readJobStatuses(db: Database): Promise<JobStatus[]> {
     lastSuccessAt: r.last_success_at,
     lastFailureAt: r.last_failure_at,
     lastError: r.last_error,
+    lastNote: r.last_note,
     consecutiveFailures: r.consecutive_failures,
     lastDurationSeconds: r.last_duration_seconds,
     updatedAt: r.updated_at,

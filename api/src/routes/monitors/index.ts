@@ -69,6 +69,7 @@ function jobBody(s: JobStatus): Static<typeof MonitorJobBody> {
     lastSuccessAt: iso(s.lastSuccessAt),
     lastFailureAt: iso(s.lastFailureAt),
     lastError: s.lastError,
+    note: s.lastNote,
     consecutiveFailures: s.consecutiveFailures,
     lastDurationSeconds: s.lastDurationSeconds,
   };
