@@ -2,7 +2,7 @@
  * The anomaly job on a real database: it scores every series of a monitor
  * from its checkpoint, stores score/expected/band per point, fires an alert
  * for an injected incident and resolves it after, reruns idempotently, reads
- * counters as rates, skips histograms, and splits series across shards.
+ * counters as rates, histograms as their p95 per step, says what it skips, and splits series across shards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -86,7 +86,7 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
       {
         metric: {
           name: 'system.cpu.utilization',
-          kind: 'histogram',
+          kind: 'summary',
           unit: '1',
           temporality: 'cumulative',
           monotonic: false,
@@ -122,12 +122,13 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
       series: 5,
       scored: 4,
       skipped: 1,
-      skippedKinds: { histogram: 1 },
+      skippedKinds: { summary: 1 },
     });
     // the monitor's job status says what it does not analyse, and what to select instead
     expect(report.note).toBe(
-      '1 of 5 series not analysed: 1 histogram series (system.cpu.utilization) — the anomaly job scores gauges and ' +
-        'counters only; select system.cpu.utilization_count or system.cpu.utilization_sum (their rate and total) instead',
+      '1 of 5 series not analysed: 1 summary series (system.cpu.utilization) — the anomaly job scores gauges, ' +
+        'counters and histograms; select system.cpu.utilization_count or system.cpu.utilization_sum (their rate and ' +
+        'total) instead',
     );
     const status = (await readJobStatuses(db)).find((s) => s.monitor === 'default/cpu' && s.kind === 'anomaly');
     expect(status?.lastNote).toBe(report.note);
@@ -224,6 +225,76 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
     expect(scores.find((s) => s.time === START + 100 * MINUTE)?.value).toBeCloseTo(2 / 60, 6);
     const incident = scores.filter((s) => s.time >= START + INCIDENT_FROM * MINUTE);
     expect(Math.max(...incident.map((s) => s.score ?? 0))).toBeGreaterThan(0.5);
+  });
+
+  it('scores a latency histogram as the p95 of each minute, and fires when it rises', async () => {
+    // 10 requests a second; 95 % under 100 ms, until an incident moves the slowest tenth past 1 s
+    const bounds = [50, 100, 250, 500, 1000, 2500];
+    const [id] = (await new SeriesRegistry(db).resolve([
+      {
+        metric: {
+          name: 'http.server.request.duration',
+          kind: 'histogram',
+          unit: 'ms',
+          temporality: 'cumulative',
+          monotonic: false,
+        },
+        labels: { 'host.name': 'web-1' },
+      },
+    ])) as [number];
+    const counts = new Array<number>(bounds.length + 1).fill(0);
+    const histograms = [];
+    for (let i = 0; i < HISTORY_MINUTES * 4; i++) {
+      const minute = Math.floor(i / 4);
+      const slow = minute >= INCIDENT_FROM && minute < INCIDENT_TO;
+      // 150 requests per 15 s: 96 % at 50-100 ms normally; 15 % at 1-2.5 s in the incident
+      const perBucket = slow ? [40, 87, 0, 0, 0, 23, 0] : [40, 104 + (i % 3), 6 - (i % 3), 0, 0, 0, 0];
+      perBucket.forEach((c, k) => (counts[k]! += c));
+      histograms.push({
+        seriesId: id,
+        timeUs: (START + i * 15_000 + 5_000) * 1000,
+        startTimeUs: START * 1000,
+        count: counts.reduce((a, b) => a + b, 0),
+        sum: null,
+        min: null,
+        max: null,
+        bounds,
+        bucketCounts: [...counts],
+      });
+    }
+    const writer = new BatchWriter(db);
+    writer.start();
+    await writer.write({ samples: [], histograms, expHistograms: [] });
+    await writer.shutdown();
+    const latency = monitor('latency', {
+      selector: { metric: 'http.server.request.duration' },
+      anomaly: { detector: 'mad', warmup: '30m' },
+      alerting: { for: '2m', severity: 'critical' },
+    });
+    now = START + (INCIDENT_FROM + 6) * MINUTE + 30_000;
+    const report = await runAnomalyJob({ db, alerts, monitor: latency, now });
+    expect(report).toMatchObject({ series: 1, scored: 1, skipped: 0 });
+    expect(report.note).toBeUndefined();
+    const scores = await readScores(db, {
+      seriesId: id,
+      monitor: 'default/latency',
+      fromMs: START,
+      toMs: now,
+      limit: 10_000,
+    });
+    // the p95 of a normal minute: rank 570 of 600, in the 50-100 ms bucket (160 below it, ~424 in it)
+    const normal = scores.find((s) => s.time === START + 100 * MINUTE)!;
+    expect(normal.value).toBeGreaterThan(90);
+    expect(normal.value).toBeLessThan(100);
+    // in the incident the p95 is in the 1-2.5 s bucket, and scored anomalous
+    const incident = scores.filter((s) => s.time >= START + INCIDENT_FROM * MINUTE);
+    expect(Math.min(...incident.map((s) => s.value ?? Number.POSITIVE_INFINITY))).toBeGreaterThan(1000);
+    expect(Math.max(...incident.map((s) => s.score ?? 0))).toBeGreaterThan(0.5);
+    const open = await listAlerts(db, { limit: 10, offset: 0, monitor: 'default/latency' });
+    expect(open.alerts.map((a) => a.labels['host.name'])).toEqual(['web-1']);
+    expect(open.alerts[0]!.summary).toMatch(
+      /^http\.server\.request\.duration p95 on web-1 is [\d.]+ ms, above the expected/,
+    );
   });
 
   it('shards split the series: disjoint, and together all of them', async () => {

@@ -80,6 +80,8 @@ export interface ObserveAnomaliesInput {
   seriesId: number;
   metric: string;
   unit?: string;
+  /** what of the metric was scored when not its value or rate, e.g. 'p95' of a histogram; named in the summary */
+  statistic?: string;
   labels: Record<string, string>;
   detector: string;
   severity: AlertSeverity;
@@ -183,6 +185,7 @@ export class AlertService {
         explanation: {
           metric: input.metric,
           unit: input.unit ?? '',
+          ...(input.statistic ? { statistic: input.statistic } : {}),
           labels: input.labels,
           detector: input.detector,
           observed: finite(o.value),
@@ -469,7 +472,7 @@ function directionOf(o: AnomalyObservation): 'above' | 'below' | 'level' {
 
 function anomalySummary(input: ObserveAnomaliesInput, o: AnomalyObservation): string {
   const host = input.labels[HOST_LABEL];
-  const where = host ? ` on ${host}` : '';
+  const where = `${input.statistic ? ` ${input.statistic}` : ''}${host ? ` on ${host}` : ''}`;
   const unit = input.unit && input.unit !== '1' ? ` ${input.unit}` : '';
   const band = `band ${fmt(o.lower)}–${fmt(o.upper)}`;
   const score = `anomaly score ${fmt(o.score)} (${input.detector})`;

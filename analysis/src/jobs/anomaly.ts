@@ -36,6 +36,7 @@ import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/serv
 import type { DetectorCache } from './detector-cache.ts';
 import { detectorOptions, type MonitorRef } from './monitor.ts';
 import { timedPass } from './duration.ts';
+import { HISTOGRAM_QUANTILE, histogramQuantileSteps } from './histogram-quantiles.ts';
 import { forEachShardedSeriesPage } from './series-pages.ts';
 import { ALL_SERIES, type Shard } from './shard.ts';
 
@@ -47,6 +48,8 @@ export const DEFAULT_SETTLE_MS = 20_000;
 export const DEFAULT_PAGE_SIZE = 25;
 /** Most points of history read per series (warm-up and lookback are capped to it). */
 export const DEFAULT_MAX_HISTORY_POINTS = 10_000;
+/** Most steps of history read per histogram series (raw histogram points are read: a day at the 1-minute step). */
+export const HISTOGRAM_MAX_HISTORY_STEPS = 1_440;
 /** Points older than this (before now) are scored and stored but not alerted on (a catch-up after downtime). */
 export const DEFAULT_ALERT_HORIZON_MS = 30 * 60_000;
 
@@ -78,7 +81,7 @@ export interface AnomalyJobReport {
   series: number;
   /** series with new points scored */
   scored: number;
-  /** series skipped because the job cannot score their kind (histograms) */
+  /** series skipped because the job cannot score their kind */
   skipped: number;
   /** the skipped series by kind, e.g. {histogram: 4} */
   skippedKinds: Record<string, number>;
@@ -154,12 +157,13 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
   const skippedMetrics = new Set<string>();
   await forEachShardedSeriesPage(db, spec, paging, async (mine) => {
     report.series += mine.length;
-    const numeric = mine.filter((s) => s.kind === 'gauge' || s.kind === 'sum');
+    const numeric = mine.filter((s) => SCORED_KINDS.has(s.kind));
     report.skipped += mine.length - numeric.length;
     for (const s of mine) {
-      if (s.kind !== 'gauge' && s.kind !== 'sum') report.skippedKinds[s.kind] = (report.skippedKinds[s.kind] ?? 0) + 1;
+      if (SCORED_KINDS.has(s.kind)) continue;
+      report.skippedKinds[s.kind] = (report.skippedKinds[s.kind] ?? 0) + 1;
+      skippedMetrics.add(s.metric);
     }
-    for (const s of mine) if (s.kind !== 'gauge' && s.kind !== 'sum') skippedMetrics.add(s.metric);
     if (numeric.length > 0) {
       const checkpoints = await readCheckpoints(
         db,
@@ -168,10 +172,14 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
       );
       const plans = numeric.flatMap((s): Plan[] => {
         const checkpoint = checkpoints.get(s.id) ?? null;
-        const scoreFrom = Math.max(checkpoint === null ? windowStart : checkpoint + stepMs, windowStart);
+        // raw histogram points are read, not rollups: a shorter history
+        const start = isHistogram(s)
+          ? Math.max(windowStart, lastBucket - (HISTOGRAM_MAX_HISTORY_STEPS - 1) * stepMs)
+          : windowStart;
+        const scoreFrom = Math.max(checkpoint === null ? start : checkpoint + stepMs, start);
         if (scoreFrom > lastBucket) return [];
         const cached = checkpoint === null ? undefined : options.cache?.take(monitor.key, s.id, config, checkpoint);
-        return [{ series: s, checkpoint, detector: cached, readFrom: cached ? scoreFrom : windowStart, scoreFrom }];
+        return [{ series: s, checkpoint, detector: cached, readFrom: cached ? scoreFrom : start, scoreFrom }];
       });
       for (const group of groupForReading(plans)) {
         const points = await readPoints(db, group, lastBucket, stepMs);
@@ -188,6 +196,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
               seriesId: plan.series.id,
               metric: plan.series.metric,
               unit: plan.series.unit,
+              ...(isHistogram(plan.series) ? { statistic: `p${Math.round(HISTOGRAM_QUANTILE * 100)}` } : {}),
               labels: plan.series.labels,
               detector: detector.name,
               severity: spec.alerting.severity,
@@ -231,6 +240,13 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
   }
 }
 
+/** Kinds the job scores: gauges as step averages, counters as rates, histograms as a quantile per step. */
+const SCORED_KINDS = new Set(['gauge', 'sum', 'histogram', 'exponential_histogram']);
+
+function isHistogram(s: Pick<SeriesInfo, 'kind'>): boolean {
+  return s.kind === 'histogram' || s.kind === 'exponential_histogram';
+}
+
 /**
  * What the monitor's status says when it selects series the job does not score: how many of which kind, and
  * which numeric series to select instead (a histogram's `_count` rate and `_sum`, which the collector stores
@@ -247,12 +263,16 @@ export function skippedNote(
   const instead = names.map((m) => `${m}_count or ${m}_sum`).join('; ');
   return (
     `${report.skipped} of ${report.series} series not analysed: ${kinds} series (${names.join(', ')}) — the anomaly ` +
-    `job scores gauges and counters only; select ${instead} (their rate and total) instead`
+    `job scores gauges, counters and histograms; select ${instead} (their rate and total) instead`
   );
 }
 
-/** Counters (monotonic sums, cumulative or delta) are scored as per-second rates, everything else as step averages. */
-function aggregationOf(s: SeriesInfo): 'rate' | 'avg' {
+/**
+ * Counters (monotonic sums, cumulative or delta) are scored as per-second rates, histograms as the
+ * HISTOGRAM_QUANTILE of each step's observations, everything else as step averages.
+ */
+function aggregationOf(s: SeriesInfo): 'rate' | 'avg' | 'quantile' {
+  if (isHistogram(s)) return 'quantile';
   return s.kind === 'sum' && s.monotonic ? 'rate' : 'avg';
 }
 
@@ -276,15 +296,46 @@ async function readPoints(
 ): Promise<Map<number, Array<[number, number]>>> {
   // One step earlier than needed: a rate's first bucket needs the bucket before it.
   const from = Math.min(...group.map((p) => p.readFrom)) - stepMs;
+  const aggregation = aggregationOf(group[0]!.series);
+  if (aggregation === 'quantile') return readHistogramQuantiles(db, group, from, lastBucket, stepMs);
   const result = await queryRange(db, {
     matchers: [],
     seriesIds: group.map((p) => p.series.id),
     from: new Date(from),
     to: new Date(lastBucket),
     stepSeconds: stepMs / 1000,
-    aggregation: aggregationOf(group[0]!.series),
+    aggregation,
     maxSeries: group.length,
     maxPoints: group.length * (Math.ceil((lastBucket - from) / stepMs) + 1),
   });
   return new Map(result.series.map((s: RangeSeries) => [s.id, s.points]));
+}
+
+/** Raw histogram points per series over [from, the end of the last bucket), one quantile per step. */
+async function readHistogramQuantiles(
+  db: Database,
+  group: readonly Plan[],
+  from: number,
+  lastBucket: number,
+  stepMs: number,
+): Promise<Map<number, Array<[number, number]>>> {
+  const result = await queryRange(db, {
+    matchers: [],
+    seriesIds: group.map((p) => p.series.id),
+    from: new Date(from),
+    to: new Date(lastBucket + stepMs - 1),
+    maxSeries: group.length,
+  });
+  return new Map(
+    result.series.map((s: RangeSeries) => [
+      s.id,
+      histogramQuantileSteps(s.histograms ?? [], {
+        q: HISTOGRAM_QUANTILE,
+        stepMs,
+        fromMs: from + stepMs,
+        toMs: lastBucket,
+        temporality: s.temporality,
+      }),
+    ]),
+  );
 }
