@@ -64,3 +64,10 @@ describe('histogramQuantileSteps', () => {
     ]);
   });
 });
+
+describe('quantileName', () => {
+  it('names the quantile as users write it', async () => {
+    const { quantileName } = await import('../src/jobs/anomaly.ts');
+    expect([0.5, 0.95, 0.99, 0.999].map(quantileName)).toEqual(['p50', 'p95', 'p99', 'p99.9']);
+  });
+});

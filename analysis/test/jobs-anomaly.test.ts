@@ -268,7 +268,7 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
     await writer.shutdown();
     const latency = monitor('latency', {
       selector: { metric: 'http.server.request.duration' },
-      anomaly: { detector: 'mad', warmup: '30m' },
+      anomaly: { detector: 'mad', warmup: '30m', quantile: 0.95 },
       alerting: { for: '2m', severity: 'critical' },
     });
     now = START + (INCIDENT_FROM + 6) * MINUTE + 30_000;
@@ -295,6 +295,22 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
     expect(open.alerts[0]!.summary).toMatch(
       /^http\.server\.request\.duration p95 on web-1 is [\d.]+ ms, above the expected/,
     );
+    // the monitor's quantile: the median of a normal minute is lower in the same 50-100 ms bucket
+    const median = monitor('latency-p50', {
+      selector: { metric: 'http.server.request.duration' },
+      anomaly: { detector: 'mad', warmup: '30m', quantile: 0.5 },
+    });
+    await runAnomalyJob({ db, alerts, monitor: median, now });
+    const p50 = await readScores(db, {
+      seriesId: id,
+      monitor: 'default/latency-p50',
+      fromMs: START,
+      toMs: now,
+      limit: 10_000,
+    });
+    const normalMedian = p50.find((s) => s.time === START + 100 * MINUTE)!.value!;
+    expect(normalMedian).toBeGreaterThan(50);
+    expect(normalMedian).toBeLessThan(normal.value! - 10);
   });
 
   it('shards split the series: disjoint, and together all of them', async () => {

@@ -291,6 +291,12 @@ export const Anomaly = Type.Object(
       default: 0,
       description: 'absolute deviation from the expected value below which nothing is flagged',
     }),
+    quantile: Type.Number({
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
+      default: 0.95,
+      description: "histogram series are scored as this quantile of each step's observations (0.5, 0.95, 0.99)",
+    }),
     warmup: duration('history a series needs before it is scored', '1h'),
     schedule: cron('when the anomaly CronJob runs', DEFAULT_ANOMALY_SCHEDULE),
     lookback: duration('history each pass reads', '7d'),

@@ -36,7 +36,7 @@ import { DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVE_THRESHOLD } from '../alerts/serv
 import type { DetectorCache } from './detector-cache.ts';
 import { detectorOptions, type MonitorRef } from './monitor.ts';
 import { timedPass } from './duration.ts';
-import { HISTOGRAM_QUANTILE, histogramQuantileSteps } from './histogram-quantiles.ts';
+import { histogramQuantileSteps } from './histogram-quantiles.ts';
 import { forEachShardedSeriesPage } from './series-pages.ts';
 import { ALL_SERIES, type Shard } from './shard.ts';
 
@@ -182,7 +182,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
         return [{ series: s, checkpoint, detector: cached, readFrom: cached ? scoreFrom : start, scoreFrom }];
       });
       for (const group of groupForReading(plans)) {
-        const points = await readPoints(db, group, lastBucket, stepMs);
+        const points = await readPoints(db, group, lastBucket, stepMs, spec.anomaly.quantile);
         for (const plan of group) {
           options.signal?.throwIfAborted();
           const scored = scoreSeries(plan, points.get(plan.series.id) ?? [], lastBucket);
@@ -196,7 +196,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
               seriesId: plan.series.id,
               metric: plan.series.metric,
               unit: plan.series.unit,
-              ...(isHistogram(plan.series) ? { statistic: `p${Math.round(HISTOGRAM_QUANTILE * 100)}` } : {}),
+              ...(isHistogram(plan.series) ? { statistic: quantileName(spec.anomaly.quantile) } : {}),
               labels: plan.series.labels,
               detector: detector.name,
               severity: spec.alerting.severity,
@@ -240,6 +240,11 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
   }
 }
 
+/** `p95` for 0.95, `p99.9` for 0.999. */
+export function quantileName(q: number): string {
+  return `p${Number((q * 100).toPrecision(6))}`;
+}
+
 /** Kinds the job scores: gauges as step averages, counters as rates, histograms as a quantile per step. */
 const SCORED_KINDS = new Set(['gauge', 'sum', 'histogram', 'exponential_histogram']);
 
@@ -269,7 +274,7 @@ export function skippedNote(
 
 /**
  * Counters (monotonic sums, cumulative or delta) are scored as per-second rates, histograms as the
- * HISTOGRAM_QUANTILE of each step's observations, everything else as step averages.
+ * monitor's anomaly.quantile of each step's observations, everything else as step averages.
  */
 function aggregationOf(s: SeriesInfo): 'rate' | 'avg' | 'quantile' {
   if (isHistogram(s)) return 'quantile';
@@ -293,11 +298,12 @@ async function readPoints(
   group: readonly Plan[],
   lastBucket: number,
   stepMs: number,
+  quantile: number,
 ): Promise<Map<number, Array<[number, number]>>> {
   // One step earlier than needed: a rate's first bucket needs the bucket before it.
   const from = Math.min(...group.map((p) => p.readFrom)) - stepMs;
   const aggregation = aggregationOf(group[0]!.series);
-  if (aggregation === 'quantile') return readHistogramQuantiles(db, group, from, lastBucket, stepMs);
+  if (aggregation === 'quantile') return readHistogramQuantiles(db, group, from, lastBucket, stepMs, quantile);
   const result = await queryRange(db, {
     matchers: [],
     seriesIds: group.map((p) => p.series.id),
@@ -318,6 +324,7 @@ async function readHistogramQuantiles(
   from: number,
   lastBucket: number,
   stepMs: number,
+  q: number,
 ): Promise<Map<number, Array<[number, number]>>> {
   const result = await queryRange(db, {
     matchers: [],
@@ -330,7 +337,7 @@ async function readHistogramQuantiles(
     result.series.map((s: RangeSeries) => [
       s.id,
       histogramQuantileSteps(s.histograms ?? [], {
-        q: HISTOGRAM_QUANTILE,
+        q,
         stepMs,
         fromMs: from + stepMs,
         toMs: lastBucket,

@@ -1,5 +1,6 @@
 /**
- * How the anomaly job reads a histogram series: one value per step, the quantile (p95 by default) of the
+ * How the anomaly job reads a histogram series: one value per step, the quantile (the monitor's
+ * `anomaly.quantile`, p95 by default) of the
  * observations made during that step, as Prometheus' `histogram_quantile(q, rate(x_bucket[step]))` reads it —
  * the bucket counts' increase over the step (cumulative temporality: last point of the step less last point
  * of the step before; a drop or changed bounds is a reset, the counts start again from 0; delta temporality:
@@ -7,9 +8,6 @@
  * observations has no value. Pure functions.
  */
 import type { HistogramValue } from '@hydra/storage';
-
-/** The quantile the anomaly job scores of a histogram series. */
-export const HISTOGRAM_QUANTILE = 0.95;
 
 /**
  * The q-quantile of bucket counts (per bucket, not cumulative; `counts.length === bounds.length + 1`, the last
