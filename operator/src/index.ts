@@ -12,6 +12,15 @@ export {
 export type { Operator, OperatorOptions, StopReason } from './operator.ts';
 export { computeStatus, CONDITION_READY, CONDITION_COLLECTOR_AVAILABLE, CONDITION_JOBS_SCHEDULED } from './status.ts';
 export { WorkQueue } from './queue.ts';
+export { Manager, type Runnable, type Elector, type LeaderCallbacks, type ManagerOptions } from './manager.ts';
+export {
+  Controller,
+  TerminalError,
+  type ControllerOptions,
+  type Reconcile,
+  type ReconcileOutcome,
+} from './controller.ts';
+export { Caches, KindCache } from './cache.ts';
 export type { OperatorMetrics } from './metrics.ts';
 export { loadKubeConfig } from './kube/kubeconfig.ts';
 export { KubeClient, type RequestObserver, type Verb } from './kube/client.ts';

@@ -1,33 +1,31 @@
 /**
- * The HydraMonitor operator: caches (list-then-watch) of monitors and of the children it manages, a keyed work
- * queue fed by their events, workers that reconcile while this instance leads (Lease), periodic resync, and the
- * /metrics, /healthz, /readyz endpoints. `startOperator` returns once it is running; `stop()` shuts it down
- * gracefully (finishes in-flight reconciles up to a deadline, releases the Lease).
+ * The HydraMonitor operator, assembled as controller-runtime assembles one: a Manager runs the Caches (list-then-
+ * watch of the monitors and their children), the resync, and — while this replica leads (Lease) — the Controller,
+ * whose workers reconcile the keys the caches' events queue. `startOperator` returns once it is running, with the
+ * /metrics, /healthz, /readyz endpoints; `stop()` shuts it down gracefully (finishes in-flight reconciles up to a
+ * deadline, releases the Lease).
  */
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { defaultLogger, type Logger } from '@hydra/logging';
 import type { HydraMonitor } from '@hydra/schema';
-import { DEFAULT_IMAGE, LABEL_MANAGED_BY, LABEL_MONITOR, MANAGED_BY } from './constants.ts';
+import { Caches, type ChangeHandler } from './cache.ts';
+import { DEFAULT_IMAGE } from './constants.ts';
+import { Controller, DEFAULT_WORKERS } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { KubeClient } from './kube/client.ts';
-import { CHILD_KINDS, HYDRA_MONITOR, SERVICE_MONITOR, objectKey, type ResourceKind } from './kube/kinds.ts';
-import { Reflector, type ChangeType } from './kube/reflector.ts';
-import type { KubeObject } from './kube/types.ts';
+import { CHILD_KINDS, HYDRA_MONITOR, SERVICE_MONITOR, objectKey } from './kube/kinds.ts';
 import { LeaderElector } from './leader.ts';
-import { defaultLogger, type Logger } from '@hydra/logging';
+import { DEFAULT_SHUTDOWN_MS, Manager, type Runnable, type StopReason } from './manager.ts';
 import { OperatorMetrics } from './metrics.ts';
-import { WorkQueue } from './queue.ts';
-import { InvalidSpecError, Reconciler, type ChildCache } from './reconciler.ts';
+import { Reconciler } from './reconciler.ts';
 import { startProbeServer, type ProbeServer } from './server.ts';
-import { KubeApiError } from './kube/errors.ts';
 import { sleep } from './time.ts';
 
-export const DEFAULT_WORKERS = 4;
+export { DEFAULT_SHUTDOWN_MS, DEFAULT_WORKERS, type StopReason };
 /** Every monitor is re-queued this often (catches anything a watch could have missed; writes only on drift). */
 export const DEFAULT_RESYNC_MS = 10 * 60_000;
 export const DEFAULT_LEASE_NAME = 'hydra-operator';
-export const DEFAULT_SHUTDOWN_MS = 20_000;
 export const DEFAULT_HTTP_PORT = 8081;
 
 export interface OperatorOptions {
@@ -56,8 +54,6 @@ export interface OperatorOptions {
   logger?: Logger;
 }
 
-export type StopReason = 'stopped' | 'lost-leadership';
-
 export interface Operator {
   readonly metrics: OperatorMetrics;
   readonly identity: string;
@@ -71,28 +67,50 @@ export interface Operator {
   stop(deadlineMs?: number): Promise<void>;
 }
 
-/** Caches of one kind, one per watched namespace (or one for all). */
-class KindCache {
-  readonly reflectors = new Map<string, Reflector<KubeObject>>();
-  constructor(readonly resource: ResourceKind) {}
-  private reflectorFor(namespace: string): Reflector<KubeObject> | undefined {
-    return this.reflectors.get('') ?? this.reflectors.get(namespace);
-  }
-  get(namespace: string, name: string): KubeObject | undefined {
-    return this.reflectorFor(namespace)?.get(objectKey(namespace, name));
-  }
-  remember(obj: KubeObject): void {
-    this.reflectorFor(obj.metadata.namespace ?? '')?.remember(obj);
-  }
-  list(namespace: string): KubeObject[] {
-    return (this.reflectorFor(namespace)?.list() ?? []).filter((o) => o.metadata.namespace === namespace);
-  }
-}
-
 /** Discovery: does the API server serve monitoring.coreos.com/v1 servicemonitors? */
 async function servesServiceMonitors(client: KubeClient): Promise<boolean> {
   const list = await client.get<{ resources?: { name: string }[] }>(`/apis/${SERVICE_MONITOR.apiVersion}`);
   return (list?.resources ?? []).some((r) => r.name === SERVICE_MONITOR.plural);
+}
+
+/** A monitor's change that asks for a reconcile: a new generation or deletion, or a status behind its spec. */
+function needsReconcile(obj: HydraMonitor, old: HydraMonitor | undefined): boolean {
+  return (
+    !old ||
+    old.metadata.generation !== obj.metadata.generation ||
+    old.metadata.deletionTimestamp !== obj.metadata.deletionTimestamp ||
+    obj.status?.observedGeneration !== obj.metadata.generation
+  );
+}
+
+/**
+ * Resync: re-queues every monitor every `resyncMs` and re-checks whether ServiceMonitors became available. Runs on
+ * every replica, as the caches do (a standby's queue is drained when it leads).
+ */
+function resync(options: {
+  resyncMs: number;
+  caches: Caches;
+  controller: Controller;
+  discover: () => Promise<boolean>;
+  logger: Logger;
+}): Runnable {
+  return {
+    name: 'resync',
+    needLeaderElection: false,
+    async start(signal) {
+      while (!signal.aborted) {
+        await sleep(options.resyncMs, signal);
+        if (signal.aborted) break;
+        try {
+          if (await options.discover()) options.logger.info('ServiceMonitor CRD found: collectors get ServiceMonitors');
+        } catch (err) {
+          options.logger.warn({ err }, 'discovery of ServiceMonitor failed');
+        }
+        for (const m of options.caches.monitors.all())
+          options.controller.enqueue(objectKey(m.metadata.namespace, m.metadata.name));
+      }
+    },
+  };
 }
 
 /** Starts the operator. */
@@ -101,247 +119,139 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const identity =
     (options.leaderElection && options.leaderElection.identity) ||
     `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const queue = new WorkQueue();
-  let elector: LeaderElector | undefined;
-  let leading = options.leaderElection === false || options.leaderElection === undefined;
-  const metrics = new OperatorMetrics({
-    queueDepth: () => queue.depth,
-    leader: () => leading,
-    queueRefused: () => queue.refused,
+  // read at collection, once the controller and the manager below exist
+  const metrics: OperatorMetrics = new OperatorMetrics({
+    queueDepth: () => hydraController.queue.depth,
+    leader: () => mgr.leading,
+    queueRefused: () => hydraController.queue.refused,
   });
   const client = new KubeClient(options.kubeConfig, {
     observer: (verb, resource, status) => metrics.request(verb, resource, status),
   });
-  const scopes = options.namespaces && options.namespaces.length > 0 ? options.namespaces : [''];
-  const events = new EventRecorder(client, identity, log, () => metrics.eventSuppressed());
   let serviceMonitors = false;
   try {
     serviceMonitors = await servesServiceMonitors(client);
   } catch (err) {
+    client.close();
+    await metrics.shutdown();
     throw new Error(
       `cannot reach the API server at ${options.kubeConfig.getCurrentCluster()?.server}: ${(err as Error).message}`,
       { cause: err },
     );
   }
 
-  const enqueue = (key: string) => {
-    if (!queue.add(key)) log.warn({ monitor: key }, 'work queue full: monitor not queued');
-  };
-  const onRestart = (resource: ResourceKind) => (reason: string, error?: Error) => {
-    metrics.watchRestarted(resource.plural, reason);
-    if (reason !== 'closed') log.warn({ resource: resource.plural, reason, err: error }, 'watch restarted');
-  };
-
-  const monitors = new KindCache(HYDRA_MONITOR);
-  const childCaches = new Map<string, KindCache>();
-  const reflectors: Reflector<KubeObject>[] = [];
-
-  const onMonitor = (type: ChangeType, obj: KubeObject, old: KubeObject | undefined) => {
-    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
-    if (type === 'DELETED') {
-      reconciler.forget(key);
-      return;
-    }
-    const changed =
-      !old ||
-      old.metadata.generation !== obj.metadata.generation ||
-      old.metadata.deletionTimestamp !== obj.metadata.deletionTimestamp ||
-      (obj.status as HydraMonitor['status'])?.observedGeneration !== obj.metadata.generation;
-    if (changed) enqueue(key);
-  };
-  const onChild = (_type: ChangeType, obj: KubeObject) => {
-    const owner = obj.metadata.ownerReferences?.find((r) => r.controller && r.kind === HYDRA_MONITOR.kind);
-    if (owner) enqueue(objectKey(obj.metadata.namespace, owner.name));
-  };
-
-  const addReflectors = (
-    cache: KindCache,
-    onChange: (t: ChangeType, o: KubeObject, old: KubeObject | undefined) => void,
-    labelSelector?: string,
-  ) => {
-    for (const ns of scopes) {
-      const r = new Reflector<KubeObject>({
-        client,
-        resource: cache.resource,
-        namespace: ns || undefined,
-        labelSelector,
-        onChange,
-        onRestart: onRestart(cache.resource),
-      });
-      cache.reflectors.set(ns, r);
-      reflectors.push(r);
-      r.start();
-    }
-  };
-  const managedSelector = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
-  const watchChildKind = (resource: ResourceKind) => {
-    const cache = new KindCache(resource);
-    childCaches.set(resource.kind, cache);
-    addReflectors(cache, onChild, managedSelector);
-  };
-  for (const kind of CHILD_KINDS) if (kind !== SERVICE_MONITOR || serviceMonitors) watchChildKind(kind);
-  addReflectors(monitors, onMonitor);
-
-  const children: ChildCache = {
-    get: (resource, ns, name) => childCaches.get(resource.kind)?.get(ns, name),
-    listFor: (resource, ns, monitorName) =>
-      (childCaches.get(resource.kind)?.list(ns) ?? []).filter(
-        (o) => o.metadata.labels?.[LABEL_MONITOR] === monitorName,
-      ),
-    kinds: () => [...childCaches.values()].map((c) => c.resource),
-    remember: (resource, obj) => childCaches.get(resource.kind)?.remember(obj),
-  };
+  const scopes = options.namespaces && options.namespaces.length > 0 ? options.namespaces : [''];
+  const caches = new Caches({
+    client,
+    scopes,
+    logger: log,
+    watchRestarted: (resource, reason) => metrics.watchRestarted(resource, reason),
+  });
   const reconciler = new Reconciler({
     client,
-    children,
-    events,
+    children: caches,
+    events: new EventRecorder(client, identity, log, () => metrics.eventSuppressed()),
     logger: log,
     defaultImage: options.defaultImage ?? DEFAULT_IMAGE,
     ...(options.externalUrl ? { externalUrl: options.externalUrl } : {}),
     serviceMonitors: () => serviceMonitors,
-    rememberMonitor: (obj) => monitors.remember(obj),
+    rememberMonitor: (obj) => caches.monitors.remember(obj),
+  });
+  const hydraController: Controller = new Controller({
+    name: 'hydramonitor',
+    logger: log,
+    workers: options.workers ?? DEFAULT_WORKERS,
+    synced: () => caches.waitForSync(),
+    metrics,
+    reconcile: async (key, runLog) => {
+      const monitor = caches.monitors.get(...(key.split('/') as [string, string])) as HydraMonitor | undefined;
+      if (!monitor) {
+        reconciler.forget(key);
+        return { result: 'deleted' };
+      }
+      return reconciler.reconcile(monitor, runLog);
+    },
   });
 
-  const allSynced = () => Promise.all(reflectors.map((r) => r.waitForSync())).then(() => undefined);
-
-  // Workers: run only while leading; one reconcile per key at a time (the queue guarantees it).
-  const workerCount = options.workers ?? DEFAULT_WORKERS;
-  const workers: Promise<void>[] = [];
-  const work = async () => {
-    await allSynced();
-    for (;;) {
-      const key = await queue.next();
-      if (key === undefined) return;
-      const started = performance.now();
-      // One id per reconcile run: every line of the run carries it (and the monitor), across retries a new one.
-      const runLog = log.child({ reconcileID: randomUUID() });
-      try {
-        const monitor = monitors.get(...(key.split('/') as [string, string])) as HydraMonitor | undefined;
-        if (!monitor) {
-          metrics.reconciled('deleted', (performance.now() - started) / 1000);
-          queue.forget(key);
-          continue;
-        }
-        const outcome = await reconciler.reconcile(monitor, runLog);
-        const seconds = (performance.now() - started) / 1000;
-        metrics.reconciled(outcome.result, seconds);
-        runLog.debug(
-          { monitor: key, result: outcome.result, writes: outcome.writes, durationMs: Math.round(seconds * 1000) },
-          'reconciled',
-        );
-        queue.forget(key);
-      } catch (err) {
-        metrics.reconciled('error', (performance.now() - started) / 1000);
-        if (err instanceof InvalidSpecError) {
-          runLog.error({ monitor: key, err }, 'monitor spec is invalid; not retried until it changes');
-          queue.forget(key);
-        } else {
-          const retryAfterMs =
-            err instanceof KubeApiError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : undefined;
-          const delay = queue.retry(key, retryAfterMs);
-          runLog.warn(
-            { monitor: key, attempt: queue.attempts(key), retryInMs: delay, err },
-            'reconcile failed; retrying',
-          );
-        }
-      } finally {
-        queue.done(key);
-      }
-    }
+  const onMonitor: ChangeHandler = (type, obj, old) => {
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+    if (type === 'DELETED') reconciler.forget(key);
+    else if (needsReconcile(obj as unknown as HydraMonitor, old as unknown as HydraMonitor | undefined))
+      hydraController.enqueue(key);
   };
-  const startWorkers = () => {
-    for (let i = 0; i < workerCount; i++) workers.push(work());
+  // A child's change queues the monitor that owns it.
+  const onChild: ChangeHandler = (_type, obj) => {
+    const owner = obj.metadata.ownerReferences?.find((r) => r.controller && r.kind === HYDRA_MONITOR.kind);
+    if (owner) hydraController.enqueue(objectKey(obj.metadata.namespace, owner.name));
   };
+  for (const kind of CHILD_KINDS) if (kind !== SERVICE_MONITOR || serviceMonitors) caches.watchChildren(kind, onChild);
+  caches.watchMonitors(onMonitor);
 
-  let resolveDone!: (reason: StopReason) => void;
-  const done = new Promise<StopReason>((resolve) => (resolveDone = resolve));
-  let stopping: Promise<void> | undefined;
-
-  // Resync: re-queue every monitor; re-check whether ServiceMonitors became available.
-  const resyncAbort = new AbortController();
-  const resyncMs = options.resyncMs ?? DEFAULT_RESYNC_MS;
-  const resyncLoop = (async () => {
-    while (!resyncAbort.signal.aborted) {
-      await sleep(resyncMs, resyncAbort.signal);
-      if (resyncAbort.signal.aborted) break;
-      try {
-        if (!serviceMonitors && (await servesServiceMonitors(client))) {
-          serviceMonitors = true;
-          watchChildKind(SERVICE_MONITOR);
-          log.info('ServiceMonitor CRD found: collectors get ServiceMonitors');
+  const le = options.leaderElection;
+  const mgr = new Manager({
+    logger: log,
+    ...(le
+      ? {
+          leaderElection: (callbacks) =>
+            new LeaderElector({
+              client,
+              namespace: le.namespace,
+              name: le.name ?? DEFAULT_LEASE_NAME,
+              identity,
+              leaseDurationSeconds: le.leaseDurationSeconds,
+              renewDeadlineMs: le.renewDeadlineMs,
+              retryPeriodMs: le.retryPeriodMs,
+              logger: log,
+              ...callbacks,
+            }),
         }
-      } catch (err) {
-        log.warn({ err }, 'discovery of ServiceMonitor failed');
-      }
-      for (const r of monitors.reflectors.values())
-        for (const m of r.list()) enqueue(objectKey(m.metadata.namespace, m.metadata.name));
-    }
-  })();
+      : {}),
+  });
+  mgr.add(caches);
+  mgr.add(
+    resync({
+      resyncMs: options.resyncMs ?? DEFAULT_RESYNC_MS,
+      caches,
+      controller: hydraController,
+      logger: log,
+      discover: async () => {
+        if (serviceMonitors || !(await servesServiceMonitors(client))) return false;
+        serviceMonitors = true;
+        caches.watchChildren(SERVICE_MONITOR, onChild);
+        return true;
+      },
+    }),
+  );
+  mgr.add(hydraController);
+  mgr.start();
 
   let server: ProbeServer | undefined;
-  const stop = (deadlineMs = DEFAULT_SHUTDOWN_MS, reason: StopReason = 'stopped') => {
-    stopping ??= (async () => {
-      log.info({ reason }, 'stopping');
-      resyncAbort.abort();
-      queue.shutdown();
-      const drained = Promise.all(workers).then(() => true);
-      const inTime = await Promise.race([drained, sleep(deadlineMs).then(() => false)]);
-      if (!inTime) log.warn({ deadlineMs }, 'in-flight reconciles did not finish before the shutdown deadline');
-      if (elector) await elector.stop();
-      await Promise.all(reflectors.map((r) => r.stop()));
-      await resyncLoop;
-      await server?.close();
-      await metrics.shutdown();
-      client.close();
-      resolveDone(reason);
-    })();
-    return stopping;
-  };
-
-  if (options.leaderElection) {
-    const le = options.leaderElection;
-    elector = new LeaderElector({
-      client,
-      namespace: le.namespace,
-      name: le.name ?? DEFAULT_LEASE_NAME,
-      identity,
-      leaseDurationSeconds: le.leaseDurationSeconds,
-      renewDeadlineMs: le.renewDeadlineMs,
-      retryPeriodMs: le.retryPeriodMs,
-      logger: log,
-      onStartedLeading: () => {
-        leading = true;
-        startWorkers();
-      },
-      onStoppedLeading: () => {
-        const wasLeading = leading;
-        leading = false;
-        // Like controller-runtime: a replica that lost the Lease stops; its Deployment restarts it as a candidate.
-        if (wasLeading && !stopping)
-          stop(DEFAULT_SHUTDOWN_MS, 'lost-leadership').catch((err: unknown) =>
-            log.error({ err }, 'shutdown after losing leadership failed'),
-          );
-      },
-    });
-    elector.start();
-  } else startWorkers();
-
   if (options.http) {
     server = await startProbeServer({
       ...options.http,
       metrics: (req, res) => metrics.handle(req, res),
-      notReady: () => (reflectors.every((r) => r.synced) ? undefined : 'caches not synced'),
+      notReady: () => (caches.synced ? undefined : 'caches not synced'),
     });
   }
   log.info({ identity, namespaces: scopes.filter(Boolean), serviceMonitors, url: server?.url }, 'operator started');
 
+  // Once the manager has stopped (asked to, or on losing the lead): the endpoints, the metrics, the connections.
+  const closed = mgr.done.then(async (reason) => {
+    await server?.close();
+    await metrics.shutdown();
+    client.close();
+    return reason;
+  });
   return {
     metrics,
     identity,
     url: server?.url,
-    isLeader: () => leading,
-    synced: allSynced,
-    done,
-    stop: (deadlineMs?: number) => stop(deadlineMs),
+    isLeader: () => mgr.leading,
+    synced: () => caches.waitForSync(),
+    done: closed,
+    stop: async (deadlineMs?: number) => {
+      await mgr.stop(deadlineMs);
+      await closed;
+    },
   };
 }

@@ -1,19 +1,28 @@
 /**
  * A keyed work queue like client-go's: a key waits in the queue at most once; a key being processed is never
- * handed to a second worker (if it is added meanwhile, it runs again afterwards); failures are retried with
- * per-key exponential backoff; success forgets the key's failure count. Bounded: beyond `maxKeys` distinct keys,
- * `add` refuses (and counts) instead of growing without limit.
+ * handed to a second worker (if it is added meanwhile, it runs again afterwards); failures are requeued rate
+ * limited, as client-go's default controller rate limiter: the later of the key's exponential backoff and an
+ * overall token bucket (`retryQps`, `retryBurst`), so a failing API server is not hammered by every key at once;
+ * success forgets the key's failure count. Bounded: beyond `maxKeys` distinct keys, `add` refuses (and counts)
+ * instead of growing without limit.
  */
 import { backoffDelay } from './time.ts';
 
 export const DEFAULT_MAX_KEYS = 100_000;
 export const DEFAULT_RETRY_BASE_MS = 200;
 export const DEFAULT_RETRY_MAX_MS = 5 * 60_000;
+/** Retries the whole queue may make per second, after a burst of DEFAULT_RETRY_BURST (client-go: 10 and 100). */
+export const DEFAULT_RETRY_QPS = 10;
+export const DEFAULT_RETRY_BURST = 100;
 
 export interface WorkQueueOptions {
   maxKeys?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  retryQps?: number;
+  retryBurst?: number;
+  /** epoch ms, for the token bucket; default Date.now */
+  now?: () => number;
 }
 
 export class WorkQueue {
@@ -28,6 +37,12 @@ export class WorkQueue {
   private readonly maxKeys: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly retryQps: number;
+  private readonly retryBurst: number;
+  private readonly now: () => number;
+  /** The token bucket: tokens left at `bucketAt` (may go negative: retries reserved ahead). */
+  private tokens: number;
+  private bucketAt: number;
   /** Adds refused because the queue was full. */
   refused = 0;
 
@@ -35,6 +50,11 @@ export class WorkQueue {
     this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
     this.retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
     this.retryMaxMs = options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
+    this.retryQps = options.retryQps ?? DEFAULT_RETRY_QPS;
+    this.retryBurst = options.retryBurst ?? DEFAULT_RETRY_BURST;
+    this.now = options.now ?? Date.now;
+    this.tokens = this.retryBurst;
+    this.bucketAt = this.now();
   }
 
   /** Keys waiting to be processed. */
@@ -85,13 +105,29 @@ export class WorkQueue {
     this.delayed.set(key, timer);
   }
 
-  /** Queues `key` again after its backoff; returns the delay chosen. */
+  /**
+   * Queues `key` again, rate limited: after the longest of its backoff, the token bucket's wait and the server's
+   * `retryAfterMs`. Returns the delay chosen.
+   */
   retry(key: string, retryAfterMs?: number): number {
     const attempt = this.failures.get(key) ?? 0;
     this.failures.set(key, attempt + 1);
-    const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.retryBaseMs, this.retryMaxMs));
+    const delay = Math.max(
+      retryAfterMs ?? 0,
+      backoffDelay(attempt, this.retryBaseMs, this.retryMaxMs),
+      this.bucketDelay(),
+    );
     this.addAfter(key, delay);
     return delay;
+  }
+
+  /** Takes a token from the bucket; how long until it is there (0 within the burst). */
+  private bucketDelay(): number {
+    const now = this.now();
+    this.tokens = Math.min(this.retryBurst, this.tokens + ((now - this.bucketAt) / 1000) * this.retryQps);
+    this.bucketAt = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.retryQps) * 1000);
   }
 
   /** Clears the key's failure count (after a success). */

@@ -13,7 +13,7 @@ import { KubeApiError } from './kube/errors.ts';
 import { CRON_JOB, DEPLOYMENT, HYDRA_MONITOR, objectKey, objectPath, type ResourceKind } from './kube/kinds.ts';
 import type { KubeObject } from './kube/types.ts';
 import type { Logger } from '@hydra/logging';
-import type { ReconcileResult } from './metrics.ts';
+import { TerminalError, type ReconcileOutcome } from './controller.ts';
 import { desiredChildren, type DesiredChild } from './resources/desired.ts';
 import { anomalyJobName, collectorName, forecastJobName } from './resources/meta.ts';
 import { computeStatus, type Observed, type OwnedStatus } from './status.ts';
@@ -48,14 +48,8 @@ export interface ReconcilerOptions {
   rememberMonitor: (monitor: KubeObject) => void;
 }
 
-export interface ReconcileOutcome {
-  result: ReconcileResult;
-  /** Objects created, patched or deleted (children and status). */
-  writes: number;
-}
-
 /** A spec the API server accepted but this operator cannot use (e.g. a CRD older than the operator): no retry. */
-export class InvalidSpecError extends Error {}
+export class InvalidSpecError extends TerminalError {}
 
 /** What the operator last applied to one child: to tell its own writes from someone else's. */
 interface AppliedRecord {

@@ -55,4 +55,18 @@ describe('WorkQueue', () => {
     expect(await waiting).toBeUndefined();
     expect(q.add('a')).toBe(false);
   });
+
+  it("rate limits requeues over all keys: a burst, then the bucket's rate, whatever each key's backoff", () => {
+    let now = 0;
+    const q = new WorkQueue({ retryBaseMs: 1, retryMaxMs: 1, retryQps: 10, retryBurst: 3, now: () => now });
+    const delays = ['a', 'b', 'c', 'd', 'e'].map((key) => q.retry(key));
+    // three within the burst (each key's own 1 ms backoff), then one token every 100 ms
+    expect(delays.slice(0, 3).every((d) => d <= 2)).toBe(true);
+    expect(delays[3]).toBe(100);
+    expect(delays[4]).toBe(200);
+    now += 1_000; // the bucket refills at 10 a second, up to the burst
+    expect(q.retry('f')).toBeLessThanOrEqual(2);
+    expect(q.retry('a', 5_000)).toBe(5_000);
+    q.shutdown();
+  });
 });

@@ -108,5 +108,5 @@ export async function run(argv: string[]): Promise<number> {
   const reason = await Promise.race([signal.then((s) => `signal ${s}`), operator.done]);
   await operator.stop();
   log.info({ reason }, 'operator stopped');
-  return reason === 'lost-leadership' ? 1 : 0;
+  return reason === 'lost-leadership' || reason === 'runnable-failed' ? 1 : 0;
 }
