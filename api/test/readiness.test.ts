@@ -1,49 +1,43 @@
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@hydra/logging';
 import { Database, MIGRATIONS_DIR, migrate, migrationStatus, startEmbeddedPostgres } from '@hydra/storage';
-import { openTestDatabase, testBackends } from '@hydra/storage/testing';
+import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 import { buildApp } from '../src/index.ts';
 
 describe.each(testBackends({ timescaledb: true }))('readiness on %s', (backend) => {
-  it('is not ready while migrations are pending, and ready once applied', async () => {
-    const test = await openTestDatabase(backend);
-    const db = await Database.connect({ url: test.url, poolSize: 2 });
-    const app = await buildApp({ db, auth: { mode: 'off' } });
-    try {
-      const res = await app.inject({ method: 'GET', url: '/readyz' });
-      expect(res.statusCode).toBe(503);
-      expect(res.headers['retry-after']).toBe('5');
-      expect(res.json()).toMatchObject({
-        error: 'not_ready',
-        message: expect.stringMatching(
-          /^database schema is missing \d+ migration\(s\): 0001_catalog, .+ \(newest applied 0, latest \d+\); run 'hydra migrate'$/,
-        ),
-        details: { checks: { database: 'ok' } },
-      });
-      await migrate(db);
-      const ready = await app.inject({ method: 'GET', url: '/readyz' });
-      expect(ready.statusCode).toBe(200);
-      // the mode, and on TimescaleDB the extension's version (2.23 in the tests' PGlite build)
-      expect(ready.json().storage).toEqual(
-        test.mode === 'timescaledb'
-          ? { mode: 'timescaledb', timescaledb: expect.stringMatching(/^2\.\d+\.\d+/) }
-          : { mode: 'postgres', timescaledb: null },
-      );
-    } finally {
-      await app.close();
-      await db.close();
-      await test.close();
-    }
+  // One database through the cases, in order: empty, then migrated but for 0006, then migrated.
+  let test: TestDatabase;
+  let db: Database;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+    db = await Database.connect({ url: test.url, poolSize: 2 });
+    app = await buildApp({ db, auth: { mode: 'off' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await test?.close();
   });
 
-  it('is not ready while a migration numbered below the newest applied one is pending', async () => {
-    const test = await openTestDatabase(backend);
-    const db = await Database.connect({ url: test.url, poolSize: 2 });
-    const app = await buildApp({ db, auth: { mode: 'off' } });
+  it('is not ready while migrations are pending', async () => {
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json()).toMatchObject({
+      error: 'not_ready',
+      message: expect.stringMatching(
+        /^database schema is missing \d+ migration\(s\): 0001_catalog, .+ \(newest applied 0, latest \d+\); run 'hydra migrate'$/,
+      ),
+      details: { checks: { database: 'ok' } },
+    });
+  });
+
+  it('is not ready while a migration numbered below the newest applied one is pending, ready once applied', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hydra-readyz-'));
     try {
       // every migration but 0006 (added after 0022 existed, as a release that adds it finds a database)
@@ -68,11 +62,15 @@ describe.each(testBackends({ timescaledb: true }))('readiness on %s', (backend) 
 
       expect((await migrate(db)).applied).toEqual([expect.stringMatching(/^0006_unique_points/)]);
       expect((await migrationStatus(db)).pending).toEqual([]);
-      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      // the mode, and on TimescaleDB the extension's version (2.23 in the tests' PGlite build)
+      expect(ready.json().storage).toEqual(
+        test.mode === 'timescaledb'
+          ? { mode: 'timescaledb', timescaledb: expect.stringMatching(/^2\.\d+\.\d+/) }
+          : { mode: 'postgres', timescaledb: null },
+      );
     } finally {
-      await app.close();
-      await db.close();
-      await test.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -11,13 +11,21 @@
  * Each call of `openTestDatabase` gets a fresh, empty database that `close()`
  * drops; `mode` is the storage mode to connect it in.
  *
+ * A PGlite's initdb is most of what it costs to start (8–16 s of a loaded 2-core machine's 10–25 s): the tests'
+ * plain PGlites start from a freshly initialised cluster's data directory instead, made once per machine and
+ * PGlite build and kept in the temporary directory (`initialisedCluster`), which makes the same empty database.
+ *
  * TimescaleDB's background workers (policies, continuous-aggregate refreshes)
  * do not run inside PGlite: a test that needs one runs it itself
  * (`CALL run_job(id)`, `CALL refresh_continuous_aggregate(…)`).
  */
 import { randomBytes } from 'node:crypto';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { PGlite } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { startEmbeddedPostgres } from './embedded.ts';
 import type { StorageMode } from './types.ts';
 
@@ -58,9 +66,11 @@ export function testBackendMode(backend: TestBackend): StorageMode {
 export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise<TestDatabase> {
   const mode = testBackendMode(backend);
   if (backend === 'pglite' || backend === 'timescaledb') {
-    const embedded = await startEmbeddedPostgres(
-      backend === 'timescaledb' ? { engine: await createTimescalePGlite() } : {},
-    );
+    const engine =
+      backend === 'timescaledb'
+        ? await createTimescalePGlite()
+        : await PGlite.create({ loadDataDir: await initialisedCluster() });
+    const embedded = await startEmbeddedPostgres({ engine });
     return { backend, mode, url: embedded.url, close: () => embedded.stop() };
   }
   const serverUrl = process.env.HYDRA_TEST_DATABASE_URL;
@@ -89,6 +99,35 @@ export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise
       }
     },
   };
+}
+
+let cluster: Promise<Blob> | undefined;
+
+/**
+ * The data directory of a freshly initialised PGlite cluster (initdb done, nothing created), as the tarball
+ * `loadDataDir` takes. Made once per PGlite build and machine (the file in the temporary directory is named by the
+ * build's file size and time, written whole then renamed, so concurrent test processes never read half of one),
+ * and once per process read. (The TimescaleDB build loaded from such a tarball refuses its own features, so it
+ * starts fresh.)
+ */
+export function initialisedCluster(): Promise<Blob> {
+  cluster ??= (async () => {
+    const entry = await stat(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+    const file = join(tmpdir(), `hydra-test-pglite-cluster-${entry.size}-${Math.round(entry.mtimeMs)}.tar`);
+    try {
+      return new Blob([await readFile(file)]);
+    } catch {
+      // not made yet on this machine
+    }
+    const fresh = await PGlite.create();
+    const dump = await fresh.dumpDataDir('none');
+    await fresh.close();
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+    return dump;
+  })();
+  return cluster;
 }
 
 /**
