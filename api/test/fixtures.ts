@@ -6,6 +6,8 @@ import { BatchWriter, Database, migrate, SeriesRegistry } from '@hydra/storage';
 import type { SeriesRef } from '@hydra/storage';
 import { openTestDatabase } from '@hydra/storage/testing';
 import type { TestBackend, TestDatabase } from '@hydra/storage/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../src/index.ts';
 
 export const HS256_SECRET = 'route-test-secret-that-is-32-bytes-or-more';
 export const INGEST_TOKEN = 'route-test-ingest-token';
@@ -113,6 +115,37 @@ export async function openFixture(backend: TestBackend): Promise<Fixture> {
     value,
     async close() {
       await writer.shutdown();
+      await db.close();
+      await test.close();
+    },
+  };
+}
+
+export interface TestApp {
+  test: TestDatabase;
+  db: Database;
+  app: FastifyInstance;
+  /** Closes the app, the pool and the database; safe to call after a failed open. */
+  close(): Promise<void>;
+}
+
+/**
+ * A test database (not migrated: `migrate(app.db)` when the test needs it), a pool of 2 on it and the app over it,
+ * auth off unless `options` says otherwise.
+ */
+export async function openTestApp(
+  backend: TestBackend = 'pglite',
+  options: Partial<Omit<AppOptions, 'db'>> = {},
+): Promise<TestApp> {
+  const test = await openTestDatabase(backend);
+  const db = await Database.connect({ url: test.url, poolSize: 2 });
+  const app = await buildApp({ auth: { mode: 'off' }, ...options, db });
+  return {
+    test,
+    db,
+    app,
+    async close() {
+      await app.close();
       await db.close();
       await test.close();
     },

@@ -5,23 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@hydra/logging';
 import { Database, MIGRATIONS_DIR, migrate, migrationStatus, startEmbeddedPostgres } from '@hydra/storage';
-import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
+import { testBackends } from '@hydra/storage/testing';
+import { openTestApp, type TestApp } from './fixtures.ts';
 import { buildApp } from '../src/index.ts';
 
 describe.each(testBackends({ timescaledb: true }))('readiness on %s', (backend) => {
   // One database through the cases, in order: empty, then migrated but for 0006, then migrated.
-  let test: TestDatabase;
+  let t: TestApp;
   let db: Database;
   let app: FastifyInstance;
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
-    db = await Database.connect({ url: test.url, poolSize: 2 });
-    app = await buildApp({ db, auth: { mode: 'off' } });
+    t = await openTestApp(backend);
+    ({ db, app } = t);
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await test?.close();
+    await t?.close();
   });
 
   it('is not ready while migrations are pending', async () => {
@@ -66,7 +64,7 @@ describe.each(testBackends({ timescaledb: true }))('readiness on %s', (backend) 
       expect(ready.statusCode).toBe(200);
       // the mode, and on TimescaleDB the extension's version (2.23 in the tests' PGlite build)
       expect(ready.json().storage).toEqual(
-        test.mode === 'timescaledb'
+        t.test.mode === 'timescaledb'
           ? { mode: 'timescaledb', timescaledb: expect.stringMatching(/^2\.\d+\.\d+/) }
           : { mode: 'postgres', timescaledb: null },
       );

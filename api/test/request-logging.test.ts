@@ -5,28 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@hydra/logging';
-import { Database, migrate } from '@hydra/storage';
-import { openTestDatabase, type TestDatabase } from '@hydra/storage/testing';
-import { buildApp } from '../src/index.ts';
+import { migrate } from '@hydra/storage';
+import { openTestApp, type TestApp } from './fixtures.ts';
 
 type Line = Record<string, unknown> & { level: string; msg: string };
 
 describe('API request logging', () => {
-  let test: TestDatabase;
-  let db: Database;
+  let t: TestApp;
   let app: FastifyInstance;
   const lines: Line[] = [];
   const destination = { write: (line: string) => lines.push(JSON.parse(line) as Line) };
 
   beforeAll(async () => {
-    test = await openTestDatabase();
-    db = await Database.connect({ url: test.url, poolSize: 2 });
-    await migrate(db);
-    app = await buildApp({
-      db,
-      auth: { mode: 'off' },
-      logger: createLogger({ component: 'api', level: 'info', destination }),
-    });
+    t = await openTestApp('pglite', { logger: createLogger({ component: 'api', level: 'info', destination }) });
+    await migrate(t.db);
+    app = t.app;
     // A route that fails the way a bug does, behind the app's own error handler.
     app.get('/test-boom', async () => {
       throw new Error('kaput: invariant broken');
@@ -34,9 +27,7 @@ describe('API request logging', () => {
     await app.ready();
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await test?.close();
+    await t?.close();
   });
 
   const of = (reqId: string) => lines.filter((l) => l.reqId === reqId);

@@ -3,10 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
-import { Database } from '@hydra/storage';
-import { openTestDatabase } from '@hydra/storage/testing';
-import type { TestDatabase } from '@hydra/storage/testing';
-import { buildApp } from '../src/index.ts';
+import { openTestApp, type TestApp } from './fixtures.ts';
 
 /** Collects on demand, the way the Prometheus exporter does on a scrape. */
 class OnDemandReader extends MetricReader {
@@ -17,20 +14,16 @@ class OnDemandReader extends MetricReader {
 describe('API self-telemetry', () => {
   const reader = new OnDemandReader();
   const provider = new MeterProvider({ readers: [reader] });
-  let test: TestDatabase;
-  let db: Database;
+  let t: TestApp;
   let app: FastifyInstance;
 
   beforeAll(async () => {
     metrics.setGlobalMeterProvider(provider);
-    test = await openTestDatabase('pglite');
-    db = await Database.connect({ url: test.url, poolSize: 2 });
-    app = await buildApp({ db, auth: { mode: 'off' } });
+    t = await openTestApp();
+    app = t.app;
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await test?.close();
+    await t?.close();
     await provider.shutdown();
     metrics.disable();
   });
