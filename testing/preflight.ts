@@ -95,6 +95,10 @@ export const REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
     tool('promtool', PROMTOOL_BINARY),
     executable('Alertmanager', ALERTMANAGER_PATH, ALERTMANAGER_INSTALL),
     jupyter,
+    // deck/test/deck.integration.test.ts: LibreOffice converts the deck to PDF, poppler counts and renders pages.
+    tool('soffice'),
+    tool('pdfinfo'),
+    tool('pdftoppm'),
   ],
   'dashboard-e2e': [executable('Chromium', CHROMIUM_PATH, CHROMIUM_INSTALL)],
   k8s: [controlPlane, tool('kubectl'), tool('helm')],

@@ -20,6 +20,9 @@ export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   shellcheck: 'apt-get install -y shellcheck',
   prometheus: 'apt-get install -y prometheus',
   promtool: 'apt-get install -y prometheus',
+  soffice: 'apt-get install -y libreoffice-impress',
+  pdfinfo: 'apt-get install -y poppler-utils',
+  pdftoppm: 'apt-get install -y poppler-utils',
 };
 
 /** The Prometheus server and its promtool (PROMETHEUS_BINARY and PROMTOOL_BINARY override PATH). */
