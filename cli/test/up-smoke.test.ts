@@ -115,8 +115,17 @@ describe('hydra up', () => {
       expect(latency.series).toHaveLength(4);
       expect(latency.series[0]!.histograms!.at(-1)!.t).toBeGreaterThanOrEqual(started);
 
-      const exported = await (await fetch(`http://127.0.0.1:${exportsPort}/metrics`)).text();
-      expect(exported).toContain('hydra_collector_points_received');
+      // The seed catches up to the wall clock, so the live points above may still be seeded ones: wait for the
+      // demo workload's first OTLP export to reach the collector (every 5 s) before reading its own metrics.
+      const exported = await waitFor(
+        "the collector's count of points received over OTLP",
+        async () => {
+          const text = await (await fetch(`http://127.0.0.1:${exportsPort}/metrics`)).text();
+          return /^hydra_collector_points_received_total(\{[^}]*\})? [1-9]/m.test(text) ? text : undefined;
+        },
+        STARTUP_TIMEOUT_MS,
+        500,
+      );
       const found = histograms(exported);
       expect([...found.keys()]).toEqual(expect.arrayContaining(REQUEST_HISTOGRAMS));
       expectHistogramsInTheirUnits(found);
