@@ -160,6 +160,21 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
       explanation: { observed: 0.97, expected: 0.41, lower: 0.3, upper: 0.52, score: 0.99, detector: 'ensemble' },
     });
 
+  /** Resolves the alert raised for (monitor, host) at the real now, delivers, and checks Alertmanager dropped it. */
+  const expectResolvedInAlertmanager = async (monitor: string, host: string, id: number) => {
+    now = Date.now();
+    await alerts.resolve({
+      kind: 'anomaly',
+      monitor,
+      metric: 'system.cpu.utilization',
+      labels: { 'host.name': host, 'service.name': 'shop' },
+      time: now,
+    });
+    await dispatcher.runOnce();
+    const after = (await (await fetch(`${am.url}/api/v2/alerts?active=true`)).json()) as AmAlert[];
+    expect(after.find((a) => a.annotations.hydra_alert_id === String(id))).toBeUndefined();
+  };
+
   it("Alertmanager receives hydra's firing alert, keeps it through re-sends, and sees it resolved", async () => {
     // Alertmanager runs on the real clock: evaluate in the recent past, resolve at the real now.
     now = Date.now() - 3 * MINUTE;
@@ -188,17 +203,7 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
     now = Date.now() - MINUTE;
     expect((await dispatcher.runOnce()).resent).toBe(1);
 
-    now = Date.now();
-    await alerts.resolve({
-      kind: 'anomaly',
-      monitor: 'default/am',
-      metric: 'system.cpu.utilization',
-      labels: { 'host.name': 'web-1', 'service.name': 'shop' },
-      time: now,
-    });
-    await dispatcher.runOnce();
-    const after = (await (await fetch(`${am.url}/api/v2/alerts?active=true`)).json()) as AmAlert[];
-    expect(after.find((a) => a.annotations.hydra_alert_id === String(alert.id))).toBeUndefined();
+    await expectResolvedInAlertmanager('default/am', 'web-1', alert.id);
   });
 
   it('a firing alert of an hourly job stays active in Alertmanager until the job could renew it (4 × 1 h)', async () => {
@@ -213,17 +218,7 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
     expect(validFor).toBeGreaterThanOrEqual(4 * HOUR - 5_000);
     expect(validFor).toBeLessThanOrEqual(4 * HOUR + 5_000);
     expect(ours?.generatorURL).toBe(alertUrl(EXTERNAL_URL, alert.id));
-    now = Date.now();
-    await alerts.resolve({
-      kind: 'anomaly',
-      monitor: 'default/hourly',
-      metric: 'system.cpu.utilization',
-      labels: { 'host.name': 'web-2', 'service.name': 'shop' },
-      time: now,
-    });
-    await dispatcher.runOnce();
-    const after = (await (await fetch(`${am.url}/api/v2/alerts?active=true`)).json()) as AmAlert[];
-    expect(after.find((a) => a.annotations.hydra_alert_id === String(alert.id))).toBeUndefined();
+    await expectResolvedInAlertmanager('default/hourly', 'web-2', alert.id);
   });
 
   it('a webhook receiver that is down gets the signed alert after it comes back', async () => {

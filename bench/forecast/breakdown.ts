@@ -7,7 +7,7 @@
  */
 import { detectSeasonality, forecastSeries, mase, regularize } from '@hydra/analytics';
 import { FIVE_MINUTE, generateSuite, HOURLY } from './generate.ts';
-import { loadRealSeries } from './real-data.ts';
+import { loadRealSeries, type BenchCase } from './real-data.ts';
 
 const args = process.argv.slice(2);
 const suite = args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--models') ?? 'real-hourly';
@@ -16,13 +16,7 @@ const MODELS = modelsArg.length
   ? modelsArg
   : ['seasonal-naive', 'mstl', 'ets', 'arima', 'optimised-theta', 'ensemble', 'auto'];
 
-interface Case {
-  name: string;
-  intervalSeconds: number;
-  history: number[];
-  future: number[];
-  anomalous?: boolean[];
-}
+type Case = BenchCase;
 function load(): Case[] {
   const real = loadRealSeries();
   if (suite === 'real-hourly') return real.hourly;

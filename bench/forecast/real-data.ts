@@ -20,13 +20,18 @@ const MINUTE_HOLDOUT_SECONDS = 12 * 3600;
 const FIVE_MINUTES = 300;
 export const MAX_HOURLY_POINTS = 1008;
 
-export interface RealSeries {
+/** One benchmark series: history on a regular grid, held-out future, optional anomaly labels (both suites). */
+export interface BenchCase {
   name: string;
   /** Sampling interval of the benchmark grid, seconds. */
   intervalSeconds: number;
   history: number[];
   future: number[];
   /** Whether the expert label marks each held-out step (any minute of it) as anomalous. */
+  anomalous?: boolean[];
+}
+
+export interface RealSeries extends BenchCase {
   anomalous: boolean[];
 }
 

@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { detectSeasonality, forecastSeries, mase, msis, regularize, smape } from '@hydra/analytics';
 import { FIVE_MINUTE, generateSuite, HOURLY } from './generate.ts';
-import { loadRealSeries } from './real-data.ts';
+import { loadRealSeries, type BenchCase } from './real-data.ts';
 
 const SEED = 42;
 const HOURLY_COUNT = 56;
@@ -49,14 +49,7 @@ const README_FILE = new URL('../README.md', import.meta.url);
 const SECTION_HEADING = '## Forecasting';
 const CLI_RESULTS_FILE = new URL('./cli-results.json', import.meta.url);
 
-/** One benchmark series: history on a regular grid, held-out future, optional anomaly labels. */
-interface Case {
-  name: string;
-  intervalSeconds: number;
-  history: number[];
-  future: number[];
-  anomalous?: boolean[];
-}
+type Case = BenchCase;
 
 interface SuiteDef {
   id: string;
