@@ -46,6 +46,7 @@ describe('remote-write decoder', () => {
         ref: {
           metric: { name: 'room_temperature', kind: 'gauge', unit: '', temporality: 'unspecified', monotonic: false },
           labels: { instance: 'h1:9100', job: 'node', room: 'a' },
+          identityKey: 'remote_write\n16:room_temperature|8:instance7:h1:9100|3:job4:node|4:room1:a',
         },
         samples: [
           { timeUs: T0_MS * 1000, value: 21.5 },
@@ -93,6 +94,22 @@ describe('remote-write decoder', () => {
     );
     expect(decoded.series).toHaveLength(1);
     expect(decoded.series[0]!.samples.map((s) => s.value)).toEqual([1, 2]);
+  });
+
+  it('keys a series by name and label set, whatever the label order, so the registry skips known series', () => {
+    const keyOf = (labels: Record<string, string>) =>
+      decodeWriteRequest(encodeWriteRequest([{ labels, samples: [{ value: 1, timestampMs: T0_MS }] }]), MAX_MESSAGES)
+        .series[0]!.ref.identityKey;
+    const key = keyOf({ __name__: 'x', a: '1', b: '2' });
+    expect(keyOf({ b: '2', __name__: 'x', a: '1' })).toBe(key);
+    // label text that imitates the key's own separators cannot make two label sets share a key
+    const lookalikes = [
+      { __name__: 'x', a: '1|1:b1:2' },
+      { __name__: 'x', a: '1' },
+      { __name__: 'x1:a', b: '2' },
+    ];
+    const keys = [key, ...lookalikes.map(keyOf)];
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('decodes an empty request to nothing', () => {

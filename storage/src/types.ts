@@ -31,7 +31,8 @@ export interface SeriesRef {
    * Optional cache key the producer computed cheaply (e.g. from the request's
    * raw attribute layers), so that a registry hit skips canonicalising the
    * labels. Contract: two refs with the same identityKey MUST have the same
-   * metric identity and label set. Build it with `seriesIdentityKey`.
+   * metric identity and label set, and producers keep their keys apart (the
+   * OTLP series builder and the remote-write decoder each prefix theirs).
    */
   identityKey?: string;
 }

@@ -172,9 +172,12 @@ function readTimeSeries(r: Reader, end: number, rejections: Rejections): Decoded
   const points = samples.length + stale + badTimestamps + histograms;
   if (samples.length === 0) return { series: null, points };
   // an empty name is refused by the Ingestor's limits ('invalid_name'), with the other label checks
+  // The name and label set decide the series (every remote-write metric is the same untyped gauge), so their key
+  // is the registry's identity key: a known series skips its validation and label canonicalisation.
   const ref: SeriesRef = {
     metric: { name, kind: 'gauge', unit: '', temporality: 'unspecified', monotonic: false },
     labels,
+    identityKey: REMOTE_WRITE_KEY_PREFIX + labelSetKey(name, labels),
   };
   return { series: { ref, samples, histograms: [], expHistograms: [] }, points };
 }
@@ -218,11 +221,17 @@ function readSample(r: Reader, end: number): IngestPoint | 'stale' | null {
 
 /** Merge a series into the request's map: the same label set sent twice becomes one series. */
 function addSeries(bySeries: Map<string, IngestSeries>, s: IngestSeries): void {
-  const key = labelSetKey(s.ref.metric.name, s.ref.labels);
+  const key = s.ref.identityKey!;
   const existing = bySeries.get(key);
   if (existing) existing.samples.push(...s.samples);
   else bySeries.set(key, s);
 }
+
+/**
+ * Prefix of remote-write identity keys: '_' never occurs in the OTLP path's base-36 prefix tokens, so the two
+ * paths' keys cannot collide in the registry's alias cache.
+ */
+const REMOTE_WRITE_KEY_PREFIX = 'remote_write\n';
 
 /** A key of the name and label set; Prometheus sends labels sorted, so sorting is needed only when they are not. */
 function labelSetKey(name: string, labels: Labels): string {
