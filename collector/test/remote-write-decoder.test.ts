@@ -103,7 +103,7 @@ describe('remote-write decoder', () => {
     const key = keyOf({ __name__: 'x', a: '1', b: '2' });
     expect(keyOf({ b: '2', __name__: 'x', a: '1' })).toBe(key);
     // label text that imitates the key's own separators cannot make two label sets share a key
-    const lookalikes = [
+    const lookalikes: Array<Record<string, string>> = [
       { __name__: 'x', a: '1|1:b1:2' },
       { __name__: 'x', a: '1' },
       { __name__: 'x1:a', b: '2' },
