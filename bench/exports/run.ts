@@ -17,11 +17,11 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { Database, migrate, ScorePartitions, SeriesRegistry, writeForecasts, writeScores } from '@hydra/storage';
 import { AnalysisExporter, AnalysisMetricProducer } from '@hydra/analysis';
+import { createScratchDatabase } from '@hydra/storage/testing';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const MONITOR = 'bench/cpu';
@@ -52,26 +52,6 @@ async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();
   const result = await f();
   return [performance.now() - start, result];
-}
-
-/** A fresh database next to the one of `url`; dropped by the returned function. */
-async function freshDatabase(url: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 async function seed(db: Database, n: number, now: number): Promise<void> {
@@ -175,7 +155,7 @@ interface Result {
 }
 
 async function measure(n: number): Promise<Result> {
-  const target = await freshDatabase(args['database-url'], `hydra_bench_exports_${n}`);
+  const target = await createScratchDatabase(args['database-url'], `hydra_bench_exports_${n}`);
   const db = await Database.connect({ url: target.url, poolSize: 4 });
   try {
     await migrate(db);

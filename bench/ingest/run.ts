@@ -41,6 +41,7 @@ import {
   type WriterOptions,
 } from '@hydra/storage';
 import { Ingestor, startCollector } from '@hydra/collector';
+import { createScratchDatabase, type ScratchDatabase } from '@hydra/storage/testing';
 import { DEFAULT_SHAPE, encodeRound, totalSeries, valueOf, type WorkloadShape } from './encode.ts';
 import { startCpuMeter } from './cpu.ts';
 import type { SenderReport } from './sender.ts';
@@ -72,24 +73,6 @@ const { values: args } = parseArgs({
     resend: { type: 'boolean', default: false },
   },
 });
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-}
 
 async function writeBodies(file: string, bodies: Uint8Array[]): Promise<void> {
   const parts: Buffer[] = [];
@@ -311,8 +294,13 @@ async function main(): Promise<void> {
     startUs: (Date.now() - (rounds * DEFAULT_SHAPE.intervalUs) / 1000 - 60_000) * 1000,
   };
   const dir = await mkdtemp(path.join(tmpdir(), 'hydra-bench-'));
-  const e2eName = 'hydra_bench_e2e';
-  const rawName = 'hydra_bench_raw';
+  // unique database names: two runs of this bench (or a test suite) on one server never drop each other's
+  const scratch: ScratchDatabase[] = [];
+  const scratchDatabase = async (prefix: string) => {
+    const db = await createScratchDatabase(serverUrl, prefix);
+    scratch.push(db);
+    return db;
+  };
   const results = [];
   let valid = true;
   try {
@@ -320,13 +308,15 @@ async function main(): Promise<void> {
       `shape: ${totalSeries(shape)} series, ${shape.pointsPerRequest} points/request, ${rounds} rounds, concurrency ${concurrency}, ${runs} run(s)`,
     );
     for (let run = 1; run <= runs; run++) {
-      const raw = await rawCopy(await createDatabase(serverUrl, rawName), shape);
-      await dropDatabase(serverUrl, rawName);
+      const rawDb = await scratchDatabase('hydra_bench_raw');
+      const raw = await rawCopy(rawDb.url, shape);
+      await rawDb.drop();
       console.log(
         `[${run}] raw binary COPY: ${Math.round(raw.rowsPerSecond).toLocaleString('en')} rows/s (${raw.rows} rows in ${(raw.elapsedMs / 1000).toFixed(2)} s)`,
       );
-      const e2e = await endToEnd(await createDatabase(serverUrl, e2eName), shape, dir, concurrency, writerOptions);
-      await dropDatabase(serverUrl, e2eName);
+      const e2eDb = await scratchDatabase('hydra_bench_e2e');
+      const e2e = await endToEnd(e2eDb.url, shape, dir, concurrency, writerOptions);
+      await e2eDb.drop();
       console.log(
         `[${run}] end to end (cold round, registers series): ${Math.round(e2e.warm.pointsPerSecond).toLocaleString('en')} points/s`,
       );
@@ -408,8 +398,7 @@ async function main(): Promise<void> {
     if (!valid) process.exitCode = 1;
   } finally {
     await rm(dir, { recursive: true, force: true });
-    await dropDatabase(serverUrl, e2eName);
-    await dropDatabase(serverUrl, rawName);
+    for (const db of scratch) await db.drop();
   }
 }
 

@@ -75,7 +75,25 @@ export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise
   }
   const serverUrl = process.env.HYDRA_TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('openTestDatabase: HYDRA_TEST_DATABASE_URL is not set');
-  const name = `hydra_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const scratch = await createScratchDatabase(serverUrl, 'hydra_test');
+  return { backend, mode, url: scratch.url, close: scratch.drop };
+}
+
+export interface ScratchDatabase {
+  name: string;
+  url: string;
+  /** Drops the database, closing whatever connections are still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A new, empty database on the server of `serverUrl`, named `<prefix>_<pid>_<random>`: tests and benchmarks that
+ * run side by side on one server never share or drop each other's databases.
+ */
+export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<ScratchDatabase> {
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix))
+    throw new RangeError(`createScratchDatabase prefix: must be a lower-case SQL identifier, got ${prefix}`);
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -86,10 +104,9 @@ export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
-    backend,
-    mode,
+    name,
     url: url.toString(),
-    async close() {
+    async drop() {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       try {
