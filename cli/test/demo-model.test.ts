@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_HOSTS, DEMO_SEED, LATENCY_BOUNDS_MS } from '../src/demo/hosts.ts';
 import { demoHistory } from '../src/demo/history.ts';
 import { INCIDENT_KINDS, incidentsBetween } from '../src/demo/incidents.ts';
+import { poissonAt } from '../src/demo/random.ts';
 import { hostSignals, standardNormalCdf } from '../src/demo/signals.ts';
 
 const T0 = Date.UTC(2026, 10, 20);
@@ -48,6 +49,18 @@ describe('demo signal model', () => {
     const host = DEMO_HOSTS.find((h) => h.name === spike.host)!;
     expect(hostSignals(DEMO_SEED, host, spike.startMs + 60_000).cpuUtilization).toBeGreaterThan(0.85);
     expect(hostSignals(DEMO_SEED, host, spike.startMs + 60_000).incidents).toContainEqual(spike);
+  });
+
+  it('draws counts with the mean and variance of a Poisson, small means included', () => {
+    // so counts drawn every 5 s (the catch-up after the seed) add up to what a minute's draw gives
+    for (const mean of [0.3, 4, 250]) {
+      const draws = Array.from({ length: 20_000 }, (_, i) => poissonAt(DEMO_SEED, 'test', i, mean));
+      const m = draws.reduce((a, b) => a + b, 0) / draws.length;
+      const v = draws.reduce((a, b) => a + (b - m) ** 2, 0) / draws.length;
+      expect(Math.abs(m - mean)).toBeLessThan(0.03 * mean);
+      expect(Math.abs(v - mean)).toBeLessThan(0.06 * mean);
+      expect(draws.every((d) => Number.isInteger(d) && d >= 0)).toBe(true);
+    }
   });
 
   it('computes Φ close to reference values', () => {

@@ -14,7 +14,7 @@ import {
   seriesLabels,
   type HostProfile,
 } from './hosts.ts';
-import { gaussianAt } from './random.ts';
+import { poissonAt } from './random.ts';
 import { hostSignals, latencyCdf, latencyMeanMs } from './signals.ts';
 
 export interface HistoryOptions {
@@ -96,16 +96,8 @@ function hostChunk(
     disk.samples.push({ timeUs, value: s.filesystemUtilization });
 
     const step = Math.floor(t / stepMs);
-    const expected = (s.requestsPerSecond * stepMs) / 1000;
-    const requests = Math.max(
-      0,
-      Math.round(expected + Math.sqrt(expected) * gaussianAt(seed, `${host.name}/requests`, step)),
-    );
-    const expectedErrors = requests * s.errorRate;
-    const failed = Math.max(
-      0,
-      Math.round(expectedErrors + Math.sqrt(expectedErrors) * gaussianAt(seed, `${host.name}/errors`, step)),
-    );
+    const requests = poissonAt(seed, `${host.name}/requests`, step, (s.requestsPerSecond * stepMs) / 1000);
+    const failed = poissonAt(seed, `${host.name}/errors`, step, requests * s.errorRate);
     acc.errors += Math.min(failed, requests);
     acc.requests += requests;
     acc.latencySumMs += requests * latencyMeanMs(s.latencyMedianMs);

@@ -47,3 +47,31 @@ export function gaussian(random: () => number): number {
   const u1 = Math.max(random(), Number.EPSILON);
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random());
 }
+
+/** Means up to this are drawn exactly (inverse CDF); above it the rounded normal approximation is unbiased enough. */
+export const POISSON_EXACT_MEAN = 100;
+
+/**
+ * A Poisson count of mean `mean` from one uniform `u` in [0, 1): the inverse CDF up to
+ * {@link POISSON_EXACT_MEAN}, the rounded normal approximation (from `normal`, a standard normal draw) above.
+ * Small means matter: a rounded normal clipped at 0 overstates a mean of 0.3 by a quarter, so counts drawn per
+ * 5-second step would run higher than the same counts drawn per minute.
+ */
+export function poissonFrom(mean: number, u: number, normal: () => number): number {
+  if (!(mean > 0)) return 0;
+  if (mean > POISSON_EXACT_MEAN) return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal()));
+  let k = 0;
+  let p = Math.exp(-mean);
+  let cdf = p;
+  while (u >= cdf && p > 0) {
+    k++;
+    p *= mean / k;
+    cdf += p;
+  }
+  return k;
+}
+
+/** Poisson count of mean `mean` determined by (seed, key, index). */
+export function poissonAt(seed: number, key: string, index: number, mean: number): number {
+  return poissonFrom(mean, uniformAt(seed, `${key}/poisson`, index), () => gaussianAt(seed, key, index));
+}

@@ -21,7 +21,7 @@ import {
 import { INCIDENT_KINDS, incidentsBetween, type Incident } from './incidents.ts';
 import { mulberry32 } from '@hydra/analytics';
 import type { Logger } from '@hydra/logging';
-import { gaussian } from './random.ts';
+import { gaussian, poissonFrom } from './random.ts';
 import { LATENCY_LOG_SIGMA, hostSignals } from './signals.ts';
 
 export const EXPORT_INTERVAL_MS = 5_000;
@@ -133,7 +133,7 @@ function recordTraffic(h: HostMeters, seed: number, timeMs: number, seconds: num
   const expected = s.requestsPerSecond * seconds;
   const requests = Math.min(
     MAX_REQUESTS_PER_TICK,
-    Math.max(0, Math.round(expected + Math.sqrt(expected) * gaussian(random))),
+    poissonFrom(expected, random(), () => gaussian(random)),
   );
   const logMedian = Math.log(s.latencyMedianMs);
   let failed = 0;
