@@ -131,6 +131,10 @@ describe.each(testBackends())('AlertService on %s', (backend) => {
     const blip = await observe('blip', [point(0, 0.9), point(1, 0.1), point(2, 0.1), point(3, 0.1)], 5);
     expect(blip?.state).toBe('resolved');
     expect(blip?.firedAt).toBeNull();
+    // One clear ends a pending episode (the condition did not hold for `for`): held points after it fire nothing.
+    const broken = await observe('broken', [point(0, 0.9), point(1, 0.1), point(2, 0.45), point(3, 0.45)], 2);
+    expect(broken?.state).toBe('resolved');
+    expect(broken?.firedAt).toBeNull();
   });
 
   it('a missing value (NaN score) neither fires nor clears', async () => {

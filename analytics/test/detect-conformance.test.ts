@@ -176,6 +176,16 @@ describe('seasonality', () => {
     expect(dominantPeriodMs(noise, STEP_MS)).toBe(0);
   });
 
+  it('finds the daily period under a few incidents far larger than the cycle', () => {
+    // Three days of a noisy daily cycle with three bursts at ten times its level (error-rate spikes), further apart
+    // than the longest lag searched: they dominate the variance of the values (no period), not that of the ranks.
+    const { values } = dailySeries(3 * DAY_POINTS);
+    const bursts = Float64Array.from(values);
+    for (const start of [10, 190, 380]) for (let i = start; i < start + 6; i++) bursts[i] = 1_300;
+    expect(dominantPeriodMs(values, STEP_MS)).toBe(86_400_000);
+    expect(dominantPeriodMs(bursts, STEP_MS)).toBe(86_400_000);
+  });
+
   it('prefers a longer period only when it has its own shape', () => {
     // Two cycles of 24 and 168 samples (like Yahoo S5 A3), on 1-second timestamps.
     const n = 1680;

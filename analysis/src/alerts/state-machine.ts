@@ -4,9 +4,11 @@
  *
  * - `fire` (the condition holds, e.g. score above the fire threshold): opens a
  *   pending episode; a pending one fires once it has held for `forMs`.
- * - `clear` (e.g. score below the lower resolve threshold): counts; after
- *   `resolveAfter` consecutive clears the episode resolves (hysteresis:
- *   flapping around one threshold neither resolves nor re-fires).
+ * - `clear` (e.g. score below the lower resolve threshold): ends a pending
+ *   episode at once (it did not hold for `forMs`: it never fires); counts
+ *   towards resolving a firing one, which resolves after `resolveAfter`
+ *   consecutive clears (hysteresis: flapping around one threshold neither
+ *   resolves nor re-fires).
  * - `hold` (between the two thresholds): resets the clear count; a pending
  *   episode that has held for `forMs` fires (the incident goes on: detectors
  *   alarm once per incident and hold its later points between the thresholds).
@@ -106,7 +108,9 @@ export function advance(current: EpisodeState | null, e: Evaluation, policy: Ale
     return { episode: next, transition: null };
   }
   next.clearCount = current.clearCount + 1;
-  if (next.clearCount >= policy.resolveAfter) {
+  // A pending episode whose condition cleared did not hold for `forMs` (Prometheus drops such an alert at once);
+  // the hysteresis of `resolveAfter` protects firing alerts from flapping, not blips from being forgotten.
+  if (current.state === 'pending' || next.clearCount >= policy.resolveAfter) {
     return { episode: { ...next, state: 'resolved', resolvedAt: e.time }, transition: 'resolved' };
   }
   return { episode: next, transition: null };

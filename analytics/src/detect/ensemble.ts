@@ -95,10 +95,14 @@ export const ensembleDetector: Detector = {
           const pointTail = Math.max(2 * upperTail(z), surprises.share(z));
           surprises.push(z);
           const tail = Math.min(likelihood.push(raw), pointTail);
-          let score = view.learned < o.warmup ? 0 : Math.min(1, gain * tailToScore(tail));
-          if (directedScore(deviation, 1, o) === 0) score = 0;
+          // How unusual the series is now, on either side; the point scores it only on a side the options watch.
+          const unusual = view.learned < o.warmup ? 0 : Math.min(1, gain * tailToScore(tail));
+          let score = directedScore(deviation, 1, o) === 0 ? 0 : unusual;
           if (cooling) {
-            if (score >= ANOMALY_CLEAR_THRESHOLD) score = Math.min(score, REFRACTORY_HOLD_SCORE);
+            // The refractory period lasts while the series is unusual, whichever side this one point lies on: a
+            // point on the expected value, or on an ignored side, while the likelihood still remembers the incident
+            // is held too, instead of ending the period and letting the incident's memory alarm a second time.
+            if (unusual >= ANOMALY_CLEAR_THRESHOLD) score = Math.min(unusual, REFRACTORY_HOLD_SCORE);
             else cooling = false;
           }
           if (score > ANOMALY_THRESHOLD) cooling = true;

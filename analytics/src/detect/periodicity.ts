@@ -29,7 +29,8 @@ export const CALENDAR_PERIODS_MS = [3_600_000, 86_400_000, 7 * 86_400_000];
 /**
  * The dominant period of `values` sampled every `intervalMs`, in
  * milliseconds, or 0 when there is none: the strongest prominent peak of the
- * (unbiased) sample autocorrelation of the linearly detrended series, or the
+ * (unbiased) sample autocorrelation of the linearly detrended series — of its ranks (Spearman's) when that of its
+ * values (Pearson's) shows none, as when a few incidents outweigh the cycle — or the
  * shortest peak it is a multiple of when that is nearly as strong (averaged into at
  * most {@link PERIOD_SEARCH_MAX_POINTS} buckets), snapped to an hour, a day
  * or a week when close. O(n + m²/2.5) for m bucketed points.
@@ -42,7 +43,14 @@ export function dominantPeriodMs(values: ArrayLike<number>, intervalMs: number):
   const bucket = Math.max(1, Math.ceil(values.length / PERIOD_SEARCH_MAX_POINTS));
   const m = Math.floor(values.length / bucket);
   if (m < PERIOD_SEARCH_MIN_POINTS) return 0;
-  const series = detrend(bucketMeans(values, bucket, m));
+  const means = bucketMeans(values, bucket, m);
+  // Pearson's autocorrelation first; when a few outliers (incidents) hide the cycle from it, Spearman's.
+  const lag = strongestPeriodLag(detrend(means), m) || strongestPeriodLag(detrend(ranks(means)), m);
+  return lag === 0 ? 0 : snapToCalendar(lag * bucket * intervalMs);
+}
+
+/** The lag of the period in the detrended `series` of `m` points (see dominantPeriodMs), 0 when none. */
+function strongestPeriodLag(series: Float64Array, m: number): number {
   const maxLag = Math.floor(m / PERIOD_MIN_CYCLES);
   const r = autocorrelation(series, maxLag);
   // Prominent peaks, compared by the unbiased estimate r·m/(m − lag): the usual (biased) one shrinks
@@ -69,9 +77,7 @@ export function dominantPeriodMs(values: ArrayLike<number>, intervalMs: number):
         isMultiple(strongest.lag, p.lag) &&
         unexplained(p.strength) <= LONGER_PERIOD_MIN_GAIN * unexplained(strongest.strength),
     ) ?? strongest;
-  const bestLag = chosen.lag;
-  if (bestLag === 0) return 0;
-  return snapToCalendar(bestLag * bucket * intervalMs);
+  return chosen.lag;
 }
 
 function isMultiple(long: number, short: number): boolean {
@@ -86,6 +92,23 @@ function bucketMeans(values: ArrayLike<number>, bucket: number, m: number): Floa
     let s = 0;
     for (let j = 0; j < bucket; j++) s += values[offset + b * bucket + j] as number;
     out[b] = s / bucket;
+  }
+  return out;
+}
+
+/**
+ * The ranks of `y` (0 … n − 1, ties averaged): their autocorrelation (Spearman's) keeps a cycle's shape while a few
+ * incidents — an error spike ten times the usual rate, a memory leak — weigh no more than any other high value,
+ * instead of dominating the variance and hiding the cycle.
+ */
+function ranks(y: Float64Array): Float64Array {
+  const order = Array.from(y.keys()).sort((a, b) => (y[a] as number) - (y[b] as number));
+  const out = new Float64Array(y.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && y[order[j + 1] as number] === y[order[i] as number]) j++;
+    for (let k = i; k <= j; k++) out[order[k] as number] = (i + j) / 2;
+    i = j + 1;
   }
   return out;
 }
