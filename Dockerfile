@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1.7
 # hydra's images, one multi-stage Dockerfile with a target per image:
 #
 #   docker build --target collector -t ghcr.io/hydra-dev/hydra-collector .   hydra collector  (OTLP 4317/4318, exports 9464)
@@ -17,7 +16,8 @@
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 ARG NGINX_IMAGE=nginxinc/nginx-unprivileged:1.28-alpine
 
-# ---- production dependencies (no devDependencies) ----
+# ---- production dependencies of the hydra command's workspaces (no devDependencies, and not the dashboard's
+#      React libraries: its bundle is built in dashboard-build and served by nginx) ----
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
@@ -33,7 +33,7 @@ COPY cli/package.json cli/
 COPY schema/package.json schema/
 COPY operator/package.json operator/
 COPY dashboard/package.json dashboard/
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --workspace @hydra/cli
 
 # ---- the dashboard bundle (needs the dev dependencies: vite, tailwind) ----
 FROM ${NODE_IMAGE} AS dashboard-build
@@ -82,6 +82,7 @@ COPY logging/package.json logging/
 COPY logging/src logging/src
 COPY storage/package.json storage/
 COPY storage/src storage/src
+COPY storage/migrations storage/migrations
 COPY analytics/package.json analytics/
 COPY analytics/src analytics/src
 COPY contract/package.json contract/

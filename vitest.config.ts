@@ -3,7 +3,7 @@
  * vitest.integration.config.ts, is the other tier).
  */
 import { defineConfig } from 'vitest/config';
-import { INTEGRATION_TEST_GLOB, K8S_TEST_GLOB } from './testing/tiers.ts';
+import { CONTAINERS_TEST_GLOB, INTEGRATION_TEST_GLOB, K8S_TEST_GLOB } from './testing/tiers.ts';
 
 /** Options both tiers share. */
 export const SHARED_TEST_OPTIONS = {
@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['*/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'dashboard/**', INTEGRATION_TEST_GLOB, K8S_TEST_GLOB],
+          exclude: ['**/node_modules/**', 'dashboard/**', INTEGRATION_TEST_GLOB, K8S_TEST_GLOB, CONTAINERS_TEST_GLOB],
         },
       },
       // The dashboard's component tests (happy-dom, msw).

@@ -5,7 +5,7 @@
 import { defineConfig } from 'vitest/config';
 import { SHARED_TEST_OPTIONS } from './vitest.config.ts';
 import { K8S_TEST_OPTIONS } from './vitest.k8s.config.ts';
-import { INTEGRATION_TEST_GLOB, PREFLIGHT } from './testing/tiers.ts';
+import { CONTAINERS_TEST_GLOB, INTEGRATION_TEST_GLOB, PREFLIGHT } from './testing/tiers.ts';
 
 export default defineConfig({
   test: {
@@ -25,6 +25,19 @@ export default defineConfig({
       'dashboard/vitest.e2e.config.ts',
       // The operator and the chart against the Kubernetes control plane of scripts/testenv.sh.
       { test: K8S_TEST_OPTIONS },
+      // hydra's images in Docker: built by scripts/images.sh (cached per machine), run alone and as the compose stack.
+      {
+        test: {
+          name: 'containers',
+          include: [CONTAINERS_TEST_GLOB],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          // the first build on a machine makes the base-image stand-ins and every image: up to ~15 min
+          hookTimeout: 1_800_000,
+          pool: 'forks' as const,
+          globalSetup: [PREFLIGHT],
+        },
+      },
     ],
   },
 });

@@ -15,6 +15,7 @@ import {
   CHROMIUM_INSTALL,
   CHROMIUM_PATH,
   CONTROL_PLANE_START,
+  DOCKER_START,
   INSTALL_HINTS,
   isExecutable,
   JUPYTER_INSTALL,
@@ -84,6 +85,18 @@ const controlPlane: Check = () => {
   return `the Kubernetes test control plane (${why}): ${CONTROL_PLANE_START}`;
 };
 
+/** A running Docker daemon with the buildx and compose plugins (scripts/images.sh builds them when missing). */
+const docker: Check = () => {
+  for (const args of [['info'], ['buildx', 'version'], ['compose', 'version']]) {
+    const result = spawnSync('docker', args, { encoding: 'utf8', timeout: 20_000 });
+    if (result.status !== 0) {
+      const reason = result.error?.message ?? result.stderr.trim().split('\n').at(-1) ?? `exit ${result.status}`;
+      return `Docker (\`docker ${args.join(' ')}\`: ${reason}): ${INSTALL_HINTS.docker}, then ${DOCKER_START}`;
+    }
+  }
+  return undefined;
+};
+
 /** What each integration project needs, by its vitest project name. */
 export const REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
   integration: [
@@ -102,6 +115,7 @@ export const REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
   ],
   'dashboard-e2e': [executable('Chromium', CHROMIUM_PATH, CHROMIUM_INSTALL)],
   k8s: [controlPlane, tool('kubectl'), tool('helm')],
+  containers: [postgres, tool('docker'), tool('debootstrap'), docker],
 };
 
 /** Set once the first project's preflight has checked every queued project (they share the main process). */

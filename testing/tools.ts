@@ -23,7 +23,12 @@ export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   soffice: 'apt-get install -y libreoffice-impress',
   pdfinfo: 'apt-get install -y poppler-utils',
   pdftoppm: 'apt-get install -y poppler-utils',
+  docker: 'apt-get install -y docker.io',
+  debootstrap: 'apt-get install -y debootstrap',
 };
+
+/** What starts the Docker daemon and makes the CLI plugins (buildx, compose) the container tests use. */
+export const DOCKER_START = 'scripts/images.sh daemon && eval "$(scripts/images.sh env)"';
 
 /** The Prometheus server and its promtool (PROMETHEUS_BINARY and PROMTOOL_BINARY override PATH). */
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? 'prometheus';

@@ -2,18 +2,16 @@
  * An acknowledged point is never lost: `hydra collector` runs as a child
  * process, many concurrent requests with distinct values stream into it, it
  * is SIGKILLed mid-stream, and every value that got a 200 must be in the
- * database.
+ * database (kill-under-load.ts; the container form is in
+ * deploy/test/containers.integration.test.ts).
  */
 import { freePort } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStack, spawnHydra, waitFor, type HydraProcess, type TestStack } from './helpers.ts';
+import { killUnderLoad } from './kill-under-load.ts';
 
-const CONCURRENT_SENDERS = 16;
 const KILL_AFTER_ACKS = 1_000;
-/** Points per request, each with its own value. */
-const POINTS_PER_REQUEST = 10;
-const METRIC = 'kill.test.value';
 
 describe.each(testBackends())('hydra collector killed mid-stream (%s)', (backend) => {
   let stack: TestStack;
@@ -45,49 +43,17 @@ describe.each(testBackends())('hydra collector killed mid-stream (%s)', (backend
       30_000,
     );
 
-    const baseTimeMs = Date.now() - 600_000;
-    const acked: number[] = [];
-    let next = 0;
-    let killed = false;
-    const sender = async () => {
-      while (true) {
-        const first = next;
-        next += POINTS_PER_REQUEST;
-        const values = Array.from({ length: POINTS_PER_REQUEST }, (_, i) => first + i);
-        try {
-          const res = await fetch(`${base}/metrics`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(
-              values.map((value) => ({ name: METRIC, value, host: 'kill-test', timestamp: baseTimeMs + value })),
-            ),
-          });
-          await res.arrayBuffer();
-          if (res.status === 200) acked.push(...values);
-        } catch {
-          if (killed) return; // connection refused or reset: the collector is gone
-        }
-        if (!killed && acked.length >= KILL_AFTER_ACKS) {
-          killed = true;
-          collector!.child.kill('SIGKILL');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENT_SENDERS }, sender));
-    expect(await collector.exited).toBe('SIGKILL');
-    expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
-
-    const stored = await stack.queryMetrics({
-      name: METRIC,
-      host: 'kill-test',
-      from: String(baseTimeMs - 1),
-      to: String(baseTimeMs + next + 1),
+    const result = await killUnderLoad({
+      baseUrl: base,
+      killAfterAcks: KILL_AFTER_ACKS,
+      kill: () => void collector!.child.kill('SIGKILL'),
+      query: (params) => stack.queryMetrics(params),
     });
-    const values = new Set(stored.series.flatMap((s) => s.points.map(([, v]) => v)));
-    const lost = acked.filter((v) => !values.has(v));
-    console.log(`${backend}: sent ${next}, acknowledged ${acked.length}, stored ${values.size}, lost ${lost.length}`);
-    expect(lost).toEqual([]);
+    expect(await collector.exited).toBe('SIGKILL');
+    console.log(`${backend}: ${JSON.stringify({ ...result, lost: result.lost.length })}`);
+    expect(result.acknowledged).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
+    expect(result.lost).toEqual([]);
     // Sent but not acknowledged values may or may not be stored; none can be invented.
-    expect([...values].every((v) => v !== null && v < next)).toBe(true);
+    expect(result.invented).toEqual([]);
   });
 });
