@@ -23,7 +23,7 @@ describe('hydra job anomaly', () => {
   let test: TestDatabase;
   let dir: string;
   let file: string;
-  const saved = { ...process.env };
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, HYDRA_LOG_LEVEL: process.env.HYDRA_LOG_LEVEL };
 
   beforeAll(async () => {
     test = await openTestDatabase('pglite');
@@ -62,7 +62,11 @@ describe('hydra job anomaly', () => {
     process.env.HYDRA_LOG_LEVEL = 'error';
   });
   afterAll(async () => {
-    process.env = saved;
+    // put back what this file changed (the worker process runs other files after this one)
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     await rm(dir, { recursive: true, force: true });
     await test?.close();
   });

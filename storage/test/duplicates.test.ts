@@ -38,7 +38,15 @@ class PullReader extends MetricReader {
   }
 }
 const reader = new PullReader();
-metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+const provider = new MeterProvider({ readers: [reader] });
+// Installed for this file only: the next file in the same worker process installs its own.
+beforeAll(() => {
+  metrics.setGlobalMeterProvider(provider);
+});
+afterAll(async () => {
+  metrics.disable();
+  await provider.shutdown();
+});
 
 /** Sum of a counter's data points whose attributes include `attrs`. */
 function total(rm: ResourceMetrics, name: string, attrs: Record<string, string> = {}): number {

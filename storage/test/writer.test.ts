@@ -26,7 +26,14 @@ class PullReader extends MetricReader {
 
 const reader = new PullReader();
 const provider = new MeterProvider({ readers: [reader] });
-metrics.setGlobalMeterProvider(provider);
+// Installed for this file only: the next file in the same worker process installs its own.
+beforeAll(() => {
+  metrics.setGlobalMeterProvider(provider);
+});
+afterAll(async () => {
+  metrics.disable();
+  await provider.shutdown();
+});
 
 /** Sum of a metric's data points whose attributes include `attrs`. */
 function total(rm: ResourceMetrics, name: string, attrs: Record<string, string> = {}): number {
