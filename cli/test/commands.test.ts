@@ -1,12 +1,14 @@
 /**
  * The small commands end to end against a test database: `hydra migrate`,
  * `hydra seed` (and its guard against seeding a database that holds
- * metrics), and `--help` of every command this package owns.
+ * metrics), and `--help` of every command this package owns. They run
+ * through `main` in this process (runHydra); `hydra up` as a child process is
+ * up-smoke.test.ts.
  */
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/main.ts';
-import { openTestStack, spawnHydra, type TestStack } from './helpers.ts';
+import { openTestStack, runHydra, type TestStack } from './helpers.ts';
 
 const OWN_COMMANDS = ['up', 'migrate', 'seed', 'import', 'collector', 'api'];
 
@@ -67,10 +69,7 @@ describe.each(testBackends())('hydra migrate and hydra seed (%s)', (backend) => 
   afterAll(async () => {
     await stack?.close();
   });
-  const hydra = async (args: string[]) => {
-    const p = spawnHydra(args, { DATABASE_URL: stack.testDb.url, HYDRA_LOG_LEVEL: 'warn' });
-    return { code: await p.exited, output: p.output() };
-  };
+  const hydra = (args: string[]) => runHydra(args, { DATABASE_URL: stack.testDb.url, HYDRA_LOG_LEVEL: 'warn' });
 
   it('migrate reports an up-to-date schema', async () => {
     const { code, output } = await hydra(['migrate']);

@@ -9,6 +9,8 @@ import { Ingestor } from '@hydra/collector';
 import { BatchWriter, Database, SeriesRegistry, freePort, migrate, type RangeResult } from '@hydra/storage';
 import { openTestDatabase, type TestBackend, type TestDatabase } from '@hydra/storage/testing';
 import type { FastifyInstance } from 'fastify';
+import { vi } from 'vitest';
+import { main } from '../src/main.ts';
 
 export const HYDRA_BIN = fileURLToPath(new URL('../bin/hydra.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -89,6 +91,54 @@ export function spawnHydra(args: string[], env: Record<string, string>): HydraPr
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   return { child, output: () => out, stdout: () => std, stderr: () => err, exited };
+}
+
+/** What a `hydra` command run in this process printed, and its exit code. */
+export interface HydraRun {
+  code: number;
+  /** console.log (the command's result) */
+  stdout: string;
+  /**
+   * console.error and what was written to process.stderr (usage errors, bad rows, the fatal log line of a
+   * failure); log lines below fatal go to file descriptor 2 directly and are not in it.
+   */
+  stderr: string;
+  /** stdout and stderr in the order they came */
+  output: string;
+}
+
+/**
+ * `hydra …args` through `main`, in this process, with `env` set for the run: what `node cli/bin/hydra.js` runs,
+ * without starting Node and loading every module again (a spawn costs seconds of CPU). The tests where the
+ * separate process is what is tested (its exit, its signals, its whole stderr) use spawnHydra.
+ */
+export async function runHydra(args: string[], env: Record<string, string> = {}): Promise<HydraRun> {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  const out: string[] = [];
+  const err: string[] = [];
+  const all: string[] = [];
+  const print = (to: string[]) => (text: string) => {
+    to.push(text);
+    all.push(text);
+  };
+  const spies = [
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => print(out)(`${a.join(' ')}\n`)),
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => print(err)(`${a.join(' ')}\n`)),
+    vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (print(err)(Buffer.from(chunk).toString()), true)),
+  ];
+  Object.assign(process.env, env);
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(''), stderr: err.join(''), output: all.join('') };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 }
 
 /** The ports of a `hydra up` started by spawnHydraUp. */

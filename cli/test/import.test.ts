@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testBackends } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStack, spawnHydra, type TestStack } from './helpers.ts';
+import { openTestStack, runHydra, type TestStack } from './helpers.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('.000Z', '');
@@ -20,10 +20,9 @@ describe.each(testBackends())('hydra import (%s)', (backend) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const hydraImport = async (args: string[]) => {
-    const p = spawnHydra(['import', ...args], { DATABASE_URL: stack.testDb.url, HYDRA_LOG_LEVEL: 'warn' });
-    return { code: await p.exited, output: p.output() };
-  };
+  // through `main` in this process: what `node cli/bin/hydra.js import …` runs
+  const hydraImport = (args: string[]) =>
+    runHydra(['import', ...args], { DATABASE_URL: stack.testDb.url, HYDRA_LOG_LEVEL: 'warn' });
 
   it('loads every row of a good file, with extra columns as labels and host as host.name', async () => {
     const file = path.join(dir, 'good.csv');
