@@ -116,12 +116,16 @@ describe('hydra up', () => {
       expect(latency.series[0]!.histograms!.at(-1)!.t).toBeGreaterThanOrEqual(started);
 
       // The seed catches up to the wall clock, so the live points above may still be seeded ones: wait for the
-      // demo workload's first OTLP export to reach the collector (every 5 s) before reading its own metrics.
+      // demo workload's first OTLP export to be answered by the collector (every 5 s) before reading its own
+      // metrics. Points are counted on arrival, the request's duration once it is answered, after the commit.
       const exported = await waitFor(
-        "the collector's count of points received over OTLP",
+        "the collector's count of points received over OTLP and of answered requests",
         async () => {
           const text = await (await fetch(`http://127.0.0.1:${exportsPort}/metrics`)).text();
-          return /^hydra_collector_points_received_total(\{[^}]*\})? [1-9]/m.test(text) ? text : undefined;
+          return /^hydra_collector_points_received_total(\{[^}]*\})? [1-9]/m.test(text) &&
+            /^hydra_collector_request_duration_seconds_count(\{[^}]*\})? [1-9]/m.test(text)
+            ? text
+            : undefined;
         },
         STARTUP_TIMEOUT_MS,
         500,
