@@ -3,9 +3,9 @@
  * schemas (TypeBox, so validation, the OpenAPI document and the TypeScript
  * types come from one definition), the error body and codes, and the
  * authentication interface. Depends on typebox and @hydra/schema's vocabulary
- * (severities): the dashboard, the collector and the API import it.
+ * (severities, durations): the dashboard, the collector and the API import it.
  */
-export { SEVERITIES, type Severity } from '@hydra/schema';
+export { SEVERITIES, type Severity, parseDuration } from '@hydra/schema';
 export { ApiError, ERROR_CODES, Errors, DEFAULT_RETRY_AFTER_SECONDS, AUTH_REALM } from './errors.ts';
 export type { ErrorCode, ErrorDetails } from './errors.ts';
 export {

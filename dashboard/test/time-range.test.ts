@@ -7,8 +7,10 @@ describe('time ranges', () => {
   it('resolves relative and absolute ends', () => {
     expect(resolveTime('now', now)).toBe(now);
     expect(resolveTime('now-6h', now)).toBe(now - 6 * 3_600_000);
+    expect(resolveTime('now-1h30m', now)).toBe(now - 90 * 60_000);
     expect(resolveTime(String(now - 5), now)).toBe(now - 5);
     expect(() => resolveTime('yesterday', now)).toThrow(/'yesterday' is neither/);
+    expect(() => resolveTime('now-6 hours', now)).toThrow(/'now-6 hours' is neither/);
   });
   it('widens a reversed range instead of asking the API for an invalid one', () => {
     expect(resolveRange({ from: String(now), to: String(now - 10) }, now)).toEqual({

@@ -4,6 +4,7 @@
  * chart about one point per few pixels — the API downsamples, the browser
  * never receives every raw point of a long range.
  */
+import { parseDuration } from '@hydra/contract';
 
 /** Range shown when the URL has none. */
 export const DEFAULT_FROM = 'now-6h';
@@ -31,8 +32,8 @@ export const RANGE_PRESETS: readonly RangePreset[] = [
   { label: '7d', from: 'now-7d' },
 ];
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const RELATIVE = /^now(?:-(\d+)([smhdw]))?$/;
+/** `now`, or `now-` and a duration as the API reads it (`now-6h`, `now-1h30m`): the duration is group 1. */
+const RELATIVE = /^now(?:-(.+))?$/;
 
 /** A time range as written in the URL: relative (`now-6h`) or absolute epoch ms. */
 export interface TimeRange {
@@ -43,13 +44,20 @@ export interface TimeRange {
 /** Resolves one end of a range to epoch ms; throws naming the value when it is neither relative nor a number. */
 export function resolveTime(value: string, now: number): number {
   const relative = RELATIVE.exec(value);
-  if (relative) {
-    const [, amount, unit] = relative;
-    return amount && unit ? now - Number(amount) * (UNIT_MS[unit] ?? 0) : now;
-  }
+  const ago = relative?.[1] === undefined ? 0 : durationMs(relative[1]);
+  if (relative && ago !== undefined) return now - ago;
   const ms = Number(value);
-  if (!Number.isFinite(ms)) throw new RangeError(`time '${value}' is neither 'now[-<n><s|m|h|d|w>]' nor epoch ms`);
+  if (!Number.isFinite(ms)) throw new RangeError(`time '${value}' is neither 'now[-<duration>]' nor epoch ms`);
   return ms;
+}
+
+/** Milliseconds of a duration (`parseDuration` of @hydra/schema, through the contract), undefined when it is none. */
+function durationMs(text: string): number | undefined {
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when the range ends at "now" and so moves forward as time passes (live panels refetch). */
@@ -88,7 +96,8 @@ export function describeRange(range: TimeRange): string {
   const preset = RANGE_PRESETS.find((p) => p.from === range.from);
   if (preset && range.to === 'now') return `last ${preset.label}`;
   const relative = RELATIVE.exec(range.from);
-  if (relative && range.to === 'now') return `last ${relative[1] ?? 0}${relative[2] ?? ''}`;
+  const valid = relative && (relative[1] === undefined || durationMs(relative[1]) !== undefined);
+  if (valid && range.to === 'now') return `last ${relative[1] ?? 0}`;
   const { fromMs, toMs } = resolveRange(range);
   const fmt = new Intl.DateTimeFormat(undefined, {
     month: 'short',
