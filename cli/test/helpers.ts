@@ -128,12 +128,17 @@ export async function runHydra(args: string[], env: Record<string, string> = {})
       .spyOn(process.stderr, 'write')
       .mockImplementation((chunk: string | Uint8Array) => (print(err)(Buffer.from(chunk).toString()), true)),
   ];
+  // stderr as a child process's pipe: not a terminal, whatever the test runner's is
+  const isTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true, writable: true });
   Object.assign(process.env, env);
   try {
     const code = await main(args);
     return { code, stdout: out.join(''), stderr: err.join(''), output: all.join('') };
   } finally {
     for (const spy of spies) spy.mockRestore();
+    if (isTTY) Object.defineProperty(process.stderr, 'isTTY', isTTY);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;

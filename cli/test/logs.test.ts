@@ -2,13 +2,14 @@
  * The `hydra` commands' logs as a log stack sees them: a real `hydra job` process whose stderr is JSON lines
  * only (level, time, msg, component, service), with the pass's monitor, kind and results, while stdout keeps
  * the command's result (no key twice in a line: Elasticsearch refuses such documents); and a failing command's
- * last word as a fatal JSON line with the error.
+ * last word as a fatal JSON line with the error (through `main` in this process: that line is written to
+ * process.stderr, which runHydra captures).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnHydra } from './helpers.ts';
+import { runHydra, spawnHydra } from './helpers.ts';
 import { duplicateKeys, logLines } from './log-lines.ts';
 
 describe('duplicateKeys', () => {
@@ -50,11 +51,12 @@ describe('hydra command logs', () => {
   });
 
   it('a failing command ends with a fatal JSON line carrying the error', async () => {
-    const job = spawnHydra(['job', 'anomaly', '--monitor', 'no-such-monitor', '--file', 'hydra.yaml'], {
+    const job = await runHydra(['job', 'anomaly', '--monitor', 'no-such-monitor', '--file', 'hydra.yaml'], {
       HYDRA_LOG_LEVEL: 'info',
+      HYDRA_LOG_FORMAT: 'json',
     });
-    expect(await job.exited).toBe(1);
-    const lines = logLines(job.stderr());
+    expect(job.code).toBe(1);
+    const lines = logLines(job.stderr);
     expect(lines.at(-1)).toMatchObject({
       level: 'fatal',
       component: 'job',
@@ -64,11 +66,11 @@ describe('hydra command logs', () => {
   });
 
   it('HYDRA_LOG_FORMAT=pretty writes lines for people, not JSON', async () => {
-    const job = spawnHydra(['job', 'anomaly', '--monitor', 'no-such-monitor', '--file', 'hydra.yaml'], {
+    const job = await runHydra(['job', 'anomaly', '--monitor', 'no-such-monitor', '--file', 'hydra.yaml'], {
       HYDRA_LOG_FORMAT: 'pretty',
     });
-    expect(await job.exited).toBe(1);
-    expect(job.stderr()).toMatch(/FATAL.*\[job\] hydra job: .*no-such-monitor/);
-    expect(() => JSON.parse(job.stderr().split('\n')[0]!)).toThrow();
+    expect(job.code).toBe(1);
+    expect(job.stderr).toMatch(/FATAL.*\[job\] hydra job: .*no-such-monitor/);
+    expect(() => JSON.parse(job.stderr.split('\n')[0]!)).toThrow();
   });
 });
