@@ -112,6 +112,10 @@ export const REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
     tool('soffice'),
     tool('pdfinfo'),
     tool('pdftoppm'),
+    // demo/test/video.integration.test.ts: ffprobe reads the committed video; espeak-ng and ffmpeg assemble scenes.
+    tool('ffmpeg'),
+    tool('ffprobe'),
+    tool('espeak-ng'),
   ],
   'dashboard-e2e': [executable('Chromium', CHROMIUM_PATH, CHROMIUM_INSTALL)],
   k8s: [controlPlane, tool('kubectl'), tool('helm')],

@@ -25,6 +25,12 @@ export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   pdftoppm: 'apt-get install -y poppler-utils',
   docker: 'apt-get install -y docker.io',
   debootstrap: 'apt-get install -y debootstrap',
+  ffmpeg: 'apt-get install -y ffmpeg',
+  ffprobe: 'apt-get install -y ffmpeg',
+  'espeak-ng': 'apt-get install -y espeak-ng',
+  curl: 'apt-get install -y curl',
+  jq: 'apt-get install -y jq',
+  column: 'apt-get install -y bsdextrautils',
 };
 
 /** What starts the Docker daemon and makes the CLI plugins (buildx, compose) the container tests use. */
