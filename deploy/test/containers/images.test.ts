@@ -79,7 +79,7 @@ describe('hydra images (scripts/images.sh, docker)', () => {
   });
 
   afterAll(async () => {
-    if (started.length > 0) await runTool('docker', ['rm', '-f', ...started]);
+    if (started.length > 0) await runTool('docker', ['rm', '-f', '-v', ...started]);
     await stack?.close();
   });
 
