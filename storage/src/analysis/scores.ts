@@ -72,9 +72,21 @@ export class ScorePartitions {
     for (const day of missing) this.#known.add(day);
   }
 
-  /** Detaches and drops score partitions whose whole day ended before `cutoffMs`; returns their names. */
+  /**
+   * Drops the scores of every whole day that ended before `cutoffMs`; returns the partitions (plain mode) or
+   * chunks (TimescaleDB mode: one-day chunks, `drop_chunks`) dropped. In TimescaleDB mode the retention policy
+   * of migration 0011 drops them too, but after a fixed 30 days: this applies the configured retention.
+   */
   async dropBefore(cutoffMs: number): Promise<string[]> {
-    if (this.#db.mode !== 'postgres') return [];
+    if (this.#db.mode === 'timescaledb') {
+      const dropped = await query<{ name: string }>(
+        this.#db,
+        'drop anomaly_score chunks',
+        'SELECT drop_chunks($1::regclass, older_than => $2::timestamptz)::text AS name',
+        [SCORE_TABLE, new Date(dayOfMicros(cutoffMs * 1000) * 86_400_000).toISOString()],
+      );
+      return dropped.map((r) => r.name);
+    }
     const rows = await query<{ name: string }>(
       this.#db,
       'list anomaly_score partitions',
