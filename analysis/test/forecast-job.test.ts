@@ -63,7 +63,7 @@ const diskMonitor = monitor('disk', {
   },
 });
 
-describe.each(testBackends({ timescaledb: true }))('forecast job on %s', (backend) => {
+describe.each(testBackends())('forecast job on %s', (backend) => {
   let test: TestDatabase;
   let db: Database;
   let alerts: AlertService;

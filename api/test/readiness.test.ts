@@ -9,7 +9,7 @@ import { testBackends } from '@hydra/storage/testing';
 import { openTestApp, type TestApp } from './fixtures.ts';
 import { buildApp } from '../src/index.ts';
 
-describe.each(testBackends({ timescaledb: true }))('readiness on %s', (backend) => {
+describe.each(testBackends())('readiness on %s', (backend) => {
   // One database through the cases, in order: empty, then migrated but for 0006, then migrated.
   let t: TestApp;
   let db: Database;

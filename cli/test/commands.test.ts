@@ -61,7 +61,8 @@ describe('hydra <command> (in process, through main)', () => {
   });
 });
 
-describe.each(testBackends())('hydra migrate and hydra seed (%s)', (backend) => {
+// hydra's processes end to end, in plain mode: the storage, collector, API and job suites run both modes
+describe.each(testBackends({ timescaledb: false }))('hydra migrate and hydra seed (%s)', (backend) => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await openTestStack(backend);

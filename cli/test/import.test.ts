@@ -8,7 +8,8 @@ import { openTestStack, runHydra, type TestStack } from './helpers.ts';
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('.000Z', '');
 
-describe.each(testBackends())('hydra import (%s)', (backend) => {
+// hydra's processes end to end, in plain mode: the storage, collector, API and job suites run both modes
+describe.each(testBackends({ timescaledb: false }))('hydra import (%s)', (backend) => {
   let stack: TestStack;
   let dir: string;
   beforeAll(async () => {

@@ -48,7 +48,8 @@ const EXPORTERS = {
   grpc: (c: RunningCollector) => new GrpcExporter({ url: `http://${c.grpcAddress}` }),
 };
 
-describe.each(testBackends())('OTLP exporters → collector → GET /metrics (%s)', (backend) => {
+// hydra's processes end to end, in plain mode: the storage, collector, API and job suites run both modes
+describe.each(testBackends({ timescaledb: false }))('OTLP exporters → collector → GET /metrics (%s)', (backend) => {
   let stack: TestStack;
   let collector: RunningCollector;
   beforeAll(async () => {

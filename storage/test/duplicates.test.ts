@@ -100,7 +100,7 @@ function expHistogram(seriesId: number, timeUs: number, count: number): ExpHisto
   };
 }
 
-describe.each(testBackends({ timescaledb: true }))('one point per (series, time) on %s', (backend) => {
+describe.each(testBackends())('one point per (series, time) on %s', (backend) => {
   let m: MigratedDatabase;
   let ids: number[];
   let writer: BatchWriter;
@@ -302,7 +302,7 @@ describe.runIf(testBackends().includes('postgres'))('commitBatch paths on Postgr
   });
 });
 
-describe.each(testBackends({ timescaledb: true }))('migration 0006 on %s', (backend) => {
+describe.each(testBackends())('migration 0006 on %s', (backend) => {
   let dir: string;
   let db: Database;
   let close: () => Promise<void>;

@@ -25,7 +25,7 @@ const HOUR = 60 * MINUTE;
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const SERIES = 7;
 
-describe.each(testBackends({ timescaledb: true }))('export reads on %s', (backend) => {
+describe.each(testBackends())('export reads on %s', (backend) => {
   // declared on PostgreSQL only (not skipped on PGlite): what they test does not exist in an embedded database
   const postgresOnly: typeof it = backend === 'postgres' ? it : ((() => undefined) as unknown as typeof it);
   let m: MigratedDatabase;

@@ -18,7 +18,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 
-describe.each(testBackends({ timescaledb: true }))('analysis job status on %s', (backend) => {
+describe.each(testBackends())('analysis job status on %s', (backend) => {
   let m: MigratedDatabase;
   beforeAll(async () => {
     m = await openMigrated(backend);

@@ -6,7 +6,7 @@ import { gauge, openMigrated, ref, type MigratedDatabase } from './helpers.ts';
 
 const DAY_MS = 86_400_000;
 
-describe.each(testBackends({ timescaledb: true }))('Maintenance on %s', (backend) => {
+describe.each(testBackends())('Maintenance on %s', (backend) => {
   let m: MigratedDatabase;
   const now = Math.floor(Date.now() / DAY_MS) * DAY_MS + 12 * 3_600_000; // today 12:00 UTC
   const today = Math.floor(now / DAY_MS);

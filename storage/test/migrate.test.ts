@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, MigrationError, MIGRATIONS_DIR, migrate, migrationStatus, loadMigrations } from '@hydra/storage';
 import { openTestDatabase, testBackends, type TestDatabase } from '@hydra/storage/testing';
 
-describe.each(testBackends({ timescaledb: true }))('migrations on %s', (backend) => {
+describe.each(testBackends())('migrations on %s', (backend) => {
   let test: TestDatabase;
   let db: Database;
   let dir: string;

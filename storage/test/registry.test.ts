@@ -3,7 +3,7 @@ import { SeriesRegistry } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
 import { counter, gauge, openMigrated, ref, type MigratedDatabase } from './helpers.ts';
 
-describe.each(testBackends({ timescaledb: true }))('SeriesRegistry on %s', (backend) => {
+describe.each(testBackends())('SeriesRegistry on %s', (backend) => {
   let m: MigratedDatabase;
   beforeAll(async () => {
     m = await openMigrated(backend);

@@ -14,7 +14,7 @@ const HOUR_MS = 3_600_000;
 const STEP_MS = 10_000;
 const POINTS = 360; // one hour at 10 s
 
-describe.each(testBackends({ timescaledb: true }))('rollups after backfill on %s', (backend) => {
+describe.each(testBackends())('rollups after backfill on %s', (backend) => {
   let m: MigratedDatabase;
   let id: number;
   // A whole hour, four hours ago: long settled, far below the 1m watermark once Maintenance ran.

@@ -51,7 +51,7 @@ function total(rm: ResourceMetrics, name: string, attrs: Record<string, string> 
   return sum;
 }
 
-describe.each(testBackends({ timescaledb: true }))('BatchWriter on %s', (backend) => {
+describe.each(testBackends())('BatchWriter on %s', (backend) => {
   let m: MigratedDatabase;
   let seriesIds: number[];
   beforeAll(async () => {
