@@ -50,7 +50,15 @@ export {
   type MaintenanceReport,
 } from './maintenance.ts';
 export { PartitionManager, partitionName, PARTITIONED_TABLES } from './partitions.ts';
-export { ROLLUP_1H, ROLLUP_1M, rollupWatermarkUs, refreshRollup, type RollupSpec } from './rollups.ts';
+export {
+  ROLLUP_1H,
+  ROLLUP_1M,
+  rollupRead,
+  rollupWatermarkUs,
+  refreshRollup,
+  type RollupRead,
+  type RollupSpec,
+} from './rollups.ts';
 export {
   CHUNK_INTERVAL_LADDER_HOURS,
   chunkIntervalHours,

@@ -10,8 +10,9 @@
  * run except when catching up. Work is cut into spans, each its own short
  * transaction that also advances the watermark.
  *
- * In TimescaleDB mode the same tables are continuous aggregates refreshed by
- * policies with real-time aggregation on, so readers treat them as complete.
+ * In TimescaleDB mode the same names are continuous aggregates refreshed by
+ * policies, with real-time aggregation on; queries read their materialisation
+ * up to its watermark and raw samples after it (rollupRead).
  */
 import type { Database } from './database.ts';
 import { PartitionManager } from './partitions.ts';
@@ -69,17 +70,51 @@ export function floorTo(us: number, seconds: number): number {
   return Math.floor(us / width) * width;
 }
 
+/** Where a query reads a rollup's complete buckets, and up to when. */
+export interface RollupRead {
+  /** The relation holding the rollup's rows: the table (plain mode), the continuous aggregate's materialisation. */
+  relation: string;
+  /** Epoch µs before which every bucket is there; null when nothing is rolled up yet. */
+  watermarkUs: number | null;
+}
+
 /**
- * The time (epoch µs) before which the rollup is complete: null when nothing
- * is rolled up yet; +Infinity on TimescaleDB (real-time continuous aggregates).
+ * Plain mode: the rollup table and its `rollup_watermark`. TimescaleDB mode: the continuous aggregate's
+ * materialisation hypertable and its watermark (`cagg_watermark`: every bucket before it is materialised) — the
+ * two halves of what the real-time view unions, so that the query layer reads them as it reads plain mode's
+ * rollup and raw samples: each half planned alone with its own chunk exclusion, the partial buckets merged
+ * exactly, instead of the view's union of an aggregation over every raw chunk past the watermark planned on every
+ * read. The view itself stays real-time for SQL users.
  */
-export async function rollupWatermarkUs(db: Database, table: RollupSpec['table']): Promise<number | null> {
-  if (db.mode === 'timescaledb') return Number.POSITIVE_INFINITY;
+export async function rollupRead(db: Database, table: RollupSpec['table']): Promise<RollupRead> {
+  if (db.mode === 'timescaledb') {
+    const res = await db.pool.query<{ relation: string; us: number | null }>(
+      `SELECT format('%I.%I', h.schema_name, h.table_name) AS relation,
+              (extract(epoch FROM _timescaledb_functions.to_timestamp(
+                 _timescaledb_functions.cagg_watermark(c.mat_hypertable_id))) * 1000000)::float8 AS us
+       FROM _timescaledb_catalog.continuous_agg c JOIN _timescaledb_catalog.hypertable h ON h.id = c.mat_hypertable_id
+       WHERE c.user_view_schema = current_schema() AND c.user_view_name = $1`,
+      [table],
+    );
+    const row = res.rows[0];
+    if (!row) throw new Error(`rollupRead: no continuous aggregate ${table} in the current schema (is it migrated?)`);
+    // an empty aggregate's watermark is the lowest time TimescaleDB represents (4714 BC)
+    const watermarkUs = row.us !== null && Number.isFinite(row.us) && row.us > MIN_WATERMARK_US ? row.us : null;
+    return { relation: row.relation, watermarkUs };
+  }
   const res = await db.pool.query<{ us: number }>(
     `SELECT (extract(epoch FROM covered_until) * 1000000)::float8 AS us FROM rollup_watermark WHERE rollup = $1`,
     [table],
   );
-  return res.rows[0]?.us ?? null;
+  return { relation: table, watermarkUs: res.rows[0]?.us ?? null };
+}
+
+/** A watermark before year 1 is TimescaleDB's "nothing materialised". */
+const MIN_WATERMARK_US = -62_135_596_800e6;
+
+/** The time (epoch µs) before which the rollup is complete, null when nothing is rolled up yet (see rollupRead). */
+export async function rollupWatermarkUs(db: Database, table: RollupSpec['table']): Promise<number | null> {
+  return (await rollupRead(db, table)).watermarkUs;
 }
 
 /**

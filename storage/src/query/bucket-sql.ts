@@ -50,8 +50,11 @@ const EXPRESSIONS: Record<BucketSource, Record<BucketField, string>> = {
 
 /**
  * SELECT of (id, t = bucket start in epoch ms, fields…) for the series in $1
- * over [$2, $3). `table` is 'samples' for raw, a rollup table otherwise;
- * `stepSeconds` is a validated positive integer.
+ * over [$2, $3). `table` is 'samples' for raw, a rollup's relation otherwise;
+ * `stepSeconds` is a validated positive integer. Grouped by the bucket's
+ * timestamp, which is converted to epoch ms once per output row, not per row
+ * read (`extract` computes in numeric: per input row it cost as much as the
+ * aggregation).
  */
 export function bucketSql(
   source: BucketSource,
@@ -59,13 +62,14 @@ export function bucketSql(
   stepSeconds: number,
   fields: readonly BucketField[],
 ): string {
-  const timeCol = source === 'raw' ? 'time' : 'bucket';
-  const t =
-    source === 'direct'
-      ? `(extract(epoch FROM bucket) * 1000)::float8`
-      : `(extract(epoch FROM date_bin(make_interval(secs => ${stepSeconds}), ${timeCol}, TIMESTAMPTZ '1970-01-01 00:00:00+00')) * 1000)::float8`;
   const columns = fields.map((f) => `${EXPRESSIONS[source][f]} AS ${f}`).join(', ');
-  const groupBy = source === 'direct' ? '' : ' GROUP BY 1, 2';
-  return `SELECT series_id AS id, ${t} AS t, ${columns} FROM ${table}
-    WHERE series_id = ANY($1::int8[]) AND ${timeCol} >= $2 AND ${timeCol} < $3${groupBy}`;
+  if (source === 'direct') {
+    return `SELECT series_id AS id, (extract(epoch FROM bucket) * 1000)::float8 AS t, ${columns} FROM ${table}
+    WHERE series_id = ANY($1::int8[]) AND bucket >= $2 AND bucket < $3`;
+  }
+  const timeCol = source === 'raw' ? 'time' : 'bucket';
+  const names = fields.join(', ');
+  return `SELECT id, (extract(epoch FROM b) * 1000)::float8 AS t, ${names} FROM (
+    SELECT series_id AS id, date_bin(make_interval(secs => ${stepSeconds}), ${timeCol}, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS b, ${columns}
+    FROM ${table} WHERE series_id = ANY($1::int8[]) AND ${timeCol} >= $2 AND ${timeCol} < $3 GROUP BY 1, 2) g`;
 }

@@ -4,7 +4,9 @@
  * - With a step: epoch-aligned date_bin buckets and an aggregation. Reads the
  *   coarsest rollup the step allows (1h when the step is a whole number of
  *   hours, 1m when a whole number of minutes) for buckets before the rollup's
- *   watermark, and raw samples after it, so recent data is never missing.
+ *   watermark, and raw samples after it, so recent data is never missing (in
+ *   TimescaleDB mode: the continuous aggregate's materialisation and its
+ *   watermark, see rollupRead).
  *   Partial buckets from both sides are merged exactly (min, max, sum, count,
  *   last by time). A step giving more than 11,000 points per series is refused.
  * - Histogram series: their raw histogram points, in `histograms`
@@ -12,7 +14,7 @@
  */
 import type { Database } from '../database.ts';
 import { InvalidQueryError, QueryLimitError } from '../errors.ts';
-import { ROLLUP_1H, ROLLUP_1M, rollupWatermarkUs, type RollupSpec } from '../rollups.ts';
+import { ROLLUP_1H, ROLLUP_1M, rollupRead, type RollupSpec } from '../rollups.ts';
 import { AGGREGATIONS, type Aggregation, type LabelMatcher } from '../types.ts';
 import { bucketSql, FIELDS_FOR } from './bucket-sql.ts';
 import { aggregateBuckets, mergeBucket, type Bucket } from './buckets.ts';
@@ -288,14 +290,15 @@ async function fillStepped(
   const loUs = (v.aggregation === 'rate' ? firstMs - stepMs : firstMs) * 1000;
   const hiUs = (lastMs + stepMs) * 1000;
   const rollup = rollupForStep(step);
-  const watermark = rollup ? await rollupWatermarkUs(db, rollup.table) : null;
+  const read = rollup ? await rollupRead(db, rollup.table) : null;
+  const watermark = read?.watermarkUs ?? null;
   const splitUs = watermark === null ? loUs : Math.min(Math.max(watermark, loUs), hiUs);
   const parts: BucketRow[][] = [];
   const fields = FIELDS_FOR[v.aggregation];
   const seriesIds = ids(series);
-  if (rollup && splitUs > loUs) {
+  if (rollup && read && splitUs > loUs) {
     const source = step === rollup.widthSeconds ? 'direct' : 'rebinned';
-    const sql = bucketSql(source, rollup.table, step, fields);
+    const sql = bucketSql(source, read.relation, step, fields);
     parts.push(await runQuery<BucketRow>(db, 'queryRange', sql, [seriesIds, isoUs(loUs), isoUs(splitUs)], v.signal));
   }
   if (splitUs < hiUs) {
