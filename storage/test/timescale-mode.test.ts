@@ -78,10 +78,20 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
     // the aggregates' compression waits until their refresh policies no longer rewrite the chunk
     expect((await jobs('policy_compression')).map((j) => [j.hypertable_name, j.config])).toEqual(
       expect.arrayContaining([
-        ['samples_1m', expect.objectContaining({ compress_after: '1 day' })],
+        ['samples_1m', expect.objectContaining({ compress_after: '03:00:00' })],
         ['samples_1h', expect.objectContaining({ compress_after: '7 days' })],
       ]),
     );
+    // the 1m materialisation in one-day chunks (0008), the 1h one in TimescaleDB's default of ten source chunks
+    const intervals = await m.db.pool.query<{ view_name: string; time_interval: string }>(
+      `SELECT a.view_name::text, d.time_interval::text FROM timescaledb_information.continuous_aggregates a
+       JOIN timescaledb_information.dimensions d ON d.hypertable_schema = a.materialization_hypertable_schema
+        AND d.hypertable_name = a.materialization_hypertable_name ORDER BY 1`,
+    );
+    expect(intervals.rows).toEqual([
+      { view_name: 'samples_1h', time_interval: '10 days' },
+      { view_name: 'samples_1m', time_interval: '1 day' },
+    ]);
     expect((await jobs('policy_refresh_continuous_aggregate')).map((j) => j.hypertable_name)).toEqual([
       'samples_1h',
       'samples_1m',
