@@ -34,8 +34,12 @@ function framePath(rec: Recorder, name: string): string {
   return path.join(rec.dir, `${String(frameCount).padStart(3, '0')}-${name}.png`);
 }
 
-/** A screenshot of the page as it is now. */
+/**
+ * A screenshot of the page as it is now, once the dashboard's "API unavailable" banner is gone: on a loaded machine
+ * one /readyz poll can fail, and the banner stays until the next poll (3 s) answers.
+ */
 async function snap(rec: Recorder, name: string, seconds?: number): Promise<Frame> {
+  await rec.page.getByText('API unavailable').waitFor({ state: 'hidden', timeout: DRAW_TIMEOUT_MS });
   const file = framePath(rec, name);
   await rec.page.screenshot({ path: file });
   return seconds === undefined ? { file } : { file, seconds };
@@ -253,7 +257,7 @@ export async function recordExplorer(rec: Recorder): Promise<Scene> {
 
 export async function recordOtlp(rec: Recorder): Promise<Scene> {
   const code = await terminal(rec, 'otlp-code', 'the OpenTelemetry SDK, as the demo runs it', [
-    'cat "$REPO/demo/otlp-sender.ts"',
+    `sed -n '/^export function startSender/,/^}/p' "$REPO/demo/otlp-sender.ts"`,
   ]);
   const provider = startSender(rec.up.otlpHttpUrl);
   try {
