@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { lockFileOf, startEmbeddedPostgres } from '@hydra/storage';
+import { initialiseDataDir } from '@hydra/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHydra, spawnHydra } from './helpers.ts';
 import { logLines } from './log-lines.ts';
@@ -27,6 +28,7 @@ describe('the embedded data directory lock', () => {
 
   it('refuses a second process and names the one that holds it', { timeout: TIMEOUT_MS }, async () => {
     const pgdata = path.join(dir, 'pgdata');
+    await initialiseDataDir(pgdata);
     const holder = await startEmbeddedPostgres({ dataDir: pgdata });
     try {
       const migrate = spawnHydra(['migrate', '--status'], { DATABASE_URL: '', HYDRA_DATA_DIR: dir });
