@@ -21,8 +21,9 @@ function hs256(claims: Record<string, unknown>): string {
   return `${body}.${createHmac('sha256', JWT_SECRET).update(body).digest('base64url')}`;
 }
 
-// hydra's processes end to end, in plain mode: the storage, collector, API and job suites run both modes
-describe.each(testBackends({ timescaledb: false }))(
+// hydra's processes end to end, in plain mode: the storage, collector, API and job suites run both modes. Once:
+// Kubernetes runs them on a PostgreSQL server, so on that when it is configured, on PGlite otherwise.
+describe.each(testBackends({ timescaledb: false }).slice(-1))(
   'hydra collector + hydra api with authentication (%s)',
   (backend) => {
     let stack: TestStack;
