@@ -241,6 +241,43 @@ describe.each(testBackends())('forecast job on %s', (backend) => {
     expect(back.skipped).toEqual(stored.skipped);
   });
 
+  it('keeps the forecast and its interval in the range the metric can take (utilization, counter rate)', () => {
+    // a utilization climbing towards 1 with noise: the fitted trend and its interval would run past 1 (and the
+    // lower edge of a falling counter rate below 0) without the metric's range
+    const values = Array.from({ length: 96 }, (_, i) => Math.min(0.99, 0.5 + i * 0.006 + 0.05 * Math.sin(i)));
+    const result = forecastSeries({ values, periods: [24] }, 48, [0.95]);
+    const historyOf = (series: object, v: number[]) =>
+      ({
+        series: { id: 1, labels: {}, temporality: 'unspecified', ...series },
+        start: now - v.length * HOUR,
+        stepMs: HOUR,
+        values: v,
+        periods: [24],
+        lastTime: now - HOUR,
+        lastValue: v.at(-1),
+        filled: 0,
+      }) as unknown as Parameters<typeof toStoredForecast>[0];
+    const at = { monitor: 'default/range', createdAt: now, level: 0.95 };
+    expect(Math.max(...result.forecast.upper[0]!)).toBeGreaterThan(1);
+    const utilization = toStoredForecast(historyOf({ metric: DISK, kind: 'gauge', unit: '1' }, values), result, at);
+    const numbers = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
+    for (const xs of [utilization.mean, utilization.lower, utilization.upper]) {
+      expect(numbers(xs)).toHaveLength(48);
+      expect(Math.max(...numbers(xs))).toBeLessThanOrEqual(1);
+      expect(Math.min(...numbers(xs))).toBeGreaterThanOrEqual(0);
+    }
+    const falling = values.map((v) => 1 - v);
+    const rate = toStoredForecast(
+      historyOf({ metric: 'requests', kind: 'sum', unit: '{request}', monotonic: true }, falling),
+      forecastSeries({ values: falling, periods: [24] }, 48, [0.95]),
+      at,
+    );
+    expect(Math.min(...numbers(rate.lower))).toBeGreaterThanOrEqual(0);
+    // a metric without a known range keeps what the model said
+    const free = toStoredForecast(historyOf({ metric: 'temperature', kind: 'gauge', unit: 'Cel' }, values), result, at);
+    expect(free.upper).toEqual(result.forecast.upper[0]);
+  });
+
   it('refuses a monitor whose forecasting is disabled, naming the field', async () => {
     const off = monitor('off', { selector: { metric: DISK } });
     await expect(runForecastJob({ db, alerts, monitor: off, now })).rejects.toThrow(/spec\.forecast\.enabled/);

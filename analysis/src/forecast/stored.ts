@@ -1,5 +1,5 @@
 /** A fitted forecast of one series' history as the forecasts table stores it (the job) and GET /predictions answers it. */
-import type { SeriesForecast } from '@hydra/analytics';
+import { clampIntoDomain, valueDomainOf, type SeriesForecast } from '@hydra/analytics';
 import type { StoredForecast } from '@hydra/storage';
 import type { SeriesHistory } from './history.ts';
 import { baselineMaseOf } from './runner.ts';
@@ -9,12 +9,18 @@ export function skippedCandidates(result: SeriesForecast): Array<{ model: string
   return result.scores.flatMap((s) => (s.error === undefined ? [] : [{ model: s.model, reason: s.error }]));
 }
 
-/** The forecast of `history` fitted as `result`, at the single `level` it was asked for. */
+/**
+ * The forecast of `history` fitted as `result`, at the single `level` it was asked for. The mean and its interval
+ * stay in the range the metric's values can take (as the anomaly bands do): a utilization's forecast never runs past
+ * 100 %, a size's or a counter rate's interval never below 0.
+ */
 export function toStoredForecast(
   history: SeriesHistory,
   result: SeriesForecast,
   at: { monitor: string; createdAt: number; level: number },
 ): StoredForecast {
+  const domain = valueDomainOf(history.series);
+  const within = (xs: number[]) => (domain ? xs.map((x) => clampIntoDomain(x, domain)) : xs);
   const f = result.forecast;
   return {
     monitor: at.monitor,
@@ -33,8 +39,8 @@ export function toStoredForecast(
     lastValue: history.lastValue,
     historyPoints: history.values.length,
     periods: history.periods,
-    mean: f.mean,
-    lower: f.lower[0] ?? f.mean,
-    upper: f.upper[0] ?? f.mean,
+    mean: within(f.mean),
+    lower: within(f.lower[0] ?? f.mean),
+    upper: within(f.upper[0] ?? f.mean),
   };
 }

@@ -56,10 +56,15 @@ export function checkDomain(domain: ValueDomain): void {
   }
 }
 
+/** `x` clamped into `domain` (NaN stays NaN: a missing value is not a bound). */
+export function clampIntoDomain(x: number, domain: ValueDomain): number {
+  const { min = -Infinity, max = Infinity } = domain;
+  return Number.isNaN(x) ? x : Math.min(max, Math.max(min, x));
+}
+
 /** The point with its expected value and band clamped into the domain (the score is left as it is). */
 export function clampToDomain(point: PointResult, domain: ValueDomain): PointResult {
-  const { min = -Infinity, max = Infinity } = domain;
-  const clamp = (x: number) => (Number.isNaN(x) ? x : Math.min(max, Math.max(min, x)));
+  const clamp = (x: number) => clampIntoDomain(x, domain);
   return { score: point.score, expected: clamp(point.expected), lower: clamp(point.lower), upper: clamp(point.upper) };
 }
 

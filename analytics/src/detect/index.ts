@@ -18,7 +18,7 @@ export { robustMadDetector } from './robust-mad.ts';
 export { seasonalDetector, levelShiftDetector } from './seasonal.ts';
 export { ensembleDetector } from './ensemble.ts';
 export { AnomalyLikelihood, tailToScore, upperTail } from './anomaly-likelihood.ts';
-export { valueDomainOf, clampToDomain, type MetricShape } from './domain.ts';
+export { valueDomainOf, clampToDomain, clampIntoDomain, type MetricShape } from './domain.ts';
 export { isolationForestDetector } from './isolation-forest.ts';
 export { IsolationForest, averagePathLength } from './isolation-forest-model.ts';
 export { dominantPeriodMs } from './periodicity.ts';
