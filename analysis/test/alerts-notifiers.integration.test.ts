@@ -107,7 +107,7 @@ describe.each(testBackends())('notifiers on %s', (backend) => {
   let dispatcher: NotificationDispatcher;
 
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     am = await startAlertmanager();

@@ -30,7 +30,7 @@ describe.each(testBackends())('AlertService on %s', (backend) => {
   let service: AlertService;
 
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     service = new AlertService({

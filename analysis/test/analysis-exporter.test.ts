@@ -106,7 +106,7 @@ describe.each(testBackends())('analysis exporter on %s', (backend) => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     const registry = new SeriesRegistry(db);

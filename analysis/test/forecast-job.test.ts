@@ -71,7 +71,7 @@ describe.each(testBackends())('forecast job on %s', (backend) => {
   const now = END + 5 * MINUTE;
 
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     alerts = new AlertService({ db, clock: () => now });

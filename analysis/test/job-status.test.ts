@@ -37,7 +37,7 @@ describe.each(testBackends())('job status recording on %s', (backend) => {
   let alerts: AlertService;
 
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     alerts = new AlertService({ db, clock: () => NOW });

@@ -55,7 +55,7 @@ describe.each(testBackends())('anomaly job on %s', (backend) => {
   });
 
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     alerts = new AlertService({ db, clock: () => now });

@@ -60,7 +60,7 @@ describe.each(testBackends())('jobs for the exports on %s', (backend) => {
 
   beforeAll(async () => {
     metrics.setGlobalMeterProvider(provider);
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     alerts = new AlertService({ db, clock: () => NOW });

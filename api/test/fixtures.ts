@@ -60,7 +60,7 @@ export const HOSTS = ['web-1', 'web-2'] as const;
 
 /** A migrated database holding two cpu series (web-1 env=prod, web-2 env=staging). */
 export async function openFixture(backend: TestBackend): Promise<Fixture> {
-  const test = await openTestDatabase(backend);
+  const test = await openTestDatabase(backend, { migrated: true });
   const db = await Database.connect({ url: test.url, poolSize: 4 });
   await migrate(db);
   const registry = new SeriesRegistry(db);

@@ -63,7 +63,7 @@ describe.each(testBackends())('GET /predictions on %s', (backend) => {
   };
 
   beforeAll(async () => {
-    test = await openTestDatabase(backend);
+    test = await openTestDatabase(backend, { migrated: true });
     db = await Database.connect({ url: test.url, poolSize: 3 });
     await migrate(db);
     const now = Date.now();

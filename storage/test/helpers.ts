@@ -12,7 +12,7 @@ export async function openMigrated(
   backend: TestBackend,
   options: { retentionDays?: number } = {},
 ): Promise<MigratedDatabase> {
-  const test = await openTestDatabase(backend);
+  const test = await openTestDatabase(backend, { migrated: true });
   const db = await Database.connect({ url: test.url, mode: test.mode, poolSize: 4, ...options });
   await migrate(db);
   return {

@@ -29,7 +29,7 @@ export async function startPipeline(
   options: Partial<CollectorOptions> = {},
   direct = false,
 ): Promise<Pipeline> {
-  const test: TestDatabase = await openTestDatabase(backend);
+  const test: TestDatabase = await openTestDatabase(backend, { migrated: true });
   const target = new URL(test.url);
   const proxy = await startTcpProxy(target.hostname, Number(target.port));
   const viaProxy = new URL(test.url);
