@@ -9,7 +9,13 @@
  */
 import path from 'node:path';
 import { LOG_FORMATS, type LogFormat } from '@hydra/logging';
-import { DEFAULT_EXPORT_HORIZONS, MAX_EXPORT_SERIES, parseHorizons, type ExportHorizon } from '@hydra/analysis';
+import {
+  DEFAULT_EXPORT_HORIZONS,
+  DEFAULT_EXPORT_MAX_SERIES,
+  MAX_EXPORT_SERIES,
+  parseHorizons,
+  type ExportHorizon,
+} from '@hydra/analysis';
 import { DEFAULT_LIMITS } from '@hydra/collector';
 import {
   DEFAULT_MAX_ATTRIBUTES,
@@ -41,7 +47,6 @@ export const DEFAULT_SEED_DAYS = 3;
 export const DEFAULT_MONITORS_FILE = 'hydra.yaml';
 export const DEFAULT_EXPORT_INTERVAL = '15s';
 export const DEFAULT_EXPORT_MAX_AGE = '1h';
-export const DEFAULT_EXPORT_MAX_SERIES = 5_000;
 
 const MAX_SEED_DAYS = 90;
 const AUTH_MODES = ['auto', 'on', 'off'] as const;
