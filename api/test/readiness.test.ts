@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@hydra/logging';
-import { Database, MIGRATIONS_DIR, migrate, migrationStatus, startEmbeddedPostgres } from '@hydra/storage';
-import { testBackends } from '@hydra/storage/testing';
+import { Database, MIGRATIONS_DIR, migrate, migrationStatus } from '@hydra/storage';
+import { openTestDatabase, testBackends } from '@hydra/storage/testing';
 import { openTestApp, type TestApp } from './fixtures.ts';
 import { buildApp } from '../src/index.ts';
 
@@ -83,14 +83,15 @@ describe('when the database is gone', () => {
   });
 
   it('answers 503 on /readyz and on queries, and stays alive', async () => {
-    const embedded = await startEmbeddedPostgres();
+    // the embedded PGlite behind its socket, started from the initialised cluster (stopping it is what goes wrong)
+    const embedded = await openTestDatabase('pglite');
     db = await Database.connect({ url: embedded.url, poolSize: 2, connectTimeoutMs: 1_000 });
     await migrate(db);
     const logs: Array<{ level: string; msg: string; req?: { method: string; url: string } }> = [];
     const destination = { write: (line: string) => logs.push(JSON.parse(line)) };
     app = await buildApp({ db, auth: { mode: 'off' }, logger: createLogger({ component: 'api', destination }) });
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
-    await embedded.stop();
+    await embedded.close();
 
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
