@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { initialiseDataDir } from '@hydra/storage/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runHydra, spawnHydra } from './helpers.ts';
 import { duplicateKeys, logLines } from './log-lines.ts';
@@ -28,6 +29,8 @@ describe('hydra command logs', () => {
 
   it('hydra job: JSON lines on stderr with monitor, kind and the pass results; the report on stdout', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-logs-'));
+    // the embedded database's directory as its first start leaves it (the job logs the same lines; no initdb)
+    await initialiseDataDir(path.join(dataDir, 'pgdata'));
     const job = spawnHydra(['job', 'anomaly', '--monitor', 'demo-cpu', '--file', 'hydra.yaml', '--no-dispatch'], {
       DATABASE_URL: '',
       HYDRA_DATA_DIR: dataDir,
