@@ -9,6 +9,11 @@ import { apiFetch } from '../api/client.ts';
 export const HEALTH_POLL_MS = 10_000;
 /** Faster poll while it does not, so recovery shows within seconds. */
 export const HEALTH_POLL_DOWN_MS = 3_000;
+/**
+ * A failed check is tried once more after this long before the API counts as down: on a loaded machine one poll
+ * can fail ('Failed to fetch') while the API is fine, and the banner would flash for ten seconds.
+ */
+export const HEALTH_RETRY_MS = 1_000;
 
 export interface ReadyBody {
   status: string;
@@ -27,7 +32,8 @@ export function readyQueryOptions() {
     queryFn: ({ signal }) => apiFetch<ReadyBody>('/readyz', { signal }),
     refetchInterval: (query) => (query.state.status === 'error' ? HEALTH_POLL_DOWN_MS : HEALTH_POLL_MS),
     refetchIntervalInBackground: false,
-    retry: false,
+    retry: 1,
+    retryDelay: HEALTH_RETRY_MS,
     staleTime: 0,
   });
 }
