@@ -7,8 +7,7 @@
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { metrics } from '@opentelemetry/api';
-import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BatchWriter,
@@ -27,26 +26,10 @@ import {
 import { openTestDatabase, testBackends } from '@hydra/storage/testing';
 import { commitBatch } from '../src/batch-commit.ts';
 import { dayOfMicros } from '../src/partitions.ts';
-import { gauge, openMigrated, ref, us, type MigratedDatabase } from './helpers.ts';
+import { gauge, openMigrated, ref, us, useGlobalMeterProvider, type MigratedDatabase } from './helpers.ts';
 
-class PullReader extends MetricReader {
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-const reader = new PullReader();
-const provider = new MeterProvider({ readers: [reader] });
-// Installed for this file only: the next file in the same worker process installs its own.
-beforeAll(() => {
-  metrics.setGlobalMeterProvider(provider);
-});
-afterAll(async () => {
-  metrics.disable();
-  await provider.shutdown();
-});
+// storage's self-metrics, read through a real SDK MeterProvider installed globally as the hydra commands do
+const reader = useGlobalMeterProvider();
 
 /** Sum of a counter's data points whose attributes include `attrs`. */
 function total(rm: ResourceMetrics, name: string, attrs: Record<string, string> = {}): number {

@@ -1,5 +1,4 @@
-import { metrics } from '@opentelemetry/api';
-import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BatchWriter,
@@ -11,29 +10,11 @@ import {
   type SamplePoint,
 } from '@hydra/storage';
 import { testBackends } from '@hydra/storage/testing';
-import { gauge, openMigrated, ref, us, type MigratedDatabase } from './helpers.ts';
+import { gauge, openMigrated, ref, us, useGlobalMeterProvider, type MigratedDatabase } from './helpers.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
-/** The writer's self-metrics are read through a real SDK MeterProvider installed globally, as the hydra commands do. */
-class PullReader extends MetricReader {
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-const reader = new PullReader();
-const provider = new MeterProvider({ readers: [reader] });
-// Installed for this file only: the next file in the same worker process installs its own.
-beforeAll(() => {
-  metrics.setGlobalMeterProvider(provider);
-});
-afterAll(async () => {
-  metrics.disable();
-  await provider.shutdown();
-});
+// storage's self-metrics, read through a real SDK MeterProvider installed globally as the hydra commands do
+const reader = useGlobalMeterProvider();
 
 /** Sum of a metric's data points whose attributes include `attrs`. */
 function total(rm: ResourceMetrics, name: string, attrs: Record<string, string> = {}): number {
