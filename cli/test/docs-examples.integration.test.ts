@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, spawnHydraUp, waitFor, type HydraProcess, type HydraUpPorts } from './helpers.ts';
+import { demoSaturation } from '../../testing/demo-saturation.ts';
 
 const STARTUP_TIMEOUT_MS = 120_000;
 /** How long the examples that act on an alert wait for the first one (the anomaly jobs run every 5 minutes). */
@@ -86,37 +87,16 @@ async function allExamples(): Promise<Example[]> {
   return out;
 }
 
-/** One OTLP/JSON request: the demo host `host` reports system.cpu.utilization 0.99 at `timeMs` (same series). */
-function saturatedCpu(host: string, timeMs: number): unknown {
-  const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
-  const gauge = { dataPoints: [{ timeUnixNano: `${timeMs}000000`, asDouble: 0.99 }] };
-  return {
-    resourceMetrics: [
-      {
-        resource: { attributes: [attribute('service.name', 'demo-shop'), attribute('host.name', host)] },
-        scopeMetrics: [
-          { scope: { name: 'hydra-demo' }, metrics: [{ name: 'system.cpu.utilization', unit: '1', gauge }] },
-        ],
-      },
-    ],
-  };
-}
-
 /** Waits for an alert to exist (the examples that acknowledge one take the newest); a saturated CPU if none comes. */
 async function someAlert(ports: HydraUpPorts): Promise<void> {
   const injectFrom = Date.now() + ALERT_QUIET_MS;
+  const saturate = demoSaturation(`http://127.0.0.1:${ports.api}`, `http://127.0.0.1:${ports.otlpHttp}`);
   await waitFor(
     'an alert for the examples that acknowledge one',
     async () => {
       const res = await fetch(`http://127.0.0.1:${ports.api}/alerts?history=true&limit=1`);
       if (((await res.json()) as { alerts: unknown[] }).alerts.length > 0) return true;
-      if (Date.now() >= injectFrom) {
-        await fetch(`http://127.0.0.1:${ports.otlpHttp}/v1/metrics`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(saturatedCpu('web-1', Date.now())),
-        });
-      }
+      if (Date.now() >= injectFrom) await saturate();
       return undefined;
     },
     ALERT_WAIT_MS,

@@ -24,6 +24,7 @@ import {
   pathEnds,
   SERIES_LINE,
 } from './browser.ts';
+import { demoSaturation } from '../../testing/demo-saturation.ts';
 import { REPO_ROOT, startHydraUp, type HydraUp } from './hydra-up.ts';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -42,63 +43,6 @@ const DEMO_MONITORS = ['demo-cpu', 'demo-disk', 'demo-errors', 'demo-latency', '
 
 /** How long the alerts test waits for one of the demo's own incidents before it injects a CPU saturation. */
 const ALERT_QUIET_MS = 20_000;
-
-/** Points per injected request, 200 ms apart: a minute's average then stays near 0.99 beside the demo's own points. */
-const SATURATED_POINTS = 10;
-
-/**
- * One OTLP/JSON request: the demo host `host` reports system.cpu.utilization 0.99 for the 2 s before `timeMs`
- * (same series as the demo's, so the minute's average is well above any demo incident's ~0.9).
- */
-function saturatedCpu(host: string, timeMs: number): unknown {
-  const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
-  return {
-    resourceMetrics: [
-      {
-        resource: { attributes: [attribute('service.name', 'demo-shop'), attribute('host.name', host)] },
-        scopeMetrics: [
-          {
-            scope: { name: 'hydra-demo' },
-            metrics: [
-              {
-                name: 'system.cpu.utilization',
-                unit: '1',
-                gauge: {
-                  dataPoints: Array.from({ length: SATURATED_POINTS }, (_, i) => ({
-                    timeUnixNano: `${timeMs - i * 200}000000`,
-                    asDouble: 0.99,
-                  })),
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
-
-/**
- * The demo host whose CPU ran lowest over the last 6 hours: the one to saturate when none of the demo's own
- * incidents raised an alert. The default detector learns from a series' recent past (its spread from the last
- * ~4 h of residuals, its record of surprises from the last 2016 points), so a host whose CPU spiked an hour ago
- * is slow to alarm on the next saturation; the demo's incidents follow the wall clock.
- */
-async function quietestCpuHost(apiUrl: string): Promise<string> {
-  const query = new URLSearchParams({ name: 'system.cpu.utilization', from: 'now-6h', to: 'now', step: '60' });
-  const res = await fetch(`${apiUrl}/metrics?${query}`);
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as {
-    series: Array<{ labels: Record<string, string>; points: Array<[string, number | null]> }>;
-  };
-  const peaks = body.series.map((s) => ({
-    host: s.labels['host.name'] ?? '',
-    peak: Math.max(...s.points.map(([, v]) => v ?? 0)),
-  }));
-  peaks.sort((a, b) => a.peak - b.peak);
-  expect(peaks.length).toBeGreaterThan(0);
-  return peaks[0]!.host;
-}
 
 /** Horizontal overflow of the page in px (0 when nothing sticks out sideways). */
 function overflow(page: Page): Promise<number> {
@@ -279,22 +223,14 @@ describe('dashboard in Chromium against hydra up', () => {
       const deadline = Date.now() + ANALYSIS_WAIT_MS;
       const injectFrom = Date.now() + ALERT_QUIET_MS;
       let alerts: { id: number; state: string; acknowledged: unknown; labels: Record<string, string> }[] = [];
-      let saturate: string | undefined;
+      const saturate = demoSaturation(up.apiUrl, up.otlpHttpUrl);
       while (Date.now() < deadline && alerts.length === 0) {
         const res = await fetch(`${up.apiUrl}/alerts?history=true&limit=100`);
         expect(res.status).toBe(200);
         alerts = ((await res.json()) as { alerts: typeof alerts }).alerts;
         if (alerts.length > 0) break;
-        // none of the demo's incidents due: a quiet host reports its CPU saturated over OTLP, as a workload would
-        if (Date.now() >= injectFrom) {
-          saturate ??= await quietestCpuHost(up.apiUrl);
-          const sent = await fetch(`${up.otlpHttpUrl}/v1/metrics`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(saturatedCpu(saturate, Date.now())),
-          });
-          expect(sent.status, await sent.text()).toBe(200);
-        }
+        // none of the demo's incidents due: the quietest host reports its CPU saturated, as a workload would
+        if (Date.now() >= injectFrom) await saturate();
         await new Promise((r) => setTimeout(r, 2000));
       }
       expect(alerts.length, `no alert within ${ANALYSIS_WAIT_MS} ms:\n${up.output().slice(-2000)}`).toBeGreaterThan(0);
