@@ -1,5 +1,6 @@
 import { RollingMoments } from '../stats/rolling-moments.ts';
 import { RollingOrder } from '../stats/rolling-order.ts';
+import type { StateReader, StateWriter } from './state.ts';
 
 /** Raw scores whose short-window means form the long-window distribution (Ahmad et al. use 8640; 2016 ≈ a week of 5-minute points). */
 export const LIKELIHOOD_HISTORY = 2016;
@@ -39,6 +40,24 @@ export class AnomalyLikelihood {
   private centre = Number.NaN;
   private spread = Number.NaN;
   private sinceEstimate = 0;
+
+  /** Writes the windows and the current estimate. */
+  save(w: StateWriter): void {
+    this.recent.save(w);
+    this.history.save(w);
+    w.f64(this.centre);
+    w.f64(this.spread);
+    w.f64(this.sinceEstimate);
+  }
+
+  /** Reads what `save` wrote. */
+  load(r: StateReader): void {
+    this.recent.load(r);
+    this.history.load(r);
+    this.centre = r.f64();
+    this.spread = r.f64();
+    this.sinceEstimate = r.f64();
+  }
 
   /**
    * Adds a raw score (≥ 0, larger = more surprising) and returns the upper

@@ -71,5 +71,8 @@ export function clampToDomain(point: PointResult, domain: ValueDomain): PointRes
 /** `online` with every result clamped into `domain` (itself when there is none). */
 export function withinDomain(online: OnlineDetector, domain: ValueDomain | undefined): OnlineDetector {
   if (!domain) return online;
-  return { push: (t, value) => clampToDomain(online.push(t, value), domain) };
+  const clamped: OnlineDetector = { push: (t, value) => clampToDomain(online.push(t, value), domain) };
+  if (online.snapshot) clamped.snapshot = online.snapshot.bind(online);
+  if (online.restore) clamped.restore = online.restore.bind(online);
+  return clamped;
 }

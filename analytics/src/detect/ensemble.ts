@@ -4,6 +4,7 @@ import { resolveOptions } from './options.ts';
 import { decimalQuantum } from './quantum.ts';
 import { ResidualModel } from './residual-model.ts';
 import { bandHalfWidth, directedScore, warmingUp } from './scoring.ts';
+import { beginState, loadPoint, openState, savePoint } from './state.ts';
 import { SurpriseHistory } from './surprise-history.ts';
 import { TimeOrder } from './time-order.ts';
 import {
@@ -109,6 +110,26 @@ export const ensembleDetector: Detector = {
           last = { score, expected, lower: expected - halfWidth, upper: expected + halfWidth };
           model.learn(t, value, view.residual);
           return last;
+        },
+        snapshot(): Uint8Array {
+          const w = beginState('ensemble');
+          order.save(w);
+          model.save(w);
+          likelihood.save(w);
+          surprises.save(w);
+          w.bool(cooling);
+          savePoint(w, last);
+          return w.finish();
+        },
+        restore(state: Uint8Array): void {
+          const r = openState(state, 'ensemble');
+          order.load(r);
+          model.load(r);
+          likelihood.load(r);
+          surprises.load(r);
+          cooling = r.bool();
+          last = loadPoint(r);
+          r.end();
         },
       },
       o.domain,

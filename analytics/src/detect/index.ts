@@ -22,3 +22,4 @@ export { valueDomainOf, clampToDomain, clampIntoDomain, type MetricShape } from 
 export { isolationForestDetector } from './isolation-forest.ts';
 export { IsolationForest, averagePathLength } from './isolation-forest-model.ts';
 export { dominantPeriodMs } from './periodicity.ts';
+export { DETECTOR_STATE_VERSION, DetectorStateError, detectorStateVersion } from './state.ts';

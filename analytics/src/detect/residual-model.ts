@@ -1,5 +1,6 @@
 import { RollingOrder } from '../stats/rolling-order.ts';
 import { SeasonalBaseline, insertSorted } from './seasonal-baseline.ts';
+import type { StateReader, StateWriter } from './state.ts';
 
 /** Residuals remembered for the robust location and scale. */
 export const RESIDUAL_WINDOW = 256;
@@ -86,6 +87,24 @@ export class ResidualModel {
     this.short.push(residual);
     if (this.short.length >= SHIFT_SHORT_POINTS) this.reference.push(this.short.shift() as number);
     this.learned++;
+  }
+
+  /** Writes the baseline and the residual windows. */
+  save(w: StateWriter): void {
+    this.baseline.save(w);
+    this.recent.save(w);
+    this.reference.save(w);
+    w.f64s(this.short);
+    w.f64(this.learned);
+  }
+
+  /** Reads what `save` wrote. */
+  load(r: StateReader): void {
+    this.baseline.load(r);
+    this.recent.load(r);
+    this.reference.load(r);
+    this.short = Array.from(r.f64s());
+    this.learned = r.f64();
   }
 
   /** After a period change, recomputes the residual windows under the new baseline. */

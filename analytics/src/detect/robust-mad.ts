@@ -3,6 +3,7 @@ import { withinDomain } from './domain.ts';
 import { resolveOptions } from './options.ts';
 import { robustScale } from './residual-model.ts';
 import { bandHalfWidth, scoreAgainstBand, warmingUp } from './scoring.ts';
+import { beginState, loadPoint, openState, savePoint } from './state.ts';
 import { TimeOrder } from './time-order.ts';
 import type { Detector, DetectorOptions, OnlineDetector, PointResult } from './types.ts';
 
@@ -40,6 +41,20 @@ export const robustMadDetector: Detector = {
           }
           window.push(value);
           return last;
+        },
+        snapshot(): Uint8Array {
+          const w = beginState('mad');
+          order.save(w);
+          window.save(w);
+          savePoint(w, last);
+          return w.finish();
+        },
+        restore(state: Uint8Array): void {
+          const r = openState(state, 'mad');
+          order.load(r);
+          window.load(r);
+          last = loadPoint(r);
+          r.end();
         },
       },
       o.domain,

@@ -2,6 +2,7 @@ import { RollingMoments } from '../stats/rolling-moments.ts';
 import { withinDomain } from './domain.ts';
 import { resolveOptions } from './options.ts';
 import { bandHalfWidth, scoreAgainstBand, warmingUp } from './scoring.ts';
+import { beginState, loadPoint, openState, savePoint } from './state.ts';
 import { TimeOrder } from './time-order.ts';
 import type { Detector, DetectorOptions, OnlineDetector, PointResult } from './types.ts';
 
@@ -37,6 +38,20 @@ export const rollingZScoreDetector: Detector = {
           }
           window.push(value);
           return last;
+        },
+        snapshot(): Uint8Array {
+          const w = beginState('zscore');
+          order.save(w);
+          window.save(w);
+          savePoint(w, last);
+          return w.finish();
+        },
+        restore(state: Uint8Array): void {
+          const r = openState(state, 'zscore');
+          order.load(r);
+          window.load(r);
+          last = loadPoint(r);
+          r.end();
         },
       },
       o.domain,

@@ -1,5 +1,6 @@
 import { typicalInterval } from '../stats/interval.ts';
 import { dominantPeriodMs } from './periodicity.ts';
+import type { StateReader, StateWriter } from './state.ts';
 import { TimeRing } from './time-ring.ts';
 
 /** History kept per series: three weeks of one-minute points. */
@@ -62,6 +63,24 @@ export class SeasonalBaseline {
     if (this.seen < this.nextSearch) return false;
     this.nextSearch += Math.min(Math.ceil(this.nextSearch * (PERIOD_SEARCH_GROWTH - 1)), MAX_PERIOD_SEARCH_SPACING);
     return this.searchPeriod();
+  }
+
+  /** Writes the history and the period search's bookkeeping. */
+  save(w: StateWriter): void {
+    this.history.save(w);
+    w.f64(this.seen);
+    w.f64(this.nextSearch);
+    w.f64(this.intervalMs);
+    w.f64(this.periodMs);
+  }
+
+  /** Reads what `save` wrote. */
+  load(r: StateReader): void {
+    this.history.load(r);
+    this.seen = r.f64();
+    this.nextSearch = r.f64();
+    this.intervalMs = r.f64();
+    this.periodMs = r.f64();
   }
 
   /**

@@ -2,6 +2,7 @@ import { withinDomain } from './domain.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
 import { ResidualModel, type ResidualView } from './residual-model.ts';
 import { bandHalfWidth, directedScore, scoreAgainstBand, warmingUp } from './scoring.ts';
+import { beginState, loadPoint, openState, savePoint } from './state.ts';
 import { TimeOrder } from './time-order.ts';
 import type { Detector, DetectorOptions, OnlineDetector, PointResult } from './types.ts';
 
@@ -56,6 +57,20 @@ export function residualDetector(name: string, description: string, scorer: Scor
             last = ready ? scorer(value, view, o) : warmingUp();
             model.learn(t, value, view.residual);
             return last;
+          },
+          snapshot(): Uint8Array {
+            const w = beginState(name);
+            order.save(w);
+            model.save(w);
+            savePoint(w, last);
+            return w.finish();
+          },
+          restore(state: Uint8Array): void {
+            const r = openState(state, name);
+            order.load(r);
+            model.load(r);
+            last = loadPoint(r);
+            r.end();
           },
         },
         o.domain,

@@ -1,3 +1,5 @@
+import type { StateReader, StateWriter } from './state.ts';
+
 /** Surprises (robust z-scores) at or above this are remembered. */
 export const SURPRISE_FLOOR_SIGMAS = 3;
 /**
@@ -48,6 +50,35 @@ export class SurpriseHistory {
       if ((this.index[k] as number) >= oldest && (this.z[k] as number) >= z) count++;
     }
     return Math.max(0, count - SURPRISE_REPEATS_FORGIVEN) / Math.min(this.seen, this.window);
+  }
+
+  /** Writes the remembered surprises (oldest first) and the counters. */
+  save(w: StateWriter): void {
+    const oldest = this.stored === SURPRISE_CAPACITY ? this.next : 0;
+    const index = new Float64Array(this.stored);
+    const z = new Float64Array(this.stored);
+    for (let k = 0; k < this.stored; k++) {
+      index[k] = this.index[(oldest + k) % SURPRISE_CAPACITY] as number;
+      z[k] = this.z[(oldest + k) % SURPRISE_CAPACITY] as number;
+    }
+    w.f64s(index);
+    w.f64s(z);
+    w.f64(this.seen);
+    w.bool(this.inRun);
+  }
+
+  /** Reads what `save` wrote. */
+  load(r: StateReader): void {
+    const index = r.f64s();
+    const z = r.f64s();
+    if (index.length !== z.length || index.length > SURPRISE_CAPACITY)
+      throw new RangeError(`SurpriseHistory state: ${index.length} indexes, ${z.length} surprises`);
+    this.index.set(index);
+    this.z.set(z);
+    this.stored = index.length;
+    this.next = this.stored % SURPRISE_CAPACITY;
+    this.seen = r.f64();
+    this.inRun = r.bool();
   }
 
   /** Records a point's surprise. */

@@ -1,6 +1,16 @@
+import type { StateReader, StateWriter } from './state.ts';
+
 /** Guards the online contract: timestamps must not decrease. */
 export class TimeOrder {
   private last = -Infinity;
+
+  save(w: StateWriter): void {
+    w.f64(this.last);
+  }
+
+  load(r: StateReader): void {
+    this.last = r.f64();
+  }
 
   /** Throws a RangeError naming both timestamps when `t` is before the previous one or not finite. */
   check(t: number): void {

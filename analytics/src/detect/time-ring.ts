@@ -1,3 +1,5 @@
+import type { StateReader, StateWriter } from './state.ts';
+
 /**
  * The last `capacity` (timestamp, value) pairs in time order, with lookup of
  * the value nearest to a time by binary search (O(log n)).
@@ -37,6 +39,30 @@ export class TimeRing {
   /** Value of the i-th oldest point. */
   valueAt(i: number): number {
     return this.vals[(this.start + i) % this.capacity] as number;
+  }
+
+  /** Writes the points, oldest first (regular timestamps as runs). */
+  save(w: StateWriter): void {
+    const times = new Float64Array(this.count);
+    const vals = new Float64Array(this.count);
+    for (let i = 0; i < this.count; i++) {
+      times[i] = this.timeAt(i);
+      vals[i] = this.valueAt(i);
+    }
+    w.times(times);
+    w.f64s(vals);
+  }
+
+  /** Reads what `save` wrote (into a ring of the same capacity). */
+  load(r: StateReader): void {
+    const times = r.times();
+    const vals = r.f64s();
+    if (times.length !== vals.length || times.length > this.capacity)
+      throw new RangeError(`TimeRing state: ${times.length} times, ${vals.length} values, capacity ${this.capacity}`);
+    this.times.set(times);
+    this.vals.set(vals);
+    this.start = 0;
+    this.count = times.length;
   }
 
   /** Index of the point nearest to `t` among the first `end` points, if within `tolerance`; -1 otherwise. */

@@ -81,6 +81,17 @@ export interface OnlineDetector {
    * and not learned from.
    */
   push(timestamp: number, value: number): PointResult;
+  /**
+   * Its state as compact bytes (see state.ts: versioned, float64 bits kept), so a job can save it with its
+   * checkpoint; absent on detectors whose state cannot be saved (those are rebuilt by replaying history).
+   */
+  snapshot?(): Uint8Array;
+  /**
+   * Takes the state `snapshot` returned, on a detector just created with the same options: afterwards it scores
+   * exactly what the detector that was saved would have. Throws a DetectorStateError for a state of another
+   * version or detector (rebuild by replaying then).
+   */
+  restore?(state: Uint8Array): void;
 }
 
 /** A named detector: a factory for online detectors. */

@@ -1,3 +1,4 @@
+import type { StateReader, StateWriter } from '../detect/state.ts';
 import { CompensatedSum } from './summation.ts';
 
 /**
@@ -44,6 +45,29 @@ export class RollingMoments {
   }
 
   /** Mean of the window, NaN when empty. */
+  /** Writes the window (oldest first) and the accumulators, exactly. */
+  save(w: StateWriter): void {
+    const values = new Float64Array(this.count);
+    const oldest = this.count === this.size ? this.next : 0;
+    for (let i = 0; i < this.count; i++) values[i] = this.ring[(oldest + i) % this.size] as number;
+    w.f64s(values);
+    w.f64(this.shift);
+    for (const x of [...this.sum.parts, ...this.squares.parts]) w.f64(x);
+  }
+
+  /** Reads what `save` wrote (into a window of the same size). */
+  load(r: StateReader): void {
+    const values = r.f64s();
+    if (values.length > this.size)
+      throw new RangeError(`RollingMoments state: ${values.length} values for size ${this.size}`);
+    this.ring.set(values);
+    this.count = values.length;
+    this.next = this.count % this.size;
+    this.shift = r.f64();
+    this.sum.setParts(r.f64(), r.f64());
+    this.squares.setParts(r.f64(), r.f64());
+  }
+
   mean(): number {
     return this.count === 0 ? Number.NaN : this.shift + this.sum.value / this.count;
   }

@@ -1,3 +1,4 @@
+import type { StateReader, StateWriter } from '../detect/state.ts';
 import { MAD_NORMAL_SCALE } from './order.ts';
 
 /**
@@ -112,6 +113,39 @@ export class RollingOrder {
       }
     }
     return smallest;
+  }
+
+  /** Writes the window (oldest first; the sorted copy too only when it holds NaN or -0, else it is re-sorted). */
+  save(w: StateWriter): void {
+    const values = new Float64Array(this.count);
+    const oldest = this.count === this.size ? this.next : 0;
+    let unusual = false;
+    for (let i = 0; i < this.count; i++) {
+      const x = this.ring[(oldest + i) % this.size] as number;
+      values[i] = x;
+      if (Number.isNaN(x) || Object.is(x, -0)) unusual = true;
+    }
+    w.f64s(values);
+    w.bool(unusual);
+    if (unusual) w.f64s(this.sorted.subarray(0, this.count));
+  }
+
+  /** Reads what `save` wrote (into a window of the same size). */
+  load(r: StateReader): void {
+    const values = r.f64s();
+    if (values.length > this.size)
+      throw new RangeError(`RollingOrder state: ${values.length} values for size ${this.size}`);
+    this.ring.set(values);
+    this.count = values.length;
+    this.next = this.count % this.size;
+    if (r.bool()) {
+      const sorted = r.f64s();
+      if (sorted.length !== this.count) throw new RangeError('RollingOrder state: sorted copy of another length');
+      this.sorted.set(sorted);
+    } else {
+      // Without NaN and -0, equal values are equal bits: sorting gives back exactly the window's sorted copy.
+      this.sorted.set(values.sort());
+    }
   }
 
   private lowerBound(x: number, n: number): number {

@@ -22,6 +22,17 @@ export class CompensatedSum {
   }
 
   /** The compensated total. */
+  /** The two parts (sum, compensation), to save the accumulator exactly. */
+  get parts(): [number, number] {
+    return [this.sum, this.compensation];
+  }
+
+  /** Restores what `parts` returned. */
+  setParts(sum: number, compensation: number): void {
+    this.sum = sum;
+    this.compensation = compensation;
+  }
+
   get value(): number {
     return this.sum + this.compensation;
   }
