@@ -3,15 +3,12 @@
  * temporary data directory, free ports, one day of demo history and the live
  * demo workload; resolves once the dashboard serves its bundle.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort } from '@hydra/storage';
+import { spawnHydraUp, type HydraProcess } from '../../testing/hydra-process.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const HYDRA_BIN = path.join(REPO_ROOT, 'cli', 'bin', 'hydra.js');
+export { REPO_ROOT } from '../../testing/hydra-process.ts';
 /** Longest wait for the dashboard to serve its bundle (includes a first build on a busy machine). */
 export const UP_TIMEOUT_MS = 150_000;
 
@@ -32,21 +29,22 @@ async function poll<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs: number,
-  proc: ChildProcess,
-  out: () => string,
+  proc: HydraProcess,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`hydra up exited ${proc.exitCode} before ${what}:\n${out()}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`hydra up exited ${proc.child.exitCode} before ${what}:\n${proc.output().slice(-4000)}`);
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${out().slice(-4000)}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${proc.output().slice(-4000)}`);
 }
 
 /**
- * Spawns `hydra up` and waits until the dashboard's index.html is served (200, not the 503 "building" page).
+ * Spawns `hydra up` (spawnHydraUp: free ports, a retry when one is lost, the API's /healthz) and waits until the
+ * dashboard's index.html is served (200, not the 503 "building" page) and the demo hosts have live points.
  *
  * @param options.token bearer token for the readiness checks, when `env` turns authentication on
  */
@@ -55,44 +53,14 @@ export async function startHydraUp(
   options: { token?: string } = {},
 ): Promise<HydraUp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hydra-dashboard-e2e-'));
-  const [api, dashboard, otlpHttp, otlpGrpc, metrics] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
   const started = Date.now();
-  const child = spawn(process.execPath, [HYDRA_BIN, 'up'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      HYDRA_DATA_DIR: dataDir,
-      HYDRA_HOST: '127.0.0.1',
-      HYDRA_API_PORT: String(api),
-      HYDRA_DASHBOARD_PORT: String(dashboard),
-      HYDRA_OTLP_HTTP_PORT: String(otlpHttp),
-      HYDRA_OTLP_GRPC_PORT: String(otlpGrpc),
-      HYDRA_METRICS_PORT: String(metrics),
-      HYDRA_SEED_DAYS: '1',
-      HYDRA_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-64_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const dashboardUrl = `http://127.0.0.1:${dashboard}`;
+  const { up, ports, apiUrl } = await spawnHydraUp({ dataDir, env: { HYDRA_LOG_LEVEL: 'warn', ...env } });
+  const exited = up.exited.then(() => undefined);
+  const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    if (up.child.exitCode === null) {
+      up.child.kill('SIGINT');
+      const timer = setTimeout(() => up.child.kill('SIGKILL'), 20_000);
       await exited;
       clearTimeout(timer);
     }
@@ -103,8 +71,7 @@ export async function startHydraUp(
       'the dashboard bundle',
       async () => ((await fetch(`${dashboardUrl}/dashboard`)).status === 200 ? true : undefined),
       UP_TIMEOUT_MS,
-      child,
-      () => out,
+      up,
     );
     // The seeded history and a live point of every demo host, through the dashboard's own proxy.
     await poll(
@@ -117,8 +84,7 @@ export async function startHydraUp(
         return body.series?.length === 4 && body.series.every((s) => s.points.length > 0) ? true : undefined;
       },
       UP_TIMEOUT_MS,
-      child,
-      () => out,
+      up,
     );
   } catch (err) {
     await stop();
@@ -126,11 +92,11 @@ export async function startHydraUp(
   }
   return {
     dashboardUrl,
-    apiUrl: `http://127.0.0.1:${api}`,
-    otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
-    metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
+    apiUrl,
+    otlpHttpUrl: `http://127.0.0.1:${ports.otlpHttp}`,
+    metricsUrl: `http://127.0.0.1:${ports.metrics}/metrics`,
     startedInMs: Date.now() - started,
-    output: () => out,
+    output: up.output,
     stop,
   };
 }
