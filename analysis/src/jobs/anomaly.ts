@@ -4,27 +4,46 @@
  *
  * 1. pages through the monitor's series (selector → findSeries), keeping those
  *    of this shard (stable hash of the series id);
- * 2. reads each series at the job's step (1-minute averages; per-second rates
- *    for counters) from its checkpoint, plus warm-up history for the
- *    detector (capped at `maxHistoryPoints`), or only the new points when an
- *    in-process detector that has seen up to the checkpoint is cached;
- * 3. scores the points causally with the monitor's detector and options;
- * 4. upserts score, expected, lower, upper per point (idempotent: a rerun
- *    rewrites the same rows), then hands the recent points to the
- *    AlertService, then advances the checkpoint — so a pass that dies
- *    part-way is safe to rerun (the AlertService ignores points it has seen).
+ * 2. takes each series' detector as it was at the checkpoint: from the
+ *    in-process cache (`hydra up`), else restored from its saved state
+ *    (anomaly_detector_state, when made by this DETECTOR_STATE_VERSION under
+ *    the same detector, options and step, at exactly the checkpoint), else
+ *    none: then it is rebuilt by replaying warm-up history;
+ * 3. reads each series at the job's step (1-minute averages; per-second rates
+ *    for counters) from its checkpoint — only the new points for a detector
+ *    it has, plus warm-up history (capped at `maxHistoryPoints`) for one it
+ *    rebuilds — one range query per page and aggregation;
+ * 4. scores the points causally with the monitor's detector and options;
+ * 5. upserts score, expected, lower, upper per point of the page in one
+ *    transaction (idempotent: a rerun rewrites the same rows), then hands the
+ *    recent points to the AlertService, then advances the page's checkpoints
+ *    and saves its detectors' states in one transaction — so a pass that dies
+ *    part-way is safe to rerun (the AlertService ignores points it has seen),
+ *    and a saved state always matches its checkpoint.
  *
- * Memory is bounded by one page of series × the history cap.
+ * A pass therefore costs in proportion to the new points once every series
+ * has a state (the first pass, a changed monitor, or a new state version
+ * replay). Memory is bounded by one page of series × the history cap.
  */
 import { parseDuration } from '@hydra/schema';
 import type { Logger } from '@hydra/logging';
-import { getDetector, valueDomainOf, ANOMALY_THRESHOLD, type OnlineDetector } from '@hydra/analytics';
+import { createHash } from 'node:crypto';
 import {
+  getDetector,
+  valueDomainOf,
+  ANOMALY_THRESHOLD,
+  DETECTOR_STATE_VERSION,
+  DetectorStateError,
+  type OnlineDetector,
+} from '@hydra/analytics';
+import {
+  advanceCheckpoints,
   countFiring,
   queryRange,
   readCheckpoints,
-  saveCheckpoint,
+  readDetectorStates,
   ScorePartitions,
+  type CheckpointAdvance,
   writeScores,
   type Database,
   type RangeSeries,
@@ -44,8 +63,8 @@ import { ALL_SERIES, type Shard } from './shard.ts';
 export const DEFAULT_STEP_SECONDS = 60;
 /** A step's bucket is scored once it ended this long ago, so late exports are in it. */
 export const DEFAULT_SETTLE_MS = 20_000;
-/** Series read and scored together. */
-export const DEFAULT_PAGE_SIZE = 25;
+/** Series read and scored together (one range query, one score transaction, one checkpoint transaction each). */
+export const DEFAULT_PAGE_SIZE = 250;
 /** Most points of history read per series (warm-up and lookback are capped to it). */
 export const DEFAULT_MAX_HISTORY_POINTS = 10_000;
 /** Most steps of history read per histogram series (raw histogram points are read: a day at the 1-minute step). */
@@ -65,8 +84,13 @@ export interface AnomalyJobOptions {
   pageSize?: number;
   maxHistoryPoints?: number;
   alertHorizonMs?: number;
-  /** detectors kept between passes (in-process scheduling) */
+  /** detectors kept between passes (in-process scheduling): saves decoding the saved states */
   cache?: DetectorCache;
+  /**
+   * Restore detectors from, and save them to, anomaly_detector_state (default true). false = every pass
+   * rebuilds every detector by replaying history and leaves the saved states alone (the bench's baseline).
+   */
+  stateStore?: boolean;
   /** partition bookkeeping kept between passes */
   partitions?: ScorePartitions;
   signal?: AbortSignal;
@@ -81,6 +105,8 @@ export interface AnomalyJobReport {
   series: number;
   /** series with new points scored */
   scored: number;
+  /** of those, series whose detector came from the in-process cache or a saved state (the others replayed history) */
+  resumed: number;
   /** series skipped because the job cannot score their kind */
   skipped: number;
   /** the skipped series by kind, e.g. {histogram: 4} */
@@ -133,6 +159,12 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
   const detector = getDetector(spec.anomaly.detector);
   const detectorOpts = detectorOptions(spec, stepMs);
   const config = JSON.stringify({ detector: detector.name, detectorOpts, stepMs });
+  const useStore = options.stateStore !== false;
+  // What a saved state must have been made with to be used: the state layout and the detector's configuration.
+  const stateOf = {
+    version: DETECTOR_STATE_VERSION,
+    config: createHash('sha256').update(config).digest('hex').slice(0, 32),
+  };
   const policy = {
     forMs: parseDuration(spec.alerting.for, 'spec.alerting.for'),
     resolveAfter: DEFAULT_RESOLVE_AFTER,
@@ -144,6 +176,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     shard: `${shard.index}/${shard.count}`,
     series: 0,
     scored: 0,
+    resumed: 0,
     skipped: 0,
     skippedKinds: {},
     points: 0,
@@ -181,37 +214,51 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
         const cached = checkpoint === null ? undefined : options.cache?.take(monitor.key, s.id, config, checkpoint);
         return [{ series: s, checkpoint, detector: cached, readFrom: cached ? scoreFrom : start, scoreFrom }];
       });
+      if (useStore) await restoreDetectors(plans);
+      const advances: CheckpointAdvance[] = [];
+      const done: Array<{ plan: Plan; rows: ScoreRow[]; detector: OnlineDetector }> = [];
       for (const group of groupForReading(plans)) {
         const points = await readPoints(db, group, lastBucket, stepMs, spec.anomaly.quantile);
         for (const plan of group) {
           options.signal?.throwIfAborted();
           const scored = scoreSeries(plan, points.get(plan.series.id) ?? [], lastBucket);
-          if (scored.rows.length === 0) continue;
-          await partitions.ensureFor(scored.rows.map((r) => r.time));
-          await writeScores(db, monitor.key, scored.rows);
-          const recent = scored.rows.filter((r) => r.time >= alertFrom);
-          if (recent.length > 0) {
-            await alerts.observeAnomalies({
-              monitor: monitor.key,
-              seriesId: plan.series.id,
-              metric: plan.series.metric,
-              unit: plan.series.unit,
-              ...(isHistogram(plan.series) ? { statistic: quantileName(spec.anomaly.quantile) } : {}),
-              labels: plan.series.labels,
-              detector: detector.name,
-              severity: spec.alerting.severity,
-              policy,
-              observations: recent,
-            });
-          }
-          const lastRow = scored.rows.at(-1)!;
-          const last = lastRow.time;
-          await saveCheckpoint(db, monitor.key, plan.series.id, last);
-          options.cache?.put(monitor.key, plan.series.id, { detector: scored.detector, config, lastTime: last });
-          report.scored += 1;
-          report.points += scored.rows.length;
-          report.anomalies += scored.rows.filter((r) => r.score > ANOMALY_THRESHOLD).length;
+          if (scored.rows.length > 0) done.push({ plan, ...scored });
         }
+      }
+      if (done.length > 0) {
+        const rows = done.flatMap((d) => d.rows);
+        await partitions.ensureFor(rows.map((r) => r.time));
+        await writeScores(db, monitor.key, rows);
+      }
+      for (const { plan, rows, detector: online } of done) {
+        options.signal?.throwIfAborted();
+        const recent = rows.filter((r) => r.time >= alertFrom);
+        if (recent.length > 0) {
+          await alerts.observeAnomalies({
+            monitor: monitor.key,
+            seriesId: plan.series.id,
+            metric: plan.series.metric,
+            unit: plan.series.unit,
+            ...(isHistogram(plan.series) ? { statistic: quantileName(spec.anomaly.quantile) } : {}),
+            labels: plan.series.labels,
+            detector: detector.name,
+            severity: spec.alerting.severity,
+            policy,
+            observations: recent,
+          });
+        }
+        const last = rows.at(-1)!.time;
+        const state = useStore ? online.snapshot?.() : undefined;
+        advances.push({ seriesId: plan.series.id, lastTime: last, ...(state ? { state } : {}) });
+        report.scored += 1;
+        if (plan.detector) report.resumed += 1;
+        report.points += rows.length;
+        report.anomalies += rows.filter((r) => r.score > ANOMALY_THRESHOLD).length;
+      }
+      // The checkpoints and the states they go with, in one transaction; the cache learns them once committed.
+      await advanceCheckpoints(db, monitor.key, advances, useStore ? stateOf : null);
+      for (const { plan, rows, detector: online } of done) {
+        options.cache?.put(monitor.key, plan.series.id, { detector: online, config, lastTime: rows.at(-1)!.time });
       }
     }
   });
@@ -220,18 +267,49 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
   report.durationMs = Math.round(performance.now() - started);
   return report;
 
+  /** Gives each plan without a cached detector the one saved at exactly its checkpoint, if usable. */
+  async function restoreDetectors(plans: Plan[]): Promise<void> {
+    const wanted = plans.filter((p) => !p.detector && p.checkpoint !== null);
+    if (wanted.length === 0) return;
+    const saved = await readDetectorStates(
+      db,
+      monitor.key,
+      wanted.map((p) => p.series.id),
+      stateOf,
+    );
+    for (const plan of wanted) {
+      const found = saved.get(plan.series.id);
+      if (!found || found.lastTime !== plan.checkpoint) continue;
+      const online = createOnline(plan.series);
+      if (!online.restore) continue;
+      try {
+        online.restore(found.state);
+      } catch (err) {
+        // A state this build cannot read: replay history instead (and overwrite it at the end of the pass).
+        if (err instanceof DetectorStateError) continue;
+        throw err;
+      }
+      plan.detector = online;
+      plan.readFrom = plan.scoreFrom;
+    }
+  }
+
+  function createOnline(series: SeriesInfo): OnlineDetector {
+    // The band respects what the metric is: a counter's rate, a size or a count never below 0, a utilization in range.
+    const domain = valueDomainOf(series);
+    return detector.create(domain ? { ...detectorOpts, domain } : detectorOpts);
+  }
+
   function scoreSeries(
     plan: Plan,
     points: ReadonlyArray<[number, number]>,
     upTo: number,
   ): { rows: ScoreRow[]; detector: OnlineDetector } {
-    // The band respects what the metric is: a counter's rate, a size or a count never below 0, a utilization in range.
-    const domain = valueDomainOf(plan.series);
-    const online = plan.detector ?? detector.create(domain ? { ...detectorOpts, domain } : detectorOpts);
+    const online = plan.detector ?? createOnline(plan.series);
     const rows: ScoreRow[] = [];
     for (const [time, value] of points) {
       if (time > upTo) break;
-      // A cached detector has learned everything up to the checkpoint already.
+      // A cached or restored detector has learned everything up to the checkpoint already.
       if (plan.detector && plan.checkpoint !== null && time <= plan.checkpoint) continue;
       const r = online.push(time, value);
       if (time >= plan.scoreFrom) rows.push({ seriesId: plan.series.id, time, value, ...r });

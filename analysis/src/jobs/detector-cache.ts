@@ -1,9 +1,11 @@
 /**
- * Online detectors kept between runs of an in-process job (`hydra up`), so a
- * run feeds each series only its new points instead of replaying its warm-up
- * history. Bounded (least recently used out); an entry is only reused when it
- * has seen exactly up to the series' checkpoint, otherwise the job rebuilds
- * it from history (the CLI and CronJob always rebuild).
+ * Online detectors kept between runs of an in-process job (`hydra up`): a
+ * layer over the saved states (anomaly_detector_state), which every pass
+ * writes with its checkpoints. A cached detector saves reading and decoding
+ * its state; an entry is only reused when it was built with the same
+ * configuration and has seen exactly up to the series' checkpoint, otherwise
+ * the job restores the saved state (or, without one, replays history). The
+ * CLI and CronJob have no cache: they restore. Bounded (least recently used out).
  */
 import type { OnlineDetector } from '@hydra/analytics';
 

@@ -166,7 +166,12 @@ export class StateReader {
   f64s(): Float64Array {
     const n = this.u32();
     const at = this.#need(n * 8);
-    if (LITTLE_ENDIAN) return new Float64Array(this.#bytes.slice(at, at + n * 8).buffer);
+    if (LITTLE_ENDIAN) {
+      // a copy into a fresh (aligned) buffer; not `slice`, which on a Node Buffer is a view of a shared pool
+      const copy = new Uint8Array(n * 8);
+      copy.set(this.#bytes.subarray(at, at + n * 8));
+      return new Float64Array(copy.buffer);
+    }
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.#view.getFloat64(at + i * 8, true);
     return out;

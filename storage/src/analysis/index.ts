@@ -5,3 +5,4 @@ export * from './silences.ts';
 export * from './outbox.ts';
 export * from './trends.ts';
 export * from './job-status.ts';
+export * from './detector-state.ts';
