@@ -7,6 +7,8 @@
 export interface QueryLimits {
   /** Most series one GET /metrics may return. */
   maxSeries: number;
+  /** Most series one GET /metrics with `aggregate` may combine (its answer is one series per group). */
+  maxAggregateSeries: number;
   /** Most points (all series together) one GET /metrics may return. */
   maxPoints: number;
   /** Most points per series: (to - from) / step may not exceed it (Prometheus uses the same 11,000). */
@@ -25,6 +27,7 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
   maxSeries: 1_000,
+  maxAggregateSeries: 10_000,
   maxPoints: 500_000,
   maxPointsPerSeries: 11_000,
   defaultRangeSeconds: 3_600,

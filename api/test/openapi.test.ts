@@ -106,9 +106,9 @@ describe('OpenAPI document', () => {
 
   it('documents parameters, shared schemas and error responses', () => {
     const params = doc.paths['/metrics']?.get?.parameters?.map((p) => p.name).sort();
-    expect(params).toEqual(['aggregation', 'from', 'host', 'limit', 'match', 'name', 'step', 'to']);
+    expect(params).toEqual(['aggregate', 'aggregation', 'by', 'from', 'host', 'limit', 'match', 'name', 'step', 'to']);
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['ErrorResponse', 'RangeResult', 'SeriesInfo', 'MetricSummary']),
+      expect.arrayContaining(['ErrorResponse', 'RangeResult', 'RangeGroup', 'SeriesInfo', 'MetricSummary']),
     );
     expect(Object.keys(doc.paths['/metrics']?.get?.responses ?? {})).toEqual(
       expect.arrayContaining(['200', '400', '401', '403', '503']),

@@ -22,6 +22,12 @@ interface RangeBody {
   source: string;
 }
 
+interface GroupBody {
+  labels: Record<string, string>;
+  series: number;
+  points: Array<[number, number | null]>;
+}
+
 describe.each(testBackends())('routes on %s', (backend) => {
   let fx: Fixture;
   let app: FastifyInstance;
@@ -74,6 +80,55 @@ describe.each(testBackends())('routes on %s', (backend) => {
       expect(points.length).toBeLessThanOrEqual(7);
       const values = points.map(([, v]) => v as number);
       expect(Math.max(...values)).toBeCloseTo(fx.value('web-1', POINTS_PER_SERIES - 1), 9);
+    });
+
+    it('aggregates across series per step, optionally by labels', async () => {
+      const from = fx.now - POINTS_PER_SERIES * POINT_INTERVAL_MS;
+      const range = `name=${CPU.name}&from=${from}&to=${fx.now}&step=5m`;
+      const per = (await get(`/metrics?${range}`)).json<RangeBody>();
+      const all = await get(`/metrics?${range}&aggregate=avg`);
+      expect(all.statusCode).toBe(200);
+      const body = all.json<RangeBody & { aggregate: unknown; groups: GroupBody[] }>();
+      expect(body).toMatchObject({
+        series: [],
+        stepSeconds: 300,
+        aggregation: 'avg',
+        aggregate: { op: 'avg', by: [] },
+      });
+      expect(body.groups).toHaveLength(1);
+      expect(body.groups[0]).toMatchObject({ labels: {}, series: 2 });
+      const [web1, web2] = HOSTS.map((h) => per.series.find((s) => s.labels['host.name'] === h)!.points);
+      expect(body.groups[0]!.points.map(([t]) => t)).toEqual(web1!.map(([t]) => t));
+      body.groups[0]!.points.forEach(([, v], i) =>
+        expect(v).toBeCloseTo(((web1![i]![1] as number) + (web2![i]![1] as number)) / 2, 9),
+      );
+      const byEnv = (await get(`/metrics?${range}&aggregate=max&by=env`)).json<{ groups: GroupBody[] }>();
+      expect(byEnv.groups.map((g) => [g.labels, g.series])).toEqual([
+        [{ env: 'prod' }, 1],
+        [{ env: 'staging' }, 1],
+      ]);
+      // aggregate alone picks a step, as aggregation does
+      const auto = (await get(`/metrics?name=${CPU.name}&aggregate=count`)).json<RangeBody>();
+      expect(auto.stepSeconds).toBeGreaterThan(0);
+    });
+
+    it('refuses a malformed aggregate with the parameter and the reason', async () => {
+      const cases: Array<[string, string, RegExp]> = [
+        ['aggregate=median', 'invalid_request', /querystring\/aggregate/],
+        ['by=env', 'invalid_parameter', /by 'env': groups an aggregate: set aggregate too/],
+        ['aggregate=sum&by=env,,host', 'invalid_parameter', /by 'env,,host': must be label names separated by commas/],
+        ['aggregate=sum&by=env,env', 'invalid_parameter', /by 'env,env': lists a label twice/],
+      ];
+      for (const [q, error, message] of cases) {
+        const res = await get(`/metrics?name=${CPU.name}&${q}`);
+        expect(res.statusCode, q).toBe(400);
+        const body = res.json<{ error: string; message: string; details: Record<string, unknown> }>();
+        expect(body.error, q).toBe(error);
+        expect(JSON.stringify(body), q).toMatch(message);
+      }
+      const res = await get(`/metrics?name=${CPU.name}&aggregate=sum&by=env&limit=1`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'query_too_large', details: { limit: 'max_series', maxSeries: 1 } });
     });
 
     it('defaults the aggregation to avg when a step is given', async () => {

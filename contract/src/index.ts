@@ -20,11 +20,19 @@ export {
   SeriesInfo,
   HistogramSample,
   RangeSeries,
+  RangeGroup,
   RangeResult,
   MetricSummary,
   SHARED_SCHEMAS,
 } from './schemas.ts';
-export type { ErrorBody, SeriesInfoBody, RangeSeriesBody, RangeResultBody, MetricSummaryBody } from './schemas.ts';
+export type {
+  ErrorBody,
+  SeriesInfoBody,
+  RangeSeriesBody,
+  RangeResultBody,
+  RangeGroupBody,
+  MetricSummaryBody,
+} from './schemas.ts';
 export { HOST_LABEL, MAX_PARAM_LENGTH, selectorQuery } from './query.ts';
 export { AlertBody, AlertEventBody, AlertDetailBody, MatcherBody, SilenceBody } from './alerts.ts';
 export { ScorePoint } from './analytics.ts';

@@ -68,12 +68,30 @@ export const RangeSeries = Type.Object(
   { $id: 'RangeSeries' },
 );
 
+export const RangeGroup = Type.Object(
+  {
+    labels: ref(Labels),
+    series: Type.Integer({ description: 'number of series combined in the group' }),
+    points: Type.Array(Type.Array(nullable(Type.Number()), { minItems: 2, maxItems: 2 }), {
+      description: '[epoch ms, value]: aggregate over the group at each step; value null when it is NaN or ±Inf',
+    }),
+  },
+  { $id: 'RangeGroup' },
+);
+
 export const RangeResult = Type.Object(
   {
-    series: Type.Array(ref(RangeSeries)),
+    series: Type.Array(ref(RangeSeries), { description: 'the matched series; empty with aggregate (see groups)' }),
     stepSeconds: nullable(Type.Number()),
     aggregation: nullable(Type.String({ enum: ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'] })),
-    source: Type.String({ enum: ['raw', 'rollup_1m', 'rollup_1h', 'mixed'] }),
+    source: Type.String({ enum: ['raw', 'rollup_1m', 'rollup_5m', 'rollup_1h', 'mixed'] }),
+    aggregate: Type.Optional(
+      Type.Object({
+        op: Type.String({ enum: ['sum', 'avg', 'min', 'max', 'count'] }),
+        by: Type.Array(Type.String()),
+      }),
+    ),
+    groups: Type.Optional(Type.Array(ref(RangeGroup), { description: 'only with aggregate: one per group' })),
   },
   { $id: 'RangeResult' },
 );
@@ -96,6 +114,7 @@ export type ErrorBody = Static<typeof ErrorResponse>;
 export type SeriesInfoBody = Static<typeof SeriesInfo>;
 export type RangeSeriesBody = Static<typeof RangeSeries>;
 export type RangeResultBody = Static<typeof RangeResult>;
+export type RangeGroupBody = Static<typeof RangeGroup>;
 export type MetricSummaryBody = Static<typeof MetricSummary>;
 
 /** Every shared schema, in dependency order. */
@@ -105,6 +124,7 @@ export const SHARED_SCHEMAS = [
   SeriesInfo,
   HistogramSample,
   RangeSeries,
+  RangeGroup,
   RangeResult,
   MetricSummary,
 ];

@@ -16,6 +16,13 @@ export const DEFAULT_POOL_SIZE = 10;
  * take a connection that ingest, the writer or the jobs need.
  */
 export const DEFAULT_READ_POOL_SIZE = 4;
+/**
+ * work_mem of every read-pool connection. Range queries hash one series' buckets at a time (≤ 11,000: well under
+ * 1 MB; see query/range.ts), and a cross-series aggregation its groups × steps (≤ maxPoints); 16 MB keeps both in
+ * memory where PostgreSQL's default of 4 MB made a wide query spill, and bounds a read pool of 4 at 64 MB per
+ * sort or hash node.
+ */
+export const READ_WORK_MEM = '16MB';
 /** statement_timeout of every read-pool connection: no read runs longer. */
 export const DEFAULT_READ_STATEMENT_TIMEOUT_MS = 30_000;
 /** Connections to an embedded PGlite, whatever `poolSize` asks for (see connect). */
@@ -141,6 +148,7 @@ export class Database {
             application_name: `${options.applicationName ?? DEFAULT_APPLICATION_NAME}-read`,
             connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
             statement_timeout: readTimeoutMs,
+            options: `-c work_mem=${READ_WORK_MEM}`,
           });
       if (readPool !== pool) {
         readPool.on('error', () => poolErrors.add(1));

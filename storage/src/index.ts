@@ -53,6 +53,7 @@ export { PartitionManager, partitionName, PARTITIONED_TABLES } from './partition
 export {
   ROLLUP_1H,
   ROLLUP_1M,
+  ROLLUP_5M,
   rollupRead,
   rollupWatermarkUs,
   refreshRollup,
@@ -72,7 +73,10 @@ export {
   DEFAULT_MAX_POINTS,
   DEFAULT_MAX_SERIES,
   MAX_POINTS_PER_SERIES,
+  MAX_GROUP_BY_LABELS,
   type HistogramValue,
+  type RangeGroup,
+  type RangeSource,
   type RangeQuery,
   type RangeResult,
   type RangeSeries,

@@ -20,6 +20,7 @@ import {
   refreshRollup,
   ROLLUP_1H,
   ROLLUP_1M,
+  ROLLUP_5M,
   rollupWatermarkUs,
 } from './rollups.ts';
 import {
@@ -187,6 +188,13 @@ export class Maintenance {
     const backfill = await loadBackfillRecords(this.#db);
     const minuteWatermarkBefore = await rollupWatermarkUs(this.#db, 'samples_1m');
     const minuteSpans = await refreshRollup(this.#db, ROLLUP_1M, nowUs, this.options.rollupSettleSeconds);
+    const fiveMinuteSpans = await refreshRollup(
+      this.#db,
+      ROLLUP_5M,
+      nowUs,
+      this.options.rollupSettleSeconds,
+      minuteSpans[0]?.[0],
+    );
     const hourSpans = await refreshRollup(
       this.#db,
       ROLLUP_1H,
@@ -195,9 +203,10 @@ export class Maintenance {
       minuteSpans[0]?.[0],
     );
     const backfillSpans = await refreshBackfilledRollups(this.#db, backfill, minuteWatermarkBefore);
-    report.rollupSpans = minuteSpans.length + hourSpans.length;
+    report.rollupSpans = minuteSpans.length + fiveMinuteSpans.length + hourSpans.length;
     report.backfillSpans = backfillSpans.length;
     report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_1M, rawCutoffUs);
+    report.rollupRowsPruned += await pruneRollup(this.#db, ROLLUP_5M, rawCutoffUs);
     report.rollupRowsPruned += await pruneRollup(
       this.#db,
       ROLLUP_1H,

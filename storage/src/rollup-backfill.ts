@@ -2,9 +2,9 @@
  * Backfill and the rollups. A refresh recomputes the
  * buckets from `watermark − lookback` on, so points written further back
  * (hydra import, hydra seed after rollups exist, exporters more than the
- * lookback late) would never reach samples_1m / samples_1h. The writer
+ * lookback late) would never reach samples_1m / samples_5m / samples_1h. The writer
  * therefore records the time range of such points in `rollup_dirty`, in the
- * same transaction as the points; Maintenance recomputes the 1m and then 1h
+ * same transaction as the points; Maintenance recomputes the 1m and then 5m and 1h
  * buckets of those ranges and deletes the records in the same transactions.
  *
  * The writer needs no watermark for that: the watermark never passes the
@@ -16,12 +16,12 @@
  * policies only look back 2 h (1m) and 3 days (1h), and a bucket older than a
  * cagg's watermark is read from its materialisation alone, so imported history
  * was missing from the rollups (never materialised) or stale. The writer
- * records the same ranges there, and Maintenance refreshes both aggregates
+ * records the same ranges there, and Maintenance refreshes the aggregates
  * over them (`refreshBackfilledAggregates`).
  */
 import type pg from 'pg';
 import type { Database } from './database.ts';
-import { floorTo, iso, ROLLUP_1H, ROLLUP_1M, rollupSql } from './rollups.ts';
+import { floorTo, iso, ROLLUP_1H, ROLLUP_1M, ROLLUP_5M, rollupSql, type RollupSpec } from './rollups.ts';
 import { withTransaction } from './transaction.ts';
 import type { SamplePoint } from './types.ts';
 
@@ -29,6 +29,14 @@ import type { SamplePoint } from './types.ts';
 export const BACKFILL_MARGIN_SECONDS = 60;
 /** Records merged and recomputed per Maintenance run at most; the rest waits for the next run. */
 export const MAX_DIRTY_RECORDS_PER_RUN = 10_000;
+
+/** The rollups recomputed from samples_1m after it, finest first. */
+const COARSER: readonly RollupSpec[] = [ROLLUP_5M, ROLLUP_1H];
+
+/** [from, to) widened to whole buckets of `spec`. */
+function widened(spec: RollupSpec, fromUs: number, toUs: number): [number, number] {
+  return [floorTo(fromUs, spec.widthSeconds), floorTo(toUs - 1, spec.widthSeconds) + spec.widthSeconds * 1e6];
+}
 
 /** Points older than this (µs) may be below the 1m rollup's reach and are recorded. */
 export function backfillThresholdUs(nowUs: number): number {
@@ -103,7 +111,7 @@ export async function loadBackfillRecords(db: Database): Promise<BackfillRecord[
 }
 
 /**
- * Recomputes the 1m then 1h buckets of `records` (from loadBackfillRecords)
+ * Recomputes the 1m then 5m and 1h buckets of `records` (from loadBackfillRecords)
  * and deletes them, each span in one transaction (a range's records go with
  * the span that finishes it, so a failed run redoes the range, idempotently).
  * `minuteWatermarkBeforeUs` is the 1m watermark read before this run's
@@ -120,7 +128,7 @@ export async function refreshBackfilledRollups(
   const reach = minuteWatermarkBeforeUs === null ? null : minuteWatermarkBeforeUs - ROLLUP_1M.lookbackSeconds * 1e6;
   const spans: Array<[number, number]> = [];
   const minuteSql = rollupSql(ROLLUP_1M);
-  const hourSql = rollupSql(ROLLUP_1H);
+  const coarserSql = COARSER.map((spec) => [spec, rollupSql(spec)] as const);
   const spanUs = ROLLUP_1M.spanSeconds * 1e6;
   for (const range of mergeRanges(records)) {
     const end = reach === null ? range.fromUs : Math.min(range.toUs, Math.max(range.fromUs, reach));
@@ -133,9 +141,10 @@ export async function refreshBackfilledRollups(
     for (const [i, [from, to]] of pieces.entries()) {
       await withTransaction(db, 'rollup backfill', async (client) => {
         await client.query(minuteSql, [iso(from), iso(to)]);
-        const hourFrom = floorTo(from, ROLLUP_1H.widthSeconds);
-        const hourTo = floorTo(to - 1, ROLLUP_1H.widthSeconds) + ROLLUP_1H.widthSeconds * 1e6;
-        await client.query(hourSql, [iso(hourFrom), iso(hourTo)]);
+        for (const [spec, sql] of coarserSql) {
+          const [coarseFrom, coarseTo] = widened(spec, from, to);
+          await client.query(sql, [iso(coarseFrom), iso(coarseTo)]);
+        }
         if (i === pieces.length - 1) {
           await client.query('DELETE FROM rollup_dirty WHERE id = ANY($1::bigint[])', [range.ids]);
         }
@@ -147,7 +156,7 @@ export async function refreshBackfilledRollups(
 }
 
 /**
- * TimescaleDB mode: refreshes samples_1m, then samples_1h, over the merged
+ * TimescaleDB mode: refreshes samples_1m, then samples_5m and samples_1h, over the merged
  * ranges of `records` (widened to whole buckets) and deletes the records.
  * `refresh_continuous_aggregate` cannot run in a transaction, so the records
  * are deleted after their range is refreshed: a failure in between redoes the
@@ -165,13 +174,14 @@ export async function refreshBackfilledAggregates(
       iso(range.fromUs),
       iso(range.toUs),
     ]);
-    const hourFrom = floorTo(range.fromUs, ROLLUP_1H.widthSeconds);
-    const hourTo = floorTo(range.toUs - 1, ROLLUP_1H.widthSeconds) + ROLLUP_1H.widthSeconds * 1e6;
-    await db.pool.query('CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)', [
-      ROLLUP_1H.table,
-      iso(hourFrom),
-      iso(hourTo),
-    ]);
+    for (const spec of COARSER) {
+      const [coarseFrom, coarseTo] = widened(spec, range.fromUs, range.toUs);
+      await db.pool.query('CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)', [
+        spec.table,
+        iso(coarseFrom),
+        iso(coarseTo),
+      ]);
+    }
     await db.pool.query('DELETE FROM rollup_dirty WHERE id = ANY($1::bigint[])', [range.ids]);
   }
   return ranges.map((r) => [r.fromUs, r.toUs]);

@@ -1,13 +1,13 @@
 /**
- * Rollups in plain PostgreSQL mode: samples_1m from raw samples, samples_1h
- * from samples_1m, each driven by a watermark (`covered_until`: every bucket
+ * Rollups in plain PostgreSQL mode: samples_1m from raw samples, samples_5m
+ * and samples_1h from samples_1m, each driven by a watermark (`covered_until`: every bucket
  * before it is complete). A refresh recomputes WHOLE buckets from
  * `watermark - lookback` up to the last settled bucket with date_bin + INSERT
  * … ON CONFLICT DO UPDATE, so it is idempotent and re-covers late data that
  * arrives within the lookback. samples_1h has no lookback of its own: it
  * recomputes the hours that the samples_1m refresh touched (`dirtyFromUs`)
  * plus any newly completed hour, so it reads at most one hour of 1m rows per
- * run except when catching up. Work is cut into spans, each its own short
+ * run except when catching up (samples_5m the same). Work is cut into spans, each its own short
  * transaction that also advances the watermark.
  *
  * In TimescaleDB mode the same names are continuous aggregates refreshed by
@@ -19,9 +19,9 @@ import { PartitionManager } from './partitions.ts';
 import { withTransaction } from './transaction.ts';
 
 export interface RollupSpec {
-  table: 'samples_1m' | 'samples_1h';
+  table: 'samples_1m' | 'samples_5m' | 'samples_1h';
   widthSeconds: number;
-  /** Re-covered before the watermark on every refresh, for late data (1m only; 1h follows what 1m touched). */
+  /** Re-covered before the watermark on every refresh, for late data (1m only; 5m and 1h follow what 1m touched). */
   lookbackSeconds: number;
   /** Longest time span one statement (one transaction) covers. */
   spanSeconds: number;
@@ -32,6 +32,16 @@ export const ROLLUP_1M: RollupSpec = {
   widthSeconds: 60,
   lookbackSeconds: 10 * 60,
   spanSeconds: 6 * 3600,
+};
+/**
+ * Serves steps of whole 5 minutes that are not whole hours (the 10, 15, 20 and 30 minutes of week-long
+ * dashboards): a 20-minute step over 7 days re-binned 10,080 one-minute rows per series, 2,016 from here.
+ */
+export const ROLLUP_5M: RollupSpec = {
+  table: 'samples_5m',
+  widthSeconds: 300,
+  lookbackSeconds: 0,
+  spanSeconds: 7 * 86_400,
 };
 export const ROLLUP_1H: RollupSpec = {
   table: 'samples_1h',
@@ -45,7 +55,7 @@ export const DEFAULT_ROLLUP_SETTLE_SECONDS = 60;
 const MERGE = `ON CONFLICT (series_id, bucket) DO UPDATE SET min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
   count = EXCLUDED.count, last = EXCLUDED.last, last_time = EXCLUDED.last_time`;
 
-/** INSERT … SELECT that recomputes the rollup's buckets in [$1, $2). */
+/** INSERT … SELECT that recomputes the rollup's buckets in [$1, $2) (samples_1m from samples, the others from samples_1m). */
 export function rollupSql(spec: RollupSpec): string {
   const bin = (col: string): string =>
     `date_bin(INTERVAL '${spec.widthSeconds} seconds', ${col}, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
@@ -54,7 +64,7 @@ export function rollupSql(spec: RollupSpec): string {
       SELECT series_id, ${bin('time')}, min(value), max(value), sum(value), count(*), (array_agg(value ORDER BY time DESC))[1], max(time)
       FROM samples WHERE time >= $1 AND time < $2 GROUP BY 1, 2 ${MERGE}`;
   }
-  return `INSERT INTO samples_1h (series_id, bucket, min, max, sum, count, last, last_time)
+  return `INSERT INTO ${spec.table} (series_id, bucket, min, max, sum, count, last, last_time)
     SELECT series_id, ${bin('bucket')}, min(min), max(max), sum(sum), sum(count), (array_agg(last ORDER BY last_time DESC))[1], max(last_time)
     FROM samples_1m WHERE bucket >= $1 AND bucket < $2 GROUP BY 1, 2 ${MERGE}`;
 }
@@ -109,6 +119,50 @@ export async function rollupRead(db: Database, table: RollupSpec['table']): Prom
   return { relation: table, watermarkUs: res.rows[0]?.us ?? null };
 }
 
+/** What one statement needs to read a rollup's complete buckets (see RollupRead), without a round trip of its own. */
+export interface RollupReadSql {
+  relation: string;
+  /** A scalar SQL expression: the timestamptz before which every bucket is there, NULL when nothing is. */
+  watermarkSql: string;
+}
+
+const readSqlCache = new WeakMap<Database, Map<RollupSpec['table'], RollupReadSql>>();
+
+/**
+ * RollupRead as SQL, for the query layer's single statement: plain mode reads `rollup_watermark` in the
+ * statement; TimescaleDB mode calls `cagg_watermark` on the aggregate's materialisation, whose relation and id are
+ * looked up once per Database and table (they change only when the aggregate is dropped and created again, which a
+ * migration does with the process stopped).
+ */
+export async function rollupReadSql(db: Database, table: RollupSpec['table']): Promise<RollupReadSql> {
+  let perDb = readSqlCache.get(db);
+  if (!perDb) readSqlCache.set(db, (perDb = new Map()));
+  const cached = perDb.get(table);
+  if (cached) return cached;
+  let read: RollupReadSql;
+  if (db.mode === 'timescaledb') {
+    const res = await db.pool.query<{ relation: string; id: number }>(
+      `SELECT format('%I.%I', h.schema_name, h.table_name) AS relation, c.mat_hypertable_id AS id
+       FROM _timescaledb_catalog.continuous_agg c JOIN _timescaledb_catalog.hypertable h ON h.id = c.mat_hypertable_id
+       WHERE c.user_view_schema = current_schema() AND c.user_view_name = $1`,
+      [table],
+    );
+    const row = res.rows[0];
+    if (!row)
+      throw new Error(`rollupReadSql: no continuous aggregate ${table} in the current schema (is it migrated?)`);
+    // an empty aggregate's watermark is the lowest time TimescaleDB represents (4714 BC): NULL
+    read = {
+      relation: row.relation,
+      watermarkSql: `(SELECT CASE WHEN w > TIMESTAMPTZ '0001-01-01 00:00:00+00' THEN w END FROM (SELECT
+        _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(${Number(row.id)})) AS w) wm)`,
+    };
+  } else {
+    read = { relation: table, watermarkSql: `(SELECT covered_until FROM rollup_watermark WHERE rollup = '${table}')` };
+  }
+  perDb.set(table, read);
+  return read;
+}
+
 /** A watermark before year 1 is TimescaleDB's "nothing materialised". */
 const MIN_WATERMARK_US = -62_135_596_800e6;
 
@@ -119,7 +173,7 @@ export async function rollupWatermarkUs(db: Database, table: RollupSpec['table']
 
 /**
  * Brings one rollup up to date (plain PostgreSQL mode). `dirtyFromUs` (for
- * samples_1h) is where the finer rollup's refresh started: coarser buckets
+ * samples_5m and samples_1h) is where the 1m rollup's refresh started: coarser buckets
  * from there on are recomputed too. Returns the spans recomputed, as
  * [fromUs, toUs) pairs.
  */
@@ -133,7 +187,7 @@ export async function refreshRollup(
   if (db.mode !== 'postgres') return [];
   const watermark = await rollupWatermarkUs(db, spec.table);
   let end = floorTo(nowUs - settleSeconds * 1e6, spec.widthSeconds);
-  if (spec.table === 'samples_1h') {
+  if (spec.table !== 'samples_1m') {
     const minute = await rollupWatermarkUs(db, 'samples_1m');
     if (minute === null) return [];
     end = Math.min(end, floorTo(minute, spec.widthSeconds));

@@ -9,6 +9,7 @@ export const TIMESCALE_HYPERTABLES = ['samples', 'histogram_samples', 'exp_histo
 /** Continuous aggregates and the setting that bounds their retention. */
 export const TIMESCALE_ROLLUPS = [
   { view: 'samples_1m', retention: 'raw' },
+  { view: 'samples_5m', retention: 'raw' },
   { view: 'samples_1h', retention: 'rollup' },
 ] as const;
 
@@ -25,7 +26,7 @@ function positiveDays(days: number, field: string): number {
 
 /**
  * Replaces the retention policy of every hypertable (raw days) and continuous
- * aggregate (samples_1m: raw days, samples_1h: rollup days): remove, then add.
+ * aggregate (samples_1m and samples_5m: raw days, samples_1h: rollup days): remove, then add.
  */
 export function retentionPolicyStatements(rawDays: number, rollupDays: number): Statement[] {
   const raw = positiveDays(rawDays, 'retentionDays');

@@ -90,6 +90,9 @@ export const STORAGE_MODES: readonly StorageModeSetting[] = ['auto', 'postgres',
 
 export type Aggregation = 'avg' | 'min' | 'max' | 'sum' | 'count' | 'last' | 'rate';
 export const AGGREGATIONS: readonly Aggregation[] = ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'];
+/** Operations across series (PromQL's `sum by (…)`, `avg`, …): applied per step to each series' aggregated value. */
+export type CrossAggregation = 'sum' | 'avg' | 'min' | 'max' | 'count';
+export const CROSS_AGGREGATIONS: readonly CrossAggregation[] = ['sum', 'avg', 'min', 'max', 'count'];
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 export interface LabelMatcher {

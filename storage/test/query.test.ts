@@ -256,7 +256,7 @@ describe.each(testBackends())('queries on %s', (backend) => {
           for (const aggregation of AGGREGATIONS)
             for (const name of ['q.cpu', 'q.requests']) {
               const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
-              expect(res.source).toBe(materialised ? (step === 3600 ? 'rollup_1h' : 'rollup_1m') : 'raw');
+              expect(res.source).toBe(materialised ? (step === 3600 ? 'rollup_1h' : 'rollup_5m') : 'raw');
               out[`${step}/${aggregation}/${name}`] = res.series.map((x) => x.points);
             }
         return out;
@@ -287,11 +287,11 @@ describe.each(testBackends())('queries on %s', (backend) => {
           }
         }
       }
-      // the first 102 minutes materialised: a 5-minute step reads the 1m aggregate, then raw points after its
-      // watermark, the bucket that straddles it merged
-      await m.db.pool.query("CALL refresh_continuous_aggregate('samples_1m', $1::timestamptz, $2::timestamptz)", [
+      // the first 100 minutes materialised: a 5-minute step reads the 5m aggregate, then raw points after its
+      // watermark
+      await m.db.pool.query("CALL refresh_continuous_aggregate('samples_5m', $1::timestamptz, $2::timestamptz)", [
         from.toISOString(),
-        new Date(base + 102 * 60_000).toISOString(),
+        new Date(base + 100 * 60_000).toISOString(),
       ]);
       for (const aggregation of AGGREGATIONS) {
         const mixed = await queryRange(m.db, { name: 'q.cpu', matchers: [], from, to, stepSeconds: 300, aggregation });
@@ -320,7 +320,7 @@ describe.each(testBackends())('queries on %s', (backend) => {
   declaredIf('postgres')('reads rollups (and raw after the watermark) with the same results as raw', async () => {
     const raw: Record<string, unknown> = {};
     const cases: Array<[number, Aggregation, string]> = [];
-    for (const step of [300, 3600])
+    for (const step of [60, 300, 1200, 3600])
       for (const a of AGGREGATIONS) cases.push([step, a, 'q.cpu'], [step, a, 'q.requests']);
     for (const [step, aggregation, name] of cases) {
       const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
@@ -343,18 +343,92 @@ describe.each(testBackends())('queries on %s', (backend) => {
     });
     expect(mixed.source).toBe('mixed');
     expect(mixed.series.map((s) => s.points)).toEqual(raw['300/avg/q.cpu']);
-    // everything rolled up: 1m for 5-minute steps, 1h for hourly steps
+    // everything rolled up: 1m for 1-minute steps, 5m for 5- and 20-minute steps, 1h for hourly steps
     await new Maintenance(m.db, {
       now: () => base + DAY_MS,
     }).runOnce();
     for (const [step, aggregation, name] of cases) {
       const res = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
-      expect(res.source, `${step}/${aggregation}/${name}`).toBe(step === 3600 ? 'rollup_1h' : 'rollup_1m');
+      const tier = step === 3600 ? 'rollup_1h' : step === 60 ? 'rollup_1m' : 'rollup_5m';
+      expect(res.source, `${step}/${aggregation}/${name}`).toBe(tier);
       expect(
         res.series.map((s) => s.points),
         `${step}/${aggregation}/${name}`,
       ).toEqual(raw[`${step}/${aggregation}/${name}`]);
     }
+  });
+
+  it('aggregates across series per step, by labels, with the per-series values of every aggregation', async () => {
+    const ops = {
+      sum: (vs: number[]) => vs.reduce((a, b) => a + b, 0),
+      avg: (vs: number[]) => vs.reduce((a, b) => a + b, 0) / vs.length,
+      min: (vs: number[]) => Math.min(...vs),
+      max: (vs: number[]) => Math.max(...vs),
+      count: (vs: number[]) => vs.length,
+    };
+    for (const [name, step] of [
+      ['q.cpu', 300],
+      ['q.cpu', 45],
+      ['q.requests', 300],
+    ] as const) {
+      for (const aggregation of AGGREGATIONS) {
+        const per = await queryRange(m.db, { name, matchers: [], from, to, stepSeconds: step, aggregation });
+        for (const by of [[], ['env']]) {
+          const groupOf = (labels: Record<string, string>) =>
+            JSON.stringify(by.length && labels.env !== undefined ? { env: labels.env } : {});
+          for (const op of ['sum', 'avg', 'min', 'max', 'count'] as const) {
+            const res = await queryRange(m.db, {
+              name,
+              matchers: [],
+              from,
+              to,
+              stepSeconds: step,
+              aggregation,
+              aggregate: { op, by },
+            });
+            const what = `${name}/${step}/${aggregation}/${op} by ${by.join(',')}`;
+            expect(res.series, what).toEqual([]);
+            expect(res.aggregate).toEqual({ op, by });
+            const expected = new Map<string, Map<number, number[]>>();
+            for (const s of per.series) {
+              const g = expected.get(groupOf(s.labels)) ?? new Map<number, number[]>();
+              expected.set(groupOf(s.labels), g);
+              for (const [t, v] of s.points) g.set(t, [...(g.get(t) ?? []), v]);
+            }
+            expect(res.groups!.map((g) => JSON.stringify(g.labels)).sort(), what).toEqual([...expected.keys()].sort());
+            for (const group of res.groups!) {
+              const want = [...expected.get(JSON.stringify(group.labels))!].sort((a, b) => a[0] - b[0]);
+              expect(
+                group.points.map(([t]) => t),
+                what,
+              ).toEqual(want.map(([t]) => t));
+              group.points.forEach(([, v], i) => expect(v, what).toBeCloseTo(ops[op](want[i]![1]), 6));
+              expect(group.series).toBe(
+                per.series.filter((s) => groupOf(s.labels) === JSON.stringify(group.labels)).length,
+              );
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('refuses a malformed cross-series aggregation, naming the field', async () => {
+    const base = { name: 'q.cpu', matchers: [], from, to, stepSeconds: 300 };
+    const bad: Array<[Partial<RangeQuery>, string]> = [
+      [{ aggregate: { op: 'median' as 'sum' } }, 'aggregate'],
+      [{ aggregate: { op: 'sum', by: ['env', 'env'] } }, 'by'],
+      [{ aggregate: { op: 'sum', by: [''] } }, 'by'],
+      [{ aggregate: { op: 'sum' }, stepSeconds: undefined }, 'stepSeconds'],
+    ];
+    for (const [q, field] of bad) {
+      const err = await queryRange(m.db, { ...base, ...q }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidQueryError);
+      expect((err as InvalidQueryError).field).toBe(field);
+    }
+    const err = await queryRange(m.db, { ...base, maxSeries: 2, aggregate: { op: 'avg' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueryLimitError);
+    expect((err as QueryLimitError).limit).toBe('max_series');
   });
 
   it('folds a late point into the 1m and 1h rollups it belongs to', async () => {

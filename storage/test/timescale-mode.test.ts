@@ -74,15 +74,17 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
     expect(caggs.rows).toEqual([
       { view_name: 'samples_1h', materialized_only: false, compressed: true },
       { view_name: 'samples_1m', materialized_only: false, compressed: true },
+      { view_name: 'samples_5m', materialized_only: false, compressed: true },
     ]);
     // the aggregates' compression waits until their refresh policies no longer rewrite the chunk
     expect((await jobs('policy_compression')).map((j) => [j.hypertable_name, j.config])).toEqual(
       expect.arrayContaining([
         ['samples_1m', expect.objectContaining({ compress_after: '03:00:00' })],
         ['samples_1h', expect.objectContaining({ compress_after: '7 days' })],
+        ['samples_5m', expect.objectContaining({ compress_after: '04:00:00' })],
       ]),
     );
-    // the 1m materialisation in one-day chunks (0008), the 1h one in TimescaleDB's default of ten source chunks
+    // the 1m and 5m materialisations in one-day chunks (0008, 0026), the 1h one in TimescaleDB's default of ten source chunks
     const intervals = await m.db.pool.query<{ view_name: string; time_interval: string }>(
       `SELECT a.view_name::text, d.time_interval::text FROM timescaledb_information.continuous_aggregates a
        JOIN timescaledb_information.dimensions d ON d.hypertable_schema = a.materialization_hypertable_schema
@@ -91,10 +93,12 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
     expect(intervals.rows).toEqual([
       { view_name: 'samples_1h', time_interval: '10 days' },
       { view_name: 'samples_1m', time_interval: '1 day' },
+      { view_name: 'samples_5m', time_interval: '1 day' },
     ]);
     expect((await jobs('policy_refresh_continuous_aggregate')).map((j) => j.hypertable_name)).toEqual([
       'samples_1h',
       'samples_1m',
+      'samples_5m',
     ]);
   });
 
@@ -115,6 +119,7 @@ describe.each(['timescaledb'] as const)('TimescaleDB mode on %s', (backend) => {
       histogram_samples: '10 days',
       exp_histogram_samples: '10 days',
       samples_1m: '10 days',
+      samples_5m: '10 days',
       samples_1h: '100 days',
     });
     for (const job of retention.filter((j) => j.hypertable_name === 'samples'))

@@ -51,6 +51,7 @@ describe('TimescaleDB mode', () => {
     expect(plainColumns).toEqual(['series_id', 'bucket', 'min', 'max', 'sum', 'count', 'last', 'last_time']);
     for (const [view, width] of [
       ['samples_1m', '1 minute'],
+      ['samples_5m', '5 minutes'],
       ['samples_1h', '1 hour'],
     ] as const) {
       expect(caggColumns(sql, view)).toEqual(plainColumns);
@@ -60,11 +61,11 @@ describe('TimescaleDB mode', () => {
       expect(sql).toContain(`time_bucket(INTERVAL '${width}', time) AS bucket`);
       expect(sql).toMatch(
         new RegExp(
-          `add_continuous_aggregate_policy\\('${view}',\\s+start_offset => INTERVAL '[^']+', end_offset => INTERVAL '1 (minute|hour)'`,
+          `add_continuous_aggregate_policy\\('${view}',\\s+start_offset => INTERVAL '[^']+', end_offset => INTERVAL '${width}'`,
         ),
       );
     }
-    expect(sql.match(/WITH NO DATA;/g)).toHaveLength(2);
+    expect(sql.match(/WITH NO DATA;/g)).toHaveLength(3);
   });
 
   it('makes (series_id, time DESC) unique after taking compression off, deduplicating first, then restores it', async () => {
@@ -90,7 +91,7 @@ describe('TimescaleDB mode', () => {
 
   it('generates retention policy statements for the configured days', () => {
     const statements = retentionPolicyStatements(14, 400);
-    expect(statements).toHaveLength(10);
+    expect(statements).toHaveLength(12);
     expect(statements.slice(0, 2)).toEqual([
       { text: 'SELECT remove_retention_policy($1::regclass, if_exists => true)', values: ['samples'] },
       {
@@ -104,6 +105,7 @@ describe('TimescaleDB mode', () => {
       ['histogram_samples', 14],
       ['exp_histogram_samples', 14],
       ['samples_1m', 14],
+      ['samples_5m', 14],
       ['samples_1h', 400],
     ]);
     expect(() => retentionPolicyStatements(0, 1)).toThrow(/retentionDays: must be a positive integer/);

@@ -4,8 +4,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AGGREGATIONS, listMetrics, queryRange, QueryLimitError } from '@hydra/storage';
-import type { Aggregation } from '@hydra/storage';
+import { AGGREGATIONS, CROSS_AGGREGATIONS, listMetrics, queryRange, QueryLimitError } from '@hydra/storage';
+import type { Aggregation, CrossAggregation } from '@hydra/storage';
 import type { Ingestor } from '@hydra/collector';
 import { seedJsonRoute } from '@hydra/collector';
 import {
@@ -42,7 +42,24 @@ const RangeQuerystring = Type.Object(
         description: 'per-bucket aggregation; avg when step is set',
       }),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'most series to return' })),
+    aggregate: Type.Optional(
+      Type.Unsafe<CrossAggregation>({
+        type: 'string',
+        enum: [...CROSS_AGGREGATIONS],
+        description:
+          'combine the matched series per step (each series first reduced by aggregation): one series per group of by, in groups',
+      }),
+    ),
+    by: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_PARAM_LENGTH,
+        description: 'comma-separated label names to group aggregate by (e.g. host.name,env); none: one group',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'most series to return (with aggregate: to combine)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,7 +86,10 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
       try {
         return shapeRangeResult(await queryRange(app.db, { ...query, signal: clientGoneSignal(reply) }), limits);
       } catch (err) {
-        if (err instanceof QueryLimitError) throw explainLimit(err, query.maxSeries ?? limits.maxSeries, limits);
+        if (err instanceof QueryLimitError) {
+          const ceiling = query.aggregate === undefined ? limits.maxSeries : limits.maxAggregateSeries;
+          throw explainLimit(err, query.maxSeries ?? ceiling, ceiling, limits);
+        }
         throw err;
       }
     },
@@ -94,12 +114,12 @@ const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (ap
 };
 
 /** Restates a storage ceiling in the API's own parameters, so the message says which one to change. */
-function explainLimit(err: QueryLimitError, maxSeries: number, limits: QueryLimits): ApiError {
+function explainLimit(err: QueryLimitError, maxSeries: number, ceiling: number, limits: QueryLimits): ApiError {
   switch (err.limit) {
     case 'max_series':
       return Errors.queryTooLarge(
         `the query matches more than ${maxSeries} series: narrow it with name, host or match` +
-          (maxSeries < limits.maxSeries ? `, or raise limit (at most ${limits.maxSeries})` : ''),
+          (maxSeries < ceiling ? `, or raise limit (at most ${ceiling})` : ''),
         { limit: err.limit, maxSeries },
       );
     case 'max_points':

@@ -2,7 +2,13 @@
  * Turns GET /metrics parameters into a storage RangeQuery, refusing up front
  * what would exceed the ceilings, and shapes the storage result for JSON.
  */
-import type { Aggregation, RangeQuery, RangeResult } from '@hydra/storage';
+import {
+  MAX_GROUP_BY_LABELS,
+  type Aggregation,
+  type CrossAggregation,
+  type RangeQuery,
+  type RangeResult,
+} from '@hydra/storage';
 import { Errors } from '@hydra/contract';
 import type { QueryLimits } from '../../limits.ts';
 import { selectorMatchers } from '../../params/selector.ts';
@@ -16,7 +22,21 @@ export interface RangeParams {
   to?: string;
   step?: string;
   aggregation?: Aggregation;
+  aggregate?: CrossAggregation;
+  by?: string;
   limit?: number;
+}
+
+/** `by`'s comma-separated label names. @throws ApiError invalid_parameter naming `by` */
+function parseBy(by: string | undefined, aggregate: CrossAggregation | undefined): string[] {
+  if (by === undefined) return [];
+  if (aggregate === undefined) throw Errors.invalidParameter('by', 'groups an aggregate: set aggregate too', by);
+  const labels = by.split(',').map((l) => l.trim());
+  if (labels.some((l) => l === '')) throw Errors.invalidParameter('by', 'must be label names separated by commas', by);
+  if (new Set(labels).size !== labels.length) throw Errors.invalidParameter('by', 'lists a label twice', by);
+  if (labels.length > MAX_GROUP_BY_LABELS)
+    throw Errors.invalidParameter('by', `at most ${MAX_GROUP_BY_LABELS} label names`, by);
+  return labels;
 }
 
 /**
@@ -34,12 +54,15 @@ export function buildRangeQuery(params: RangeParams, limits: QueryLimits, now: D
   }
   const rangeSeconds = (to.getTime() - from.getTime()) / 1000;
 
-  if (params.limit !== undefined && params.limit > limits.maxSeries) {
-    throw Errors.invalidParameter('limit', `must be at most ${limits.maxSeries}`, params.limit);
+  const maxSeries = params.aggregate === undefined ? limits.maxSeries : limits.maxAggregateSeries;
+  if (params.limit !== undefined && params.limit > maxSeries) {
+    throw Errors.invalidParameter('limit', `must be at most ${maxSeries}`, params.limit);
   }
+  const by = parseBy(params.by, params.aggregate);
 
   let stepSeconds = params.step === undefined ? undefined : parseStep('step', params.step);
-  const aggregation = params.aggregation ?? (stepSeconds === undefined ? undefined : 'avg');
+  const aggregation =
+    params.aggregation ?? (stepSeconds === undefined && params.aggregate === undefined ? undefined : 'avg');
   if (aggregation !== undefined && stepSeconds === undefined) {
     stepSeconds = Math.max(MIN_STEP_SECONDS, Math.ceil(rangeSeconds / limits.autoStepPoints));
   }
@@ -66,12 +89,13 @@ export function buildRangeQuery(params: RangeParams, limits: QueryLimits, now: D
     matchers: selectorMatchers(params, limits),
     from,
     to,
-    maxSeries: params.limit ?? limits.maxSeries,
+    maxSeries: params.limit ?? maxSeries,
     maxPoints: limits.maxPoints,
   };
   if (params.name !== undefined) query.name = params.name;
   if (stepSeconds !== undefined) query.stepSeconds = stepSeconds;
   if (aggregation !== undefined) query.aggregation = aggregation;
+  if (params.aggregate !== undefined) query.aggregate = { op: params.aggregate, by };
   return query;
 }
 
@@ -113,6 +137,7 @@ export function shapeRangeResult(result: RangeResult, limits: QueryLimits): Rang
     stepSeconds: result.stepSeconds,
     aggregation: result.aggregation,
     source: result.source,
+    ...(result.aggregate === undefined ? {} : { aggregate: result.aggregate, groups: result.groups ?? [] }),
   };
 }
 
