@@ -4,6 +4,7 @@
  * with the checkpoints (anomaly_detector_state), against the replay path measured in the same run.
  *
  *   nice npx tsx bench/analysis/run.ts [--database-url URL] [--series 10000] [--hours 24] [--page-size 250]
+ *     [--profile pass.cpuprofile] [--keep]
  *
  * A scratch database (createScratchDatabase) gets `--series` series: 80 % gauges of `bench.latency` (ms: daily
  * cycles, noise, level shifts, heavy-tailed spikes, small integer counts) and 20 % cumulative counters
@@ -17,7 +18,8 @@
  * Printed per pass: points scored, wall, points/s, CPU of this process and of the database's backends (from
  * /proc, for the scratch database's connections) and the ratio to the baseline; with the load average.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -45,6 +47,8 @@ const { values: args } = parseArgs({
     hours: { type: 'string', default: '24' },
     'page-size': { type: 'string', default: '250' },
     keep: { type: 'boolean', default: false },
+    /** write a CPU profile of the "+1 min, saved detectors" pass to this file */
+    profile: { type: 'string' },
   },
 });
 const SERIES = Number(args.series);
@@ -291,7 +295,18 @@ async function main(): Promise<void> {
       const baseline = await pass(db, scratch.url, `+${n} min, replay (baseline)`, now, false);
       const replayed = await lastScores(db, minute - 1);
       await rewindCheckpoints(db, n);
+      const session = n === 1 && args.profile ? new Session() : null;
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       const resumed = await pass(db, scratch.url, `+${n} min, saved detectors`, now, true);
+      if (session) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(args.profile!, JSON.stringify(profile));
+        session.disconnect();
+      }
       const restored = await lastScores(db, minute - 1);
       let same = 0;
       for (const [k, v] of restored) if (replayed.get(k) === v) same++;

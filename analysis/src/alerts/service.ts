@@ -19,6 +19,7 @@ import {
   enqueueNotifications,
   expireSilence,
   hasOpenAlert,
+  openAlertFingerprints,
   withTransaction,
   insertAlert,
   insertSilence,
@@ -159,6 +160,35 @@ export class AlertService {
    * afterwards (null when none is open and nothing fired).
    */
   async observeAnomalies(input: ObserveAnomaliesInput): Promise<AlertRecord | null> {
+    const prepared = this.#anomalyEvaluations(input);
+    if (!prepared) return null;
+    return this.#evaluate(prepared.identity, prepared.evaluations, input.policy);
+  }
+
+  /**
+   * `observeAnomalies` for many series at once (the anomaly job's page): which of them have an open alert is
+   * asked in one statement, so series with nothing firing and nothing open cost no round trip; the others are
+   * evaluated one by one as observeAnomalies does.
+   */
+  async observeAnomaliesMany(inputs: readonly ObserveAnomaliesInput[]): Promise<void> {
+    const prepared = inputs.flatMap((input) => {
+      const p = this.#anomalyEvaluations(input);
+      return p ? [{ ...p, policy: input.policy }] : [];
+    });
+    const quiet = prepared.filter((p) => !p.evaluations.some((e) => e.level === 'fire'));
+    const open = await openAlertFingerprints(
+      this.#db,
+      quiet.map((p) => p.identity.fingerprint),
+    );
+    for (const p of prepared) {
+      const fires = p.evaluations.some((e) => e.level === 'fire');
+      if (!fires && !open.has(p.identity.fingerprint)) continue;
+      await this.#evaluate(p.identity, p.evaluations, p.policy);
+    }
+  }
+
+  /** The identity and evaluations of a series' scored points (null when none counts: all NaN). */
+  #anomalyEvaluations(input: ObserveAnomaliesInput): { identity: Identity; evaluations: Evaluation[] } | null {
     const { policy } = input;
     validatePolicy(policy);
     if (!(policy.resolveThreshold <= policy.fireThreshold))
@@ -198,8 +228,7 @@ export class AlertService {
         },
       });
     }
-    if (evaluations.length === 0) return null;
-    return this.#evaluate(identity, evaluations, policy);
+    return evaluations.length === 0 ? null : { identity, evaluations };
   }
 
   /**

@@ -16,7 +16,8 @@
  * 4. scores the points causally with the monitor's detector and options;
  * 5. upserts score, expected, lower, upper per point of the page in one
  *    transaction (idempotent: a rerun rewrites the same rows), then hands the
- *    recent points to the AlertService, then advances the page's checkpoints
+ *    recent points to the AlertService (one statement finds the page's open
+ *    alerts; only those and the firing series cost more), then advances the page's checkpoints
  *    and saves its detectors' states in one transaction — so a pass that dies
  *    part-way is safe to rerun (the AlertService ignores points it has seen),
  *    and a saved state always matches its checkpoint.
@@ -230,11 +231,11 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
         await partitions.ensureFor(rows.map((r) => r.time));
         await writeScores(db, monitor.key, rows);
       }
-      for (const { plan, rows, detector: online } of done) {
-        options.signal?.throwIfAborted();
+      const observed = done.flatMap(({ plan, rows }) => {
         const recent = rows.filter((r) => r.time >= alertFrom);
-        if (recent.length > 0) {
-          await alerts.observeAnomalies({
+        if (recent.length === 0) return [];
+        return [
+          {
             monitor: monitor.key,
             seriesId: plan.series.id,
             metric: plan.series.metric,
@@ -245,8 +246,12 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
             severity: spec.alerting.severity,
             policy,
             observations: recent,
-          });
-        }
+          },
+        ];
+      });
+      options.signal?.throwIfAborted();
+      await alerts.observeAnomaliesMany(observed);
+      for (const { plan, rows, detector: online } of done) {
         const last = rows.at(-1)!.time;
         const state = useStore ? online.snapshot?.() : undefined;
         advances.push({ seriesId: plan.series.id, lastTime: last, ...(state ? { state } : {}) });

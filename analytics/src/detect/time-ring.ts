@@ -1,12 +1,18 @@
 import type { StateReader, StateWriter } from './state.ts';
 
+/** Points a ring holds before its arrays first grow. */
+const INITIAL_POINTS = 1_024;
+
 /**
  * The last `capacity` (timestamp, value) pairs in time order, with lookup of
- * the value nearest to a time by binary search (O(log n)).
+ * the value nearest to a time by binary search (O(log n)). The arrays grow
+ * (doubling) up to `capacity` as points arrive: a detector made for three
+ * weeks of history does not allocate them up front (a job creates one per
+ * series per pass).
  */
 export class TimeRing {
-  private readonly times: Float64Array;
-  private readonly vals: Float64Array;
+  private times: Float64Array;
+  private vals: Float64Array;
   private start = 0;
   private count = 0;
 
@@ -14,8 +20,21 @@ export class TimeRing {
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`TimeRing: capacity must be a positive integer, got ${capacity}`);
-    this.times = new Float64Array(capacity);
-    this.vals = new Float64Array(capacity);
+    this.times = new Float64Array(Math.min(capacity, INITIAL_POINTS));
+    this.vals = new Float64Array(Math.min(capacity, INITIAL_POINTS));
+  }
+
+  /** Room for `n` points (start is 0 until the ring is full at capacity, so the prefix is copied as it is). */
+  private reserve(n: number): void {
+    if (n <= this.times.length) return;
+    let size = this.times.length;
+    while (size < n) size = Math.min(this.capacity, size * 2);
+    const times = new Float64Array(size);
+    const vals = new Float64Array(size);
+    times.set(this.times.subarray(0, this.count));
+    vals.set(this.vals.subarray(0, this.count));
+    this.times = times;
+    this.vals = vals;
   }
 
   get length(): number {
@@ -24,6 +43,7 @@ export class TimeRing {
 
   /** Appends a point (time order is the caller's duty), evicting the oldest when full. */
   push(t: number, v: number): void {
+    if (this.count === this.times.length && this.count < this.capacity) this.reserve(this.count + 1);
     const at = (this.start + this.count) % this.capacity;
     this.times[at] = t;
     this.vals[at] = v;
@@ -59,9 +79,11 @@ export class TimeRing {
     const vals = r.f64s();
     if (times.length !== vals.length || times.length > this.capacity)
       throw new RangeError(`TimeRing state: ${times.length} times, ${vals.length} values, capacity ${this.capacity}`);
+    this.start = 0;
+    this.count = 0;
+    this.reserve(times.length);
     this.times.set(times);
     this.vals.set(vals);
-    this.start = 0;
     this.count = times.length;
   }
 

@@ -7,8 +7,9 @@ import { MAD_NORMAL_SCALE } from './order.ts';
  * O(size) insert. Good for windows up to a few thousand values.
  */
 export class RollingOrder {
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
+  // Grown (doubling) up to `size` as values arrive: a job creates a detector per series per pass.
+  private ring: Float64Array;
+  private sorted: Float64Array;
   private next = 0;
   private count = 0;
 
@@ -16,8 +17,21 @@ export class RollingOrder {
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`RollingOrder: size must be a positive integer, got ${size}`);
-    this.ring = new Float64Array(size);
-    this.sorted = new Float64Array(size);
+    this.ring = new Float64Array(Math.min(size, 64));
+    this.sorted = new Float64Array(Math.min(size, 64));
+  }
+
+  /** Room for `n` values (the ring does not wrap before it is full at `size`, so the prefix is copied as it is). */
+  private reserve(n: number): void {
+    if (n <= this.ring.length) return;
+    let length = this.ring.length;
+    while (length < n) length = Math.min(this.size, length * 2);
+    const ring = new Float64Array(length);
+    const sorted = new Float64Array(length);
+    ring.set(this.ring.subarray(0, this.count));
+    sorted.set(this.sorted.subarray(0, this.count));
+    this.ring = ring;
+    this.sorted = sorted;
   }
 
   /** Number of values in the window (at most `size`). */
@@ -27,6 +41,7 @@ export class RollingOrder {
 
   /** Adds `x` (must not be NaN), evicting the oldest value when full. */
   push(x: number): void {
+    if (this.count === this.ring.length && this.count < this.size) this.reserve(this.count + 1);
     if (this.count === this.size) {
       const old = this.ring[this.next] as number;
       const at = this.lowerBound(old, this.count);
@@ -135,6 +150,8 @@ export class RollingOrder {
     const values = r.f64s();
     if (values.length > this.size)
       throw new RangeError(`RollingOrder state: ${values.length} values for size ${this.size}`);
+    this.count = 0;
+    this.reserve(values.length);
     this.ring.set(values);
     this.count = values.length;
     this.next = this.count % this.size;

@@ -316,6 +316,18 @@ export async function hasOpenAlert(db: Database, fingerprint: string): Promise<b
   return rows.length > 0;
 }
 
+/** Which of `fingerprints` have an open (not resolved) alert: one statement for a page of series. */
+export async function openAlertFingerprints(db: Database, fingerprints: readonly string[]): Promise<Set<string>> {
+  if (fingerprints.length === 0) return new Set();
+  const rows = await query<{ fingerprint: string }>(
+    db,
+    'find open alerts',
+    `SELECT DISTINCT fingerprint FROM alert WHERE fingerprint = ANY($1::text[]) AND state <> 'resolved'`,
+    [fingerprints],
+  );
+  return new Set(rows.map((r) => r.fingerprint));
+}
+
 /** The newest episode of `fingerprint` (any state), or null. */
 export async function latestAlert(client: Queryable, fingerprint: string): Promise<AlertRecord | null> {
   const rows = await query<AlertRow>(
