@@ -237,4 +237,31 @@ describe.each(testBackends())('AlertService on %s', (backend) => {
       service.raise({ kind: '', monitor: 'm', labels: {}, time: 0, severity: 'info', summary: '', explanation: {} }),
     ).rejects.toThrow(/kind/);
   });
+
+  it('observeAnomaliesMany: a page of series, only firing and open ones evaluated, as observeAnomalies would', async () => {
+    const input = (monitor: string, host: string, observations: AnomalyObservation[]) => ({
+      monitor,
+      seriesId: 1,
+      metric: 'system.cpu.utilization',
+      unit: '1',
+      labels: { ...LABELS, 'host.name': host },
+      detector: 'ensemble',
+      severity: 'warning' as const,
+      policy: { ...POLICY, forMs: 0, resolveAfter: 1 },
+      observations,
+    });
+    // firing on a, quiet on b, nothing scored (NaN) on c
+    await service.observeAnomaliesMany([
+      input('many', 'a', [point(0, 0.9)]),
+      input('many', 'b', [point(0, 0.1)]),
+      input('many', 'c', [point(0, Number.NaN)]),
+    ]);
+    const firing = await listAlerts(db, { monitor: 'many', limit: 10, offset: 0 });
+    expect(firing.alerts.map((a) => `${a.labels['host.name']}:${a.state}`)).toEqual(['a:firing']);
+    // a clears (it is open, so it is evaluated although nothing fires), b stays quiet
+    await service.observeAnomaliesMany([input('many', 'a', [point(1, 0.1)]), input('many', 'b', [point(1, 0.1)])]);
+    const after = await listAlerts(db, { monitor: 'many', states: ['resolved'], limit: 10, offset: 0 });
+    expect(after.alerts.map((a) => a.labels['host.name'])).toEqual(['a']);
+    expect((await listAlerts(db, { monitor: 'many', limit: 10, offset: 0 })).alerts).toEqual([]);
+  });
 });
