@@ -124,6 +124,18 @@ export interface RollupReadSql {
   relation: string;
   /** A scalar SQL expression: the timestamptz before which every bucket is there, NULL when nothing is. */
   watermarkSql: string;
+  /**
+   * The highest watermark (epoch µs) a statement has read, null before the first: watermarks only move forward, so
+   * the query layer may bound its raw-sample branch by it as a constant, which lets the planner prune the point
+   * tables' older partitions (chunks) when it plans, instead of planning a scan of every one. Set with noteWatermark.
+   */
+  seenWatermarkUs: number | null;
+}
+
+/** Records a watermark a statement read (see RollupReadSql.seenWatermarkUs). */
+export function noteWatermark(read: RollupReadSql, us: number | null | undefined): void {
+  if (typeof us === 'number' && Number.isFinite(us) && us > (read.seenWatermarkUs ?? Number.NEGATIVE_INFINITY))
+    read.seenWatermarkUs = us;
 }
 
 const readSqlCache = new WeakMap<Database, Map<RollupSpec['table'], RollupReadSql>>();
@@ -152,12 +164,17 @@ export async function rollupReadSql(db: Database, table: RollupSpec['table']): P
       throw new Error(`rollupReadSql: no continuous aggregate ${table} in the current schema (is it migrated?)`);
     // an empty aggregate's watermark is the lowest time TimescaleDB represents (4714 BC): NULL
     read = {
+      seenWatermarkUs: null,
       relation: row.relation,
       watermarkSql: `(SELECT CASE WHEN w > TIMESTAMPTZ '0001-01-01 00:00:00+00' THEN w END FROM (SELECT
         _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(${Number(row.id)})) AS w) wm)`,
     };
   } else {
-    read = { relation: table, watermarkSql: `(SELECT covered_until FROM rollup_watermark WHERE rollup = '${table}')` };
+    read = {
+      relation: table,
+      watermarkSql: `(SELECT covered_until FROM rollup_watermark WHERE rollup = '${table}')`,
+      seenWatermarkUs: null,
+    };
   }
   perDb.set(table, read);
   return read;

@@ -1,5 +1,5 @@
 /**
- * Which partial-aggregate fields of a step bucket (see buckets.ts) each
+ * Which partial-aggregate fields of a step bucket (min, max, sum, count, last and its time) each
  * aggregation reads: range.ts selects only those, since the client's parsing
  * of the rows, not the database, dominates the cost of large results.
  */

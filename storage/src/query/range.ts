@@ -27,7 +27,7 @@
  */
 import type { Database } from '../database.ts';
 import { InvalidQueryError, QueryLimitError } from '../errors.ts';
-import { ROLLUP_1H, ROLLUP_1M, ROLLUP_5M, rollupReadSql, type RollupSpec } from '../rollups.ts';
+import { noteWatermark, ROLLUP_1H, ROLLUP_1M, ROLLUP_5M, rollupReadSql, type RollupSpec } from '../rollups.ts';
 import {
   AGGREGATIONS,
   CROSS_AGGREGATIONS,
@@ -37,7 +37,6 @@ import {
   type Labels,
 } from '../types.ts';
 import { FIELDS_FOR, type BucketField } from './bucket-sql.ts';
-import { aggregateBuckets, type Bucket } from './buckets.ts';
 import { expToExplicit } from './exp-histogram.ts';
 import { METRIC_NAME_LABEL, selectorSql } from './matchers.ts';
 import { runQuery } from './run.ts';
@@ -190,6 +189,14 @@ function tooManySeries(v: Validated): QueryLimitError {
 
 type SelRow = Parameters<typeof toSeriesInfo>[0];
 
+/** [t, v] pairs of the statement's parallel arrays (NULL when a series has no point). */
+function zipPoints(ts: number[] | null, vs: number[] | null): Array<[number, number]> {
+  const points: Array<[number, number]> = [];
+  if (!ts || !vs) return points;
+  for (let i = 0; i < ts.length; i++) points.push([ts[i] as number, vs[i] as number]);
+  return points;
+}
+
 async function queryRaw(db: Database, v: Validated, selection: string, p: SqlParams): Promise<RangeResult> {
   const from = p.add(new Date(v.fromMs).toISOString());
   const to = p.add(new Date(v.toMs).toISOString());
@@ -219,13 +226,7 @@ async function queryRaw(db: Database, v: Validated, selection: string, p: SqlPar
       `the query would return more than ${v.maxPoints} raw points; set a step (e.g. 60 seconds) or narrow the time range or the matchers`,
     );
   }
-  const series: RangeSeries[] = rows.map((r) => {
-    const points: Array<[number, number]> = [];
-    const ts = r.ts ?? [];
-    const vs = r.vs ?? [];
-    for (let i = 0; i < ts.length; i++) points.push([ts[i] as number, vs[i] as number]);
-    return { ...toSeriesInfo(r), points };
-  });
+  const series: RangeSeries[] = rows.map((r) => ({ ...toSeriesInfo(r), points: zipPoints(r.ts, r.vs) }));
   await fillHistogramSeries(db, series, v, rows[0]?.n ?? 0);
   return { series, stepSeconds: null, aggregation: null, source: 'raw' };
 }
@@ -325,7 +326,7 @@ const ROLLUP_SOURCE: Record<RollupSpec['table'], RangeSource> = {
   samples_1h: 'rollup_1h',
 };
 
-/** Partial-bucket columns of the rollup and raw branches, and how a bucket merges them (see buckets.ts). */
+/** Partial-bucket columns of the rollup and raw branches, and how a bucket merges them exactly. */
 const BRANCH_COLUMNS: Record<BucketField, { rollup: string; raw: string; merge: string }> = {
   min: { rollup: 'min', raw: 'value', merge: 'min(min)' },
   max: { rollup: 'max', raw: 'value', merge: 'max(max)' },
@@ -343,8 +344,9 @@ function branchName(f: BucketField): string {
 /**
  * SELECT (t = bucket start in epoch ms, fields…) of the series `sel.id` over
  * [lo, hi): the rollup's buckets before the split, raw samples after it,
- * merged per step bucket. `gate` is a one-time filter (the budget check):
- * when false nothing is read.
+ * merged per step bucket. `rawFloor` is a constant no later than the split
+ * (a watermark seen before): it lets the planner prune older partitions.
+ * `gate` is a one-time filter (the budget check): when false nothing is read.
  */
 function seriesBucketsSql(
   step: number,
@@ -352,6 +354,7 @@ function seriesBucketsSql(
   rollup: { relation: string } | null,
   lo: string,
   hi: string,
+  rawFloor: string,
   gate: string,
 ): string {
   const bin = (col: string): string =>
@@ -365,16 +368,28 @@ function seriesBucketsSql(
       WHERE series_id = sel.id AND bucket >= ${lo} AND bucket < ${split} AND ${gate}`);
   }
   branches.push(`SELECT ${bin('time')} AS b, ${cols('raw')} FROM samples
-      WHERE series_id = sel.id AND time >= ${split} AND time < ${hi} AND ${gate}`);
+      WHERE series_id = sel.id AND time >= ${split} AND time >= ${rawFloor} AND time < ${hi} AND ${gate}`);
   const merged = fields.map((f) => `${BRANCH_COLUMNS[f].merge} AS ${f}`).join(', ');
   return `SELECT (extract(epoch FROM b) * 1000)::float8 AS t, ${merged}
     FROM (${branches.join(' UNION ALL ')}) u GROUP BY b`;
 }
 
 /**
- * A series' value at one step from its merged bucket `g` (SQL twin of
- * buckets.ts's valueOf/rateOf, which define the semantics; the cross-series
- * test checks the two agree). `w` is the series' window ordered by t.
+ * A series' value at one step from its merged bucket `g` (t, min, max, sum,
+ * count, last, lt = time of last in epoch µs); `w` is the series' window
+ * ordered by t (rate only). NULL when there is none.
+ *
+ * `rate` reads a series by its shape: a delta sum gives the bucket's sum per
+ * second of step; a cumulative monotonic counter the per-second increase
+ * between consecutive bucket lasts, where a drop is a reset (the process
+ * restarted): the counter counted from 0 up to `last` after it and, before
+ * it, from the previous `last` up to the highest value it reached in the
+ * bucket (a monotonic counter's values before a reset are above those after
+ * it, so that is `max`); without `max` the increase before the reset was lost
+ * and a bucket holding a restart read as a cliff. Two resets in one bucket
+ * count as one (the same on raw data and rollups). Anything else: the
+ * per-second change of `last`. The first bucket has no rate (it only seeds
+ * the next one), nor does a bucket whose last is not after the previous one's.
  */
 function seriesValueSql(aggregation: Aggregation, step: number): string {
   switch (aggregation) {
@@ -399,6 +414,17 @@ function seriesValueSql(aggregation: Aggregation, step: number): string {
       END`;
     }
   }
+}
+
+/**
+ * SELECT (t, v) of the series `sel.id`: its value at each step from `first`
+ * on (epoch ms), steps without one left out.
+ */
+function seriesPointsSql(aggregation: Aggregation, step: number, buckets: string, first: string): string {
+  const window = aggregation === 'rate' ? ' WINDOW w AS (ORDER BY g.t)' : '';
+  return `SELECT x.t, x.v FROM (
+      SELECT g.t, ${seriesValueSql(aggregation, step)} AS v FROM (${buckets}) g${window}
+    ) x WHERE x.t >= ${first} AND x.v IS NOT NULL`;
 }
 
 const CROSS_SQL: Record<CrossAggregation, string> = {
@@ -448,9 +474,15 @@ async function queryStepped(
   const ctes = [`sel AS MATERIALIZED (${selection})`];
   if (rollup)
     ctes.push(
-      `cut AS MATERIALIZED (SELECT least(greatest(coalesce(${rollup.watermarkSql}, ${lo}), ${lo}), ${hi}) AS split)`,
+      `wm AS MATERIALIZED (SELECT ${rollup.watermarkSql} AS w)`,
+      `cut AS MATERIALIZED (SELECT least(greatest(coalesce((SELECT w FROM wm), ${lo}), ${lo}), ${hi}) AS split)`,
     );
-  const splitUs = rollup ? '(extract(epoch FROM (SELECT split FROM cut)) * 1000000)::float8' : 'NULL::float8';
+  const seen = rollup?.seenWatermarkUs ?? null;
+  const rawFloor = `${p.add(new Date(seen === null ? loMs : Math.max(loMs, Math.floor(seen / 1000))).toISOString())}::timestamptz`;
+  const splitUs = rollup
+    ? `(extract(epoch FROM (SELECT split FROM cut)) * 1000000)::float8 AS split,
+       (extract(epoch FROM (SELECT w FROM wm)) * 1000000)::float8 AS wm`
+    : 'NULL::float8 AS split, NULL::float8 AS wm';
   const sourceOf = (split: number | null | undefined): RangeSource => {
     if (!spec || split === null || split === undefined || split <= loMs * 1000) return 'raw';
     return split >= hiMs * 1000 ? ROLLUP_SOURCE[spec.table] : 'mixed';
@@ -460,7 +492,7 @@ async function queryStepped(
     const { op, by } = v.aggregate;
     // every matched series is read (up to maxSeries): nothing is gated but the series limit
     const gate = `(SELECT count(*) FROM sel) <= ${p.add(v.maxSeries)}`;
-    const buckets = seriesBucketsSql(step, fields, rollup, lo, hi, gate);
+    const buckets = seriesBucketsSql(step, fields, rollup, lo, hi, rawFloor, gate);
     const key = groupKeySql(by, p);
     const first = p.add(firstMs);
     const rows = await runQuery<{
@@ -469,17 +501,16 @@ async function queryStepped(
       ts: number[] | null;
       vs: number[] | null;
       split: number | null;
+      wm: number | null;
       total: string;
     }>(
       db,
       'queryRange',
       `WITH ${ctes.join(', ')},
        per AS (
-         SELECT ${key} AS g, x.t, x.v FROM sel CROSS JOIN LATERAL (
-           SELECT g.t, ${seriesValueSql(v.aggregation, step)} AS v FROM (${buckets}) g WINDOW w AS (ORDER BY g.t)
-         ) x WHERE x.t >= ${first}),
-       steps AS (SELECT g, t, ${CROSS_SQL[op]} AS v FROM per WHERE v IS NOT NULL GROUP BY g, t)
-       SELECT k.g AS labels, k.n, s.ts, s.vs, ${splitUs} AS split, (SELECT count(*) FROM sel) AS total
+         SELECT ${key} AS g, x.t, x.v FROM sel CROSS JOIN LATERAL (${seriesPointsSql(v.aggregation, step, buckets, first)}) x),
+       steps AS (SELECT g, t, ${CROSS_SQL[op]} AS v FROM per GROUP BY g, t)
+       SELECT k.g AS labels, k.n, s.ts, s.vs, ${splitUs}, (SELECT count(*) FROM sel) AS total
        FROM (SELECT ${key} AS g, count(*) AS n FROM sel GROUP BY 1) k
        LEFT JOIN (SELECT g, array_agg(t ORDER BY t) AS ts, array_agg(v ORDER BY t) AS vs FROM steps GROUP BY g) s
          ON s.g = k.g
@@ -487,6 +518,7 @@ async function queryStepped(
       p.values,
       v.signal,
     );
+    if (rollup) noteWatermark(rollup, rows[0]?.wm);
     if (Number(rows[0]?.total ?? 0) > v.maxSeries) throw tooManySeries(v);
     if (rows.length * perSeries > v.maxPoints) {
       throw new QueryLimitError(
@@ -494,15 +526,11 @@ async function queryStepped(
         `${rows.length} groups × ${perSeries} points exceeds the limit of ${v.maxPoints} points; use a larger step, fewer by labels or narrow the range`,
       );
     }
-    const groups: RangeGroup[] = rows.map((r) => {
-      const ts = r.ts ?? [];
-      const vs = r.vs ?? [];
-      return {
-        labels: r.labels,
-        series: Number(r.n),
-        points: ts.map((t, i): [number, number] => [t, vs[i] as number]),
-      };
-    });
+    const groups: RangeGroup[] = rows.map((r) => ({
+      labels: r.labels,
+      series: Number(r.n),
+      points: zipPoints(r.ts, r.vs),
+    }));
     return {
       series: [],
       stepSeconds: step,
@@ -515,19 +543,24 @@ async function queryStepped(
 
   // Past the point budget nothing is read: the statement returns the series alone and the limit is raised below.
   const gate = `(SELECT count(*) FROM sel) <= ${p.add(Math.floor(v.maxPoints / perSeries))}`;
-  const buckets = seriesBucketsSql(step, fields, rollup, lo, hi, gate);
-  const arrays = ['t', ...fields].map((f) => `array_agg(g.${f} ORDER BY g.t) AS ${f === 't' ? 'ts' : f}`).join(', ');
-  type Row = SelRow & { ts: number[] | null; split: number | null } & Partial<Record<BucketField, number[] | null>>;
-  const rows = await runQuery<Row>(
+  const buckets = seriesBucketsSql(step, fields, rollup, lo, hi, rawFloor, gate);
+  const first = p.add(firstMs);
+  const rows = await runQuery<
+    SelRow & { ts: number[] | null; vs: number[] | null; split: number | null; wm: number | null }
+  >(
     db,
     'queryRange',
     `WITH ${ctes.join(', ')}
-     SELECT sel.*, ${splitUs} AS split, b.*
-     FROM sel LEFT JOIN LATERAL (SELECT ${arrays} FROM (${buckets}) g) b ON true
+     SELECT sel.*, ${splitUs}, b.ts, b.vs
+     FROM sel LEFT JOIN LATERAL (
+       SELECT array_agg(x.t ORDER BY x.t) AS ts, array_agg(x.v ORDER BY x.t) AS vs
+       FROM (${seriesPointsSql(v.aggregation, step, buckets, first)}) x
+     ) b ON true
      ORDER BY sel.metric, sel.id`,
     p.values,
     v.signal,
   );
+  if (rollup) noteWatermark(rollup, rows[0]?.wm);
   if (rows.length > v.maxSeries) throw tooManySeries(v);
   if (perSeries * rows.length > v.maxPoints) {
     throw new QueryLimitError(
@@ -535,23 +568,7 @@ async function queryStepped(
       `${rows.length} series × ${perSeries} points exceeds the limit of ${v.maxPoints} points; use a larger step or narrow the range or the matchers`,
     );
   }
-  const series: RangeSeries[] = rows.map((r) => {
-    const info = toSeriesInfo(r);
-    const ts = r.ts ?? [];
-    const column = (f: BucketField): number[] | null => (fields.includes(f) ? (r[f] ?? null) : null);
-    const [min, max, sum, count, last, lt] = (['min', 'max', 'sum', 'count', 'last', 'lt'] as const).map(column);
-    // fields the aggregation does not read stay 0: they are never looked at
-    const buckets: Bucket[] = ts.map((t, i) => ({
-      t,
-      min: min?.[i] ?? 0,
-      max: max?.[i] ?? 0,
-      sum: sum?.[i] ?? 0,
-      count: count?.[i] ?? 0,
-      last: last?.[i] ?? 0,
-      lastTimeUs: lt?.[i] ?? 0,
-    }));
-    return { ...info, points: aggregateBuckets(buckets, v.aggregation, step, firstMs, info) };
-  });
+  const series: RangeSeries[] = rows.map((r) => ({ ...toSeriesInfo(r), points: zipPoints(r.ts, r.vs) }));
   await fillHistogramSeries(
     db,
     series,
