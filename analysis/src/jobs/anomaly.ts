@@ -17,14 +17,15 @@
  * 5. upserts score, expected, lower, upper per point of the page in one
  *    transaction (idempotent: a rerun rewrites the same rows), then hands the
  *    recent points to the AlertService (one statement finds the page's open
- *    alerts; only those and the firing series cost more), then advances the page's checkpoints
- *    and saves its detectors' states in one transaction — so a pass that dies
- *    part-way is safe to rerun (the AlertService ignores points it has seen),
- *    and a saved state always matches its checkpoint.
+ *    alerts; only those and the firing series cost more), then advances the
+ *    page's checkpoints and saves its detectors' states in one transaction —
+ *    so a pass that dies part-way is safe to rerun (the AlertService ignores
+ *    points it has seen), and a saved state always matches its checkpoint.
+ *    A page is written while the next one is read and scored.
  *
  * A pass therefore costs in proportion to the new points once every series
  * has a state (the first pass, a changed monitor, or a new state version
- * replay). Memory is bounded by one page of series × the history cap.
+ * replay). Memory is bounded by two pages of series × the history cap.
  */
 import { parseDuration } from '@hydra/schema';
 import type { Logger } from '@hydra/logging';
@@ -189,6 +190,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
 
   const paging = { shard, pageSize, ...(options.signal ? { signal: options.signal } : {}) };
   const skippedMetrics = new Set<string>();
+  let writing: Promise<void> = Promise.resolve();
   await forEachShardedSeriesPage(db, spec, paging, async (mine) => {
     report.series += mine.length;
     const numeric = mine.filter((s) => SCORED_KINDS.has(s.kind));
@@ -216,7 +218,6 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
         return [{ series: s, checkpoint, detector: cached, readFrom: cached ? scoreFrom : start, scoreFrom }];
       });
       if (useStore) await restoreDetectors(plans);
-      const advances: CheckpointAdvance[] = [];
       const done: Array<{ plan: Plan; rows: ScoreRow[]; detector: OnlineDetector }> = [];
       for (const group of groupForReading(plans)) {
         const points = await readPoints(db, group, lastBucket, stepMs, spec.anomaly.quantile);
@@ -226,51 +227,62 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
           if (scored.rows.length > 0) done.push({ plan, ...scored });
         }
       }
-      if (done.length > 0) {
-        const rows = done.flatMap((d) => d.rows);
-        await partitions.ensureFor(rows.map((r) => r.time));
-        await writeScores(db, monitor.key, rows);
-      }
-      const observed = done.flatMap(({ plan, rows }) => {
-        const recent = rows.filter((r) => r.time >= alertFrom);
-        if (recent.length === 0) return [];
-        return [
-          {
-            monitor: monitor.key,
-            seriesId: plan.series.id,
-            metric: plan.series.metric,
-            unit: plan.series.unit,
-            ...(isHistogram(plan.series) ? { statistic: quantileName(spec.anomaly.quantile) } : {}),
-            labels: plan.series.labels,
-            detector: detector.name,
-            severity: spec.alerting.severity,
-            policy,
-            observations: recent,
-          },
-        ];
-      });
-      options.signal?.throwIfAborted();
-      await alerts.observeAnomaliesMany(observed);
-      for (const { plan, rows, detector: online } of done) {
-        const last = rows.at(-1)!.time;
-        const state = useStore ? online.snapshot?.() : undefined;
-        advances.push({ seriesId: plan.series.id, lastTime: last, ...(state ? { state } : {}) });
-        report.scored += 1;
-        if (plan.detector) report.resumed += 1;
-        report.points += rows.length;
-        report.anomalies += rows.filter((r) => r.score > ANOMALY_THRESHOLD).length;
-      }
-      // The checkpoints and the states they go with, in one transaction; the cache learns them once committed.
-      await advanceCheckpoints(db, monitor.key, advances, useStore ? stateOf : null);
-      for (const { plan, rows, detector: online } of done) {
-        options.cache?.put(monitor.key, plan.series.id, { detector: online, config, lastTime: rows.at(-1)!.time });
-      }
+      // This page is written while the next one is read and scored (at most one page in flight): the
+      // database works on the writes while this process scores, so both cores are busy.
+      await writing;
+      writing = commitPage(done);
+      writing.catch(() => undefined); // the failure is thrown where `writing` is awaited
     }
   });
+  await writing;
   report.firing = (await countFiring(db)).get(monitor.key) ?? 0;
   if (report.skipped > 0) report.note = skippedNote(report, [...skippedMetrics]);
   report.durationMs = Math.round(performance.now() - started);
   return report;
+
+  /** Writes a page's scores, hands them to the alerts, then advances its checkpoints with its detectors' states. */
+  async function commitPage(done: Array<{ plan: Plan; rows: ScoreRow[]; detector: OnlineDetector }>): Promise<void> {
+    const advances: CheckpointAdvance[] = [];
+    if (done.length > 0) {
+      const rows = done.flatMap((d) => d.rows);
+      await partitions.ensureFor(rows.map((r) => r.time));
+      await writeScores(db, monitor.key, rows);
+    }
+    const observed = done.flatMap(({ plan, rows }) => {
+      const recent = rows.filter((r) => r.time >= alertFrom);
+      if (recent.length === 0) return [];
+      return [
+        {
+          monitor: monitor.key,
+          seriesId: plan.series.id,
+          metric: plan.series.metric,
+          unit: plan.series.unit,
+          ...(isHistogram(plan.series) ? { statistic: quantileName(spec.anomaly.quantile) } : {}),
+          labels: plan.series.labels,
+          detector: detector.name,
+          severity: spec.alerting.severity,
+          policy,
+          observations: recent,
+        },
+      ];
+    });
+    options.signal?.throwIfAborted();
+    await alerts.observeAnomaliesMany(observed);
+    for (const { plan, rows, detector: online } of done) {
+      const last = rows.at(-1)!.time;
+      const state = useStore ? online.snapshot?.() : undefined;
+      advances.push({ seriesId: plan.series.id, lastTime: last, ...(state ? { state } : {}) });
+      report.scored += 1;
+      if (plan.detector) report.resumed += 1;
+      report.points += rows.length;
+      report.anomalies += rows.filter((r) => r.score > ANOMALY_THRESHOLD).length;
+    }
+    // The checkpoints and the states they go with, in one transaction; the cache learns them once committed.
+    await advanceCheckpoints(db, monitor.key, advances, useStore ? stateOf : null);
+    for (const { plan, rows, detector: online } of done) {
+      options.cache?.put(monitor.key, plan.series.id, { detector: online, config, lastTime: rows.at(-1)!.time });
+    }
+  }
 
   /** Gives each plan without a cached detector the one saved at exactly its checkpoint, if usable. */
   async function restoreDetectors(plans: Plan[]): Promise<void> {
