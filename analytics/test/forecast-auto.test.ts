@@ -38,11 +38,12 @@ describe('forecastSeries (automatic choice)', () => {
     expect(mae(auto.forecast.mean)).toBeLessThan(mae(naive.forecast.mean));
   });
 
-  it('picks the candidate with the lowest holdout MASE', () => {
+  it('picks the candidate with the lowest holdout score (MASE and sMAPE relative to seasonal naive)', () => {
     const result = forecastSeries(input, 48, [0.95]);
     const best = result.scores
-      .filter((s) => s.mase !== null)
-      .sort((a, b) => (a.mase as number) - (b.mase as number))[0];
+      .filter((s) => s.score !== undefined)
+      .sort((a, b) => (a.score as number) - (b.score as number))[0];
+    expect(result.scores.find((s) => s.model === 'seasonal-naive')?.score).toBeCloseTo(1, 6);
     expect(result.model).toBe(best?.model);
     expect(result.holdoutMase).toBe(best?.mase);
   });

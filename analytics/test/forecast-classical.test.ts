@@ -4,7 +4,8 @@
  *   Theta is SES with drift b/2; with α → 1 the forecast is y_n + b·h/2);
  * - Naive2 on an exactly multiplicative seasonal series repeats it (classical decomposition recovers the indices);
  * - the M4 seasonality test accepts a daily cycle and rejects white noise;
- * - ETS chooses a multiplicative season where the amplitude follows the level, and no season on noise;
+ * - ETS chooses a multiplicative season where the amplitude follows the level (on the raw scale), fits positive
+ *   series on the log scale with the weekly season removed, and no season on noise;
  * - auto ARIMA recovers an AR(1) with φ = 0.7, differences a random walk (KPSS) and not white noise;
  * - MSIS by the M4 competition's formula on a hand-computed example;
  * - the automatic choice gives byte-identical output whatever the load (no clock in the choice).
@@ -15,6 +16,7 @@ import {
   classicalSeasonalIndices,
   fitAutoArimaSeries,
   fitEts,
+  fitEtsSeries,
   fitNaive2,
   fitThetaAdjusted,
   forecastSeries,
@@ -90,7 +92,25 @@ describe('ets', () => {
       { length: 24 * 12 },
       (_, t) => (50 + t) * (1 + 0.4 * Math.sin((2 * Math.PI * t) / 24)) * (1 + 0.01 * noise[t]!),
     );
-    expect(fitEts(values, [24]).description).toMatch(/^ETS\([AM],(A|Ad),M\) m=24/);
+    expect(fitEtsSeries(values, 24).description).toMatch(/^ETS\([AM],(A|Ad),M\) m=24/);
+  });
+
+  it('fits a positive series on the log scale, where that season is additive, and with the weekly one removed', () => {
+    const noise = gaussianNoise(24 * 30, 6);
+    const values = Array.from(
+      { length: 24 * 30 },
+      (_, t) =>
+        (50 + t / 10) *
+        (1 + 0.4 * Math.sin((2 * Math.PI * t) / 24)) *
+        (1 + 0.2 * Math.sin((2 * Math.PI * t) / 168)) *
+        (1 + 0.01 * noise[t]!),
+    );
+    const daily = fitEts(values, [24]);
+    expect(daily.description).toMatch(/^ETS\(A,(A|Ad|N),A\) m=24 .*\(log scale, no season\)$/);
+    const weekly = fitEts(values, [24, 168]);
+    expect(weekly.description).toMatch(/ m=24 .*\(log scale, seasons \[168\] removed\)$/);
+    const f = weekly.predict(48, [0.95]);
+    expect(f.mean.every((v, i) => v > (f.lower[0]?.[i] as number) && v < (f.upper[0]?.[i] as number))).toBe(true);
   });
 
   it('chooses no season and no trend on white noise around a level', () => {

@@ -16,11 +16,14 @@
  * Forecasts: the ARMA recursion on the differenced series, integrated back; intervals from the ψ-weights
  * of the full (differenced) model, Var(h) = σ²Σ_{j<h}ψ_j² (Box & Jenkins).
  *
- * Seasons: the seasonal part models the shortest period m when it is the only one, m ≤
- * `MAX_SEASONAL_PERIOD` and the series has `MIN_SEASONAL_CYCLES`·m points (the minimum-length rule:
- * with fewer, the season is removed by decomposition when there are two cycles, else ignored).
- * Longer or several periods (24 and 168) are removed first (`adjustSeasonality`) and a non-seasonal
- * ARIMA is fitted to the adjusted series, so any period is handled; the description says which.
+ * Seasons: the seasonal part models the shortest period m when m ≤ `MAX_SEASONAL_PERIOD` and the series
+ * has `MIN_SEASONAL_CYCLES`·m points (the minimum-length rule: with fewer, the season is removed by
+ * decomposition when there are two cycles, else ignored); longer periods (168 for hourly data) are removed
+ * first, and positive series are fitted on the log scale (Box–Cox λ = 0; `fitKeepingShortestSeason`).
+ * Measured against the raw scale with every season removed when there were two: ratio to seasonal naive
+ * 0.942 → 0.925 on the real hourly benchmark, 0.487 → 0.476 on synthetic hourly. With only longer periods
+ * every season is removed (`adjustSeasonality`) and a non-seasonal ARIMA is fitted to the adjusted
+ * series, so any period is handled; the description says which.
  * Fits use at most the last `MAX_POINTS` points. Written by hand: ctsa's (npm `arima`) seasonal
  * auto.arima takes 6–20 s a series and crashed on period 168. Throws `ForecastError` with fewer than
  * `MIN_POINTS` points.
@@ -29,7 +32,7 @@ import type { FittedModel, Forecaster, ForecastInput, ForecastResult } from './t
 import { ForecastError } from './types.ts';
 import { checkHorizon, gaussianIntervals } from './intervals.ts';
 import { nelderMead } from './nelder-mead.ts';
-import { adjustSeasonality, adjustedModel } from './deseasonalize.ts';
+import { adjustSeasonality, adjustedModel, fitKeepingShortestSeason } from './deseasonalize.ts';
 import { classicalSeasonalIndices } from '../seasonality/classical.ts';
 
 const NAME = 'arima';
@@ -413,10 +416,10 @@ export function fitAutoArima(values: readonly number[], periods: readonly number
     throw new ForecastError(NAME, `needs at least ${MIN_POINTS} points, got ${values.length}`);
   const n = Math.min(values.length, MAX_POINTS);
   const usable = periods.filter((p) => p > 1 && values.length >= 2 * p);
-  const only = usable.length === 1 ? (usable[0] as number) : 0;
   if (usable.length === 0) return fitAutoArimaSeries(values, 1);
-  if (only > 1 && only <= MAX_SEASONAL_PERIOD && n >= MIN_SEASONAL_CYCLES * only)
-    return fitAutoArimaSeries(values, only);
+  const shortest = Math.min(...usable);
+  if (shortest <= MAX_SEASONAL_PERIOD && n >= MIN_SEASONAL_CYCLES * shortest)
+    return fitKeepingShortestSeason(NAME, values, usable, fitAutoArimaSeries);
   const adjustment = adjustSeasonality(values, usable);
   return adjustedModel(NAME, adjustment, fitAutoArimaSeries(adjustment.adjusted, 1));
 }

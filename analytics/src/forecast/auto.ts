@@ -6,9 +6,14 @@
  * incidents) are replaced by a robust decomposition's fit (`cleanSeries`, as R's tsclean), so one incident
  * in the history does not steer levels, seasonal profiles or the choice; the count is in the description.
  * Selection: the last `origins`·v points (v = min(h, ⌊n/4⌋)) are cut into `origins` windows; each
- * eligible candidate is fitted on the data before each window and scored by MASE on it (scale from
- * that training data). The equal-weight combination of the two best candidates is scored too, from the
- * same holdout forecasts (no extra fits). The lowest mean MASE wins; ties go to the earlier candidate.
+ * eligible candidate is fitted on the data before each window and scored on it, relative to the seasonal
+ * naive forecast of the same window, by the M4 competition's OWA form: ½·(MASE/MASE_snaive +
+ * sMAPE/sMAPE_snaive), averaged over the windows (`relativeScore`). MASE alone let candidates win that
+ * forecast low-level series badly in relative terms; with the relative score the choice's OWA on the real
+ * hourly benchmark went 0.887 → 0.829 at the same MASE (synthetic hourly 0.426 → 0.425). The holdout
+ * MASE is still reported (`mase`). The equal-weight combination of the two best candidates is scored
+ * too, from the same holdout forecasts (no extra fits). The lowest score wins; ties go to the earlier
+ * candidate.
  * Nothing depends on the clock: every candidate is always tried (a fixed count of fits per series), so
  * the same input gives the same forecast on any machine, loaded or not. A candidate that is too short for
  * a window, throws, or fails the guards on a window is skipped and listed with the reason in `scores`.
@@ -26,7 +31,7 @@ import { DEFAULT_CANDIDATES, forecasterByName } from './registry.ts';
 import { baselinePeriod, fitSeasonalNaive, seasonalNaive } from './seasonal-naive.ts';
 import { holtWinters } from './holt-winters.ts';
 import { checkForecast } from './guards.ts';
-import { mase } from './accuracy.ts';
+import { mase, smape } from './accuracy.ts';
 import { averageForecasts, combinationName, combineModels } from './combination.ts';
 import { cleanSeries } from './clean.ts';
 
@@ -60,6 +65,8 @@ export interface CandidateScore {
   model: string;
   /** Mean MASE over the holdout windows; `null` when the candidate was skipped (`error` says why). */
   mase: number | null;
+  /** The selection score: mean of ½·(MASE, sMAPE relative to seasonal naive's) over the windows; lower wins. */
+  score?: number;
   /** Why the candidate was skipped: too short for a window, a fit error, or a guard. */
   error?: string;
   /** Members of a combination. */
@@ -183,11 +190,16 @@ function calibrationScale(origins: readonly Origin[], forecasts: readonly Foreca
   return Math.min(MAX_INTERVAL_SCALE, scale);
 }
 
-/** The candidate with the lowest holdout MASE; the earlier one on a tie (the sort is stable). */
-function pickWinner(scores: readonly CandidateScore[]): CandidateScore | undefined {
+/** Scored candidates by ascending selection score; the earlier one on a tie (the sort is stable). */
+function ranked(scores: readonly CandidateScore[]): CandidateScore[] {
   return scores
-    .filter((s) => s.mase !== null && Number.isFinite(s.mase))
-    .sort((a, b) => (a.mase as number) - (b.mase as number))[0];
+    .filter((s) => s.score !== undefined && Number.isFinite(s.score))
+    .sort((a, b) => (a.score as number) - (b.score as number));
+}
+
+/** The candidate with the lowest selection score. */
+function pickWinner(scores: readonly CandidateScore[]): CandidateScore | undefined {
+  return ranked(scores)[0];
 }
 
 function baseline(
@@ -216,6 +228,8 @@ interface Origin {
   /** The raw held-out values the intervals are calibrated on. */
   raw: number[];
   scalePeriod: number;
+  /** The seasonal naive forecast's MASE and sMAPE on the window: the references of `relativeScore`. */
+  reference: { mase: number; smape: number };
 }
 
 function holdoutOrigins(series: ForecastInput, h: number, count: number, raw: readonly number[]): Origin[] {
@@ -227,11 +241,15 @@ function holdoutOrigins(series: ForecastInput, h: number, count: number, raw: re
     const trainEnd = n - k * window;
     if (trainEnd < MIN_TRAINING_POINTS) break;
     const training = series.values.slice(0, trainEnd);
+    const actual = series.values.slice(trainEnd, trainEnd + window);
+    const scalePeriod = baselinePeriod(series.periods, trainEnd);
+    const naive = fitSeasonalNaive(training, scalePeriod).predict(actual.length, []).mean;
     origins.push({
       training,
-      actual: series.values.slice(trainEnd, trainEnd + window),
+      actual,
       raw: raw.slice(trainEnd, trainEnd + window),
-      scalePeriod: baselinePeriod(series.periods, trainEnd),
+      scalePeriod,
+      reference: { mase: mase(actual, naive, training, scalePeriod), smape: smape(actual, naive) },
     });
   }
   return origins;
@@ -277,7 +295,7 @@ export function selectByHoldout(
       forecasts.set(candidate.name, results);
       scores.push({
         model: candidate.name,
-        mase: meanMase(
+        ...holdoutScores(
           origins,
           results.map((r) => r.mean),
         ),
@@ -286,9 +304,7 @@ export function selectByHoldout(
     }
   }
   if (options.combine ?? true) {
-    const best = scores
-      .filter((s) => s.mase !== null && Number.isFinite(s.mase))
-      .sort((a, b) => (a.mase as number) - (b.mase as number))
+    const best = ranked(scores)
       .slice(0, COMBINATION_SIZE)
       .map((s) => s.model);
     if (best.length === COMBINATION_SIZE) {
@@ -297,7 +313,7 @@ export function selectByHoldout(
       );
       scores.push({
         model: combinationName(best),
-        mase: meanMase(
+        ...holdoutScores(
           origins,
           combined.map((r) => r.mean),
         ),
@@ -309,10 +325,28 @@ export function selectByHoldout(
   return scores;
 }
 
-function meanMase(origins: readonly Origin[], means: readonly number[][]): number {
-  let total = 0;
+/** Floor of the reference errors in `relativeScore`, so a window seasonal naive forecast exactly stays finite. */
+const REFERENCE_FLOOR = 1e-9;
+
+/**
+ * A candidate's error on one window relative to seasonal naive's, as the M4 competition's OWA weighs
+ * errors: ½·(MASE/MASE_snaive + sMAPE/sMAPE_snaive); 1 is as good as seasonal naive.
+ */
+function relativeScore(o: Origin, mean: readonly number[]): { mase: number; score: number } {
+  const m = mase(o.actual, mean, o.training, o.scalePeriod);
+  const s = smape(o.actual, mean);
+  const ratio = (x: number, ref: number): number => (x + REFERENCE_FLOOR) / (ref + REFERENCE_FLOOR);
+  return { mase: m, score: 0.5 * (ratio(m, o.reference.mase) + ratio(s, o.reference.smape)) };
+}
+
+/** Mean MASE and mean selection score over the holdout windows. */
+function holdoutScores(origins: readonly Origin[], means: readonly number[][]): { mase: number; score: number } {
+  let totalMase = 0;
+  let totalScore = 0;
   origins.forEach((o, i) => {
-    total += mase(o.actual, means[i] ?? [], o.training, o.scalePeriod);
+    const r = relativeScore(o, means[i] ?? []);
+    totalMase += r.mase;
+    totalScore += r.score;
   });
-  return total / origins.length;
+  return { mase: totalMase / origins.length, score: totalScore / origins.length };
 }

@@ -42,6 +42,11 @@ export interface AdjustOptions {
   test?: boolean;
   /** Never take logs (additive adjustment on the series' own scale). */
   noLog?: boolean;
+  /**
+   * Periods estimated with the others (so they are not mistaken for part of them) but left in the adjusted
+   * series, for a model that carries that season itself (seasonal ARIMA or ETS at the daily period).
+   */
+  keep?: readonly number[];
 }
 
 /** Removes the usable `periods` from `values` (see the module comment). */
@@ -74,9 +79,10 @@ export function adjustSeasonality(
       components.set(p, seasonalComponent(rest, p));
     }
   }
+  for (const p of options.keep ?? []) components.delete(p);
   return {
     adjusted: work.map((v, t) => v - seasonAt(t)),
-    periods: usable,
+    periods: usable.filter((p) => components.has(p)),
     log,
     season: (t) => seasonAt(t),
   };
@@ -178,4 +184,25 @@ export function adjustedModel(
     description,
     predict: (h, levels) => reseasonalize(adjustment, inner.predict(h, levels), n),
   };
+}
+
+/**
+ * A model that carries the shortest of `usable` periods itself (ETS's seasonal states, seasonal ARIMA's
+ * seasonal lags), fitted by `fit(y, m)` to the series with the longer periods removed (estimated jointly
+ * with the kept one, `keep`) and, for positive data, on the log scale; the forecasts get the removed seasons
+ * added back and the log undone. A daily season modelled this way follows the latest days (seasonal
+ * smoothing, seasonal differencing) where a removed one repeats a profile averaged over
+ * `SEASONAL_WINDOW_CYCLES` cycles; the weekly one, with only 4–6 cycles of history, is better removed.
+ */
+export function fitKeepingShortestSeason(
+  model: string,
+  values: readonly number[],
+  usable: readonly number[],
+  fit: (y: readonly number[], m: number) => FittedModel,
+): FittedModel {
+  const m = Math.min(...usable);
+  const adjustment = adjustSeasonality(values, usable, { keep: [m] });
+  const inner = fit(adjustment.adjusted, m);
+  if (!adjustment.log && adjustment.periods.length === 0) return inner;
+  return adjustedModel(model, adjustment, inner);
 }

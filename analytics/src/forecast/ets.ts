@@ -14,9 +14,14 @@
  * (α, β, γ ∈ [1e-4, 0.9999], β < α, γ < 1 − α, φ ∈ [0.8, 0.98]) together with the initial level and
  * slope (started from R's heuristic: a line through the first ten seasonally adjusted points); the initial
  * seasonal indices come from classical decomposition of the first cycles and are counted as parameters in
- * the AICc but not optimised (m − 1 more dimensions would multiply the cost of a fit). The season is the series' period when it is the only one and is at most
- * `MAX_SEASON` (R refuses longer ones); with a longer period (168 for hourly data) every season is removed
- * first (`adjustSeasonality`) and the non-seasonal forms are fitted on the adjusted series.
+ * the AICc but not optimised (m − 1 more dimensions would multiply the cost of a fit). The seasonal forms
+ * carry the shortest period when it is at most `MAX_SEASON` (R refuses longer ones); longer periods (168
+ * for hourly data) are removed first, and positive series are fitted on the log scale
+ * (`fitKeepingShortestSeason`). Measured against ETS on the raw series with every season removed when
+ * there were two: ratio to seasonal naive 0.996 → 0.976 on the real hourly benchmark, 0.462 → 0.459 on
+ * synthetic hourly (daily seasonal naive's MASE; hourly periods as `--season 24` gives them). With only
+ * periods longer than `MAX_SEASON` every season is removed (`adjustSeasonality`) and the non-seasonal
+ * forms are fitted on the adjusted series.
  * Intervals: the class-1 closed form Var(h) = σ²(1 + Σ_{j<h} c_j²), c_j = α + βφ_j + γ[j ≡ 0 mod m]
  * (ibid. Table 6.1) for additive errors, scaled by |ŷ_h| for multiplicative ones (a first-order
  * approximation of classes 2–3, which have no closed form).
@@ -26,7 +31,7 @@ import type { FittedModel, Forecaster, ForecastInput, ForecastResult } from './t
 import { ForecastError } from './types.ts';
 import { checkHorizon, gaussianIntervals } from './intervals.ts';
 import { nelderMead } from './nelder-mead.ts';
-import { adjustSeasonality, adjustedModel } from './deseasonalize.ts';
+import { adjustSeasonality, adjustedModel, fitKeepingShortestSeason } from './deseasonalize.ts';
 import { classicalSeasonalIndices } from '../seasonality/classical.ts';
 import { logistic, type HoltWintersParams, type SmoothingState } from './holt-winters.ts';
 
@@ -279,7 +284,7 @@ export function fitEts(values: readonly number[], periods: readonly number[]): F
     throw new ForecastError(NAME, `needs at least ${MIN_POINTS} points, got ${values.length}`);
   const usable = periods.filter((p) => p > 1 && values.length >= 2 * p);
   if (usable.length === 0) return fitEtsSeries(values, 1);
-  if (usable.length === 1 && (usable[0] as number) <= MAX_SEASON) return fitEtsSeries(values, usable[0] as number);
+  if (Math.min(...usable) <= MAX_SEASON) return fitKeepingShortestSeason(NAME, values, usable, fitEtsSeries);
   const adjustment = adjustSeasonality(values, usable);
   return adjustedModel(NAME, adjustment, fitEtsSeries(adjustment.adjusted, 1));
 }
