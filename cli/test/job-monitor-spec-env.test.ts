@@ -34,9 +34,12 @@ function operatorJobs(example = 'checkout-latency.yaml'): { monitorSpec: unknown
   const parsed = parseMonitor(parse(readFileSync(file, 'utf8')));
   // as the API server gives it to the operator
   const monitor = { ...parsed, metadata: { ...parsed.metadata, uid: '0e3b9a4c-1111-4c2d-9e7a-000000000001' } };
-  const cronJobs = desiredChildren(monitor, { defaultImage: 'hydra:test', serviceMonitors: false }).filter(
-    (c) => c.object.kind === 'CronJob',
-  );
+  const cronJobs = desiredChildren(monitor, {
+    defaultImage: 'hydra:test',
+    serviceMonitors: false,
+    // as if the monitor were in hydra's namespace: only there do the jobs read webhook Secrets
+    jobs: { namespace: monitor.metadata.namespace, databaseSecret: { name: 'hydra-database', key: 'url' } },
+  }).filter((c) => c.object.kind === 'CronJob');
   const containers = cronJobs.map((c) => {
     const spec = c.object as unknown as {
       spec: { jobTemplate: { spec: { template: { spec: { containers: JobContainer[] } } } } };

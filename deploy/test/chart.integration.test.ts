@@ -116,15 +116,43 @@ describe('helm template', () => {
     expect(objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'hydra-auth')).toBeUndefined();
   });
 
-  it('gives the sample monitor the chart image, database Secret and ingest token', async () => {
-    const monitor = parseRender(await renderChart('default')).find((o) => o.kind === 'HydraMonitor');
-    expect(monitor?.spec).toMatchObject({
-      collector: {
-        image: 'ghcr.io/hydra-dev/hydra:0.1.0',
-        ingestTokenSecretRef: { name: 'hydra-auth', key: 'ingest-token' },
-      },
+  it('gives the shared HydraCollector the chart image, database Secret and ingest token; the sample monitor uses it', async () => {
+    const objects = parseRender(await renderChart('default'));
+    const collector = objects.find((o) => o.kind === 'HydraCollector');
+    expect(collector?.metadata).toMatchObject({ name: 'hydra-collector', namespace: 'hydra' });
+    expect(collector?.spec).toMatchObject({
+      image: 'ghcr.io/hydra-dev/hydra:0.1.0',
+      ingestTokenSecretRef: { name: 'hydra-auth', key: 'ingest-token' },
       storage: { databaseSecretRef: { name: 'hydra-database', key: 'url' } },
     });
+    const monitor = objects.find((o) => o.kind === 'HydraMonitor');
+    expect(monitor?.spec).toEqual({ selector: { metric: 'system.cpu.utilization' }, ...monitor?.spec });
+    expect(monitor?.spec).toMatchObject({ collectorRef: { name: 'hydra-collector' } });
+    expect(monitor?.spec).not.toHaveProperty('collector');
+    expect(monitor?.spec).not.toHaveProperty('storage');
+    const operator = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'hydra-operator');
+    const args = (operator?.spec as { template: { spec: { containers: { args: string[] }[] } } }).template.spec
+      .containers[0]!.args;
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--namespace=hydra',
+        '--default-collector=hydra-collector',
+        '--job-service-account=hydra-jobs',
+        '--database-secret=hydra-database/url',
+      ]),
+    );
+  });
+
+  it('gives tenants a ClusterRole for HydraMonitors and nothing else, aggregated to edit and admin', async () => {
+    const objects = parseRender(await renderChart('default'));
+    const editor = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'hydra-monitor-editor') as
+      (KubeObject & { rules: { apiGroups: string[]; resources: string[] }[] }) | undefined;
+    expect(editor?.metadata.labels).toMatchObject({
+      'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+      'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+    });
+    expect(editor?.rules.flatMap((r) => r.apiGroups)).toEqual(['hydra.io', 'hydra.io']);
+    expect(editor?.rules.flatMap((r) => r.resources).every((r) => r.startsWith('hydramonitors'))).toBe(true);
   });
 });
 
@@ -287,12 +315,13 @@ describe('values.schema.json', () => {
 });
 
 describe('CRDs', () => {
-  it('ships k8s/crds/ unchanged', async () => {
-    const name = 'hydra.io_hydramonitors.yaml';
-    const [chart, source] = await Promise.all([
-      readFile(path.join(CHART_DIR, 'crds', name), 'utf8'),
-      readFile(path.join(REPO_ROOT, 'k8s', 'crds', name), 'utf8'),
-    ]);
-    expect(chart, 'charts/hydra/crds/ differs from k8s/crds/: cp k8s/crds/*.yaml charts/hydra/crds/').toBe(source);
+  it('ships k8s/crds/ unchanged (HydraMonitor and HydraCollector)', async () => {
+    for (const name of ['hydra.io_hydramonitors.yaml', 'hydra.io_hydracollectors.yaml']) {
+      const [chart, source] = await Promise.all([
+        readFile(path.join(CHART_DIR, 'crds', name), 'utf8'),
+        readFile(path.join(REPO_ROOT, 'k8s', 'crds', name), 'utf8'),
+      ]);
+      expect(chart, 'charts/hydra/crds/ differs from k8s/crds/: cp k8s/crds/*.yaml charts/hydra/crds/').toBe(source);
+    }
   });
 });

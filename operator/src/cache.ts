@@ -5,9 +5,9 @@
  * (the Controller's enqueue, through the mapping of a child to its owning monitor).
  */
 import type { Logger } from '@hydra/logging';
-import { LABEL_MANAGED_BY, LABEL_MONITOR, MANAGED_BY } from './constants.ts';
+import { LABEL_MANAGED_BY, MANAGED_BY } from './constants.ts';
 import type { KubeClient } from './kube/client.ts';
-import { HYDRA_MONITOR, objectKey, type ResourceKind } from './kube/kinds.ts';
+import { HYDRA_COLLECTOR, HYDRA_MONITOR, objectKey, type ResourceKind } from './kube/kinds.ts';
 import { Reflector, type ChangeType } from './kube/reflector.ts';
 import type { KubeObject } from './kube/types.ts';
 import type { Runnable } from './manager.ts';
@@ -50,6 +50,7 @@ export class Caches implements Runnable, ChildCache {
   readonly name = 'caches';
   readonly needLeaderElection = false;
   readonly monitors = new KindCache(HYDRA_MONITOR);
+  readonly collectors = new KindCache(HYDRA_COLLECTOR);
   readonly #children = new Map<string, KindCache>();
   readonly #reflectors: Reflector<KubeObject>[] = [];
   readonly #o: CachesOptions;
@@ -63,6 +64,11 @@ export class Caches implements Runnable, ChildCache {
   /** Watches the monitors; their changes go to `onChange`. */
   watchMonitors(onChange: ChangeHandler): void {
     this.#watch(this.monitors, onChange);
+  }
+
+  /** Watches the HydraCollectors; their changes go to `onChange`. */
+  watchCollectors(onChange: ChangeHandler): void {
+    this.#watch(this.collectors, onChange);
   }
 
   /** Watches the children of `resource` the operator manages; their changes go to `onChange`. */
@@ -98,9 +104,10 @@ export class Caches implements Runnable, ChildCache {
     return this.#children.get(resource.kind)?.get(namespace, name);
   }
 
-  listFor(resource: ResourceKind, namespace: string, monitorName: string): KubeObject[] {
-    return (this.#children.get(resource.kind)?.list(namespace) ?? []).filter(
-      (o) => o.metadata.labels?.[LABEL_MONITOR] === monitorName,
+  list(resource: ResourceKind, namespace: string, labels: Record<string, string>): KubeObject[] {
+    const wanted = Object.entries(labels);
+    return (this.#children.get(resource.kind)?.list(namespace) ?? []).filter((o) =>
+      wanted.every(([k, v]) => o.metadata.labels?.[k] === v),
     );
   }
 

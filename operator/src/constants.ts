@@ -20,6 +20,16 @@ export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_VERSION = 'app.kubernetes.io/version';
 /** Name of the owning HydraMonitor, on every child (the owned-object watches select on it). */
 export const LABEL_MONITOR = 'hydra.io/monitor';
+/** Namespace of the HydraMonitor a CronJob in hydra's namespace analyses (owner references cannot cross namespaces). */
+export const LABEL_MONITOR_NAMESPACE = 'hydra.io/monitor-namespace';
+/** Name of the owning HydraCollector, on its children and in its pods' selector. */
+export const LABEL_COLLECTOR = 'hydra.io/collector';
+/** Finalizer on every HydraMonitor: its CronJobs in hydra's namespace are deleted before the monitor goes. */
+export const FINALIZER_JOBS = 'hydra.io/analysis-jobs';
+/** The HydraCollector monitors use when they name none (the chart's shared one; --default-collector). */
+export const DEFAULT_SHARED_COLLECTOR = 'hydra-collector';
+/** Namespace of hydra itself when the operator is not told (--namespace, POD_NAMESPACE). */
+export const DEFAULT_HYDRA_NAMESPACE = 'hydra-system';
 
 /** Hash of the collector configuration, on the pod template: a change rolls the collector. */
 export const ANNOTATION_CONFIG_HASH = 'hydra.io/config-hash';

@@ -1,6 +1,14 @@
 /** @hydra/operator: the HydraMonitor controller and its pure builders. */
 export * from './constants.ts';
-export { desiredChildren, type DesiredChild, type DesiredOptions } from './resources/desired.ts';
+export {
+  desiredChildren,
+  desiredCollectorChildren,
+  hasDedicatedCollector,
+  type DesiredChild,
+  type DesiredOptions,
+} from './resources/desired.ts';
+export { dedicatedCollector, sharedCollector, type CollectorSource } from './resources/collector.ts';
+export { jobName, anomalyJobName, forecastJobName } from './resources/meta.ts';
 export {
   startOperator,
   DEFAULT_HTTP_PORT,
@@ -10,7 +18,13 @@ export {
   DEFAULT_SHUTDOWN_MS,
 } from './operator.ts';
 export type { Operator, OperatorOptions, StopReason } from './operator.ts';
-export { computeStatus, CONDITION_READY, CONDITION_COLLECTOR_AVAILABLE, CONDITION_JOBS_SCHEDULED } from './status.ts';
+export {
+  computeStatus,
+  computeCollectorStatus,
+  CONDITION_READY,
+  CONDITION_COLLECTOR_AVAILABLE,
+  CONDITION_JOBS_SCHEDULED,
+} from './status.ts';
 export { WorkQueue } from './queue.ts';
 export { Manager, type Runnable, type Elector, type LeaderCallbacks, type ManagerOptions } from './manager.ts';
 export {
@@ -27,6 +41,9 @@ export { KubeClient, type RequestObserver, type Verb } from './kube/client.ts';
 export { KubeApiError } from './kube/errors.ts';
 export {
   HYDRA_MONITOR,
+  HYDRA_COLLECTOR,
+  HPA,
+  PDB,
   CHILD_KINDS,
   CONFIG_MAP,
   SERVICE,

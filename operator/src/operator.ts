@@ -8,17 +8,38 @@
 import os from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { defaultLogger, type Logger } from '@hydra/logging';
-import type { HydraMonitor } from '@hydra/schema';
+import {
+  API_GROUP_VERSION,
+  COLLECTOR_KIND,
+  DEFAULT_DATABASE_SECRET,
+  DEFAULT_DATABASE_SECRET_KEY,
+  type HydraCollector,
+  type HydraMonitor,
+} from '@hydra/schema';
 import { Caches, type ChangeHandler } from './cache.ts';
-import { DEFAULT_IMAGE } from './constants.ts';
+import {
+  DEFAULT_HYDRA_NAMESPACE,
+  DEFAULT_IMAGE,
+  DEFAULT_SHARED_COLLECTOR,
+  LABEL_MONITOR,
+  LABEL_MONITOR_NAMESPACE,
+} from './constants.ts';
 import { Controller, DEFAULT_WORKERS } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { KubeClient } from './kube/client.ts';
-import { CHILD_KINDS, HYDRA_MONITOR, SERVICE_MONITOR, objectKey } from './kube/kinds.ts';
+import {
+  CHILD_KINDS,
+  DEPLOYMENT,
+  HYDRA_COLLECTOR,
+  HYDRA_MONITOR,
+  SERVICE_MONITOR,
+  objectKey,
+  type ResourceKind,
+} from './kube/kinds.ts';
 import { LeaderElector } from './leader.ts';
 import { DEFAULT_SHUTDOWN_MS, Manager, type Runnable, type StopReason } from './manager.ts';
 import { OperatorMetrics } from './metrics.ts';
-import { Reconciler } from './reconciler.ts';
+import { Reconciler, collectorRefOf } from './reconciler.ts';
 import { startProbeServer, type ProbeServer } from './server.ts';
 import { sleep } from './time.ts';
 
@@ -30,8 +51,19 @@ export const DEFAULT_HTTP_PORT = 8081;
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
-  /** Namespaces to watch; empty or undefined: all namespaces. */
+  /** Namespaces to watch; empty or undefined: all namespaces. hydra's own namespace is always watched. */
   namespaces?: string[];
+  /**
+   * hydra's own namespace: every monitor's CronJobs run here, and `collectorRef`s without a namespace point
+   * here. Default DEFAULT_HYDRA_NAMESPACE.
+   */
+  hydraNamespace?: string;
+  /** HydraCollector (in hydra's namespace) of monitors that name none; default DEFAULT_SHARED_COLLECTOR. */
+  defaultCollector?: string;
+  /** ServiceAccount of the job pods in hydra's namespace; undefined: that namespace's default. */
+  jobServiceAccount?: string;
+  /** The database Secret (in hydra's namespace) the jobs read; default hydra-database/url. */
+  databaseSecret?: { name: string; key: string };
   workers?: number;
   defaultImage?: string;
   /** Where users reach hydra's dashboard: the jobs' HYDRA_EXTERNAL_URL (Alertmanager's generatorURL). */
@@ -91,6 +123,7 @@ function resync(options: {
   resyncMs: number;
   caches: Caches;
   controller: Controller;
+  collectors: Controller;
   discover: () => Promise<boolean>;
   logger: Logger;
 }): Runnable {
@@ -108,6 +141,8 @@ function resync(options: {
         }
         for (const m of options.caches.monitors.all())
           options.controller.enqueue(objectKey(m.metadata.namespace, m.metadata.name));
+        for (const c of options.caches.collectors.all())
+          options.collectors.enqueue(objectKey(c.metadata.namespace, c.metadata.name));
       }
     },
   };
@@ -140,7 +175,12 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     );
   }
 
-  const scopes = options.namespaces && options.namespaces.length > 0 ? options.namespaces : [''];
+  const hydraNamespace = options.hydraNamespace ?? DEFAULT_HYDRA_NAMESPACE;
+  const watched = options.namespaces && options.namespaces.length > 0 ? options.namespaces : [''];
+  // hydra's namespace holds the jobs and the shared collector: always cached.
+  const scopes = watched.includes('') || watched.includes(hydraNamespace) ? watched : [...watched, hydraNamespace];
+  const inScope = (namespace: string) => watched.includes('') || watched.includes(namespace);
+  const defaultCollector = { namespace: hydraNamespace, name: options.defaultCollector ?? DEFAULT_SHARED_COLLECTOR };
   const caches = new Caches({
     client,
     scopes,
@@ -156,6 +196,14 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     ...(options.externalUrl ? { externalUrl: options.externalUrl } : {}),
     serviceMonitors: () => serviceMonitors,
     rememberMonitor: (obj) => caches.monitors.remember(obj),
+    rememberCollector: (obj) => caches.collectors.remember(obj),
+    jobs: {
+      namespace: hydraNamespace,
+      ...(options.jobServiceAccount ? { serviceAccount: options.jobServiceAccount } : {}),
+      databaseSecret: options.databaseSecret ?? { name: DEFAULT_DATABASE_SECRET, key: DEFAULT_DATABASE_SECRET_KEY },
+    },
+    defaultCollector,
+    collectors: (namespace, name) => caches.collectors.get(namespace, name) as unknown as HydraCollector | undefined,
   });
   const hydraController: Controller = new Controller({
     name: 'hydramonitor',
@@ -164,14 +212,44 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     synced: () => caches.waitForSync(),
     metrics,
     reconcile: async (key, runLog) => {
-      const monitor = caches.monitors.get(...(key.split('/') as [string, string])) as HydraMonitor | undefined;
+      const [namespace, name] = key.split('/') as [string, string];
+      const monitor = caches.monitors.get(namespace, name) as HydraMonitor | undefined;
       if (!monitor) {
         reconciler.forget(key);
-        return { result: 'deleted' };
+        // Its CronJobs, if its finalizer was removed by someone else (only for namespaces this operator watches).
+        const writes = inScope(namespace) ? await reconciler.collectOrphans(key) : 0;
+        return { result: 'deleted', writes };
       }
       return reconciler.reconcile(monitor, runLog);
     },
   });
+  const collectorController: Controller = new Controller({
+    name: 'hydracollector',
+    logger: log,
+    workers: options.workers ?? DEFAULT_WORKERS,
+    synced: () => caches.waitForSync(),
+    metrics,
+    reconcile: async (key, runLog) => {
+      const [namespace, name] = key.split('/') as [string, string];
+      const collector = caches.collectors.get(namespace, name) as unknown as HydraCollector | undefined;
+      if (!collector) {
+        reconciler.forget(`collector:${key}`);
+        return { result: 'deleted' };
+      }
+      return reconciler.reconcileCollector(
+        { ...collector, apiVersion: API_GROUP_VERSION, kind: COLLECTOR_KIND },
+        runLog,
+      );
+    },
+  });
+  /** Queues every monitor whose data arrives through the HydraCollector namespace/name. */
+  const enqueueMonitorsOf = (namespace: string, name: string) => {
+    for (const m of caches.monitors.all() as unknown as HydraMonitor[]) {
+      const ref = collectorRefOf(m, defaultCollector);
+      if (ref !== 'dedicated' && ref.namespace === namespace && ref.name === name)
+        hydraController.enqueue(objectKey(m.metadata.namespace, m.metadata.name));
+    }
+  };
 
   const onMonitor: ChangeHandler = (type, obj, old) => {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
@@ -179,13 +257,30 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     else if (needsReconcile(obj as unknown as HydraMonitor, old as unknown as HydraMonitor | undefined))
       hydraController.enqueue(key);
   };
-  // A child's change queues the monitor that owns it.
-  const onChild: ChangeHandler = (_type, obj) => {
-    const owner = obj.metadata.ownerReferences?.find((r) => r.controller && r.kind === HYDRA_MONITOR.kind);
-    if (owner) hydraController.enqueue(objectKey(obj.metadata.namespace, owner.name));
+  const onCollector: ChangeHandler = (type, obj, old) => {
+    const { namespace = '', name } = obj.metadata;
+    if (type !== 'DELETED') collectorController.enqueue(objectKey(namespace, name));
+    // Monitors show whether their collector exists: they learn when it comes or goes.
+    if (type !== 'MODIFIED' || !old) enqueueMonitorsOf(namespace, name);
   };
-  for (const kind of CHILD_KINDS) if (kind !== SERVICE_MONITOR || serviceMonitors) caches.watchChildren(kind, onChild);
+  // A child's change queues the monitor or collector that owns it; a CronJob in hydra's namespace, the monitor
+  // its labels name; a HydraCollector's Deployment, also the monitors that use it (their status shows it).
+  const onChild =
+    (resource: ResourceKind): ChangeHandler =>
+    (_type, obj) => {
+      const owner = obj.metadata.ownerReferences?.find((r) => r.controller);
+      const labels = obj.metadata.labels ?? {};
+      if (owner?.kind === HYDRA_MONITOR.kind) hydraController.enqueue(objectKey(obj.metadata.namespace, owner.name));
+      else if (owner?.kind === HYDRA_COLLECTOR.kind) {
+        collectorController.enqueue(objectKey(obj.metadata.namespace, owner.name));
+        if (resource === DEPLOYMENT) enqueueMonitorsOf(obj.metadata.namespace ?? '', owner.name);
+      } else if (labels[LABEL_MONITOR_NAMESPACE] && labels[LABEL_MONITOR])
+        hydraController.enqueue(objectKey(labels[LABEL_MONITOR_NAMESPACE], labels[LABEL_MONITOR]));
+    };
+  for (const kind of CHILD_KINDS)
+    if (kind !== SERVICE_MONITOR || serviceMonitors) caches.watchChildren(kind, onChild(kind));
   caches.watchMonitors(onMonitor);
+  caches.watchCollectors(onCollector);
 
   const le = options.leaderElection;
   const mgr = new Manager({
@@ -213,16 +308,18 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       resyncMs: options.resyncMs ?? DEFAULT_RESYNC_MS,
       caches,
       controller: hydraController,
+      collectors: collectorController,
       logger: log,
       discover: async () => {
         if (serviceMonitors || !(await servesServiceMonitors(client))) return false;
         serviceMonitors = true;
-        caches.watchChildren(SERVICE_MONITOR, onChild);
+        caches.watchChildren(SERVICE_MONITOR, onChild(SERVICE_MONITOR));
         return true;
       },
     }),
   );
   mgr.add(hydraController);
+  mgr.add(collectorController);
   mgr.start();
 
   let server: ProbeServer | undefined;
@@ -233,7 +330,17 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       notReady: () => (caches.synced ? undefined : 'caches not synced'),
     });
   }
-  log.info({ identity, namespaces: scopes.filter(Boolean), serviceMonitors, url: server?.url }, 'operator started');
+  log.info(
+    {
+      identity,
+      namespaces: scopes.filter(Boolean),
+      hydraNamespace,
+      defaultCollector,
+      serviceMonitors,
+      url: server?.url,
+    },
+    'operator started',
+  );
 
   // Once the manager has stopped (asked to, or on losing the lead): the endpoints, the metrics, the connections.
   const closed = mgr.done.then(async (reason) => {

@@ -5,10 +5,10 @@
  * and the previous status.
  */
 import type { V1CronJob, V1Deployment } from '@kubernetes/client-node';
-import type { Condition, HydraMonitor, HydraMonitorStatus } from '@hydra/schema';
-import { COMPONENT_COLLECTOR } from './constants.ts';
+import type { Condition, HydraCollector, HydraCollectorStatus, HydraMonitor, HydraMonitorStatus } from '@hydra/schema';
+import type { CollectorSource } from './resources/collector.ts';
 import { collectorConfigHash } from './resources/configmap.ts';
-import { labelSelectorString, selectorLabels } from './resources/meta.ts';
+import { labelSelectorString } from './resources/meta.ts';
 import { collectorEndpoints } from './resources/service.ts';
 
 export const CONDITION_READY = 'Ready';
@@ -23,9 +23,20 @@ interface ConditionInput {
   message: string;
 }
 
+/** The collector a monitor's data arrives through, as the operator found it. */
+export interface CollectorView {
+  /** `dedicated`, or the HydraCollector's namespace/name. */
+  name: string;
+  /** Undefined when the referenced HydraCollector does not exist (or is invalid). */
+  source?: CollectorSource;
+  deployment?: V1Deployment;
+  /** Why there is no usable collector. */
+  problem?: { reason: string; message: string };
+}
+
 /** What the operator observed for one monitor. */
 export interface Observed {
-  deployment?: V1Deployment;
+  collector: CollectorView;
   anomalyJob?: V1CronJob;
   forecastJob?: V1CronJob;
   /** The error of the last apply, if it failed. */
@@ -35,12 +46,20 @@ export interface Observed {
 /** The status fields the operator owns (server-side apply of exactly these to /status). */
 export type OwnedStatus = Omit<HydraMonitorStatus, 'activeAlerts'>;
 
-function collectorCondition(monitor: HydraMonitor, d: V1Deployment | undefined): ConditionInput {
+/** Pods the collector should have: the Deployment's count when an HPA owns it, else the spec's. */
+function desiredReplicas(view: CollectorView): number {
+  if (view.source?.autoscaling?.enabled) return view.deployment?.spec?.replicas ?? view.source.autoscaling.minReplicas;
+  return view.source?.settings.replicas ?? 0;
+}
+
+function collectorCondition(view: CollectorView): ConditionInput {
   const type = CONDITION_COLLECTOR_AVAILABLE;
-  const desired = monitor.spec.collector.replicas;
+  if (view.problem) return { type, status: 'False', ...view.problem };
+  const desired = desiredReplicas(view);
+  const d = view.deployment;
   if (!d)
     return { type, status: 'False', reason: 'NotCreated', message: 'the collector Deployment does not exist yet' };
-  if (desired === 0) return { type, status: 'True', reason: 'ScaledToZero', message: 'spec.collector.replicas is 0' };
+  if (desired === 0) return { type, status: 'True', reason: 'ScaledToZero', message: 'collector replicas is 0' };
   const s = d.status ?? {};
   const available = s.availableReplicas ?? 0;
   const updated = s.updatedReplicas ?? 0;
@@ -110,7 +129,12 @@ function readyCondition(monitor: HydraMonitor, o: Observed, parts: ConditionInpu
       reason: failing.type === CONDITION_COLLECTOR_AVAILABLE ? 'CollectorUnavailable' : 'JobsNotScheduled',
       message: failing.message,
     };
-  return { type, status: 'True', reason: 'Ready', message: 'collector available and jobs scheduled' };
+  return {
+    type,
+    status: 'True',
+    reason: 'Ready',
+    message: `collector ${o.collector.name} available and jobs scheduled`,
+  };
 }
 
 /** Conditions with lastTransitionTime carried over from `previous` while the status is unchanged. */
@@ -142,7 +166,7 @@ function jobStatus(job: V1CronJob | undefined): NonNullable<HydraMonitorStatus['
 /** The status the operator owns for `monitor`, given what it observed. */
 export function computeStatus(monitor: HydraMonitor, observed: Observed, now: Date): OwnedStatus {
   const generation = monitor.metadata.generation ?? 0;
-  const collector = collectorCondition(monitor, observed.deployment);
+  const collector = collectorCondition(observed.collector);
   const jobs = jobsCondition(monitor, observed);
   const ready = readyCondition(monitor, observed, [collector, jobs]);
   const conditions = withTransitions(
@@ -151,9 +175,6 @@ export function computeStatus(monitor: HydraMonitor, observed: Observed, now: Da
     generation,
     now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   );
-  const endpoints = collectorEndpoints(monitor);
-  const replicas = observed.deployment?.status?.replicas ?? 0;
-  const readyReplicas = observed.deployment?.status?.readyReplicas ?? 0;
   const anomaly = jobStatus(observed.anomalyJob);
   const forecast = jobStatus(observed.forecastJob);
   const successes = [anomaly?.lastSuccessfulTime, forecast?.lastSuccessfulTime]
@@ -162,17 +183,54 @@ export function computeStatus(monitor: HydraMonitor, observed: Observed, now: Da
   const status: OwnedStatus = {
     observedGeneration: generation,
     conditions,
-    collector: {
-      endpoint: endpoints.grpc,
-      httpEndpoint: endpoints.http,
-      replicas,
-      readyReplicas,
-      ready: `${readyReplicas}/${monitor.spec.collector.replicas}`,
-      selector: labelSelectorString(selectorLabels(monitor, COMPONENT_COLLECTOR)),
-      configHash: collectorConfigHash(monitor),
-    },
+    collector: collectorStatus(observed.collector),
     jobs: { ...(anomaly ? { anomaly } : {}), ...(forecast ? { forecast } : {}) },
   };
   if (successes.length > 0) status.lastAnalysisTime = successes[successes.length - 1];
   return status;
+}
+
+/** The endpoint and pod counts of a collector, as a monitor's and a HydraCollector's status show them. */
+function collectorFields(view: CollectorView) {
+  if (!view.source) return {};
+  const endpoints = collectorEndpoints(view.source);
+  const replicas = view.deployment?.status?.replicas ?? 0;
+  const readyReplicas = view.deployment?.status?.readyReplicas ?? 0;
+  return {
+    endpoint: endpoints.grpc,
+    httpEndpoint: endpoints.http,
+    replicas,
+    readyReplicas,
+    ready: `${readyReplicas}/${desiredReplicas(view)}`,
+    selector: labelSelectorString(view.source.selector),
+    configHash: collectorConfigHash(view.source),
+  };
+}
+
+function collectorStatus(view: CollectorView): NonNullable<HydraMonitorStatus['collector']> {
+  return { name: view.name, ...collectorFields(view) };
+}
+
+/** The status the operator owns for a HydraCollector. */
+export function computeCollectorStatus(
+  collector: HydraCollector,
+  view: CollectorView,
+  error: Error | undefined,
+  now: Date,
+): HydraCollectorStatus {
+  const generation = collector.metadata.generation ?? 0;
+  const available = collectorCondition(view);
+  const ready: ConditionInput = error
+    ? { type: CONDITION_READY, status: 'False', reason: 'ReconcileFailed', message: error.message }
+    : { ...available, type: CONDITION_READY };
+  return {
+    observedGeneration: generation,
+    conditions: withTransitions(
+      [ready],
+      collector.status?.conditions,
+      generation,
+      now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ),
+    ...collectorFields(view),
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMonitor, type HydraMonitor } from '@hydra/schema';
-import { computeStatus } from '@hydra/operator';
+import { computeStatus, dedicatedCollector, hasDedicatedCollector } from '@hydra/operator';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const T1 = new Date('2026-01-01T00:05:00Z');
@@ -10,7 +10,7 @@ function monitor(spec: Record<string, unknown> = {}, generation = 1): HydraMonit
     apiVersion: 'hydra.io/v1alpha1',
     kind: 'HydraMonitor',
     metadata: { name: 'web', namespace: 'shop' },
-    spec: { selector: { metric: 'm' }, ...spec },
+    spec: { selector: { metric: 'm' }, collector: {}, ...spec },
   });
   return { ...m, metadata: { ...m.metadata, uid: 'u1', generation } };
 }
@@ -25,6 +25,12 @@ const available = (replicas: number, generation = 1) => ({
     updatedReplicas: replicas,
   },
 });
+/** The monitor's dedicated collector as observed, with its Deployment. */
+function dedicated(m: HydraMonitor, deployment?: unknown) {
+  if (!hasDedicatedCollector(m)) throw new Error('no dedicated collector');
+  return { name: 'dedicated', source: dedicatedCollector(m), deployment: deployment as never };
+}
+
 const cronJob = (schedule: string, lastSuccessfulTime?: string) => ({
   spec: { schedule, jobTemplate: {} },
   status: { lastSuccessfulTime },
@@ -34,7 +40,10 @@ describe('computeStatus', () => {
   it('is Ready when the collector is available and every enabled job is scheduled', () => {
     const s = computeStatus(
       monitor(),
-      { deployment: available(1) as never, anomalyJob: cronJob('*/5 * * * *', '2026-01-01T00:00:00Z') as never },
+      {
+        collector: dedicated(monitor(), available(1)),
+        anomalyJob: cronJob('*/5 * * * *', '2026-01-01T00:00:00Z') as never,
+      },
       T0,
     );
     expect(s.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
@@ -51,7 +60,7 @@ describe('computeStatus', () => {
     const m = monitor({ forecast: { enabled: true } });
     const first = computeStatus(
       m,
-      { deployment: available(0) as never, anomalyJob: cronJob('*/5 * * * *') as never },
+      { collector: dedicated(m, available(0)), anomalyJob: cronJob('*/5 * * * *') as never },
       T0,
     );
     expect(first.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'CollectorUnavailable' });
@@ -63,7 +72,7 @@ describe('computeStatus', () => {
     });
     const again = computeStatus(
       { ...m, status: first },
-      { deployment: available(1) as never, anomalyJob: cronJob('*/5 * * * *') as never },
+      { collector: dedicated(m, available(1)), anomalyJob: cronJob('*/5 * * * *') as never },
       T1,
     );
     const collector = again.conditions?.find((c) => c.type === 'CollectorAvailable');
@@ -73,14 +82,44 @@ describe('computeStatus', () => {
   });
 
   it('reports paused and failed reconciles in Ready', () => {
-    expect(computeStatus(monitor({ paused: true }), {}, T0).conditions?.[0]).toMatchObject({
+    expect(
+      computeStatus(monitor({ paused: true }), { collector: dedicated(monitor()) }, T0).conditions?.[0],
+    ).toMatchObject({
       status: 'False',
       reason: 'Paused',
     });
-    expect(computeStatus(monitor(), { error: new Error('boom') }, T0).conditions?.[0]).toMatchObject({
+    expect(
+      computeStatus(monitor(), { collector: dedicated(monitor()), error: new Error('boom') }, T0).conditions?.[0],
+    ).toMatchObject({
       status: 'False',
       reason: 'ReconcileFailed',
       message: 'boom',
     });
+  });
+
+  it('names the shared collector a monitor uses, and says when it does not exist', () => {
+    const m = parseMonitor({
+      apiVersion: 'hydra.io/v1alpha1',
+      kind: 'HydraMonitor',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { metric: 'm' }, collectorRef: { name: 'fleet' } },
+    });
+    const s = computeStatus(
+      m,
+      {
+        collector: {
+          name: 'hydra-system/fleet',
+          problem: { reason: 'CollectorNotFound', message: 'HydraCollector hydra-system/fleet does not exist' },
+        },
+      },
+      T0,
+    );
+    expect(s.collector).toEqual({ name: 'hydra-system/fleet' });
+    expect(s.conditions?.[1]).toMatchObject({
+      type: 'CollectorAvailable',
+      status: 'False',
+      reason: 'CollectorNotFound',
+    });
+    expect(s.conditions?.[0]).toMatchObject({ status: 'False', reason: 'CollectorUnavailable' });
   });
 });

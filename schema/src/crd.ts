@@ -14,10 +14,20 @@ import {
   SHORT_NAMES,
   SINGULAR,
 } from './hydra-monitor.ts';
-import { CROSS_FIELD_RULES } from './rules.ts';
+import {
+  COLLECTOR_KIND,
+  COLLECTOR_PLURAL,
+  COLLECTOR_SHORT_NAMES,
+  COLLECTOR_SINGULAR,
+  HydraCollectorSpecSchema,
+  HydraCollectorStatusSchema,
+} from './hydra-collector.ts';
+import { COLLECTOR_RULES, CROSS_FIELD_RULES, type CrossFieldRule } from './rules.ts';
 
 /** Path of the checked-in CRD, relative to the repository root. */
 export const CRD_FILE = 'k8s/crds/hydra.io_hydramonitors.yaml';
+/** Path of the checked-in HydraCollector CRD, relative to the repository root. */
+export const COLLECTOR_CRD_FILE = 'k8s/crds/hydra.io_hydracollectors.yaml';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -31,8 +41,15 @@ export const PRINTER_COLUMNS = [
   {
     name: 'Collector',
     type: 'string',
+    jsonPath: '.status.collector.name',
+    description: 'HydraCollector (namespace/name) the data arrives through, or dedicated',
+  },
+  {
+    name: 'Endpoint',
+    type: 'string',
     jsonPath: '.status.collector.endpoint',
     description: 'OTLP/gRPC endpoint for workloads',
+    priority: 1,
   },
   {
     name: 'Replicas',
@@ -86,21 +103,8 @@ function nodeAt(root: JsonSchema, path: readonly string[]): JsonSchema {
   return node;
 }
 
-/** The openAPIV3Schema of the v1alpha1 version. */
-export function buildOpenApiSchema(): JsonSchema {
-  const root: JsonSchema = {
-    type: 'object',
-    description: 'HydraMonitor: a collector, anomaly and forecast jobs and alerting for one metric selection',
-    required: ['spec'],
-    properties: {
-      apiVersion: { type: 'string' },
-      kind: { type: 'string' },
-      metadata: { type: 'object' },
-      spec: toStructural(HydraMonitorSpecSchema),
-      status: toStructural(HydraMonitorStatusSchema),
-    },
-  };
-  for (const rule of CROSS_FIELD_RULES) {
+function withRules(root: JsonSchema, rules: readonly CrossFieldRule[]): JsonSchema {
+  for (const rule of rules) {
     const node = nodeAt(root, rule.path);
     const list = (node['x-kubernetes-validations'] ??= []) as JsonSchema[];
     list.push({
@@ -110,6 +114,25 @@ export function buildOpenApiSchema(): JsonSchema {
     });
   }
   return root;
+}
+
+/** The openAPIV3Schema of the v1alpha1 version. */
+export function buildOpenApiSchema(): JsonSchema {
+  return withRules(
+    {
+      type: 'object',
+      description: 'HydraMonitor: anomaly and forecast jobs and alerting for one metric selection',
+      required: ['spec'],
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+        spec: toStructural(HydraMonitorSpecSchema),
+        status: toStructural(HydraMonitorStatusSchema),
+      },
+    },
+    CROSS_FIELD_RULES,
+  );
 }
 
 /** The CustomResourceDefinition object. */
@@ -155,4 +178,70 @@ export function buildCrd(): JsonSchema {
 export function renderCrdYaml(): string {
   const header = '# Generated from schema/src/hydra-monitor.ts by `npm run gen:crd`. Do not edit by hand.\n';
   return header + stringify(buildCrd(), { lineWidth: 0, singleQuote: true });
+}
+
+/** Printer columns of `kubectl get hydracollectors`. */
+export const COLLECTOR_PRINTER_COLUMNS = [
+  { name: 'Ready', type: 'string', jsonPath: `${READY}.status`, description: 'Ready condition' },
+  { name: 'Endpoint', type: 'string', jsonPath: '.status.endpoint', description: 'OTLP/gRPC endpoint for workloads' },
+  { name: 'Replicas', type: 'string', jsonPath: '.status.ready', description: 'ready/desired collector pods' },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+];
+
+/** The HydraCollector CustomResourceDefinition. */
+export function buildCollectorCrd(): JsonSchema {
+  const schema = withRules(
+    {
+      type: 'object',
+      description: 'HydraCollector: an OTLP collector fleet that HydraMonitors send their data through',
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+        spec: { ...(toStructural(HydraCollectorSpecSchema) as JsonSchema), default: {} },
+        status: toStructural(HydraCollectorStatusSchema),
+      },
+    },
+    COLLECTOR_RULES,
+  );
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${COLLECTOR_PLURAL}.${API_GROUP}`, labels: { 'app.kubernetes.io/part-of': 'hydra' } },
+    spec: {
+      group: API_GROUP,
+      names: {
+        kind: COLLECTOR_KIND,
+        listKind: `${COLLECTOR_KIND}List`,
+        plural: COLLECTOR_PLURAL,
+        singular: COLLECTOR_SINGULAR,
+        shortNames: [...COLLECTOR_SHORT_NAMES],
+        categories: ['hydra'],
+      },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: API_VERSION,
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: schema },
+          subresources: {
+            status: {},
+            scale: {
+              specReplicasPath: '.spec.replicas',
+              statusReplicasPath: '.status.replicas',
+              labelSelectorPath: '.status.selector',
+            },
+          },
+          additionalPrinterColumns: COLLECTOR_PRINTER_COLUMNS,
+        },
+      ],
+    },
+  };
+}
+
+/** The HydraCollector CRD as the YAML text checked in at `COLLECTOR_CRD_FILE`. */
+export function renderCollectorCrdYaml(): string {
+  const header = '# Generated from schema/src/hydra-collector.ts by `npm run gen:crd`. Do not edit by hand.\n';
+  return header + stringify(buildCollectorCrd(), { lineWidth: 0, singleQuote: true });
 }

@@ -100,7 +100,7 @@ const secretKeyRef = (description: string, defaultValue?: { name: string; key: s
       name: Type.String({
         pattern: DNS_LABEL_PATTERN,
         maxLength: 253,
-        description: 'Secret name, in the monitor namespace',
+        description: 'Secret name, in the namespace of this object',
       }),
       key: Type.String({ minLength: 1, maxLength: 253, description: 'key inside the Secret' }),
     },
@@ -230,36 +230,65 @@ export const CollectorLimits = Type.Object(
   { default: {} },
 );
 
-export const Collector = Type.Object(
-  {
-    replicas: Type.Integer({
-      minimum: 0,
-      maximum: MAX_COLLECTOR_REPLICAS,
-      default: DEFAULT_COLLECTOR_REPLICAS,
-      description: 'collector pods',
+/** The collector settings shared by a HydraCollector's spec and a monitor's dedicated `spec.collector`. */
+export const COLLECTOR_SETTINGS = {
+  replicas: Type.Integer({
+    minimum: 0,
+    maximum: MAX_COLLECTOR_REPLICAS,
+    default: DEFAULT_COLLECTOR_REPLICAS,
+    description: 'collector pods',
+  }),
+  image: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 512,
+      description: 'container image; default ghcr.io/hydra-dev/hydra:<operator version>',
     }),
-    image: Type.Optional(
+  ),
+  imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'] as const, { default: 'IfNotPresent' }),
+  resources: Resources,
+  ports: CollectorPorts,
+  limits: CollectorLimits,
+  ingestTokenSecretRef: Type.Optional(secretKeyRef('static bearer token OTLP exporters must send')),
+};
+
+/**
+ * A monitor's own (dedicated) collector, as every monitor had before HydraCollector. No default: a monitor that
+ * leaves it out sends its data through `collectorRef` or the operator's shared collector; objects stored before
+ * v0.3 carry it (the API server filled it) and keep their dedicated collector.
+ */
+export const Collector = Type.Object(COLLECTOR_SETTINGS, {
+  description:
+    "a dedicated collector Deployment for this monitor, in its namespace (leave out to use collectorRef or the cluster's shared HydraCollector)",
+});
+
+/** Which HydraCollector a monitor's data arrives through. */
+export const CollectorRef = Type.Object(
+  {
+    name: Type.String({ pattern: DNS_LABEL_PATTERN, maxLength: 63, description: 'HydraCollector name' }),
+    namespace: Type.Optional(
       Type.String({
-        minLength: 1,
-        maxLength: 512,
-        description: 'container image; default ghcr.io/hydra-dev/hydra:<operator version>',
+        pattern: DNS_LABEL_PATTERN,
+        maxLength: 63,
+        description: "namespace of the HydraCollector; default: hydra's own namespace (the operator's)",
       }),
     ),
-    imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'] as const, { default: 'IfNotPresent' }),
-    resources: Resources,
-    ports: CollectorPorts,
-    limits: CollectorLimits,
-    ingestTokenSecretRef: Type.Optional(secretKeyRef('static bearer token OTLP exporters must send')),
   },
-  { default: {}, description: 'the collector Deployment that receives OTLP from the workloads' },
+  {
+    description:
+      "the HydraCollector the monitor's data arrives through; default: the cluster's shared one (the operator's --default-collector)",
+  },
 );
 
 export const Storage = Type.Object(
   {
-    databaseSecretRef: secretKeyRef('Secret key holding the PostgreSQL/TimescaleDB URL', {
-      name: DEFAULT_DATABASE_SECRET,
-      key: DEFAULT_DATABASE_SECRET_KEY,
-    }),
+    databaseSecretRef: secretKeyRef(
+      'Secret key holding the PostgreSQL/TimescaleDB URL (read by a dedicated collector only)',
+      {
+        name: DEFAULT_DATABASE_SECRET,
+        key: DEFAULT_DATABASE_SECRET_KEY,
+      },
+    ),
     retentionDays: Type.Integer({
       minimum: 1,
       maximum: MAX_RETENTION_DAYS,
@@ -359,7 +388,8 @@ export const Alerting = Type.Object(
 export const HydraMonitorSpecSchema = Type.Object(
   {
     selector: Selector,
-    collector: Collector,
+    collectorRef: Type.Optional(CollectorRef),
+    collector: Type.Optional(Collector),
     storage: Storage,
     anomaly: Anomaly,
     forecast: Forecast,
@@ -397,6 +427,7 @@ export const HydraMonitorStatusSchema = Type.Object({
   ),
   collector: Type.Optional(
     Type.Object({
+      name: Type.Optional(Type.String({ description: 'HydraCollector (namespace/name) or "dedicated"' })),
       endpoint: Type.Optional(
         Type.String({ description: 'OTLP/gRPC endpoint workloads set as OTEL_EXPORTER_OTLP_ENDPOINT' }),
       ),
@@ -418,6 +449,7 @@ export const HydraMonitorStatusSchema = Type.Object({
 export type HydraMonitorSpec = Static<typeof HydraMonitorSpecSchema>;
 export type HydraMonitorStatus = Static<typeof HydraMonitorStatusSchema>;
 export type Condition = Static<typeof ConditionSchema>;
+export type CollectorSettings = Static<typeof Collector>;
 export type SecretKeyRefType = Static<typeof SecretKeyRef>;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 export type ForecastModelName = (typeof FORECAST_MODEL_NAMES)[number];

@@ -4,6 +4,7 @@
  * (enforced by `validateMonitor` for the API and `hydra.yaml`). A rule runs only when the value at `path` exists,
  * as CEL rules do.
  */
+import { MAX_COLLECTOR_NAME_LENGTH } from './hydra-collector.ts';
 import { MAX_MONITOR_NAME_LENGTH } from './hydra-monitor.ts';
 
 export interface CrossFieldRule {
@@ -54,6 +55,14 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
       self.anomaly.enabled || self.forecast.enabled,
   },
   {
+    path: ['spec'],
+    rule: '!(has(self.collectorRef) && has(self.collector))',
+    message: 'collectorRef and collector exclude each other: name a HydraCollector or ask for a dedicated collector',
+    fieldPath: '.collectorRef',
+    holds: (self: { collectorRef?: unknown; collector?: unknown }) =>
+      !(self.collectorRef !== undefined && self.collector !== undefined),
+  },
+  {
     path: ['spec', 'collector', 'ports'],
     rule: 'self.grpc != self.http && self.grpc != self.metrics && self.http != self.metrics',
     message: 'collector ports grpc, http and metrics must be three different ports',
@@ -78,5 +87,30 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     rule: 'self.all(w, self.exists_one(v, v.url == w.url))',
     message: 'webhook URLs must be unique',
     holds: (self: Named[]) => self.every((w) => countWhere(self, (v) => v.url === w.url) === 1),
+  },
+];
+
+/** Cross-field rules of the HydraCollector schema (same form as CROSS_FIELD_RULES). */
+export const COLLECTOR_RULES: readonly CrossFieldRule[] = [
+  {
+    path: [],
+    rule: `size(self.metadata.name) <= ${MAX_COLLECTOR_NAME_LENGTH}`,
+    message: `metadata.name must be at most ${MAX_COLLECTOR_NAME_LENGTH} characters: the collector's children carry it`,
+    fieldPath: '.metadata.name',
+    celFieldPath: false,
+    holds: (self: { metadata: { name: string } }) => self.metadata.name.length <= MAX_COLLECTOR_NAME_LENGTH,
+  },
+  {
+    path: ['spec', 'ports'],
+    rule: 'self.grpc != self.http && self.grpc != self.metrics && self.http != self.metrics',
+    message: 'collector ports grpc, http and metrics must be three different ports',
+    holds: (self: Ports) => self.grpc !== self.http && self.grpc !== self.metrics && self.http !== self.metrics,
+  },
+  {
+    path: ['spec', 'autoscaling'],
+    rule: 'self.minReplicas <= self.maxReplicas',
+    message: 'autoscaling.minReplicas must not exceed maxReplicas',
+    fieldPath: '.minReplicas',
+    holds: (self: { minReplicas: number; maxReplicas: number }) => self.minReplicas <= self.maxReplicas,
   },
 ];

@@ -13,7 +13,8 @@ import {
   type HydraMonitor,
   type HydraMonitorSpec,
 } from './hydra-monitor.ts';
-import { CROSS_FIELD_RULES } from './rules.ts';
+import { HydraCollectorSpecSchema, type HydraCollectorSpec } from './hydra-collector.ts';
+import { COLLECTOR_RULES, CROSS_FIELD_RULES, type CrossFieldRule } from './rules.ts';
 
 /** Most errors one validation reports; the rest are summarised in one line. */
 export const MAX_REPORTED_ERRORS = 20;
@@ -57,6 +58,7 @@ function strict(schema: unknown): unknown {
 }
 
 const STRICT_SPEC_SCHEMA = strict(HydraMonitorSpecSchema) as TSchema;
+const STRICT_COLLECTOR_SPEC_SCHEMA = strict(HydraCollectorSpecSchema) as TSchema;
 
 function dotted(instancePath: string, prefix: string): string {
   const parts = instancePath
@@ -103,9 +105,13 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
 }
 
 /** Runs the cross-field rules selected by `applies` against `root` (shaped like the whole resource). */
-function ruleErrors(root: unknown, applies: (path: readonly string[]) => boolean): FieldError[] {
+function ruleErrors(
+  root: unknown,
+  applies: (path: readonly string[]) => boolean,
+  rules: readonly CrossFieldRule[] = CROSS_FIELD_RULES,
+): FieldError[] {
   const errors: FieldError[] = [];
-  for (const r of CROSS_FIELD_RULES) {
+  for (const r of rules) {
     if (!applies(r.path)) continue;
     const value = valueAt(root, r.path);
     if (value === undefined) continue;
@@ -140,6 +146,18 @@ export function validateMonitorSpec(input: unknown): ValidationResult<HydraMonit
 }
 
 /** Rewrites deprecated spellings in `spec` (in place) to the current ones; one warning per rewrite. */
+/** Validates a HydraCollector `spec` and returns it with every default filled in (as `validateMonitorSpec`). */
+export function validateCollectorSpec(input: unknown): ValidationResult<HydraCollectorSpec> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    return { ok: false, errors: [{ path: 'spec', message: 'must be an object' }] };
+  const value = Value.Default(HydraCollectorSpecSchema, structuredClone(input));
+  const errors = schemaErrors(STRICT_COLLECTOR_SPEC_SCHEMA, value, 'spec');
+  if (errors.length > 0) return { ok: false, errors: cap(errors) };
+  const ruleFailures = ruleErrors({ spec: value }, (path) => path[0] === 'spec', COLLECTOR_RULES);
+  if (ruleFailures.length > 0) return { ok: false, errors: ruleFailures };
+  return { ok: true, value: value as HydraCollectorSpec, warnings: [] };
+}
+
 function rewriteDeprecated(spec: HydraMonitorSpec): FieldError[] {
   const warnings: FieldError[] = [];
   const old: string = spec.anomaly.direction;

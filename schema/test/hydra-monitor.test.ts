@@ -15,6 +15,10 @@ import {
   renderCrdYaml,
   validateMonitor,
   validateMonitorSpec,
+  validateCollectorSpec,
+  COLLECTOR_CRD_FILE,
+  buildCollectorCrd,
+  renderCollectorCrdYaml,
 } from '@hydra/schema';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,7 +53,8 @@ describe('HydraMonitor spec validation', () => {
       level: 0.95,
       thresholds: [],
     });
-    expect(r.value.collector.ports).toEqual({ grpc: 4317, http: 4318, metrics: 9464 });
+    expect(r.value.collector).toBeUndefined();
+    expect(r.value.collectorRef).toBeUndefined();
     expect(r.value.storage.databaseSecretRef).toEqual({ name: 'hydra-database', key: 'url' });
     expect(r.value.selector.matchers).toEqual([]);
     expect(r.value.paused).toBe(false);
@@ -127,6 +132,9 @@ describe('HydraMonitor spec validation', () => {
     expect(
       errorsOf({ selector: { metric: 'm' }, alerting: { webhooks: [{ url: 'https://a' }, { url: 'https://a' }] } }),
     ).toHaveLength(1);
+    expect(errorsOf({ selector: { metric: 'm' }, collectorRef: { name: 'fleet' }, collector: {} })).toEqual([
+      { path: 'spec.collectorRef', message: expect.stringContaining('collectorRef and collector exclude each other') },
+    ]);
   });
 
   it('validates whole objects, including the name length the children need', () => {
@@ -174,5 +182,33 @@ describe('the CRD', () => {
     walk(version.schema.openAPIV3Schema, '');
     expect(version.subresources.scale.specReplicasPath).toBe('.spec.collector.replicas');
     expect(buildCrd()).toEqual(crd);
+  });
+});
+
+describe('HydraCollector', () => {
+  it('fills the defaults of a shared collector: 2 replicas, no HPA, a PDB allowing one pod down', () => {
+    const r = validateCollectorSpec({});
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.value.replicas).toBe(2);
+    expect(r.value.ports).toEqual({ grpc: 4317, http: 4318, metrics: 9464 });
+    expect(r.value.autoscaling).toMatchObject({ enabled: false, minReplicas: 2, maxReplicas: 10 });
+    expect(r.value.autoscaling.queueRowsPerPod).toBeUndefined();
+    expect(r.value.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
+    expect(r.value.storage.databaseSecretRef).toEqual({ name: 'hydra-database', key: 'url' });
+  });
+
+  it('refuses minReplicas above maxReplicas and equal ports, as the CRD does', () => {
+    const r = validateCollectorSpec({ autoscaling: { minReplicas: 5, maxReplicas: 2 }, ports: { grpc: 4318 } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.path).sort()).toEqual(['spec.autoscaling.minReplicas', 'spec.ports']);
+  });
+
+  it('is the checked-in CRD (npm run gen:crd), with a scale subresource on spec.replicas', () => {
+    const text = readFileSync(path.join(repoRoot, COLLECTOR_CRD_FILE), 'utf8');
+    expect(text, 'k8s/crds/ is stale: npm run gen:crd').toBe(renderCollectorCrdYaml());
+    const crd = parse(text);
+    expect(crd.spec.versions[0].subresources.scale.specReplicasPath).toBe('.spec.replicas');
+    expect(buildCollectorCrd()).toEqual(crd);
   });
 });

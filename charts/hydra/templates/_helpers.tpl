@@ -189,3 +189,8 @@ imagePullSecrets:
 {{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Name of the chart's shared HydraCollector (the operator's --default-collector). */}}
+{{- define "hydra.collectorName" -}}
+{{- .Values.collector.name | default (printf "%s-collector" (include "hydra.fullname" .)) -}}
+{{- end }}

@@ -5,7 +5,9 @@
  */
 import {
   DEFAULT_HTTP_PORT,
+  DEFAULT_HYDRA_NAMESPACE,
   DEFAULT_IMAGE,
+  DEFAULT_SHARED_COLLECTOR,
   DEFAULT_LEASE_NAME,
   DEFAULT_RESYNC_MS,
   DEFAULT_WORKERS,
@@ -13,7 +15,7 @@ import {
   startOperator,
 } from '@hydra/operator';
 import { createLogger, type LogLevel } from '@hydra/logging';
-import { parseExternalUrl } from '@hydra/schema';
+import { DEFAULT_DATABASE_SECRET, DEFAULT_DATABASE_SECRET_KEY, parseExternalUrl } from '@hydra/schema';
 import { UsageError, integerOption, parseCommandArgs } from '../args.ts';
 import { waitForSignal } from '../runtime/lifecycle.ts';
 
@@ -22,11 +24,18 @@ const MAX_WORKERS = 64;
 
 const USAGE = `usage: hydra operator [options]
 
-Runs the HydraMonitor operator against the cluster in KUBECONFIG (in a pod: its
-service account). Needs the CRD (k8s/crds/) and the RBAC of k8s/operator/.
+Runs the HydraMonitor and HydraCollector operator against the cluster in KUBECONFIG
+(in a pod: its service account). Needs the CRDs (k8s/crds/) and the RBAC of k8s/operator/.
 
 options:
-  --namespaces <a,b>       watch only these namespaces (default: all)
+  --namespaces <a,b>       watch only these namespaces (default: all; hydra's own is always watched)
+  --namespace <ns>         hydra's namespace: every monitor's CronJobs run here (default: POD_NAMESPACE,
+                           else ${DEFAULT_HYDRA_NAMESPACE})
+  --default-collector <n>  HydraCollector (in hydra's namespace) of monitors that name none
+                           (default ${DEFAULT_SHARED_COLLECTOR})
+  --job-service-account <sa>  ServiceAccount of the job pods (default: the namespace's default)
+  --database-secret <name/key>  database Secret the jobs read, in hydra's namespace
+                           (default ${DEFAULT_DATABASE_SECRET}/${DEFAULT_DATABASE_SECRET_KEY})
   --workers <n>            concurrent reconciles (default ${DEFAULT_WORKERS})
   --image <ref>            default collector/job image (default ${DEFAULT_IMAGE})
   --external-url <url>     where users reach hydra's dashboard (like Prometheus' --web.external-url):
@@ -44,6 +53,10 @@ export async function run(argv: string[]): Promise<number> {
     usage: USAGE,
     options: {
       namespaces: { type: 'string' },
+      namespace: { type: 'string' },
+      'default-collector': { type: 'string' },
+      'job-service-account': { type: 'string' },
+      'database-secret': { type: 'string' },
       workers: { type: 'string' },
       image: { type: 'string' },
       'external-url': { type: 'string' },
@@ -80,6 +93,12 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
   }
+  let databaseSecret: { name: string; key: string } | undefined;
+  if (args['database-secret'] !== undefined) {
+    const match = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/([-._a-zA-Z0-9]+)$/.exec(args['database-secret']);
+    if (!match) throw new UsageError(`--database-secret: '${args['database-secret']}' is not <secret>/<key>`);
+    databaseSecret = { name: match[1]!, key: match[3]! };
+  }
   const kubeConfig = loadKubeConfig();
   const log = createLogger({ component: 'operator', level });
   const signal = waitForSignal();
@@ -91,6 +110,10 @@ export async function run(argv: string[]): Promise<number> {
           .map((s) => s.trim())
           .filter(Boolean)
       : undefined,
+    hydraNamespace: args.namespace || process.env.POD_NAMESPACE || DEFAULT_HYDRA_NAMESPACE,
+    ...(args['default-collector'] ? { defaultCollector: args['default-collector'] } : {}),
+    ...(args['job-service-account'] ? { jobServiceAccount: args['job-service-account'] } : {}),
+    ...(databaseSecret ? { databaseSecret } : {}),
     workers: integerOption('workers', args.workers, DEFAULT_WORKERS, 1, MAX_WORKERS),
     defaultImage: args.image,
     ...(externalUrl ? { externalUrl } : {}),

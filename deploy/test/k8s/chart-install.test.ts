@@ -2,8 +2,9 @@
  * charts/hydra against the real control plane of `scripts/testenv.sh start` (run by `npm run test:k8s`):
  * every render of deploy/test/values and the end-to-end monitor pass `kubectl apply --dry-run=server`; then
  * `helm install` creates the release, and the operator — a local `hydra operator` process authenticated as the
- * chart's own ServiceAccount, since there is no kubelet to run its pod — reconciles the chart's sample
- * HydraMonitor into its collector ConfigMap, Deployment, Service, anomaly CronJob and ServiceMonitor.
+ * chart's own ServiceAccount, since there is no kubelet to run its pod — reconciles the chart's shared
+ * HydraCollector into its ConfigMap, Deployment, Service, PodDisruptionBudget and ServiceMonitor, and the sample
+ * HydraMonitor (which uses it) into its anomaly CronJob in the release namespace.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -211,36 +212,54 @@ describe('helm install, then the operator reconciles the sample monitor', () => 
     operator.stdout?.on('data', (d: Buffer) => (operatorLog += d.toString()));
     operator.stderr?.on('data', (d: Buffer) => (operatorLog += d.toString()));
 
-    const labels = `hydra.io/monitor=${SAMPLE_MONITOR}`;
-    const children = await waitFor(
-      `the children of ${SAMPLE_MONITOR} (operator log: ${operatorLog.slice(-2000)})`,
-      async () => {
-        const out = await kubectlOk([
+    const collectorName = `${release}-collector`;
+    const list = async (kinds: string, labels: string) =>
+      (
+        await kubectlOk([
           'get',
-          'configmaps,deployments,services,cronjobs,servicemonitors',
+          kinds,
           '-n',
           ns,
           '-l',
           labels,
           '-o',
           'jsonpath={range .items[*]}{.kind}/{.metadata.name}{"\\n"}{end}',
-        ]);
-        const found = out.trim().split('\n').filter(Boolean).sort();
+        ])
+      )
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .sort();
+    const children = await waitFor(
+      `the children of HydraCollector ${collectorName} (operator log: ${operatorLog.slice(-2000)})`,
+      async () => {
+        const found = await list(
+          'configmaps,deployments,services,poddisruptionbudgets,servicemonitors',
+          `hydra.io/collector=${collectorName}`,
+        );
         return found.length >= 5 ? found : undefined;
       },
     );
     expect(children).toEqual(
       expect.arrayContaining([
-        `CronJob/${SAMPLE_MONITOR}-anomaly`,
-        `Deployment/${SAMPLE_MONITOR}-collector`,
-        `Service/${SAMPLE_MONITOR}-collector`,
-        `ServiceMonitor/${SAMPLE_MONITOR}-collector`,
+        `Deployment/${collectorName}`,
+        `Service/${collectorName}`,
+        `PodDisruptionBudget/${collectorName}`,
+        `ServiceMonitor/${collectorName}`,
       ]),
     );
-    expect(children.some((c) => c.startsWith(`ConfigMap/${SAMPLE_MONITOR}-collector-`))).toBe(true);
+    expect(children.some((c) => c.startsWith(`ConfigMap/${collectorName}-`))).toBe(true);
+    const jobs = await waitFor("the sample monitor's CronJob", async () => {
+      const found = await list('cronjobs', `hydra.io/monitor=${SAMPLE_MONITOR},hydra.io/monitor-namespace=${ns}`);
+      return found.length === 1 ? found : undefined;
+    });
+    expect(jobs[0]).toMatch(/^CronJob\/[-a-z0-9]+-[0-9a-f]{6}-anomaly$/);
+    const job = JSON.stringify(await getObject('cronjob', jobs[0]!.slice('CronJob/'.length), ns));
+    expect(job).toContain(`"serviceAccountName":"${release}-jobs"`);
+    expect(job).toContain(`"name":"${release}-database"`);
 
     // The collector uses the chart's image, database Secret and ingest token.
-    const collector = JSON.stringify(await getObject('deployment', `${SAMPLE_MONITOR}-collector`, ns));
+    const collector = JSON.stringify(await getObject('deployment', collectorName, ns));
     expect(collector).toContain('ghcr.io/hydra-dev/hydra:0.1.0');
     expect(collector).toContain(`"name":"${release}-database"`);
     expect(collector).toContain(`"name":"${release}-auth"`);
@@ -255,6 +274,11 @@ describe('helm install, then the operator reconciles the sample monitor', () => 
       return m?.status?.observedGeneration === m?.metadata.generation ? m?.status : undefined;
     });
     expect(status.conditions?.find((c) => c.type === 'JobsScheduled')?.status).toBe('True');
+
+    // Deleting the monitor deletes its CronJob through the monitor's finalizer (no owner reference: the jobs of
+    // monitors of every namespace run in hydra's), and then the monitor goes.
+    await kubectlOk(['delete', 'hydramonitor', SAMPLE_MONITOR, '-n', ns, '--wait=true', '--timeout=60s']);
+    expect(await list('cronjobs', `hydra.io/monitor=${SAMPLE_MONITOR}`)).toEqual([]);
 
     // A clean stop: SIGTERM releases the Lease and exits 0.
     const exited = new Promise<number | null>((resolve) => operator!.once('exit', (code) => resolve(code)));

@@ -1,5 +1,5 @@
 /** The resource kinds the operator reads or writes, and their REST paths. */
-import { API_GROUP_VERSION, KIND, PLURAL } from '@hydra/schema';
+import { API_GROUP_VERSION, COLLECTOR_KIND, COLLECTOR_PLURAL, KIND, PLURAL } from '@hydra/schema';
 
 export interface ResourceKind {
   apiVersion: string;
@@ -12,6 +12,24 @@ export const HYDRA_MONITOR: ResourceKind = {
   apiVersion: API_GROUP_VERSION,
   kind: KIND,
   plural: PLURAL,
+  namespaced: true,
+};
+export const HYDRA_COLLECTOR: ResourceKind = {
+  apiVersion: API_GROUP_VERSION,
+  kind: COLLECTOR_KIND,
+  plural: COLLECTOR_PLURAL,
+  namespaced: true,
+};
+export const HPA: ResourceKind = {
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  plural: 'horizontalpodautoscalers',
+  namespaced: true,
+};
+export const PDB: ResourceKind = {
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  plural: 'poddisruptionbudgets',
   namespaced: true,
 };
 export const CONFIG_MAP: ResourceKind = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
@@ -37,8 +55,16 @@ export const LEASE: ResourceKind = {
 };
 export const EVENT: ResourceKind = { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true };
 
-/** Kinds a HydraMonitor owns; the operator watches each (ServiceMonitor only when its CRD is served). */
-export const CHILD_KINDS: readonly ResourceKind[] = [CONFIG_MAP, SERVICE, DEPLOYMENT, CRON_JOB, SERVICE_MONITOR];
+/** Kinds the operator builds; it watches each (ServiceMonitor only when its CRD is served). */
+export const CHILD_KINDS: readonly ResourceKind[] = [
+  CONFIG_MAP,
+  SERVICE,
+  DEPLOYMENT,
+  CRON_JOB,
+  HPA,
+  PDB,
+  SERVICE_MONITOR,
+];
 
 function groupPrefix(kind: ResourceKind): string {
   return kind.apiVersion.includes('/') ? `/apis/${kind.apiVersion}` : `/api/${kind.apiVersion}`;

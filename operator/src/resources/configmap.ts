@@ -1,16 +1,14 @@
 /** The collector's configuration ConfigMap: environment settings of `hydra collector`, named by their hash. */
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { HydraMonitor } from '@hydra/schema';
-import { COMPONENT_COLLECTOR } from '../constants.ts';
 import { contentHash } from './hash.ts';
-import { childMeta, collectorName } from './meta.ts';
+import { collectorMeta, type CollectorSource } from './collector.ts';
 
 /** Every address the collector listens on inside the pod. */
 export const COLLECTOR_BIND_HOST = '0.0.0.0';
 
-/** The settings (`hydra collector` environment variables, see docs/operations.md) a monitor's spec implies. */
-export function collectorSettings(monitor: HydraMonitor): Record<string, string> {
-  const { collector, storage } = monitor.spec;
+/** The settings (`hydra collector` environment variables, see docs/operations.md) a collector's spec implies. */
+export function collectorSettings(source: CollectorSource): Record<string, string> {
+  const { settings: collector, storage } = source;
   return {
     HYDRA_HOST: COLLECTOR_BIND_HOST,
     HYDRA_OTLP_GRPC_PORT: String(collector.ports.grpc),
@@ -27,21 +25,21 @@ export function collectorSettings(monitor: HydraMonitor): Record<string, string>
 }
 
 /** Hash of the collector configuration; part of the ConfigMap name and the pod-template annotation. */
-export function collectorConfigHash(monitor: HydraMonitor): string {
-  return contentHash(collectorSettings(monitor));
+export function collectorConfigHash(source: CollectorSource): string {
+  return contentHash(collectorSettings(source));
 }
 
-/** `<monitor>-collector-<hash>`: a new name per configuration, so pods never see a half-updated one. */
-export function collectorConfigMapName(monitor: HydraMonitor): string {
-  return `${collectorName(monitor)}-${collectorConfigHash(monitor)}`;
+/** `<collector>-<hash>`: a new name per configuration, so pods never see a half-updated one. */
+export function collectorConfigMapName(source: CollectorSource): string {
+  return `${source.name}-${collectorConfigHash(source)}`;
 }
 
 /** The desired collector ConfigMap. */
-export function buildCollectorConfigMap(monitor: HydraMonitor): V1ConfigMap {
+export function buildCollectorConfigMap(source: CollectorSource): V1ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: childMeta(monitor, collectorConfigMapName(monitor), COMPONENT_COLLECTOR),
-    data: collectorSettings(monitor),
+    metadata: collectorMeta(source, collectorConfigMapName(source)),
+    data: collectorSettings(source),
   };
 }

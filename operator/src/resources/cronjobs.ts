@@ -1,4 +1,10 @@
-/** The anomaly and forecast CronJobs: one `hydra job anomaly|forecast --monitor <ns>/<name>` pass per schedule. */
+/**
+ * The anomaly and forecast CronJobs: one `hydra job anomaly|forecast --monitor <ns>/<name>` pass per schedule.
+ * They run in hydra's own namespace under hydra's ServiceAccount with hydra's database Secret, whatever the
+ * monitor's namespace: tenants never hold the database URL. Labelled with the monitor's namespace and name (an
+ * owner reference cannot cross namespaces; the monitor's finalizer deletes them). Always the operator's image:
+ * a tenant must not choose what runs next to the database credentials.
+ */
 import type { V1CronJob, V1EnvVar } from '@kubernetes/client-node';
 import type { HydraMonitor } from '@hydra/schema';
 import {
@@ -8,8 +14,9 @@ import {
   ENV_MONITOR_SPEC,
   ENV_SECRET_PREFIX,
 } from '../constants.ts';
-import { databaseEnv, imageOf, type BuildOptions } from './deployment.ts';
-import { anomalyJobName, childLabels, childMeta, forecastJobName } from './meta.ts';
+import type { SecretKeyRefType } from '@hydra/schema';
+import { databaseEnv, type BuildOptions } from './deployment.ts';
+import { anomalyJobName, forecastJobName, jobLabels } from './meta.ts';
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from './pod-security.ts';
 
 /** A run that has not started this long after its scheduled time is skipped, not run late. */
@@ -26,12 +33,25 @@ export const JOB_RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limit
 
 export type JobKind = 'anomaly' | 'forecast';
 
+/** Where the jobs of every monitor run. */
+export interface JobOptions {
+  /** hydra's own namespace. */
+  namespace: string;
+  /** hydra's ServiceAccount for the job pods (token not mounted); undefined: the namespace's default. */
+  serviceAccount?: string;
+  /** hydra's database Secret, in `namespace`. */
+  databaseSecret: SecretKeyRefType;
+}
+
 /**
  * One variable per webhook `secretRef`, from its Secret: the job delivers the
  * notifications it raises and signs them with these. `optional`: a missing Secret leaves only those
  * webhooks undeliverable (the dispatcher says which), not the whole pass unable to start.
  */
-export function webhookSecretEnv(monitor: HydraMonitor): V1EnvVar[] {
+export function webhookSecretEnv(monitor: HydraMonitor, jobs: JobOptions): V1EnvVar[] {
+  // A Secret of the monitor's namespace cannot be mounted by a pod in hydra's; and reading hydra's Secrets by a
+  // name a tenant chose would hand them hydra's credentials as HMAC keys. So: only monitors in hydra's namespace.
+  if (monitor.metadata.namespace !== jobs.namespace) return [];
   const env = new Map<string, V1EnvVar>();
   for (const w of monitor.spec.alerting.webhooks) {
     if (!w.secretRef) continue;
@@ -42,7 +62,14 @@ export function webhookSecretEnv(monitor: HydraMonitor): V1EnvVar[] {
   return [...env.values()];
 }
 
-function buildJob(monitor: HydraMonitor, options: BuildOptions, kind: JobKind): V1CronJob {
+/** Webhooks whose secretRef the jobs cannot read (monitor outside hydra's namespace): they go unsigned/undelivered. */
+export function unreadableWebhookSecrets(monitor: HydraMonitor, jobs: JobOptions): string[] {
+  if (monitor.metadata.namespace === jobs.namespace) return [];
+  return monitor.spec.alerting.webhooks.filter((w) => w.secretRef).map((w) => w.url);
+}
+
+function buildJob(monitor: HydraMonitor, options: BuildOptions & { jobs: JobOptions }, kind: JobKind): V1CronJob {
+  const { jobs } = options;
   const component = kind === 'anomaly' ? COMPONENT_ANOMALY : COMPONENT_FORECAST;
   const name = kind === 'anomaly' ? anomalyJobName(monitor) : forecastJobName(monitor);
   const schedule = kind === 'anomaly' ? monitor.spec.anomaly.schedule : monitor.spec.forecast.schedule;
@@ -50,7 +77,7 @@ function buildJob(monitor: HydraMonitor, options: BuildOptions, kind: JobKind): 
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
-    metadata: childMeta(monitor, name, component),
+    metadata: { name, namespace: jobs.namespace, labels: jobLabels(monitor, component) },
     spec: {
       schedule,
       concurrencyPolicy: 'Forbid',
@@ -58,28 +85,29 @@ function buildJob(monitor: HydraMonitor, options: BuildOptions, kind: JobKind): 
       successfulJobsHistoryLimit: SUCCESSFUL_JOBS_HISTORY,
       failedJobsHistoryLimit: FAILED_JOBS_HISTORY,
       jobTemplate: {
-        metadata: { labels: childLabels(monitor, component) },
+        metadata: { labels: jobLabels(monitor, component) },
         spec: {
           backoffLimit: BACKOFF_LIMIT,
           activeDeadlineSeconds: ACTIVE_DEADLINE_SECONDS,
           ttlSecondsAfterFinished: TTL_SECONDS_AFTER_FINISHED,
           template: {
-            metadata: { labels: childLabels(monitor, component) },
+            metadata: { labels: jobLabels(monitor, component) },
             spec: {
               restartPolicy: 'Never',
+              ...(jobs.serviceAccount ? { serviceAccountName: jobs.serviceAccount } : {}),
               automountServiceAccountToken: false,
               securityContext: POD_SECURITY_CONTEXT,
               containers: [
                 {
                   name: kind,
-                  image: imageOf(monitor, options),
-                  imagePullPolicy: monitor.spec.collector.imagePullPolicy,
+                  image: options.defaultImage,
+                  imagePullPolicy: 'IfNotPresent',
                   command: ['hydra'],
                   args: ['job', kind, '--monitor', target],
                   env: [
-                    databaseEnv(monitor),
+                    databaseEnv(jobs.databaseSecret),
                     { name: ENV_MONITOR_SPEC, value: JSON.stringify(monitor.spec) },
-                    ...webhookSecretEnv(monitor),
+                    ...webhookSecretEnv(monitor, jobs),
                     ...(options.externalUrl ? [{ name: ENV_EXTERNAL_URL, value: options.externalUrl }] : []),
                   ],
                   resources: JOB_RESOURCES,
@@ -97,8 +125,8 @@ function buildJob(monitor: HydraMonitor, options: BuildOptions, kind: JobKind): 
 }
 
 /** The desired anomaly CronJob. */
-export const buildAnomalyCronJob = (monitor: HydraMonitor, options: BuildOptions) =>
+export const buildAnomalyCronJob = (monitor: HydraMonitor, options: BuildOptions & { jobs: JobOptions }) =>
   buildJob(monitor, options, 'anomaly');
 /** The desired forecast CronJob. */
-export const buildForecastCronJob = (monitor: HydraMonitor, options: BuildOptions) =>
+export const buildForecastCronJob = (monitor: HydraMonitor, options: BuildOptions & { jobs: JobOptions }) =>
   buildJob(monitor, options, 'forecast');

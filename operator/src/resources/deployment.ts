@@ -1,9 +1,9 @@
 /** The collector Deployment: `hydra collector` receiving OTLP from the monitored workloads. */
 import type { V1Deployment, V1EnvVar } from '@kubernetes/client-node';
-import type { HydraMonitor } from '@hydra/schema';
-import { ANNOTATION_CONFIG_HASH, COMPONENT_COLLECTOR } from '../constants.ts';
+import type { SecretKeyRefType } from '@hydra/schema';
+import { ANNOTATION_CONFIG_HASH } from '../constants.ts';
+import { collectorMeta, type CollectorSource } from './collector.ts';
 import { collectorConfigHash, collectorConfigMapName } from './configmap.ts';
-import { childMeta, collectorName, selectorLabels, childLabels } from './meta.ts';
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from './pod-security.ts';
 
 /** Seconds a collector pod gets to flush its writer after SIGTERM. */
@@ -14,26 +14,21 @@ export const HEALTH_PATH = '/healthz';
 
 /** Options the operator passes to every builder. */
 export interface BuildOptions {
-  /** Image used when the monitor does not set spec.collector.image. */
+  /** Image of the jobs, and of collectors that set no image. */
   defaultImage: string;
   /** Where users reach hydra's dashboard: set on the jobs as HYDRA_EXTERNAL_URL (links in their alerts). */
   externalUrl?: string;
 }
 
-export function imageOf(monitor: HydraMonitor, options: BuildOptions): string {
-  return monitor.spec.collector.image ?? options.defaultImage;
-}
-
-/** DATABASE_URL from the monitor's database Secret (collector and jobs). */
-export function databaseEnv(monitor: HydraMonitor): V1EnvVar {
-  const ref = monitor.spec.storage.databaseSecretRef;
+/** DATABASE_URL from a database Secret in the pod's namespace (collector and jobs). */
+export function databaseEnv(ref: SecretKeyRefType): V1EnvVar {
   return { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
 }
 
-/** The desired collector Deployment. */
-export function buildCollectorDeployment(monitor: HydraMonitor, options: BuildOptions): V1Deployment {
-  const { collector } = monitor.spec;
-  const env: V1EnvVar[] = [databaseEnv(monitor)];
+/** The desired collector Deployment; no `replicas` when an HPA owns the count. */
+export function buildCollectorDeployment(source: CollectorSource, options: BuildOptions): V1Deployment {
+  const collector = source.settings;
+  const env: V1EnvVar[] = [databaseEnv(source.storage.databaseSecretRef)];
   if (collector.ingestTokenSecretRef) {
     const ref = collector.ingestTokenSecretRef;
     env.push({ name: 'HYDRA_INGEST_TOKEN', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
@@ -42,15 +37,15 @@ export function buildCollectorDeployment(monitor: HydraMonitor, options: BuildOp
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: childMeta(monitor, collectorName(monitor), COMPONENT_COLLECTOR),
+    metadata: collectorMeta(source),
     spec: {
-      replicas: collector.replicas,
-      selector: { matchLabels: selectorLabels(monitor, COMPONENT_COLLECTOR) },
+      ...(source.autoscaling?.enabled ? {} : { replicas: collector.replicas }),
+      selector: { matchLabels: source.selector },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: {
-          labels: childLabels(monitor, COMPONENT_COLLECTOR),
-          annotations: { [ANNOTATION_CONFIG_HASH]: collectorConfigHash(monitor) },
+          labels: source.labels,
+          annotations: { [ANNOTATION_CONFIG_HASH]: collectorConfigHash(source) },
         },
         spec: {
           automountServiceAccountToken: false,
@@ -59,11 +54,11 @@ export function buildCollectorDeployment(monitor: HydraMonitor, options: BuildOp
           containers: [
             {
               name: 'collector',
-              image: imageOf(monitor, options),
+              image: collector.image ?? options.defaultImage,
               imagePullPolicy: collector.imagePullPolicy,
               command: ['hydra'],
               args: ['collector'],
-              envFrom: [{ configMapRef: { name: collectorConfigMapName(monitor) } }],
+              envFrom: [{ configMapRef: { name: collectorConfigMapName(source) } }],
               env,
               ports: [
                 { name: 'otlp-grpc', containerPort: collector.ports.grpc, protocol: 'TCP' },

@@ -1,16 +1,19 @@
-/** Names, labels and the owner reference shared by every child of a HydraMonitor. */
-import { API_GROUP_VERSION, KIND, type HydraMonitor } from '@hydra/schema';
+/** Names, labels and owner references of the objects the operator builds for HydraMonitors and HydraCollectors. */
+import { API_GROUP_VERSION, COLLECTOR_KIND, KIND, type HydraCollector, type HydraMonitor } from '@hydra/schema';
 import {
+  LABEL_COLLECTOR,
   LABEL_COMPONENT,
   LABEL_INSTANCE,
   LABEL_MANAGED_BY,
   LABEL_MONITOR,
+  LABEL_MONITOR_NAMESPACE,
   LABEL_NAME,
   LABEL_PART_OF,
   LABEL_VERSION,
   MANAGED_BY,
   OPERATOR_VERSION,
 } from '../constants.ts';
+import { contentHash } from './hash.ts';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -21,13 +24,13 @@ export interface OwnerReference {
   blockOwnerDeletion: true;
 }
 
-/** Metadata of a child object. */
+/** Metadata of a child object; CronJobs in hydra's namespace have no owner reference (they cannot). */
 export interface ChildMeta {
   name: string;
   namespace: string;
   labels: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences: OwnerReference[];
+  ownerReferences?: OwnerReference[];
 }
 
 /** Labels that select the pods of one component of one monitor (immutable once a Deployment exists). */
@@ -35,44 +38,75 @@ export function selectorLabels(monitor: HydraMonitor, component: string): Record
   return { [LABEL_NAME]: 'hydra', [LABEL_INSTANCE]: monitor.metadata.name, [LABEL_COMPONENT]: component };
 }
 
+const commonLabels = () => ({
+  [LABEL_PART_OF]: 'hydra',
+  [LABEL_MANAGED_BY]: MANAGED_BY,
+  [LABEL_VERSION]: OPERATOR_VERSION,
+});
+
 /** Every label of a child: the selector labels plus ownership and version. */
 export function childLabels(monitor: HydraMonitor, component: string): Record<string, string> {
+  return { ...selectorLabels(monitor, component), ...commonLabels(), [LABEL_MONITOR]: monitor.metadata.name };
+}
+
+/** Labels of a monitor's CronJobs (and their Jobs and pods) in hydra's namespace: which monitor they analyse. */
+export function jobLabels(monitor: HydraMonitor, component: string): Record<string, string> {
+  return { ...childLabels(monitor, component), [LABEL_MONITOR_NAMESPACE]: monitor.metadata.namespace };
+}
+
+/** The pods of a HydraCollector (immutable once its Deployment exists). */
+export function collectorSelectorLabels(collector: HydraCollector, component: string): Record<string, string> {
   return {
-    ...selectorLabels(monitor, component),
-    [LABEL_PART_OF]: 'hydra',
-    [LABEL_MANAGED_BY]: MANAGED_BY,
-    [LABEL_VERSION]: OPERATOR_VERSION,
-    [LABEL_MONITOR]: monitor.metadata.name,
+    [LABEL_NAME]: 'hydra',
+    [LABEL_INSTANCE]: collector.metadata.name,
+    [LABEL_COMPONENT]: component,
+    [LABEL_COLLECTOR]: collector.metadata.name,
   };
 }
 
-/** The controller owner reference to the monitor: deleting the monitor garbage-collects the child. */
-export function ownerReference(monitor: HydraMonitor): OwnerReference {
-  if (!monitor.metadata.uid)
-    throw new Error(`monitor ${monitor.metadata.namespace}/${monitor.metadata.name}: metadata.uid is missing`);
+/** Every label of a HydraCollector's child. */
+export function collectorLabels(collector: HydraCollector, component: string): Record<string, string> {
+  return { ...collectorSelectorLabels(collector, component), ...commonLabels() };
+}
+
+function ownerTo(kind: string, obj: { metadata: { name: string; namespace: string; uid?: string } }): OwnerReference {
+  if (!obj.metadata.uid)
+    throw new Error(`${kind} ${obj.metadata.namespace}/${obj.metadata.name}: metadata.uid is missing`);
   return {
     apiVersion: API_GROUP_VERSION,
-    kind: KIND,
-    name: monitor.metadata.name,
-    uid: monitor.metadata.uid,
+    kind,
+    name: obj.metadata.name,
+    uid: obj.metadata.uid,
     controller: true,
     blockOwnerDeletion: true,
   };
 }
 
-/** Metadata of a child named `name` of component `component`. */
-export function childMeta(monitor: HydraMonitor, name: string, component: string): ChildMeta {
-  return {
-    name,
-    namespace: monitor.metadata.namespace,
-    labels: childLabels(monitor, component),
-    ownerReferences: [ownerReference(monitor)],
-  };
-}
+/** The controller owner reference to the monitor: deleting the monitor garbage-collects the child. */
+export const ownerReference = (monitor: HydraMonitor): OwnerReference => ownerTo(KIND, monitor);
+/** The controller owner reference to a HydraCollector. */
+export const collectorOwnerReference = (collector: HydraCollector): OwnerReference =>
+  ownerTo(COLLECTOR_KIND, collector);
 
 export const collectorName = (monitor: HydraMonitor) => `${monitor.metadata.name}-collector`;
-export const anomalyJobName = (monitor: HydraMonitor) => `${monitor.metadata.name}-anomaly`;
-export const forecastJobName = (monitor: HydraMonitor) => `${monitor.metadata.name}-forecast`;
+
+/** Longest CronJob name (the CronJob controller appends an 11-character suffix to its Jobs' names). */
+export const MAX_CRONJOB_NAME = 52;
+const HASH_CHARS = 6;
+
+/**
+ * Name of a monitor's CronJob in hydra's namespace: `<namespace>-<name>` (cut to fit) plus a hash of both, so
+ * monitors of the same name in different namespaces (or `a-b/c` and `a/b-c`) never share a CronJob.
+ */
+export function jobName(monitor: HydraMonitor, kind: 'anomaly' | 'forecast'): string {
+  const { namespace, name } = monitor.metadata;
+  const hash = contentHash(`${namespace}/${name}`).slice(0, HASH_CHARS);
+  const room = MAX_CRONJOB_NAME - '-forecast'.length - HASH_CHARS - 1;
+  const base = `${namespace}-${name}`.slice(0, room).replace(/-+$/, '');
+  return `${base}-${hash}-${kind}`;
+}
+export const anomalyJobName = (monitor: HydraMonitor) => jobName(monitor, 'anomaly');
+export const forecastJobName = (monitor: HydraMonitor) => jobName(monitor, 'forecast');
 
 /** `key=value,…` form of a label map (status.collector.selector, label selectors in list calls). */
 export function labelSelectorString(labels: Record<string, string>): string {

@@ -1,7 +1,6 @@
 /** A Prometheus Operator ServiceMonitor scraping the collector's own metrics (only when that CRD exists). */
-import type { HydraMonitor } from '@hydra/schema';
-import { COMPONENT_COLLECTOR } from '../constants.ts';
-import { childMeta, collectorName, selectorLabels, type ChildMeta } from './meta.ts';
+import { collectorMeta, type CollectorSource } from './collector.ts';
+import type { ChildMeta } from './meta.ts';
 
 export const SERVICE_MONITOR_API_VERSION = 'monitoring.coreos.com/v1';
 export const SCRAPE_INTERVAL = '30s';
@@ -18,14 +17,14 @@ export interface ServiceMonitor {
 }
 
 /** The desired ServiceMonitor. */
-export function buildServiceMonitor(monitor: HydraMonitor): ServiceMonitor {
+export function buildServiceMonitor(source: CollectorSource): ServiceMonitor {
   return {
     apiVersion: SERVICE_MONITOR_API_VERSION,
     kind: 'ServiceMonitor',
-    metadata: childMeta(monitor, collectorName(monitor), COMPONENT_COLLECTOR),
+    metadata: collectorMeta(source),
     spec: {
-      selector: { matchLabels: selectorLabels(monitor, COMPONENT_COLLECTOR) },
-      namespaceSelector: { matchNames: [monitor.metadata.namespace] },
+      selector: { matchLabels: source.selector },
+      namespaceSelector: { matchNames: [source.namespace] },
       endpoints: [{ port: 'metrics', path: '/metrics', interval: SCRAPE_INTERVAL }],
     },
   };

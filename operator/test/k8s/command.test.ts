@@ -22,7 +22,8 @@ afterAll(async () => {
 describe('hydra operator', () => {
   it('reconciles monitors of the namespaces it is given and exits 0 on SIGTERM', async () => {
     const ns = await createNamespace('cmd');
-    namespaces.push(ns);
+    const hydraNs = await createNamespace('cmd-hydra');
+    namespaces.push(ns, hydraNs);
     const child = spawn(
       process.execPath,
       [
@@ -30,6 +31,8 @@ describe('hydra operator', () => {
         'operator',
         '--namespaces',
         ns,
+        '--namespace',
+        hydraNs,
         '--leader-elect',
         'false',
         '--http-address',
@@ -49,7 +52,8 @@ describe('hydra operator', () => {
         },
         30_000,
       );
-      expect(started.namespaces).toEqual([ns]);
+      // hydra's namespace is always watched: the jobs of every monitor run there
+      expect(started.namespaces).toEqual([ns, hydraNs]);
       await waitFor('/readyz', async () => (await fetch(`${started.url}/readyz`)).status === 200);
 
       await admin.request('POST', `/apis/hydra.io/v1alpha1/namespaces/${ns}/hydramonitors`, {
@@ -59,6 +63,11 @@ describe('hydra operator', () => {
         'the monitor reconciled by the command',
         async () => condition(await getMonitor(ns, 'cmd'), 'JobsScheduled')?.status === 'True',
       );
+      const jobs = await admin.request<{ items: { metadata: { labels: Record<string, string> } }[] }>(
+        'GET',
+        `/apis/batch/v1/namespaces/${hydraNs}/cronjobs`,
+      );
+      expect(jobs.items.map((j) => j.metadata.labels['hydra.io/monitor-namespace'])).toEqual([ns]);
     } finally {
       child.kill('SIGTERM');
     }

@@ -70,6 +70,18 @@ describe('the HydraMonitor CRD', () => {
     );
     const example = parse(readFileSync(path.join(repoRoot, 'k8s/examples/disk-usage-forecast.yaml'), 'utf8'));
     expect((await getMonitor('platform', 'disk-usage'))?.spec).toMatchObject(example.spec);
+    // no spec.collector filled in: the monitor uses the shared collector
+    expect((await getMonitor('platform', 'disk-usage'))?.spec).not.toHaveProperty('collector');
+    const collector = JSON.parse(
+      await kubectlOk(['get', 'hydracollector', 'hydra-collector', '-n', 'hydra-system', '-o', 'json']),
+    );
+    expect(collector.spec).toMatchObject({
+      replicas: 2,
+      ports: { grpc: 4317, http: 4318, metrics: 9464 },
+      autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 8 },
+      podDisruptionBudget: { maxUnavailable: 1 },
+    });
+    await kubectlOk(['delete', 'hydracollector', 'hydra-collector', '-n', 'hydra-system']);
   });
 
   it('refuses invalid specs with a message that names the field', async () => {
@@ -113,5 +125,16 @@ describe('the HydraMonitor CRD', () => {
       }),
     );
     expect(thresholds).toContain('spec.forecast.thresholds');
+    const both = await applyRefused(
+      monitorManifest(ns, 'both-collectors', { selector: { metric: 'm' }, collectorRef: { name: 'c' }, collector: {} }),
+    );
+    expect(both).toContain('collectorRef and collector exclude each other');
+    const collector = await applyRefused({
+      apiVersion: 'hydra.io/v1alpha1',
+      kind: 'HydraCollector',
+      metadata: { name: 'bad', namespace: ns },
+      spec: { autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } },
+    });
+    expect(collector).toContain('autoscaling.minReplicas must not exceed maxReplicas');
   });
 });

@@ -10,6 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import {
   HYDRA_MONITOR,
   KubeClient,
+  collectionPath,
   loadKubeConfig,
   objectPath,
   startOperator,
@@ -96,12 +97,43 @@ export async function createNamespace(prefix: string): Promise<string> {
   return name;
 }
 
+/**
+ * Deletes a namespace. Its HydraMonitors lose their finalizer first: the operators of these tests are stopped by
+ * then, and a finalizer nobody removes would keep the namespace Terminating.
+ */
 export async function deleteNamespace(name: string): Promise<void> {
+  const monitors = await admin
+    .request<{ items: { metadata: { name: string; finalizers?: string[] } }[] }>(
+      'GET',
+      collectionPath(HYDRA_MONITOR, name),
+    )
+    .catch(() => ({ items: [] }));
+  for (const m of monitors.items)
+    if (m.metadata.finalizers?.length)
+      await admin
+        .request('PATCH', objectPath(HYDRA_MONITOR, name, m.metadata.name), {
+          contentType: 'application/merge-patch+json',
+          body: { metadata: { finalizers: null } },
+        })
+        .catch(() => undefined);
   await admin.delete(`/api/v1/namespaces/${name}`);
 }
 
-/** Installs k8s/operator/rbac.yaml and returns a kubeconfig authenticating as the operator's ServiceAccount. */
+/** Installs the CRDs of k8s/crds/ (the control plane may have been started from another checkout). */
+export async function installCrds(): Promise<void> {
+  await kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', path.join(repoRoot, 'k8s/crds/')]);
+  await kubectlOk([
+    'wait',
+    '--for=condition=Established',
+    'crd/hydramonitors.hydra.io',
+    'crd/hydracollectors.hydra.io',
+    '--timeout=30s',
+  ]);
+}
+
+/** Installs the CRDs and k8s/operator/rbac.yaml; returns a kubeconfig authenticating as the operator's ServiceAccount. */
 export async function operatorKubeConfig(): Promise<KubeConfig> {
+  await installCrds();
   await kubectlOk(['apply', '--server-side', '-f', path.join(repoRoot, 'k8s/operator/rbac.yaml')]);
   const review = await waitFor('a token for the operator ServiceAccount', () =>
     admin.request<{ status: { token: string } }>(
@@ -127,12 +159,22 @@ export async function operatorKubeConfig(): Promise<KubeConfig> {
   return kc;
 }
 
-/** Starts an operator as its ServiceAccount, quiet, with an ephemeral HTTP port. */
+/** An operator of a test, with the namespace that plays hydra's (jobs, shared collectors). */
+export type TestOperator = Operator & { hydraNamespace: string };
+
+/**
+ * Starts an operator as its ServiceAccount, quiet, with an ephemeral HTTP port. Unless `hydraNamespace` is given,
+ * a throw-away namespace plays hydra's (the monitors' CronJobs go there), deleted when the operator stops.
+ */
 export async function startTestOperator(
   options: Partial<OperatorOptions> & { namespaces: string[] },
-): Promise<Operator> {
+): Promise<TestOperator> {
+  const kubeConfig = await operatorKubeConfig();
+  const created = options.hydraNamespace ? undefined : await createNamespace('hydra');
+  const hydraNamespace = options.hydraNamespace ?? created!;
   const operator = await startOperator({
-    kubeConfig: await operatorKubeConfig(),
+    kubeConfig,
+    hydraNamespace,
     logger: createLogger({
       component: 'operator',
       level: process.env.HYDRA_TEST_OPERATOR_LOG === '1' ? 'debug' : 'error',
@@ -142,7 +184,14 @@ export async function startTestOperator(
     ...options,
   });
   await operator.synced();
-  return operator;
+  return {
+    ...operator,
+    hydraNamespace,
+    stop: async (deadlineMs?: number) => {
+      await operator.stop(deadlineMs);
+      if (created) await deleteNamespace(created);
+    },
+  };
 }
 
 /** A HydraMonitor manifest. */

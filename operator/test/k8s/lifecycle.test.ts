@@ -1,10 +1,11 @@
 /**
- * A monitor's life against a real API server, with the operator running as its own ServiceAccount: children and
- * status on create, a rolling config change, pruning, drift repair, pause, Events, and cascade deletion by the
- * garbage collector of kube-controller-manager.
+ * A monitor's life against a real API server, with the operator running as its own ServiceAccount: a monitor with
+ * a dedicated collector (the model before HydraCollector): children and status on create, its CronJobs in hydra's
+ * namespace, a rolling config change, pruning, drift repair, pause, Events, and deletion: the collector by the
+ * garbage collector of kube-controller-manager, the CronJobs through the monitor's finalizer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANNOTATION_CONFIG_HASH, FIELD_MANAGER, type Operator } from '@hydra/operator';
+import { ANNOTATION_CONFIG_HASH, FIELD_MANAGER, FINALIZER_JOBS, jobName } from '@hydra/operator';
 import {
   admin,
   condition,
@@ -16,6 +17,7 @@ import {
   monitorManifest,
   startTestOperator,
   waitFor,
+  type TestOperator,
 } from './harness.ts';
 
 interface Child {
@@ -30,12 +32,13 @@ interface Child {
 }
 
 let ns: string;
-let operator: Operator;
+let operator: TestOperator;
 const NAME = 'api-latency';
 
 const get = <T = Child>(path: string) => admin.get<T>(path);
 const deploymentPath = () => `/apis/apps/v1/namespaces/${ns}/deployments/${NAME}-collector`;
-const cronJobPath = (kind: string) => `/apis/batch/v1/namespaces/${ns}/cronjobs/${NAME}-${kind}`;
+const cronJobPath = (kind: 'anomaly' | 'forecast') =>
+  `/apis/batch/v1/namespaces/${operator.hydraNamespace}/cronjobs/${jobName({ metadata: { namespace: ns, name: NAME } } as never, kind)}`;
 const monitorPath = () => `/apis/hydra.io/v1alpha1/namespaces/${ns}/hydramonitors/${NAME}`;
 const podTemplateHash = (d: Child | undefined) =>
   (d?.spec as { template: { metadata: { annotations: Record<string, string> } } } | undefined)?.template.metadata
@@ -62,26 +65,36 @@ afterAll(async () => {
 });
 
 describe('a HydraMonitor', () => {
-  it('gets its collector, Service, ConfigMap and CronJob, owned by it, and a status', async () => {
+  it("gets its collector, Service, ConfigMap (owned by it), its CronJob in hydra's namespace, and a status", async () => {
     await kubectlOk(
       ['apply', '-f', '-'],
-      JSON.stringify(monitorManifest(ns, NAME, { selector: { metric: 'http.server.request.duration' } })),
+      JSON.stringify(
+        monitorManifest(ns, NAME, { selector: { metric: 'http.server.request.duration' }, collector: {} }),
+      ),
     );
     const monitor = (await getMonitor(ns, NAME))!;
     const deployment = await waitFor('the collector Deployment', () => get(deploymentPath()));
     const service = await waitFor('the collector Service', () =>
       get(`/api/v1/namespaces/${ns}/services/${NAME}-collector`),
     );
-    const cronJob = await waitFor('the anomaly CronJob', () => get(cronJobPath('anomaly')));
+    const cronJob = await waitFor<Child>('the anomaly CronJob', () => get(cronJobPath('anomaly')));
     const [configMap] = await waitFor<Child[]>('the collector ConfigMap', async () => {
       const cms = await configMaps();
       return cms.length === 1 && cms;
     });
-    for (const child of [deployment, service, cronJob, configMap!]) {
+    for (const child of [deployment, service, configMap!]) {
       expect(child.metadata.ownerReferences).toEqual([
         expect.objectContaining({ uid: monitor.metadata.uid, controller: true, blockOwnerDeletion: true }),
       ]);
     }
+    // no owner reference across namespaces: labels name the monitor, a finalizer cleans up
+    expect(cronJob.metadata.ownerReferences).toBeUndefined();
+    expect(cronJob.metadata.labels).toMatchObject({ 'hydra.io/monitor': NAME, 'hydra.io/monitor-namespace': ns });
+    await waitFor('the finalizer', async () =>
+      (await admin.get<{ metadata: { finalizers?: string[] } }>(monitorPath()))?.metadata.finalizers?.includes(
+        FINALIZER_JOBS,
+      ),
+    );
     expect(configMap!.metadata.name).toBe(`${NAME}-collector-${podTemplateHash(deployment)}`);
     expect(await get(cronJobPath('forecast'))).toBeUndefined();
 
@@ -111,11 +124,7 @@ describe('a HydraMonitor', () => {
       message: '1/1 collector pods available',
     });
     const row = (await kubectlOk(['get', 'hmon', NAME, '-n', ns, '--no-headers'])).trim();
-    expect(row).toMatch(
-      new RegExp(
-        `^${NAME}\\s+True\\s+http\\.server\\.request\\.duration\\s+http://${NAME}-collector\\.${ns}\\.svc:4317\\s+1/1\\s`,
-      ),
-    );
+    expect(row).toMatch(new RegExp(`^${NAME}\\s+True\\s+http\\.server\\.request\\.duration\\s+dedicated\\s+1/1\\s`));
     const describe = await kubectlOk(['describe', 'hmon', NAME, '-n', ns]);
     expect(describe).toMatch(/Type:\s+Ready/);
     expect(describe).toMatch(/Normal\s+Reconciled\s+.*generation 1 applied/);
@@ -221,7 +230,7 @@ describe('a HydraMonitor', () => {
     );
   });
 
-  it('takes its children with it when deleted (garbage collector, owner references)', async () => {
+  it('takes its children with it when deleted (garbage collector; the finalizer for the CronJobs)', async () => {
     const monitor = (await getMonitor(ns, NAME))!;
     await admin.delete(monitorPath());
     await waitFor(

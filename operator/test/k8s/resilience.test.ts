@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Operator } from '@hydra/operator';
+import { jobName, type Operator } from '@hydra/operator';
 import {
   admin,
   condition,
@@ -70,7 +70,7 @@ describe('resilience', () => {
     });
     await reconciled(ns, 'before', 2);
     const job = await admin.get<{ spec: { schedule: string } }>(
-      `/apis/batch/v1/namespaces/${ns}/cronjobs/before-anomaly`,
+      `/apis/batch/v1/namespaces/${operator.hydraNamespace}/cronjobs/${jobName({ metadata: { namespace: ns, name: 'before' } } as never, 'anomaly')}`,
     );
     expect(job?.spec.schedule).toBe('*/10 * * * *');
 
@@ -92,8 +92,13 @@ describe('resilience', () => {
       renewDeadlineMs: 3000,
       retryPeriodMs: 500,
     };
-    const a = await startTestOperator({ namespaces: [ns], leaderElection: { ...lease, identity: 'replica-a' } });
-    const b = await startTestOperator({ namespaces: [ns], leaderElection: { ...lease, identity: 'replica-b' } });
+    // both replicas of one deployment: one hydra namespace
+    const hydraNamespace = await createNamespace('hydra');
+    namespaces.push(hydraNamespace);
+    const replica = (identity: string) =>
+      startTestOperator({ namespaces: [ns], hydraNamespace, leaderElection: { ...lease, identity } });
+    const a = await replica('replica-a');
+    const b = await replica('replica-b');
     operators.push(a, b);
     const leader = await waitFor(
       'a leader',

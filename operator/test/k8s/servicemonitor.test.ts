@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('ServiceMonitor', () => {
   it('is created for the collector, owned by the monitor, selecting the collector Service', async () => {
     await admin.request('POST', `/apis/hydra.io/v1alpha1/namespaces/${ns}/hydramonitors`, {
-      body: monitorManifest(ns, 'web', { selector: { metric: 'm' } }),
+      body: monitorManifest(ns, 'web', { selector: { metric: 'm' }, collector: {} }),
     });
     const smon = await waitFor('the ServiceMonitor', () =>
       admin.get<{
