@@ -1,6 +1,5 @@
-/** With the Prometheus Operator's ServiceMonitor CRD served, every collector gets a ServiceMonitor. */
+/** With the Prometheus Operator's ServiceMonitor CRD served, every collector (dedicated or HydraCollector) gets a ServiceMonitor. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Operator } from '@hydra/operator';
 import {
   admin,
   createNamespace,
@@ -11,6 +10,7 @@ import {
   monitorManifest,
   startTestOperator,
   waitFor,
+  type TestOperator,
 } from './harness.ts';
 
 /** The smallest stand-in for the Prometheus Operator's CRD: same group, version, names; spec kept as sent. */
@@ -45,7 +45,7 @@ const SERVICE_MONITOR_CRD = {
 };
 
 let ns: string;
-let operator: Operator;
+let operator: TestOperator;
 
 beforeAll(async () => {
   await kubectlOk(['apply', '--server-side', '-f', '-'], JSON.stringify(SERVICE_MONITOR_CRD));
@@ -83,5 +83,23 @@ describe('ServiceMonitor', () => {
       `/api/v1/namespaces/${ns}/services/web-collector`,
     );
     expect(service?.metadata.labels).toMatchObject(smon.spec.selector.matchLabels);
+  });
+  it('is created for a HydraCollector, owned by it, selecting its Service', async () => {
+    const hydraNs = operator.hydraNamespace;
+    await admin.request('POST', `/apis/hydra.io/v1alpha1/namespaces/${hydraNs}/hydracollectors`, {
+      body: { apiVersion: 'hydra.io/v1alpha1', kind: 'HydraCollector', metadata: { name: 'fleet' } },
+    });
+    const smon = await waitFor('the ServiceMonitor of the HydraCollector', () =>
+      admin.get<{
+        metadata: { ownerReferences: { kind: string }[] };
+        spec: { selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] } };
+      }>(`/apis/monitoring.coreos.com/v1/namespaces/${hydraNs}/servicemonitors/fleet`),
+    );
+    expect(smon.metadata.ownerReferences[0]?.kind).toBe('HydraCollector');
+    expect(smon.spec.namespaceSelector.matchNames).toEqual([hydraNs]);
+    const service = await waitFor('the Service', () =>
+      admin.get<{ metadata: { labels: Record<string, string> } }>(`/api/v1/namespaces/${hydraNs}/services/fleet`),
+    );
+    expect(service.metadata.labels).toMatchObject(smon.spec.selector.matchLabels);
   });
 });
