@@ -21,6 +21,7 @@ import {
 
 const MONITORS = Number(process.env.HYDRA_K8S_SCALE_MONITORS ?? 200);
 const NAMESPACES = 20;
+const WORKERS = Number(process.env.HYDRA_K8S_SCALE_WORKERS ?? 4);
 const COLLECTORS = ['fleet-a', 'fleet-b'];
 /** A bound that only catches a hang: 1,000 monitors took 220 s on 2 cores at load average 15-19 (bench/README). */
 const READY_TIMEOUT_MS = 600_000;
@@ -53,7 +54,7 @@ async function readyCount(): Promise<number> {
 describe(`${MONITORS} monitors in ${NAMESPACES} namespaces sharing ${COLLECTORS.length} collectors`, () => {
   it('are all Ready, then the operator makes no writes at steady state', async () => {
     for (let i = 0; i < NAMESPACES; i++) namespaces.push(await createNamespace(`scale${i}`));
-    operator = await startTestOperator({ namespaces: [...namespaces], workers: 4 });
+    operator = await startTestOperator({ namespaces: [...namespaces], workers: WORKERS });
     const hydraNs = operator.hydraNamespace;
     // The shared collectors, available before the monitors come (the harness plays the deployment controller).
     for (const name of COLLECTORS)
@@ -125,6 +126,7 @@ describe(`${MONITORS} monitors in ${NAMESPACES} namespaces sharing ${COLLECTORS.
       monitors: MONITORS,
       namespaces: NAMESPACES,
       collectors: COLLECTORS.length,
+      workers: WORKERS,
       createSeconds: Number((createdMs / 1000).toFixed(2)),
       allReadySeconds: Number((elapsedMs / 1000).toFixed(2)),
       apiRequestsPerMonitor: Number((requests / MONITORS).toFixed(2)),
