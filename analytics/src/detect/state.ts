@@ -16,7 +16,7 @@
 /** First bytes of every state ("HD" + 'S'). */
 export const DETECTOR_STATE_MAGIC = 0x534448;
 /** Version of the layout and of the detectors' state; states of any other version are refused. */
-export const DETECTOR_STATE_VERSION = 1;
+export const DETECTOR_STATE_VERSION = 2;
 
 /** Whether float64 arrays can be copied as bytes (the layout is little-endian). */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
