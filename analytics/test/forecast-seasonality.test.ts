@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarCandidates, detectSeasonality } from '@hydra/analytics';
+import { calendarCandidates, detectSeasonality, periodsForSeason } from '@hydra/analytics';
 import { lcg, seasonalSeries } from './forecast-fixtures.ts';
 
 describe('calendarCandidates', () => {
@@ -10,6 +10,20 @@ describe('calendarCandidates', () => {
     expect(calendarCandidates(7 * 86_400)).toEqual([52]);
     expect(calendarCandidates(31 * 86_400)).toEqual([12]);
     expect(calendarCandidates(91 * 86_400)).toEqual([4]);
+  });
+});
+
+describe('periodsForSeason (hydra forecast --season M)', () => {
+  it('adds the weekly cycle to a daily season when the data shows it, hourly or step-indexed', () => {
+    const weekly = seasonalSeries(900, { weekly: 1.5 });
+    expect(periodsForSeason(24, weekly, 3600)).toEqual([24, 168]);
+    expect(periodsForSeason(24, weekly, undefined)).toEqual([24, 168]);
+    expect(periodsForSeason(24, seasonalSeries(900, { trend: 0.05 }), 3600)).toEqual([24]);
+  });
+
+  it('keeps a season that is not daily as given, and none for 1', () => {
+    expect(periodsForSeason(12, seasonalSeries(900, { weekly: 1.5 }), 3600)).toEqual([12]);
+    expect(periodsForSeason(1, seasonalSeries(900), 3600)).toEqual([]);
   });
 });
 

@@ -113,3 +113,29 @@ function removeProfile(values: number[], p: number): number[] {
   });
   return values.map((v, i) => v - (sums[i % p] as number) / Math.max(1, counts[i % p] as number));
 }
+
+/** Periods of step-indexed input taken as a daily cycle (hourly, 30-, 15-, 5- and 1-minute steps). */
+const DAILY_STEP_PERIODS: readonly number[] = [24, 48, 96, 288, 1440];
+const DAYS_PER_WEEK = 7;
+
+/**
+ * The periods for a season M the user gave (`hydra forecast --season M`): M itself, plus the weekly cycle 7·M when M is a daily cycle (M steps make a
+ * day at the file's interval, or, for step-indexed input, M is 24, 48, 96, 288 or 1440) and the data shows
+ * it (`detectSeasonality` on that candidate). Hourly traffic usually has both; a model given only the daily
+ * cycle forecasts every weekday like the last one.
+ */
+export function periodsForSeason(
+  season: number,
+  values: readonly number[],
+  intervalSeconds: number | undefined,
+): number[] {
+  if (season <= 1) return [];
+  const daily = intervalSeconds
+    ? Math.abs(season * intervalSeconds - SECONDS_PER_DAY) < 1
+    : DAILY_STEP_PERIODS.includes(season);
+  if (!daily) return [season];
+  const weekly = DAYS_PER_WEEK * season;
+  return detectSeasonality(values, { candidates: [season, weekly] }).periods.includes(weekly)
+    ? [season, weekly]
+    : [season];
+}

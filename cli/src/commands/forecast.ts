@@ -7,7 +7,7 @@
  * Fits run on a pool of worker threads, one per core.
  */
 import { writeFile } from 'node:fs/promises';
-import { detectSeasonality, FORECASTERS, regularize } from '@hydra/analytics';
+import { detectSeasonality, FORECASTERS, periodsForSeason, regularize } from '@hydra/analytics';
 import { integerOption, parseCommandArgs, UsageError } from '../args.ts';
 import { InputError, readLongFormCsv, type InputSeries } from '../forecast-input.ts';
 import { inputName } from '../io/input.ts';
@@ -19,10 +19,6 @@ const MAX_HORIZON = 100_000;
 const MAX_SEASON = 100_000;
 const MAX_WORKERS = 64;
 const MS_PER_SECOND = 1000;
-const SECONDS_PER_DAY = 86_400;
-const DAYS_PER_WEEK = 7;
-/** Periods of step-indexed input taken as a daily cycle (hourly, 30-, 15-, 5- and 1-minute steps). */
-const DAILY_STEP_PERIODS: readonly number[] = [24, 48, 96, 288, 1440];
 const MICROSECONDS_PER_SECOND = 1e6;
 
 const USAGE = `usage: hydra forecast --input FILE.csv --horizon H --output OUT.csv [options]
@@ -177,27 +173,9 @@ function prepare(
   const intervalSeconds = input.kind === 'time' ? grid.step / MS_PER_SECOND : undefined;
   const periods =
     season !== undefined
-      ? givenSeason(season, grid.values, intervalSeconds)
+      ? periodsForSeason(season, grid.values, intervalSeconds)
       : detectSeasonality(grid.values, intervalSeconds ? { intervalSeconds } : {}).periods;
   return { input, grid, periods, ...(intervalSeconds ? { intervalSeconds } : {}) };
-}
-
-/**
- * The periods for `--season M`: M itself, plus the weekly cycle 7·M when M is a daily cycle (M steps make a
- * day at the file's interval, or, for step-indexed input, M is 24, 48, 96, 288 or 1440) and the data shows
- * it (`detectSeasonality` on that candidate). Hourly traffic usually has both; a model given only the daily
- * cycle forecasts every weekday like the last one.
- */
-function givenSeason(season: number, values: readonly number[], intervalSeconds: number | undefined): number[] {
-  if (season <= 1) return [];
-  const daily = intervalSeconds
-    ? Math.abs(season * intervalSeconds - SECONDS_PER_DAY) < 1
-    : DAILY_STEP_PERIODS.includes(season);
-  if (!daily) return [season];
-  const weekly = DAYS_PER_WEEK * season;
-  return detectSeasonality(values, { candidates: [season, weekly] }).periods.includes(weekly)
-    ? [season, weekly]
-    : [season];
 }
 
 function csvField(text: string): string {
