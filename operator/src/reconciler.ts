@@ -7,7 +7,7 @@
  * A monitor's CronJobs live in hydra's namespace (no owner reference can point across namespaces): a finalizer on
  * the monitor deletes them before the monitor goes.
  */
-import type { V1CronJob, V1Deployment } from '@kubernetes/client-node';
+import type { V1CronJob, V1Deployment, V1Job } from '@kubernetes/client-node';
 import {
   validateCollectorSpec,
   validateMonitorSpec,
@@ -17,9 +17,12 @@ import {
 } from '@hydra/schema';
 import {
   ANNOTATION_SPEC_HASH,
+  COMPONENT_ANOMALY,
+  COMPONENT_FORECAST,
   FIELD_MANAGER,
   FINALIZER_JOBS,
   LABEL_COLLECTOR,
+  LABEL_COMPONENT,
   LABEL_MONITOR,
   LABEL_MONITOR_NAMESPACE,
 } from './constants.ts';
@@ -31,6 +34,7 @@ import {
   DEPLOYMENT,
   HYDRA_COLLECTOR,
   HYDRA_MONITOR,
+  JOB,
   objectKey,
   objectPath,
   type ResourceKind,
@@ -389,7 +393,18 @@ export class Reconciler {
       collector: this.collectorView(monitor, fresh),
       anomalyJob: monitor.spec.anomaly.enabled ? pick(anomalyJobName(monitor)) : undefined,
       forecastJob: monitor.spec.forecast.enabled ? pick(forecastJobName(monitor)) : undefined,
+      anomalyRuns: monitor.spec.anomaly.enabled ? this.runsOf(monitor, COMPONENT_ANOMALY) : undefined,
+      forecastRuns: monitor.spec.forecast.enabled ? this.runsOf(monitor, COMPONENT_FORECAST) : undefined,
     };
+  }
+
+  /** The Jobs the monitor's CronJob of `component` started (their labels come from its jobTemplate), as cached. */
+  private runsOf(monitor: HydraMonitor, component: string): V1Job[] {
+    return this.o.children.list(JOB, this.o.jobs.namespace, {
+      [LABEL_MONITOR_NAMESPACE]: monitor.metadata.namespace,
+      [LABEL_MONITOR]: monitor.metadata.name,
+      [LABEL_COMPONENT]: component,
+    }) as unknown as V1Job[];
   }
 
   /** Applies the owned status fields to /status when they differ from the cached ones; returns writes made. */

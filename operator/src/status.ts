@@ -4,7 +4,7 @@
  * collector endpoint and replica counts, the CronJobs' last runs. Pure functions of the monitor, its children
  * and the previous status.
  */
-import type { V1CronJob, V1Deployment } from '@kubernetes/client-node';
+import type { V1CronJob, V1Deployment, V1Job } from '@kubernetes/client-node';
 import type { Condition, HydraCollector, HydraCollectorStatus, HydraMonitor, HydraMonitorStatus } from '@hydra/schema';
 import type { CollectorSource } from './resources/collector.ts';
 import { collectorConfigHash } from './resources/configmap.ts';
@@ -39,6 +39,9 @@ export interface Observed {
   collector: CollectorView;
   anomalyJob?: V1CronJob;
   forecastJob?: V1CronJob;
+  /** The Jobs (runs) of each CronJob, as cached. */
+  anomalyRuns?: V1Job[];
+  forecastRuns?: V1Job[];
   /** The error of the last apply, if it failed. */
   error?: Error;
 }
@@ -151,15 +154,41 @@ export function withTransitions(
   });
 }
 
-function jobStatus(job: V1CronJob | undefined): NonNullable<HydraMonitorStatus['jobs']>['anomaly'] {
+type JobStatusField = NonNullable<HydraMonitorStatus['jobs']>['anomaly'];
+const iso = (t: unknown) =>
+  t === undefined || t === null ? undefined : t instanceof Date ? t.toISOString() : String(t);
+
+/** The most recent of `runs` (by creation) and its outcome, from the Job's Complete/Failed condition. */
+export function lastRun(runs: readonly V1Job[] | undefined): NonNullable<JobStatusField>['lastRun'] {
+  const sorted = [...(runs ?? [])].sort((a, b) =>
+    String(iso(a.metadata?.creationTimestamp) ?? '').localeCompare(String(iso(b.metadata?.creationTimestamp) ?? '')),
+  );
+  const latest = sorted[sorted.length - 1];
+  if (!latest?.metadata?.name) return undefined;
+  const conditions = latest.status?.conditions ?? [];
+  const failed = conditions.find((c) => c.type === 'Failed' && c.status === 'True');
+  const complete = conditions.find((c) => c.type === 'Complete' && c.status === 'True');
+  const run: NonNullable<NonNullable<JobStatusField>['lastRun']> = {
+    name: latest.metadata.name,
+    outcome: failed ? 'Failed' : complete ? 'Succeeded' : 'Running',
+  };
+  const startTime = iso(latest.status?.startTime);
+  const completionTime = iso(latest.status?.completionTime);
+  if (startTime) run.startTime = startTime;
+  if (completionTime) run.completionTime = completionTime;
+  if (failed) run.message = `${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.slice(0, 1024);
+  return run;
+}
+
+function jobStatus(job: V1CronJob | undefined, runs: readonly V1Job[] | undefined): JobStatusField {
   if (!job) return undefined;
-  const iso = (t: unknown) =>
-    t === undefined || t === null ? undefined : t instanceof Date ? t.toISOString() : String(t);
+  const run = lastRun(runs);
   return {
     schedule: job.spec?.schedule,
     lastScheduleTime: iso(job.status?.lastScheduleTime),
     lastSuccessfulTime: iso(job.status?.lastSuccessfulTime),
     active: job.status?.active?.length ?? 0,
+    ...(run ? { lastRun: run } : {}),
   };
 }
 
@@ -175,8 +204,8 @@ export function computeStatus(monitor: HydraMonitor, observed: Observed, now: Da
     generation,
     now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   );
-  const anomaly = jobStatus(observed.anomalyJob);
-  const forecast = jobStatus(observed.forecastJob);
+  const anomaly = jobStatus(observed.anomalyJob, observed.anomalyRuns);
+  const forecast = jobStatus(observed.forecastJob, observed.forecastRuns);
   const successes = [anomaly?.lastSuccessfulTime, forecast?.lastSuccessfulTime]
     .filter((t): t is string => t !== undefined)
     .sort();

@@ -122,4 +122,46 @@ describe('computeStatus', () => {
     });
     expect(s.conditions?.[0]).toMatchObject({ status: 'False', reason: 'CollectorUnavailable' });
   });
+
+  it('shows the last run of each job and its outcome, from the Jobs the CronJob started', () => {
+    const job = (name: string, created: string, conditions: object[], extra: object = {}) => ({
+      metadata: { name, creationTimestamp: created },
+      status: { startTime: created, conditions, ...extra },
+    });
+    const runs = [
+      job('a-1', '2026-01-01T00:00:00Z', [{ type: 'Complete', status: 'True' }], {
+        completionTime: '2026-01-01T00:01:00Z',
+      }),
+      job('a-2', '2026-01-01T00:05:00Z', [
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+        },
+      ]),
+    ];
+    const m = monitor();
+    const s = computeStatus(
+      m,
+      { collector: dedicated(m), anomalyJob: cronJob('*/5 * * * *') as never, anomalyRuns: runs as never },
+      T0,
+    );
+    expect(s.jobs?.anomaly?.lastRun).toEqual({
+      name: 'a-2',
+      outcome: 'Failed',
+      startTime: '2026-01-01T00:05:00Z',
+      message: 'BackoffLimitExceeded: Job has reached the specified backoff limit',
+    });
+    const running = computeStatus(
+      m,
+      {
+        collector: dedicated(m),
+        anomalyJob: cronJob('*/5 * * * *') as never,
+        anomalyRuns: [...runs, job('a-3', '2026-01-01T00:10:00Z', [])] as never,
+      },
+      T0,
+    );
+    expect(running.jobs?.anomaly?.lastRun).toMatchObject({ name: 'a-3', outcome: 'Running' });
+  });
 });

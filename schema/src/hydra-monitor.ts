@@ -408,11 +408,25 @@ export const ConditionSchema = Type.Object({
   observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 
+/** The most recent run (Job) of a monitor's CronJob, as the operator last saw it. */
+export const JOB_OUTCOMES = ['Running', 'Succeeded', 'Failed'] as const;
+const JobRun = Type.Object(
+  {
+    name: Type.String({ description: "the Job, in hydra's namespace" }),
+    outcome: oneOf(JOB_OUTCOMES),
+    startTime: Type.Optional(Type.String({ format: 'date-time' })),
+    completionTime: Type.Optional(Type.String({ format: 'date-time' })),
+    message: Type.Optional(Type.String({ maxLength: 1024, description: 'why it failed (the Job condition)' })),
+  },
+  { description: 'the most recent run of the CronJob' },
+);
+
 const JobStatus = Type.Object({
   schedule: Type.Optional(Type.String()),
   lastScheduleTime: Type.Optional(Type.String({ format: 'date-time' })),
   lastSuccessfulTime: Type.Optional(Type.String({ format: 'date-time' })),
   active: Type.Optional(Type.Integer({ minimum: 0 })),
+  lastRun: Type.Optional(JobRun),
 });
 
 /** `status` of a HydraMonitor. `activeAlerts`/`lastAnalysisTime` are also written by the jobs (field manager `hydra-job`). */

@@ -41,6 +41,8 @@ export const DEPLOYMENT: ResourceKind = {
   namespaced: true,
 };
 export const CRON_JOB: ResourceKind = { apiVersion: 'batch/v1', kind: 'CronJob', plural: 'cronjobs', namespaced: true };
+/** The runs of the CronJobs (created by the CronJob controller, with the jobTemplate's labels): read only. */
+export const JOB: ResourceKind = { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', namespaced: true };
 export const SERVICE_MONITOR: ResourceKind = {
   apiVersion: 'monitoring.coreos.com/v1',
   kind: 'ServiceMonitor',
@@ -55,12 +57,13 @@ export const LEASE: ResourceKind = {
 };
 export const EVENT: ResourceKind = { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true };
 
-/** Kinds the operator builds; it watches each (ServiceMonitor only when its CRD is served). */
+/** Kinds the operator builds (and the Jobs its CronJobs start); it watches each (ServiceMonitor only when served). */
 export const CHILD_KINDS: readonly ResourceKind[] = [
   CONFIG_MAP,
   SERVICE,
   DEPLOYMENT,
   CRON_JOB,
+  JOB,
   HPA,
   PDB,
   SERVICE_MONITOR,

@@ -127,6 +127,83 @@ describe('a HydraCollector', () => {
     }
   });
 
+  it("shows a monitor's last job run and its outcome (the Job the CronJob controller would start)", async () => {
+    const jobs = await admin.request<{
+      items: {
+        metadata: { name: string; uid: string };
+        spec: { jobTemplate: { metadata: { labels: Record<string, string> }; spec: { template: unknown } } };
+      }[];
+    }>('GET', `/apis/batch/v1/namespaces/${operator.hydraNamespace}/cronjobs`, {
+      query: { labelSelector: `hydra.io/monitor-namespace=${teamA},hydra.io/monitor=web` },
+    });
+    const cronJob = jobs.items[0]!;
+    // No CronJob controller runs here: create its Job (the jobTemplate's labels, owned by the CronJob) and fail it.
+    const jobPath = `/apis/batch/v1/namespaces/${operator.hydraNamespace}/jobs`;
+    const name = `${cronJob.metadata.name.slice(0, 40)}-29000000`;
+    await admin.request('POST', jobPath, {
+      body: {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: {
+          name,
+          labels: cronJob.spec.jobTemplate.metadata.labels,
+          ownerReferences: [
+            {
+              apiVersion: 'batch/v1',
+              kind: 'CronJob',
+              name: cronJob.metadata.name,
+              uid: cronJob.metadata.uid,
+              controller: true,
+            },
+          ],
+        },
+        spec: { ...(cronJob.spec.jobTemplate.spec as object), suspend: true },
+      },
+    });
+    const running = await waitFor('lastRun Running', async () => {
+      const m = await getMonitor(teamA, 'web');
+      const run = (m?.status as { jobs?: { anomaly?: { lastRun?: { name: string; outcome: string } } } })?.jobs?.anomaly
+        ?.lastRun;
+      return run?.name === name && run;
+    });
+    expect(running.outcome).toBe('Running');
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await admin.request('PATCH', `${jobPath}/${name}/status`, {
+      contentType: 'application/merge-patch+json',
+      body: {
+        status: {
+          startTime: now,
+          failed: 3,
+          conditions: [
+            {
+              type: 'FailureTarget',
+              status: 'True',
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+              lastTransitionTime: now,
+              lastProbeTime: now,
+            },
+            {
+              type: 'Failed',
+              status: 'True',
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+              lastTransitionTime: now,
+              lastProbeTime: now,
+            },
+          ],
+        },
+      },
+    });
+    const failed = await waitFor('lastRun Failed', async () => {
+      const m = await getMonitor(teamA, 'web');
+      const run = (m?.status as { jobs?: { anomaly?: { lastRun?: { outcome: string; message?: string } } } })?.jobs
+        ?.anomaly?.lastRun;
+      return run?.outcome === 'Failed' && run;
+    });
+    expect(failed.message).toContain('BackoffLimitExceeded');
+  });
+
   it('is what monitors that name none use: the default; until it exists they say so', async () => {
     await admin.request('POST', `/apis/hydra.io/v1alpha1/namespaces/${teamA}/hydramonitors`, {
       body: monitorManifest(teamA, 'orders', { selector: { metric: 'orders.created' } }),
