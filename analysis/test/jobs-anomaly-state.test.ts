@@ -168,43 +168,56 @@ describe.each(testBackends())('anomaly job detector states on %s', (backend) => 
     for (const h of [0, 1]) expect(await scoresOf(h, 218)).toEqual(expectedRows(medium, h, 218));
   });
 
-  it('the in-process cache is a layer over the states: it saves restoring, and the states are still saved', async () => {
+  it('the in-process cache is a layer over the states: it saves restoring, and saves them every stateSaveIntervalMs', async () => {
     const cache = new DetectorCache();
     now = at(219);
     expect(await runAnomalyJob({ db, alerts, monitor: medium, now, cache })).toMatchObject({ resumed: 2 });
     expect(cache.size).toBe(2);
     now = at(220);
     expect(await runAnomalyJob({ db, alerts, monitor: medium, now, cache })).toMatchObject({ resumed: 2 });
-    expect((await states()).every((s) => s.state_at === START + 220 * MINUTE)).toBe(true);
-    // a process without the cache picks up from the saved states
+    // saved less often than the checkpoint advances: still the states of 218, behind the checkpoint
+    expect(
+      (await states()).every((s) => s.state_at === START + 218 * MINUTE && s.checkpoint_at === START + 220 * MINUTE),
+    ).toBe(true);
+    // a process without the cache restores them and replays 219 and 220 into them before scoring 221 ...
     now = at(221);
     expect(await runAnomalyJob({ db, alerts, monitor: medium, now })).toMatchObject({ resumed: 2 });
     for (const h of [0, 1])
       expect((await scoresOf(h, 221)).slice(219)).toEqual(expectedRows(medium, h, 221).slice(219));
+    // ... and, without a cache, saves them at its checkpoint
+    expect((await states()).every((s) => s.state_at === START + 221 * MINUTE)).toBe(true);
+    // with the cache, a save is due once stateSaveIntervalMs of data passed since the last one
+    now = at(222);
+    await runAnomalyJob({ db, alerts, monitor: medium, now, cache });
+    expect((await states()).every((s) => s.state_at === START + 221 * MINUTE)).toBe(true);
+    now = at(223);
+    await runAnomalyJob({ db, alerts, monitor: medium, now, cache, stateSaveIntervalMs: 2 * MINUTE });
+    expect((await states()).every((s) => s.state_at === START + 223 * MINUTE)).toBe(true);
   });
 
   it('stateStore: false replays every series and leaves the saved states alone', async () => {
-    now = at(222);
+    now = at(224);
     expect(await runAnomalyJob({ db, alerts, monitor: medium, now, stateStore: false })).toMatchObject({
       scored: 2,
       resumed: 0,
     });
-    // the states stay at 221, behind the checkpoint: never used ...
     expect(
-      (await states()).every((s) => s.state_at === START + 221 * MINUTE && s.checkpoint_at === START + 222 * MINUTE),
+      (await states()).every((s) => s.state_at === START + 223 * MINUTE && s.checkpoint_at === START + 224 * MINUTE),
     ).toBe(true);
-    // ... so the next pass replays, and saves again
-    now = at(223);
-    expect(await runAnomalyJob({ db, alerts, monitor: medium, now })).toMatchObject({ scored: 2, resumed: 0 });
-    expect((await states()).every((s) => s.state_at === START + 223 * MINUTE)).toBe(true);
+    // the next pass restores the states of 223 and replays 224 into them
+    now = at(225);
+    expect(await runAnomalyJob({ db, alerts, monitor: medium, now })).toMatchObject({ scored: 2, resumed: 2 });
+    expect((await states()).every((s) => s.state_at === START + 225 * MINUTE)).toBe(true);
+    for (const h of [0, 1])
+      expect((await scoresOf(h, 225)).slice(223)).toEqual(expectedRows(medium, h, 225).slice(223));
   });
   it('a changed monitor (another sensitivity) does not use states made under the old one', async () => {
     const high = monitor(0.8);
-    now = at(224);
+    now = at(226);
     expect(await runAnomalyJob({ db, alerts, monitor: high, now })).toMatchObject({ scored: 2, resumed: 0 });
-    now = at(225);
+    now = at(227);
     expect(await runAnomalyJob({ db, alerts, monitor: high, now })).toMatchObject({ scored: 2, resumed: 2 });
-    const row = (await scoresOf(0, 225)).at(-1);
-    expect(row).toEqual(expectedRows(high, 0, 225).at(-1));
+    const row = (await scoresOf(0, 227)).at(-1);
+    expect(row).toEqual(expectedRows(high, 0, 227).at(-1));
   });
 });

@@ -73,6 +73,13 @@ export const DEFAULT_MAX_HISTORY_POINTS = 10_000;
 export const HISTOGRAM_MAX_HISTORY_STEPS = 1_440;
 /** Points older than this (before now) are scored and stored but not alerted on (a catch-up after downtime). */
 export const DEFAULT_ALERT_HORIZON_MS = 30 * 60_000;
+/**
+ * With the in-process cache (`hydra up`), a series' detector is saved at most this often (in data time): the cache
+ * serves the next pass, and a saved state that is behind its checkpoint is caught up by replaying only the points
+ * between the two. Snapshotting and writing every detector every minute cost more than the scoring (a day of
+ * minute points is ~25-100 kB a series).
+ */
+export const DEFAULT_STATE_SAVE_INTERVAL_MS = 15 * 60_000;
 
 export interface AnomalyJobOptions {
   db: Database;
@@ -88,6 +95,8 @@ export interface AnomalyJobOptions {
   alertHorizonMs?: number;
   /** detectors kept between passes (in-process scheduling): saves decoding the saved states */
   cache?: DetectorCache;
+  /** with `cache`: save a series' detector at most this often, in data time (default DEFAULT_STATE_SAVE_INTERVAL_MS); without it every pass saves */
+  stateSaveIntervalMs?: number;
   /**
    * Restore detectors from, and save them to, anomaly_detector_state (default true). false = every pass
    * rebuilds every detector by replaying history and leaves the saved states alone (the bench's baseline).
@@ -128,6 +137,10 @@ interface Plan {
   series: SeriesInfo;
   checkpoint: number | null;
   detector: OnlineDetector | undefined;
+  /** epoch ms of the last point `detector` learned (the checkpoint, or an older saved state's time) */
+  learnedUpTo: number | null;
+  /** epoch ms of the detector's newest saved state, when known (from the cache) */
+  savedAt: number | null;
   readFrom: number;
   scoreFrom: number;
 }
@@ -215,7 +228,17 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
         const scoreFrom = Math.max(checkpoint === null ? start : checkpoint + stepMs, start);
         if (scoreFrom > lastBucket) return [];
         const cached = checkpoint === null ? undefined : options.cache?.take(monitor.key, s.id, config, checkpoint);
-        return [{ series: s, checkpoint, detector: cached, readFrom: cached ? scoreFrom : start, scoreFrom }];
+        return [
+          {
+            series: s,
+            checkpoint,
+            detector: cached?.detector,
+            learnedUpTo: cached ? checkpoint : null,
+            savedAt: cached?.savedTime ?? null,
+            readFrom: cached ? scoreFrom : start,
+            scoreFrom,
+          },
+        ];
       });
       if (useStore) await restoreDetectors(plans);
       const done: Array<{ plan: Plan; rows: ScoreRow[]; detector: OnlineDetector }> = [];
@@ -268,9 +291,14 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     });
     options.signal?.throwIfAborted();
     await alerts.observeAnomaliesMany(observed);
+    const saveEvery = options.cache ? (options.stateSaveIntervalMs ?? DEFAULT_STATE_SAVE_INTERVAL_MS) : 0;
+    const savedTimes = new Map<number, number | null>();
     for (const { plan, rows, detector: online } of done) {
       const last = rows.at(-1)!.time;
-      const state = useStore ? online.snapshot?.() : undefined;
+      // Without the cache every pass saves (the next pass is another process); with it, every saveEvery.
+      const due = plan.savedAt === null || last - plan.savedAt >= saveEvery;
+      const state = useStore && due ? online.snapshot?.() : undefined;
+      savedTimes.set(plan.series.id, state ? last : plan.savedAt);
       advances.push({ seriesId: plan.series.id, lastTime: last, ...(state ? { state } : {}) });
       report.scored += 1;
       if (plan.detector) report.resumed += 1;
@@ -280,11 +308,21 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     // The checkpoints and the states they go with, in one transaction; the cache learns them once committed.
     await advanceCheckpoints(db, monitor.key, advances, useStore ? stateOf : null);
     for (const { plan, rows, detector: online } of done) {
-      options.cache?.put(monitor.key, plan.series.id, { detector: online, config, lastTime: rows.at(-1)!.time });
+      const savedTime = savedTimes.get(plan.series.id) ?? null;
+      options.cache?.put(monitor.key, plan.series.id, {
+        detector: online,
+        config,
+        lastTime: rows.at(-1)!.time,
+        savedTime,
+      });
     }
   }
 
-  /** Gives each plan without a cached detector the one saved at exactly its checkpoint, if usable. */
+  /**
+   * Gives each plan without a cached detector its saved one, if usable: made at its checkpoint, or before it (saved
+   * less often than the checkpoint advances) but inside the history read, when the points between are replayed
+   * into it (learned, not scored again: their scores are committed).
+   */
   async function restoreDetectors(plans: Plan[]): Promise<void> {
     const wanted = plans.filter((p) => !p.detector && p.checkpoint !== null);
     if (wanted.length === 0) return;
@@ -296,7 +334,7 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     );
     for (const plan of wanted) {
       const found = saved.get(plan.series.id);
-      if (!found || found.lastTime !== plan.checkpoint) continue;
+      if (!found || found.lastTime > plan.checkpoint! || found.lastTime + stepMs < plan.readFrom) continue;
       const online = createOnline(plan.series);
       if (!online.restore) continue;
       try {
@@ -307,7 +345,9 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
         throw err;
       }
       plan.detector = online;
-      plan.readFrom = plan.scoreFrom;
+      plan.learnedUpTo = found.lastTime;
+      plan.savedAt = found.lastTime;
+      plan.readFrom = found.lastTime + stepMs;
     }
   }
 
@@ -326,8 +366,8 @@ async function anomalyPass(options: AnomalyJobOptions): Promise<AnomalyJobReport
     const rows: ScoreRow[] = [];
     for (const [time, value] of points) {
       if (time > upTo) break;
-      // A cached or restored detector has learned everything up to the checkpoint already.
-      if (plan.detector && plan.checkpoint !== null && time <= plan.checkpoint) continue;
+      // A cached or restored detector has learned everything up to learnedUpTo already.
+      if (plan.learnedUpTo !== null && time <= plan.learnedUpTo) continue;
       const r = online.push(time, value);
       if (time >= plan.scoreFrom) rows.push({ seriesId: plan.series.id, time, value, ...r });
     }

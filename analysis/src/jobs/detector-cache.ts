@@ -18,6 +18,8 @@ export interface CachedDetector {
   config: string;
   /** epoch ms of the last point it learned */
   lastTime: number;
+  /** epoch ms of its newest state saved in anomaly_detector_state (null: none yet) */
+  savedTime: number | null;
 }
 
 export class DetectorCache {
@@ -35,12 +37,12 @@ export class DetectorCache {
   }
 
   /** The cached detector of (monitor, series) if it was built with `config` and has seen exactly up to `lastTime`. */
-  take(monitor: string, seriesId: number, config: string, lastTime: number): OnlineDetector | undefined {
+  take(monitor: string, seriesId: number, config: string, lastTime: number): CachedDetector | undefined {
     const key = `${monitor}\u0000${seriesId}`;
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     this.#entries.delete(key);
-    return entry.config === config && entry.lastTime === lastTime ? entry.detector : undefined;
+    return entry.config === config && entry.lastTime === lastTime ? entry : undefined;
   }
 
   put(monitor: string, seriesId: number, entry: CachedDetector): void {

@@ -19,7 +19,7 @@ export interface CheckpointAdvance {
   seriesId: number;
   /** epoch ms: every point at or before it has its score committed */
   lastTime: number;
-  /** the detector after learning up to lastTime; absent = none saved (any older one is deleted) */
+  /** the detector after learning up to lastTime; absent = none saved this time (an older one stays) */
   state?: Uint8Array;
 }
 
@@ -49,9 +49,10 @@ export async function readDetectorStates(
 
 /**
  * Advances the checkpoints of many series (never backwards) and saves their detectors, in one transaction: a
- * state is only ever stored beside the checkpoint it was made at. A series advanced without a state loses any
- * saved one (it would be behind its checkpoint). `stateOf` null: the states are left as they are (a pass that
- * does not use them; a state behind its checkpoint is never used).
+ * state is only ever stored with the checkpoint it was made at. A series advanced without a state keeps its saved
+ * one, now behind its checkpoint: a pass restores it and replays the points between the two (the job saves less
+ * often than it advances when an in-process cache serves the passes between). `stateOf` null: the states are left
+ * as they are.
  */
 export async function advanceCheckpoints(
   db: Database,
@@ -70,13 +71,6 @@ export async function advanceCheckpoints(
       [monitor, advances.map((a) => String(a.seriesId)), advances.map((a) => a.lastTime)],
     );
     if (!stateOf) return;
-    const without = advances.filter((a) => !a.state).map((a) => String(a.seriesId));
-    if (without.length > 0) {
-      await client.query(`DELETE FROM anomaly_detector_state WHERE monitor = $1 AND series_id = ANY($2::int8[])`, [
-        monitor,
-        without,
-      ]);
-    }
     const saved = advances.filter((a) => a.state);
     for (let i = 0; i < saved.length; i += DETECTOR_STATE_CHUNK_ROWS) {
       await upsertStates(client, monitor, saved.slice(i, i + DETECTOR_STATE_CHUNK_ROWS), stateOf);
