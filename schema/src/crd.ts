@@ -135,20 +135,33 @@ export function buildOpenApiSchema(): JsonSchema {
   );
 }
 
-/** The CustomResourceDefinition object. */
-export function buildCrd(): JsonSchema {
+/** What differs between hydra's CustomResourceDefinitions: names, schema, scale paths and columns. */
+interface CrdParts {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: readonly string[];
+  schema: JsonSchema;
+  /** the scale subresource's paths (`kubectl scale`) */
+  scale: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath: string };
+  printerColumns: readonly object[];
+  selectableFields?: ReadonlyArray<{ jsonPath: string }>;
+}
+
+/** A namespaced hydra CustomResourceDefinition in API_GROUP/API_VERSION with the status and scale subresources. */
+function customResourceDefinition(parts: CrdParts): JsonSchema {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${PLURAL}.${API_GROUP}`, labels: { 'app.kubernetes.io/part-of': 'hydra' } },
+    metadata: { name: `${parts.plural}.${API_GROUP}`, labels: { 'app.kubernetes.io/part-of': 'hydra' } },
     spec: {
       group: API_GROUP,
       names: {
-        kind: KIND,
-        listKind: `${KIND}List`,
-        plural: PLURAL,
-        singular: SINGULAR,
-        shortNames: [...SHORT_NAMES],
+        kind: parts.kind,
+        listKind: `${parts.kind}List`,
+        plural: parts.plural,
+        singular: parts.singular,
+        shortNames: [...parts.shortNames],
         categories: ['hydra'],
       },
       scope: 'Namespaced',
@@ -157,21 +170,32 @@ export function buildCrd(): JsonSchema {
           name: API_VERSION,
           served: true,
           storage: true,
-          schema: { openAPIV3Schema: buildOpenApiSchema() },
-          subresources: {
-            status: {},
-            scale: {
-              specReplicasPath: '.spec.collector.replicas',
-              statusReplicasPath: '.status.collector.replicas',
-              labelSelectorPath: '.status.collector.selector',
-            },
-          },
-          additionalPrinterColumns: PRINTER_COLUMNS,
-          selectableFields: [{ jsonPath: '.spec.selector.metric' }, { jsonPath: '.spec.paused' }],
+          schema: { openAPIV3Schema: parts.schema },
+          subresources: { status: {}, scale: parts.scale },
+          additionalPrinterColumns: parts.printerColumns,
+          ...(parts.selectableFields ? { selectableFields: parts.selectableFields } : {}),
         },
       ],
     },
   };
+}
+
+/** The CustomResourceDefinition object. */
+export function buildCrd(): JsonSchema {
+  return customResourceDefinition({
+    kind: KIND,
+    plural: PLURAL,
+    singular: SINGULAR,
+    shortNames: SHORT_NAMES,
+    schema: buildOpenApiSchema(),
+    scale: {
+      specReplicasPath: '.spec.collector.replicas',
+      statusReplicasPath: '.status.collector.replicas',
+      labelSelectorPath: '.status.collector.selector',
+    },
+    printerColumns: PRINTER_COLUMNS,
+    selectableFields: [{ jsonPath: '.spec.selector.metric' }, { jsonPath: '.spec.paused' }],
+  });
 }
 
 /** The CRD as the YAML text checked in at `CRD_FILE`. */
@@ -204,40 +228,19 @@ export function buildCollectorCrd(): JsonSchema {
     },
     COLLECTOR_RULES,
   );
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${COLLECTOR_PLURAL}.${API_GROUP}`, labels: { 'app.kubernetes.io/part-of': 'hydra' } },
-    spec: {
-      group: API_GROUP,
-      names: {
-        kind: COLLECTOR_KIND,
-        listKind: `${COLLECTOR_KIND}List`,
-        plural: COLLECTOR_PLURAL,
-        singular: COLLECTOR_SINGULAR,
-        shortNames: [...COLLECTOR_SHORT_NAMES],
-        categories: ['hydra'],
-      },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: API_VERSION,
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: schema },
-          subresources: {
-            status: {},
-            scale: {
-              specReplicasPath: '.spec.replicas',
-              statusReplicasPath: '.status.replicas',
-              labelSelectorPath: '.status.selector',
-            },
-          },
-          additionalPrinterColumns: COLLECTOR_PRINTER_COLUMNS,
-        },
-      ],
+  return customResourceDefinition({
+    kind: COLLECTOR_KIND,
+    plural: COLLECTOR_PLURAL,
+    singular: COLLECTOR_SINGULAR,
+    shortNames: COLLECTOR_SHORT_NAMES,
+    schema,
+    scale: {
+      specReplicasPath: '.spec.replicas',
+      statusReplicasPath: '.status.replicas',
+      labelSelectorPath: '.status.selector',
     },
-  };
+    printerColumns: COLLECTOR_PRINTER_COLUMNS,
+  });
 }
 
 /** The HydraCollector CRD as the YAML text checked in at `COLLECTOR_CRD_FILE`. */

@@ -6,7 +6,13 @@
  */
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { COLLECTOR_SETTINGS, ConditionSchema, QUANTITY_PATTERN, Storage } from './hydra-monitor.ts';
+import {
+  COLLECTOR_SETTINGS,
+  ConditionSchema,
+  QUANTITY_PATTERN,
+  Storage,
+  type HydraObjectMeta,
+} from './hydra-monitor.ts';
 
 export const COLLECTOR_KIND = 'HydraCollector';
 export const COLLECTOR_PLURAL = 'hydracollectors';
@@ -113,16 +119,7 @@ export type HydraCollectorStatus = Static<typeof HydraCollectorStatusSchema>;
 export interface HydraCollector {
   apiVersion: string;
   kind: typeof COLLECTOR_KIND;
-  metadata: {
-    name: string;
-    namespace: string;
-    uid?: string;
-    generation?: number;
-    resourceVersion?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
+  metadata: HydraObjectMeta;
   spec: HydraCollectorSpec;
   status?: HydraCollectorStatus;
 }

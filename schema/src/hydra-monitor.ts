@@ -469,20 +469,23 @@ export type DetectorName = (typeof DETECTOR_NAMES)[number];
 export type ForecastModelName = (typeof FORECAST_MODEL_NAMES)[number];
 export type Severity = (typeof SEVERITIES)[number];
 
+/** The metadata of a hydra custom resource as the API server returns it (the fields hydra reads). */
+export interface HydraObjectMeta {
+  name: string;
+  namespace: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
 /** A HydraMonitor object as the API server returns it. */
 export interface HydraMonitor {
   apiVersion: typeof API_GROUP_VERSION;
   kind: typeof KIND;
-  metadata: {
-    name: string;
-    namespace: string;
-    uid?: string;
-    generation?: number;
-    resourceVersion?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
+  metadata: HydraObjectMeta;
   spec: HydraMonitorSpec;
   status?: HydraMonitorStatus;
 }

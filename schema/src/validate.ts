@@ -195,7 +195,7 @@ export function validateMonitor(obj: unknown, defaultNamespace = 'default'): Val
   const monitor = {
     ...(structuredClone(o) as unknown as HydraMonitor),
     metadata: {
-      ...(structuredClone(meta) as HydraMonitor['metadata']),
+      ...(structuredClone(meta) as unknown as HydraMonitor['metadata']),
       name: name as string,
       namespace: namespace as string,
     },
