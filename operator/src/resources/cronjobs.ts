@@ -96,6 +96,8 @@ function buildJob(monitor: HydraMonitor, options: BuildOptions & { jobs: JobOpti
               restartPolicy: 'Never',
               ...(jobs.serviceAccount ? { serviceAccountName: jobs.serviceAccount } : {}),
               automountServiceAccountToken: false,
+              // no Service environment variables (HYDRA_API_PORT=tcp://… from a Service named hydra-api): deployment.ts
+              enableServiceLinks: false,
               securityContext: POD_SECURITY_CONTEXT,
               containers: [
                 {

@@ -49,6 +49,9 @@ export function buildCollectorDeployment(source: CollectorSource, options: Build
         },
         spec: {
           automountServiceAccountToken: false,
+          // no Service environment variables: hydra reads HYDRA_* settings, and a Service such as the chart's
+          // hydra-api would set HYDRA_API_PORT=tcp://IP:port in every pod of its namespace
+          enableServiceLinks: false,
           securityContext: POD_SECURITY_CONTEXT,
           terminationGracePeriodSeconds: COLLECTOR_TERMINATION_GRACE_SECONDS,
           containers: [
