@@ -155,6 +155,20 @@ describe('createAuthenticator with HS256', () => {
       AuthConfigError,
     );
   });
+
+  it('a collector with the ingest token alone accepts that token and refuses every JWT', async () => {
+    const env = { HYDRA_AUTH: 'on', HYDRA_INGEST_TOKEN: INGEST_TOKEN };
+    expect(() => resolveAuthConfig(env, { embedded: false, host: '0.0.0.0' })).toThrow(AuthConfigError);
+    expect(() =>
+      resolveAuthConfig({ HYDRA_AUTH: 'on' }, { embedded: false, host: '0.0.0.0', ingestTokenSuffices: true }),
+    ).toThrow(AuthConfigError);
+    const collector = resolveAuthConfig(env, { embedded: false, host: '0.0.0.0', ingestTokenSuffices: true });
+    expect(collector).toMatchObject({ mode: 'on', staticTokensOnly: true });
+    const ingest = createAuthenticator(collector, 'metrics:write');
+    expect(await ingest(`Bearer ${INGEST_TOKEN}`)).toEqual({ ok: true });
+    expect(await ingest(`Bearer ${await hs256({ scope: 'metrics:write' })}`)).toMatchObject({ ok: false, status: 401 });
+    expect(await ingest(undefined)).toMatchObject({ ok: false, status: 401 });
+  });
 });
 
 describe('createAuthenticator with a JWKS', () => {

@@ -26,6 +26,11 @@ export interface AuthConfig {
   ingestToken?: string;
   /** Static bearer token that grants metrics:scrape only (HYDRA_SCRAPE_TOKEN), for Prometheus on :9464. */
   scrapeToken?: string;
+  /**
+   * No JWT is verified, only the static tokens are: a collector given HYDRA_INGEST_TOKEN and neither a secret nor
+   * a JWKS, as the operator deploys it (resolveAuthConfig's `ingestTokenSuffices`).
+   */
+  staticTokensOnly?: true;
 }
 
 /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518 §3.2). */
@@ -50,7 +55,15 @@ export class AuthConfigError extends Error {
  * @param context.host the address the servers bind to
  * @throws AuthConfigError when a value is invalid, or authentication is on without a secret or JWKS
  */
-export function resolveAuthConfig(env: NodeJS.ProcessEnv, context: { embedded: boolean; host: string }): AuthConfig {
+export function resolveAuthConfig(
+  env: NodeJS.ProcessEnv,
+  context: {
+    embedded: boolean;
+    host: string;
+    /** The process only ingests (the collector): HYDRA_INGEST_TOKEN alone is a way to authenticate. */
+    ingestTokenSuffices?: boolean;
+  },
+): AuthConfig {
   const setting = (nonEmpty(env.HYDRA_AUTH) ?? 'auto').toLowerCase();
   if (!AUTH_SETTINGS.includes(setting as AuthSetting)) {
     throw new AuthConfigError(`HYDRA_AUTH must be one of ${AUTH_SETTINGS.join(', ')}; got '${env.HYDRA_AUTH}'`);
@@ -71,6 +84,9 @@ export function resolveAuthConfig(env: NodeJS.ProcessEnv, context: { embedded: b
   if (audience !== undefined) config.audience = audience;
   if (ingestToken !== undefined) config.ingestToken = ingestToken;
   if (scrapeToken !== undefined) config.scrapeToken = scrapeToken;
+  if (context.ingestTokenSuffices && ingestToken !== undefined && jwtSecret === undefined && jwksUrl === undefined) {
+    config.staticTokensOnly = true;
+  }
   validateAuthConfig(config, setting === 'auto' ? `HYDRA_AUTH=auto on ${context.host}` : `HYDRA_AUTH=${setting}`);
   return config;
 }
@@ -84,7 +100,8 @@ export function resolveAuthConfig(env: NodeJS.ProcessEnv, context: { embedded: b
  */
 export function validateAuthConfig(config: AuthConfig, why = `auth mode '${config.mode}'`): void {
   if (config.mode !== 'on') return;
-  if (config.jwtSecret === undefined && config.jwksUrl === undefined) {
+  const staticTokens = config.staticTokensOnly && (config.ingestToken ?? config.scrapeToken) !== undefined;
+  if (config.jwtSecret === undefined && config.jwksUrl === undefined && !staticTokens) {
     throw new AuthConfigError(
       `authentication is on (${why}) but neither HYDRA_JWT_SECRET nor HYDRA_OIDC_JWKS_URL is set: ` +
         'set one of them to verify bearer tokens, or HYDRA_AUTH=off on a trusted network',

@@ -44,7 +44,8 @@ export async function serve(
   // Stopped in reverse order of start: the server first, the exporter last.
   const steps: ShutdownStep[] = [];
   try {
-    const auth = authFor(config);
+    // a collector deployed by the operator holds the ingest token only (no JWT secret)
+    const auth = authFor(config, component === 'collector');
     const scrapeAuth = options.protectExports ? scrapeAuthenticator(auth) : undefined;
     const telemetry = await startTelemetry({
       host: config.host,

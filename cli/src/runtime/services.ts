@@ -28,7 +28,8 @@ export function scrapeAuthenticator(auth: AuthConfig): ReturnType<typeof createA
   return auth.mode === 'on' ? createAuthenticator(auth, 'metrics:scrape') : undefined;
 }
 
-export function authFor(config: HydraConfig): AuthConfig {
+/** @param ingestOnly the process only ingests (the collector): HYDRA_INGEST_TOKEN alone suffices */
+export function authFor(config: HydraConfig, ingestOnly = false): AuthConfig {
   const a = config.auth;
   const env: NodeJS.ProcessEnv = {
     HYDRA_AUTH: a.mode,
@@ -39,7 +40,11 @@ export function authFor(config: HydraConfig): AuthConfig {
     HYDRA_INGEST_TOKEN: a.ingestToken ?? '',
     HYDRA_SCRAPE_TOKEN: a.scrapeToken ?? '',
   };
-  return resolveAuthConfig(env, { embedded: config.databaseUrl === null, host: config.host });
+  return resolveAuthConfig(env, {
+    embedded: config.databaseUrl === null,
+    host: config.host,
+    ingestTokenSuffices: ingestOnly,
+  });
 }
 
 /** Starts the OTLP receivers on HYDRA_HOST:HYDRA_OTLP_HTTP_PORT / HYDRA_OTLP_GRPC_PORT. */
