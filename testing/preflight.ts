@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import {
@@ -22,6 +23,7 @@ import {
   JUPYTER_MODULES,
   JUPYTER_PYTHON,
   lookupTool,
+  TESTENV_SCRIPT,
   PROMETHEUS_BINARY,
   PROMTOOL_BINARY,
 } from './tools.ts';
@@ -30,6 +32,7 @@ import {
 const DATABASE_CONNECT_TIMEOUT_MS = 5_000;
 /** How long the Python import check may take (matplotlib's first import builds a font cache). */
 const PYTHON_CHECK_TIMEOUT_MS = 60_000;
+const REPO_ROOT = path.join(import.meta.dirname, '..');
 
 /** One requirement: undefined when met, otherwise what is wrong and how to fix it. */
 type Check = () => Promise<string | undefined> | string | undefined;
@@ -85,6 +88,17 @@ const controlPlane: Check = () => {
   return `the Kubernetes test control plane (${why}): ${CONTROL_PLANE_START}`;
 };
 
+/**
+ * What the test node of `scripts/testenv.sh start --node` needs (deploy/test/k8s/node-e2e.test.ts): root, containerd,
+ * runc, the CNI plugins, iptables, a running Docker daemon to take images from; the script itself says what lacks.
+ */
+const node: Check = () => {
+  const result = spawnSync('bash', [TESTENV_SCRIPT, 'node-preflight'], { encoding: 'utf8', timeout: 30_000 });
+  if (result.status === 0) return undefined;
+  const lacking = result.error?.message ?? (result.stdout.trim() || result.stderr.trim());
+  return `the Kubernetes test node (scripts/testenv.sh node-preflight):\n${lacking.replace(/^ */gm, '      ')}`;
+};
+
 /** A running Docker daemon with the buildx and compose plugins (scripts/images.sh builds them when missing). */
 const docker: Check = () => {
   for (const args of [['info'], ['buildx', 'version'], ['compose', 'version']]) {
@@ -122,19 +136,30 @@ export const REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
   containers: [postgres, tool('docker'), tool('debootstrap'), docker],
 };
 
+/**
+ * What single files need beyond their project's requirements (paths from the repository root), checked only when
+ * the file is queued: running the operator's control-plane tests alone does not ask for a node.
+ */
+export const FILE_REQUIREMENTS: Readonly<Record<string, readonly Check[]>> = {
+  'deploy/test/k8s/node-e2e.test.ts': [node],
+};
+
 /** Set once the first project's preflight has checked every queued project (they share the main process). */
 const CHECKED = Symbol.for('hydra.test.preflight');
 
 /**
- * The integration projects with test files queued in this run: those `--project` kept, holding a file that the
- * run's file filters (`npm run test:integration -- deploy/test`) match.
+ * The integration projects with test files queued in this run (those `--project` kept, holding a file that the
+ * run's file filters — `npm run test:integration -- deploy/test` — match), and those files (from the repository root).
  */
-async function queuedProjects(project: TestProject): Promise<string[]> {
+async function queued(project: TestProject): Promise<{ projects: string[]; files: string[] }> {
   const { vitest } = project;
   // The CLI's file filters: not public API, so a run without them counts every file of the kept projects.
   const filters = (vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
   const specs = await vitest.globTestSpecifications(filters);
-  return [...new Set(specs.map((spec) => spec.project.name))];
+  return {
+    projects: [...new Set(specs.map((spec) => spec.project.name))],
+    files: specs.map((spec) => path.relative(REPO_ROOT, spec.moduleId)),
+  };
 }
 
 /**
@@ -145,14 +170,18 @@ export default async function preflight(project: TestProject): Promise<void> {
   const state = globalThis as { [CHECKED]?: boolean };
   if (state[CHECKED]) return;
   state[CHECKED] = true;
-  const names = new Set([project.name, ...(await queuedProjects(project))]);
+  const { projects, files } = await queued(project);
   const report: string[] = [];
-  for (const name of names) {
+  const check = async (what: string, checks: readonly Check[]) => {
+    const missing = (await Promise.all(checks.map((c) => c()))).filter((m): m is string => m !== undefined);
+    if (missing.length > 0) report.push(`${what}:`, ...missing.map((m) => `  - ${m}`));
+  };
+  for (const name of new Set([project.name, ...projects])) {
     const checks = REQUIREMENTS[name];
     if (!checks) throw new Error(`testing/preflight.ts: no requirements declared for project "${name}"`);
-    const missing = (await Promise.all(checks.map((check) => check()))).filter((m): m is string => m !== undefined);
-    if (missing.length > 0) report.push(`${name}:`, ...missing.map((m) => `  - ${m}`));
+    await check(name, checks);
   }
+  for (const file of files) if (FILE_REQUIREMENTS[file]) await check(file, FILE_REQUIREMENTS[file]);
   if (report.length === 0) return;
   throw new Error(
     [

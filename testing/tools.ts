@@ -58,6 +58,8 @@ export const JUPYTER_INSTALL = `apt-get install -y ${JUPYTER_MODULES.map((m) => 
 
 /** What to run when the Kubernetes test control plane is not up. */
 export const CONTROL_PLANE_START = 'scripts/testenv.sh start && eval "$(scripts/testenv.sh env)"';
+/** scripts/testenv.sh (absolute: the preflight runs from any project's root). */
+export const TESTENV_SCRIPT = path.join(import.meta.dirname, '..', 'scripts', 'testenv.sh');
 
 /** Whether `file` exists and may be executed. */
 export function isExecutable(file: string): boolean {
