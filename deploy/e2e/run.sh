@@ -62,7 +62,11 @@ echo "points served: $count"
 [ "$count" -ge $((POINTS - 5)) ] || die "expected about $POINTS points of e2e.cpu, the API served $count"
 
 log "anomaly job once, then a firing alert"
-kubectl -n "$NS" create job e2e-anomaly-now --from="cronjob/$MONITOR-anomaly"
+# The operator names a monitor's CronJobs <namespace>-<name>-<hash>-<kind> in hydra's namespace and labels them.
+cronjob=$(kubectl -n "$NS" get cronjobs -o jsonpath='{.items[*].metadata.name}' \
+  -l "hydra.io/monitor=$MONITOR,hydra.io/monitor-namespace=$NS,app.kubernetes.io/component=anomaly-job")
+[ -n "$cronjob" ] || die "no anomaly CronJob labelled with the monitor $NS/$MONITOR"
+kubectl -n "$NS" create job e2e-anomaly-now --from="cronjob/$cronjob"
 kubectl -n "$NS" wait job/e2e-anomaly-now --for=condition=Complete --timeout="${WAIT_SECONDS}s"
 for _ in $(seq 1 $((WAIT_SECONDS / 5))); do
   alerts=$(api "/alerts?monitor=$NS/$MONITOR")
