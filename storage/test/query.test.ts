@@ -26,8 +26,12 @@ const RESET_AT = 410;
 
 describe.each(testBackends())('queries on %s', (backend) => {
   let m: MigratedDatabase;
-  /** yesterday 00:00 UTC: inside retention, whole buckets, independent of when the test runs */
-  const base = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
+  /**
+   * 00:00 UTC two days ago: inside retention, whole buckets, and its one-day chunk ended more than a day ago, so the
+   * compression policy (chunks older than 2 hours) takes it at any time of day (yesterday's chunk ends at 00:00
+   * today: from 00:00 to 02:00 UTC it was not old enough)
+   */
+  const base = Math.floor(Date.now() / DAY_MS) * DAY_MS - 2 * DAY_MS;
   const from = new Date(base);
   const to = new Date(base + HOURS * 3_600_000 - 1);
   let cpu: number[];
