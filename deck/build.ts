@@ -298,7 +298,7 @@ export function buildDeck(): PptxGenJS {
   figures(
     pptx,
     forecast,
-    'Forecast accuracy on held-out data for the four suites: hydra’s automatic model choice against the seasonal ' +
+    'Forecast accuracy on held-out data for the six suites (“-s24”: the periods `hydra forecast --season 24` uses): hydra’s automatic choice against the seasonal ' +
       'naive baseline. Lower sMAPE, MASE and OWA are better; OWA is relative to Naive2 (below 1 beats it). ' +
       'Coverage is the share of held-out points inside the 95 % interval. Read from bench/forecast/results.',
   );

@@ -85,7 +85,14 @@ export interface ForecastResults {
   date?: string;
   machine?: string;
 }
-export const FORECAST_SUITES = ['synthetic-hourly', 'synthetic-5m', 'real-hourly', 'real-5m'] as const;
+export const FORECAST_SUITES = [
+  'synthetic-hourly',
+  'synthetic-hourly-s24',
+  'synthetic-5m',
+  'real-hourly',
+  'real-hourly-s24',
+  'real-5m',
+] as const;
 export const forecastFile = (suite: string): string => `bench/forecast/results/${suite}.json`;
 /** The models the forecast slide compares: the seasonal-naive baseline and hydra's automatic choice. */
 export const FORECAST_MODELS = ['seasonal-naive', 'auto'] as const;
